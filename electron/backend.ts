@@ -1,0 +1,113 @@
+/**
+ * The backend: opens the database and serves the handler table through one dispatch function.
+ * Electron binds dispatch to IPC; the test harness binds it to loopback HTTP. Nothing here
+ * imports electron.
+ */
+import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { api, describeZodError } from '../shared/api'
+import { CHANNELS, type Channel } from '../shared/channels'
+import { AppError, type Result } from '../shared/result'
+import { closeDatabase, DB_FILE_NAME, openDatabase } from './db/open'
+import { appHandlers } from './handlers/app'
+import { createContext, type Ctx, type Handlers } from './handlers/context'
+import { loadDemo } from './handlers/demo'
+import { documentHandlers } from './handlers/documents'
+import { exanteHandlers } from './handlers/exante'
+import { masterdataHandlers } from './handlers/masterdata'
+import { trainingHandlers } from './handlers/trainings'
+import type { Platform } from './platform'
+
+export interface BackendOptions {
+  dataDir: string
+  appVersion: string
+  platform: Platform
+  harness?: boolean
+  /** Where generated files go unless settings name a folder (Electron: the user's documents). */
+  defaultOutputDir?: string
+  /** Migrate only up to this schema version (tests). */
+  targetVersion?: number
+  now?: () => Date
+}
+
+export interface Backend {
+  readonly dbPath: string
+  readonly ctx: Ctx
+  dispatch(channel: string, input: unknown): Promise<Result<unknown>>
+  close(): Promise<void>
+}
+
+export const handlers: Handlers = {
+  ...appHandlers,
+  ...masterdataHandlers,
+  ...trainingHandlers,
+  ...exanteHandlers,
+  ...documentHandlers,
+  'demo/load': (_input, ctx) => loadDemo(ctx, handlers),
+}
+
+const isChannel = (c: string): c is Channel => (CHANNELS as readonly string[]).includes(c)
+
+/** SQLite constraint errors mean a rule in the schema caught something; say which in Chinese. */
+function translate(e: unknown): { code: AppError['code']; message: string; details?: unknown } {
+  if (e instanceof AppError) return { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }
+  const err = e as { code?: string; message?: string }
+  if (err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return { code: 'CONFLICT', message: '该记录与已有记录重复（编号或文号已存在），未保存' }
+  }
+  if (err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return { code: 'CONFLICT', message: '该记录仍被其他记录引用，或引用的记录不存在，未保存' }
+  }
+  if (err?.code === 'SQLITE_FULL') return { code: 'IO', message: '磁盘空间已满，未保存。请清理磁盘后重试' }
+  if (err?.code === 'SQLITE_READONLY') return { code: 'LOCKED', message: '数据库为只读，不能修改' }
+  return { code: 'INTERNAL', message: `操作失败：${err?.message ?? String(e)}。数据未改变，请重试；如反复出现请联系技术支持` }
+}
+
+export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
+  return async function dispatch(channel: string, input: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `未知的调用“${channel}”` } }
+    const parsed = api[channel].input.safeParse(input ?? {})
+    if (!parsed.success) return { ok: false, error: { code: 'VALIDATION', message: describeZodError(parsed.error) } }
+    try {
+      const fn = table[channel] as (i: unknown, c: Ctx) => Promise<unknown>
+      return { ok: true, data: await fn(parsed.data, ctx) }
+    } catch (e) {
+      const error = translate(e)
+      if (error.code === 'INTERNAL') console.error(`[${channel}]`, e)
+      return { ok: false, error }
+    }
+  }
+}
+
+export async function openBackend(opts: BackendOptions, nativeBinding?: string): Promise<Backend> {
+  mkdirSync(opts.dataDir, { recursive: true })
+  const dbPath = join(opts.dataDir, DB_FILE_NAME)
+  const opened = await openDatabase({
+    path: dbPath,
+    dataDir: opts.dataDir,
+    backupOnStart: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+    ...(opts.targetVersion !== undefined ? { targetVersion: opts.targetVersion } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  })
+  const ctx = createContext({
+    db: opened.db,
+    sqlite: opened.sqlite,
+    dbPath,
+    dataDir: opts.dataDir,
+    appVersion: opts.appVersion,
+    schemaVersion: opened.schemaVersion,
+    platform: opts.platform,
+    harness: opts.harness ?? false,
+    defaultOutputDir: opts.defaultOutputDir ?? join(opts.dataDir, '输出'),
+    ...(opts.now ? { now: opts.now } : {}),
+  })
+  return {
+    dbPath,
+    ctx,
+    dispatch: createDispatch(ctx),
+    async close() {
+      await closeDatabase(opened)
+    },
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Rotating backups of the working database, made with VACUUM INTO (a consistent snapshot of a
+ * live WAL database; a file copy would not be). Kept: 3 from today, 1 per earlier day, 10 at most.
+ */
+import type BetterSqlite3 from 'better-sqlite3'
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+
+export const BACKUP_DIR = 'backups'
+const NAME = /^backup-(\d{8})-(\d{6})-(\d{3})-([a-z-]+)\.sqlite$/
+
+export interface BackupInfo {
+  path: string
+  fileName: string
+  createdAt: string // ISO
+  reason: string
+  size: number
+}
+
+export const BACKUP_REASONS: Record<string, string> = {
+  start: '启动时',
+  migrate: '升级数据库前',
+  import: '导入前',
+  restore: '恢复前',
+  manual: '手工',
+}
+
+function stamp(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0')
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${p(d.getMilliseconds(), 3)}`
+}
+
+export function backupDir(dataDir: string): string {
+  return join(dataDir, BACKUP_DIR)
+}
+
+/** Snapshot the open database into the backup folder; returns the new file's path. */
+export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): string {
+  const dir = backupDir(dataDir)
+  mkdirSync(dir, { recursive: true })
+  const fileName = `backup-${stamp(now)}-${reason}.sqlite`
+  const target = join(dir, fileName)
+  const tmp = target + '.tmp'
+  rmSync(tmp, { force: true })
+  sqlite.prepare('VACUUM INTO ?').run(tmp)
+  renameSync(tmp, target)
+  rotateBackups(dataDir, now)
+  return target
+}
+
+export function listBackups(dataDir: string): BackupInfo[] {
+  const dir = backupDir(dataDir)
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
+  }
+  const out: BackupInfo[] = []
+  for (const fileName of names) {
+    const m = NAME.exec(fileName)
+    if (!m) continue
+    const [, d, t, ms, reason] = m as unknown as [string, string, string, string, string]
+    const createdAt = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}.${ms}`
+    const path = join(dir, fileName)
+    out.push({ path, fileName, createdAt, reason, size: statSync(path).size })
+  }
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+}
+
+/** Which backups the retention policy keeps (newest first in, paths out). Pure, for tests. */
+export function backupsToKeep(backups: BackupInfo[], today: string, perToday = 3, max = 10): Set<string> {
+  const keep = new Set<string>()
+  const seenDays = new Set<string>()
+  let todayCount = 0
+  for (const b of backups) {
+    if (keep.size >= max) break
+    const day = b.createdAt.slice(0, 10)
+    if (day === today) {
+      if (todayCount < perToday) {
+        keep.add(b.path)
+        todayCount++
+      }
+    } else if (!seenDays.has(day)) {
+      seenDays.add(day)
+      keep.add(b.path)
+    }
+  }
+  return keep
+}
+
+export function rotateBackups(dataDir: string, now = new Date()): void {
+  const all = listBackups(dataDir)
+  const p = (n: number) => String(n).padStart(2, '0')
+  const today = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`
+  const keep = backupsToKeep(all, today)
+  for (const b of all) if (!keep.has(b.path)) rmSync(b.path, { force: true })
+}

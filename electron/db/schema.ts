@@ -1,0 +1,143 @@
+/**
+ * Kysely table types. Columns are snake_case as stored; JSON columns hold text. Money columns
+ * end in `_fen` and hold integer 分. Ids are UUIDs so that packages from different PCs can merge.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+export interface SettingsTable {
+  key: string
+  value: string // JSON
+}
+
+export interface DivisionsTable {
+  id: string
+  name: string
+  sort: number
+  active: number // 0/1
+  created_at: string
+  updated_at: string
+}
+
+export interface OperatorsTable {
+  id: string
+  name: string
+  division_id: string | null
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface UnitsTable {
+  id: string
+  code: string
+  name: string
+  parent_name: string
+  division_id: string | null
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  operator_id: string | null
+  action: string
+  entity: string
+  entity_id: string
+  before: string | null // JSON
+  after: string | null // JSON
+}
+
+export interface TrainingsTable {
+  id: string
+  work_year: number
+  date: string
+  title: string
+  organiser: string
+  form: string
+  division_ids: string // JSON string[]
+  unit_ids: string // JSON string[]
+  participant_count: number
+  notes: string
+  created_at: string
+  updated_at: string
+}
+
+export interface ExanteProposalsTable {
+  id: string
+  work_year: number
+  budget_year: number
+  unit_id: string
+  project_name: string
+  amount_fen: number
+  fund_source: string
+  basis: string
+  scores: string // JSON Record<dimensionKey, number|null>
+  total_score: number | null
+  suggested_conclusion: string | null
+  conclusion: string | null
+  conclusion_reason: string
+  confirmed_by: string | null
+  confirmed_at: string | null
+  library_project_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ProjectsTable {
+  id: string
+  budget_year: number
+  unit_id: string
+  name: string
+  amount_fen: number
+  fund_source: string
+  origin: string
+  origin_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface DocumentsTable {
+  id: string
+  kind: string
+  /** Identifies the same document across re-generations; null for hand-registered numbers. */
+  doc_key: string | null
+  prefix: string
+  year: number
+  serial: number | null
+  doc_number: string
+  title: string
+  recipients: string
+  issued_date: string
+  file_name: string
+  file_path: string
+  content: string // JSON of the issued draft fields
+  records: string // JSON {id,label}[]
+  generated: number
+  operator_id: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface DB {
+  settings: SettingsTable
+  divisions: DivisionsTable
+  operators: OperatorsTable
+  units: UnitsTable
+  audit_log: AuditLogTable
+  trainings: TrainingsTable
+  exante_proposals: ExanteProposalsTable
+  projects: ProjectsTable
+  documents: DocumentsTable
+}
+
+export type DivisionRow = Selectable<DivisionsTable>
+export type OperatorRow = Selectable<OperatorsTable>
+export type UnitRow = Selectable<UnitsTable>
+export type TrainingRow = Selectable<TrainingsTable>
+export type ExanteRow = Selectable<ExanteProposalsTable>
+export type ProjectRow = Selectable<ProjectsTable>
+export type DocumentRow = Selectable<DocumentsTable>
+export type NewRow<T extends keyof DB> = Insertable<DB[T]>
+export type RowPatch<T extends keyof DB> = Updateable<DB[T]>

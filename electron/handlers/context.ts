@@ -1,0 +1,64 @@
+/** What every handler receives: the database, the session and the services around it. */
+import type BetterSqlite3 from 'better-sqlite3'
+import type { Kysely } from 'kysely'
+import { join } from 'node:path'
+import type { ApiOutput, ApiParsed } from '../../shared/api'
+import type { Channel } from '../../shared/channels'
+import { AppError } from '../../shared/result'
+import { withDefaults, type Settings } from '../../shared/settings'
+import type { DB } from '../db/schema'
+import { withWriter, type Writer } from '../db/writer'
+import type { Platform } from '../platform'
+
+export interface Ctx {
+  db: Kysely<DB>
+  sqlite: BetterSqlite3.Database
+  dbPath: string
+  dataDir: string
+  appVersion: string
+  schemaVersion: number
+  platform: Platform
+  harness: boolean
+  /** Where generated files go when settings leave outputDir empty. */
+  defaultOutputDir: string
+  session: { operatorId: string | null }
+  now(): Date
+  settings(): Promise<Settings>
+  outputDir(): Promise<string>
+  /** Runs fn in a transaction with an audit-logging Writer; refuses without a chosen operator. */
+  write<T>(fn: (w: Writer) => Promise<T>, opts?: { operatorId?: string }): Promise<T>
+}
+
+export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Promise<ApiOutput<C>>
+export type Handlers = { [C in Channel]: Handler<C> }
+
+export function createContext(base: Omit<Ctx, 'session' | 'now' | 'settings' | 'outputDir' | 'write'> & { now?: () => Date }): Ctx {
+  const ctx: Ctx = {
+    ...base,
+    session: { operatorId: null },
+    now: base.now ?? (() => new Date()),
+    async settings() {
+      const row = await base.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
+      return withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
+    },
+    async outputDir() {
+      const s = await ctx.settings()
+      return s.outputDir.trim() || base.defaultOutputDir || join(base.dataDir, '输出')
+    },
+    async write(fn, opts) {
+      const operatorId = opts?.operatorId ?? ctx.session.operatorId
+      if (!operatorId) throw new AppError('NO_OPERATOR', '请先在右上角选择操作员，再进行修改')
+      return withWriter(base.db, operatorId, ctx.now(), fn)
+    },
+  }
+  return ctx
+}
+
+export const bool = (n: number) => n === 1
+export const parseJson = <T>(text: string, fallback: T): T => {
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return fallback
+  }
+}

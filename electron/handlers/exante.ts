@@ -1,0 +1,211 @@
+/** 事前绩效评估: proposals for budget year N+1, scoring, conclusion, and the 项目库. */
+import { randomUUID } from 'node:crypto'
+import type { ExanteProposal, FundSource, Project } from '../../shared/domain'
+import {
+  checkExanteScores,
+  entersLibrary,
+  exanteTotal,
+  suggestExanteConclusion,
+  type ExanteConclusion,
+  type ExanteScores,
+} from '../../shared/exante'
+import { sumFen } from '../../shared/money'
+import { AppError } from '../../shared/result'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema'
+import { parseJson, type Handlers } from './context'
+
+function proposalQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('exante_proposals as p')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .leftJoin('divisions as d', 'd.id', 'u.division_id')
+    .selectAll('p')
+    .select(['u.name as unit_name', 'u.division_id', 'd.name as division_name'])
+}
+type ProposalSelect = Awaited<ReturnType<ReturnType<typeof proposalQuery>['execute']>>[number]
+
+export const toProposal = (r: ProposalSelect): ExanteProposal => ({
+  id: r.id,
+  workYear: r.work_year,
+  budgetYear: r.budget_year,
+  unitId: r.unit_id,
+  unitName: r.unit_name,
+  divisionId: r.division_id,
+  divisionName: r.division_name ?? null,
+  projectName: r.project_name,
+  amountFen: r.amount_fen,
+  fundSource: r.fund_source as FundSource,
+  basis: r.basis,
+  scores: parseJson<ExanteScores>(r.scores, {}),
+  totalScore: r.total_score,
+  suggestedConclusion: r.suggested_conclusion as ExanteConclusion | null,
+  conclusion: r.conclusion as ExanteConclusion | null,
+  conclusionReason: r.conclusion_reason,
+  status: r.conclusion ? '已确认' : r.total_score !== null ? '已评分' : '待评分',
+  libraryProjectId: r.library_project_id,
+  updatedAt: r.updated_at,
+})
+
+export async function getProposal(db: Kysely<DB>, id: string): Promise<ExanteProposal> {
+  const r = await proposalQuery(db).where('p.id', '=', id).executeTakeFirst()
+  if (!r) throw new AppError('NOT_FOUND', '该评估项目不存在，可能已被删除，请刷新列表')
+  return toProposal(r)
+}
+
+export async function listProposals(db: Kysely<DB>, workYear: number): Promise<ExanteProposal[]> {
+  const rows = await proposalQuery(db).where('p.work_year', '=', workYear).orderBy('u.code').orderBy('p.project_name').execute()
+  return rows.map(toProposal)
+}
+
+export const exanteHandlers: Pick<
+  Handlers,
+  'exante/list' | 'exante/get' | 'exante/save' | 'exante/confirm' | 'exante/remove' | 'exante/toLibrary' | 'projects/list'
+> = {
+  async 'exante/list'(input, ctx) {
+    let q = proposalQuery(ctx.db)
+    if (input.workYear) q = q.where('p.work_year', '=', input.workYear)
+    if (input.unitId) q = q.where('p.unit_id', '=', input.unitId)
+    if (input.divisionId) q = q.where('u.division_id', '=', input.divisionId)
+    if (input.fundSource) q = q.where('p.fund_source', '=', input.fundSource)
+    if (input.conclusion === '未确认') q = q.where('p.conclusion', 'is', null)
+    else if (input.conclusion) q = q.where('p.conclusion', '=', input.conclusion)
+    if (input.search?.trim()) {
+      const s = `%${input.search.trim()}%`
+      q = q.where((eb) => eb.or([eb('p.project_name', 'like', s), eb('u.name', 'like', s), eb('p.basis', 'like', s)]))
+    }
+    const rows = (await q.orderBy('u.code').orderBy('p.project_name').execute()).map(toProposal)
+    return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)), count: rows.length }
+  },
+
+  async 'exante/get'({ id }, ctx) {
+    return getProposal(ctx.db, id)
+  },
+
+  async 'exante/save'(input, ctx) {
+    const rules = (await ctx.settings()).exante
+    const unit = await ctx.db.selectFrom('units').select(['id', 'active', 'name']).where('id', '=', input.unitId).executeTakeFirst()
+    if (!unit) throw new AppError('VALIDATION', '所选预算单位不存在，请刷新后重选')
+    // Scores may be saved partly filled; only those given must be in range.
+    const given = Object.fromEntries(Object.entries(input.scores).filter(([, v]) => v !== null && v !== undefined))
+    const problems = checkExanteScores(rules, { ...Object.fromEntries(rules.dimensions.map((d) => [d.key, 0])), ...given })
+    if (problems.length > 0) throw new AppError('VALIDATION', problems.map((p) => p.message).join('；'))
+    const scores: ExanteScores = Object.fromEntries(rules.dimensions.map((d) => [d.key, input.scores[d.key] ?? null]))
+    const total = exanteTotal(rules, scores)
+    const suggested = suggestExanteConclusion(rules, total)
+    const id = input.id ?? randomUUID()
+    const row = {
+      work_year: input.workYear,
+      budget_year: input.workYear + 1,
+      unit_id: input.unitId,
+      project_name: input.projectName,
+      amount_fen: input.amountWan,
+      fund_source: input.fundSource,
+      basis: input.basis,
+      scores: JSON.stringify(scores),
+      total_score: total,
+      suggested_conclusion: suggested,
+    }
+    await ctx.write(async (w) => {
+      if (!input.id) {
+        await w.insert('exante_proposals', {
+          id,
+          ...row,
+          conclusion: null,
+          conclusion_reason: '',
+          confirmed_by: null,
+          confirmed_at: null,
+          library_project_id: null,
+        })
+        return
+      }
+      const before = await w.trx.selectFrom('exante_proposals').select(['library_project_id', 'total_score']).where('id', '=', id).executeTakeFirst()
+      if (!before) throw new AppError('NOT_FOUND', '该评估项目不存在，可能已被删除，请刷新列表')
+      if (before.library_project_id) throw new AppError('LOCKED', '该项目已纳入项目库，不能再修改评估内容')
+      // Changing the scores re-opens the conclusion: a confirmed one would no longer match.
+      const reopen = before.total_score !== total ? { conclusion: null, conclusion_reason: '', confirmed_by: null, confirmed_at: null } : {}
+      await w.update('exante_proposals', id, { ...row, ...reopen })
+    })
+    return getProposal(ctx.db, id)
+  },
+
+  async 'exante/confirm'({ id, conclusion, reason }, ctx) {
+    const p = await getProposal(ctx.db, id)
+    if (p.totalScore === null) throw new AppError('VALIDATION', `“${p.projectName}”尚未完成全部维度评分，不能确认结论`)
+    if (p.libraryProjectId) throw new AppError('LOCKED', '该项目已纳入项目库，结论不能再修改')
+    if (conclusion !== p.suggestedConclusion && !reason.trim()) {
+      throw new AppError('VALIDATION', `确认的结论“${conclusion}”与按得分建议的“${p.suggestedConclusion}”不同，请填写调整理由`)
+    }
+    await ctx.write(async (w) => {
+      await w.update('exante_proposals', id, {
+        conclusion,
+        conclusion_reason: reason.trim(),
+        confirmed_by: w.operatorId,
+        confirmed_at: w.now,
+      })
+    })
+    return getProposal(ctx.db, id)
+  },
+
+  async 'exante/remove'({ id }, ctx) {
+    const p = await getProposal(ctx.db, id)
+    if (p.libraryProjectId) throw new AppError('LOCKED', `“${p.projectName}”已纳入项目库，不能删除`)
+    await ctx.write((w) => w.remove('exante_proposals', id))
+    return { removed: true }
+  },
+
+  async 'exante/toLibrary'({ ids }, ctx) {
+    const skipped: string[] = []
+    let created = 0
+    await ctx.write(async (w) => {
+      for (const id of ids) {
+        const p = await getProposal(w.trx, id)
+        if (p.libraryProjectId) {
+          skipped.push(`“${p.projectName}”已在项目库中`)
+          continue
+        }
+        if (!p.conclusion) {
+          skipped.push(`“${p.projectName}”的评估结论尚未确认`)
+          continue
+        }
+        if (!entersLibrary(p.conclusion)) {
+          skipped.push(`“${p.projectName}”结论为不予支持，不能纳入项目库`)
+          continue
+        }
+        const projectId = randomUUID()
+        await w.insert('projects', {
+          id: projectId,
+          budget_year: p.budgetYear,
+          unit_id: p.unitId,
+          name: p.projectName,
+          amount_fen: p.amountFen,
+          fund_source: p.fundSource,
+          origin: '事前评估',
+          origin_id: p.id,
+        })
+        await w.update('exante_proposals', p.id, { library_project_id: projectId })
+        created++
+      }
+    })
+    return { created, skipped }
+  },
+
+  async 'projects/list'({ budgetYear, unitId, search }, ctx) {
+    let q = ctx.db.selectFrom('projects as p').innerJoin('units as u', 'u.id', 'p.unit_id').selectAll('p').select('u.name as unit_name')
+    if (budgetYear) q = q.where('p.budget_year', '=', budgetYear)
+    if (unitId) q = q.where('p.unit_id', '=', unitId)
+    if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`)]))
+    const rows: Project[] = (await q.orderBy('u.code').orderBy('p.name').execute()).map((r) => ({
+      id: r.id,
+      budgetYear: r.budget_year,
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      name: r.name,
+      amountFen: r.amount_fen,
+      fundSource: r.fund_source as FundSource,
+      origin: r.origin as Project['origin'],
+      originId: r.origin_id,
+    }))
+    return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)) }
+  },
+}

@@ -1,0 +1,218 @@
+/**
+ * The one API contract: per channel a zod schema for the input and a type for the output.
+ * Main validates every call against `input`; the preload exposes exactly these channels; the
+ * renderer's client is typed from `ApiOutput`.
+ */
+import { z } from 'zod'
+import type { Channel } from './channels'
+import type {
+  AuditEntry,
+  Division,
+  ExanteProposal,
+  Operator,
+  Project,
+  RegisterEntry,
+  Training,
+  Unit,
+  UnitImportPreview,
+} from './domain'
+import { FUND_SOURCES } from './domain'
+import { DOC_KIND_KEYS, type DocDraft } from './documents'
+import { EXANTE_CONCLUSIONS } from './exante'
+import { parseMoney } from './money'
+import { settingsSchema, type Settings } from './settings'
+
+// Messages zod writes itself (type mismatches) come out in Chinese too.
+z.config(z.locales.zhCN())
+
+/** Phantom marker carrying an output type. */
+const out = <T>() => undefined as unknown as T
+
+const id = z.string().min(1, '缺少记录编号')
+const year = z.number().int('年度须为整数').min(2000, '年度不能早于2000年').max(2100, '年度不能晚于2100年')
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+const text = (label: string, max = 200) =>
+  z.string().trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`)
+const optText = (max = 2000) => z.string().trim().max(max, `不能超过${max}字`)
+
+/** An amount typed by the user in 万元; parsed to 分 with a Chinese message naming the problem. */
+export const amountWan = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const r = parseMoney(v, '万元')
+  if (!r.ok) {
+    ctx.addIssue({ code: 'custom', message: r.message })
+    return z.NEVER
+  }
+  if (r.fen < 0) {
+    ctx.addIssue({ code: 'custom', message: '金额不能为负数' })
+    return z.NEVER
+  }
+  return r.fen
+})
+
+const fileUpload = z.object({
+  fileName: z.string().min(1),
+  /** File content, base64-encoded (works over IPC and HTTP alike). */
+  base64: z.string().min(1, '文件内容为空'),
+})
+
+const docParams = z.object({
+  kind: z.enum(DOC_KIND_KEYS),
+  recordId: z.string().optional(),
+  workYear: year.optional(),
+  /** Draft from the current data even if the document was issued before (its 文号 is kept). */
+  fresh: z.boolean().optional(),
+})
+
+export const api = {
+  'app/info': {
+    input: z.object({}),
+    output: out<{
+      appVersion: string
+      schemaVersion: number
+      dbPath: string
+      outputDir: string
+      readOnly: boolean
+      empty: boolean
+      workYears: number[]
+      harness: boolean
+    }>(),
+  },
+  'session/get': { input: z.object({}), output: out<{ operator: Operator | null }>() },
+  'session/setOperator': { input: z.object({ operatorId: id }), output: out<{ operator: Operator }>() },
+  'operators/list': { input: z.object({}), output: out<Operator[]>() },
+  'operators/save': {
+    input: z.object({
+      id: z.string().optional(),
+      name: text('姓名', 20),
+      divisionId: z.string().nullable(),
+      active: z.boolean().default(true),
+    }),
+    output: out<Operator>(),
+  },
+  'settings/get': { input: z.object({}), output: out<Settings>() },
+  'settings/save': { input: settingsSchema, output: out<Settings>() },
+  'divisions/list': { input: z.object({}), output: out<Division[]>() },
+  'divisions/save': {
+    input: z.object({ id: z.string().optional(), name: text('股室名称', 30), sort: z.number().int().default(0), active: z.boolean().default(true) }),
+    output: out<Division>(),
+  },
+  'divisions/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'units/list': {
+    input: z.object({ divisionId: z.string().optional(), search: z.string().optional(), includeInactive: z.boolean().optional() }),
+    output: out<Unit[]>(),
+  },
+  'units/save': {
+    input: z.object({
+      id: z.string().optional(),
+      code: z.string().trim().min(1, '请填写单位编码').max(30).regex(/^[0-9A-Za-z-]+$/, '单位编码只能包含数字、字母和短横线'),
+      name: text('单位名称', 60),
+      parentName: optText(60),
+      divisionId: z.string().nullable(),
+      active: z.boolean().default(true),
+    }),
+    output: out<Unit>(),
+  },
+  'units/remove': { input: z.object({ id }), output: out<{ removed: boolean; deactivated: boolean }>() },
+  'units/importPreview': { input: fileUpload, output: out<UnitImportPreview>() },
+  'units/importApply': { input: fileUpload, output: out<{ created: number; updated: number; unchanged: number }>() },
+  'units/exportTemplate': { input: z.object({ withData: z.boolean().default(true) }), output: out<{ path: string; fileName: string }>() },
+  'trainings/list': { input: z.object({ workYear: year.optional() }), output: out<Training[]>() },
+  'trainings/save': {
+    input: z.object({
+      id: z.string().optional(),
+      date: isoDate,
+      title: text('培训名称', 100),
+      organiser: text('组织单位', 60),
+      form: text('培训形式', 20),
+      divisionIds: z.array(z.string()).default([]),
+      unitIds: z.array(z.string()).default([]),
+      participantCount: z.number().int('人数须为整数').min(0, '人数不能为负'),
+      notes: optText(),
+    }),
+    output: out<Training>(),
+  },
+  'trainings/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'exante/list': {
+    input: z.object({
+      workYear: year.optional(),
+      unitId: z.string().optional(),
+      divisionId: z.string().optional(),
+      conclusion: z.enum([...EXANTE_CONCLUSIONS, '未确认']).optional(),
+      fundSource: z.enum(FUND_SOURCES).optional(),
+      search: z.string().optional(),
+    }),
+    output: out<{ rows: ExanteProposal[]; totalFen: number; count: number }>(),
+  },
+  'exante/get': { input: z.object({ id }), output: out<ExanteProposal>() },
+  'exante/save': {
+    input: z.object({
+      id: z.string().optional(),
+      workYear: year,
+      unitId: z.string().min(1, '请选择预算单位'),
+      projectName: text('项目名称', 100),
+      amountWan,
+      fundSource: z.enum(FUND_SOURCES),
+      basis: optText(),
+      scores: z.record(z.string(), z.number().nullable()),
+    }),
+    output: out<ExanteProposal>(),
+  },
+  'exante/confirm': {
+    input: z.object({ id, conclusion: z.enum(EXANTE_CONCLUSIONS), reason: optText(500) }),
+    output: out<ExanteProposal>(),
+  },
+  'exante/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'exante/toLibrary': { input: z.object({ ids: z.array(id).min(1, '请至少选择一个项目') }), output: out<{ created: number; skipped: string[] }>() },
+  'projects/list': {
+    input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), search: z.string().optional() }),
+    output: out<{ rows: Project[]; totalFen: number }>(),
+  },
+  'docs/draft': { input: docParams, output: out<DocDraft>() },
+  'docs/issue': {
+    input: docParams.extend({
+      title: text('标题', 200),
+      recipients: optText(500),
+      body: optText(20000),
+      attachments: z.array(z.string()).default([]),
+      copyTo: optText(500),
+      date: isoDate,
+      /** Only for a first issue: the user may take a specific free number. */
+      serial: z.number().int().positive().nullable().default(null),
+    }),
+    output: out<{ entry: RegisterEntry; path: string }>(),
+  },
+  'register/list': {
+    input: z.object({ year: year.optional(), prefix: z.string().optional(), search: z.string().optional() }),
+    output: out<RegisterEntry[]>(),
+  },
+  'register/add': {
+    input: z.object({
+      prefix: text('文号代字', 20),
+      year,
+      serial: z.number().int('文号序号须为整数').positive('文号序号须为正整数'),
+      title: text('标题', 200),
+      recipients: optText(500),
+      issuedDate: isoDate,
+    }),
+    output: out<RegisterEntry>(),
+  },
+  'audit/list': { input: z.object({ entity: z.string().optional(), entityId: z.string().optional(), limit: z.number().int().max(1000).default(200) }), output: out<AuditEntry[]>() },
+  'demo/load': { input: z.object({}), output: out<Record<string, number>>() },
+  'files/open': { input: z.object({ path: z.string().min(1), reveal: z.boolean().default(false) }), output: out<{ opened: boolean }>() },
+} satisfies Record<Channel, { input: z.ZodType; output: unknown }>
+
+export type Api = typeof api
+export type ApiInput<C extends Channel> = z.input<Api[C]['input']>
+export type ApiParsed<C extends Channel> = z.output<Api[C]['input']>
+export type ApiOutput<C extends Channel> = Api[C]['output']
+
+/** Zod issues → one Chinese sentence naming the field. */
+export function describeZodError(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => {
+      const where = i.path.length ? `“${i.path.join('.')}”：` : ''
+      return where + i.message
+    })
+    .join('；')
+}

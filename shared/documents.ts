@@ -1,0 +1,62 @@
+/**
+ * The documents the app issues. Each kind says whether it is a 公文 (numbered notice/report) or a
+ * form document (titled table), which 代字 numbers it, and what record it is generated from.
+ */
+export const DOC_KINDS = {
+  'exante-opinion': { name: '绩效评估结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
+  'exante-feedback': { name: '事前评估结果反馈通知', layout: 'gongwen', prefix: 'budget', scope: 'year' },
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' }>
+
+export type DocKind = keyof typeof DOC_KINDS
+export const DOC_KIND_KEYS = Object.keys(DOC_KINDS) as [DocKind, ...DocKind[]]
+
+/** A document before issue: pre-filled from the data, every text editable by the user. */
+export interface DocDraft {
+  kind: DocKind
+  /** Identifies "the same document" so that re-generating keeps its 文号. */
+  key: string
+  layout: 'form' | 'gongwen'
+  title: string
+  /** 主送 */
+  recipients: string
+  /**
+   * Body as plain text, one paragraph per line. Lines starting 一、 (一) 1. are recognised as the
+   * three heading levels of GB/T 9704.
+   */
+  body: string
+  /** 附件说明 lines, e.g. "2025年预算项目事前绩效评估结果表". */
+  attachments: string[]
+  /** 抄送 */
+  copyTo: string
+  date: string // YYYY-MM-DD 成文日期
+  prefix: string
+  year: number
+  /** The issued serial if this document was issued before, otherwise the next free one. */
+  serial: number | null
+  issued: boolean
+  numbered: boolean
+}
+
+/** Splits a body text into GB/T 9704 blocks by its numbering. */
+export type BodyBlock = { level: 0 | 1 | 2 | 3; text: string }
+
+export function parseBody(text: string): BodyBlock[] {
+  const blocks: BodyBlock[] = []
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line) continue
+    let level: BodyBlock['level'] = 0
+    if (/^[一二三四五六七八九十]+、/.test(line)) level = 1
+    else if (/^[（(][一二三四五六七八九十]+[）)]/.test(line)) level = 2
+    else if (/^\d+[.．](?!\d)/.test(line)) level = 3
+    blocks.push({ level, text: line })
+  }
+  return blocks
+}
+
+/** 2024-10-08 → 2024年10月8日 (GB/T 9704: Arabic numerals, no leading zeros). */
+export function formatChineseDate(iso: string): string {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(iso)
+  if (!m) return iso
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`
+}

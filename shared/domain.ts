@@ -1,0 +1,139 @@
+/** Domain records as the renderer sees them. Money is always integer 分 (`...Fen`). */
+import type { ExanteConclusion, ExanteScores } from './exante'
+
+export const FUND_SOURCES = ['一般公共预算', '政府性基金预算', '国有资本经营预算', '社会保险基金预算'] as const
+export type FundSource = (typeof FUND_SOURCES)[number]
+
+export interface Operator {
+  id: string
+  name: string
+  divisionId: string | null
+  active: boolean
+}
+
+/** 股室: 预算股 or a 资金管理股室. */
+export interface Division {
+  id: string
+  name: string
+  sort: number
+  active: boolean
+}
+
+/** 预算单位 */
+export interface Unit {
+  id: string
+  code: string
+  name: string
+  /** 主管部门 */
+  parentName: string
+  divisionId: string | null
+  divisionName: string | null
+  active: boolean
+}
+
+export interface Training {
+  id: string
+  workYear: number
+  date: string // YYYY-MM-DD
+  title: string
+  organiser: string
+  form: string // 视频会, 现场, ...
+  divisionIds: string[]
+  unitIds: string[]
+  participantCount: number
+  notes: string
+}
+
+export type ExanteStatus = '待评分' | '已评分' | '已确认'
+
+/** 事前绩效评估 proposal for budget year workYear+1. */
+export interface ExanteProposal {
+  id: string
+  workYear: number
+  budgetYear: number
+  unitId: string
+  unitName: string
+  divisionId: string | null
+  divisionName: string | null
+  projectName: string
+  amountFen: number
+  fundSource: FundSource
+  basis: string
+  scores: ExanteScores
+  totalScore: number | null
+  suggestedConclusion: ExanteConclusion | null
+  conclusion: ExanteConclusion | null
+  conclusionReason: string
+  status: ExanteStatus
+  /** Set once the proposal has entered the 项目库 of budget year N+1. */
+  libraryProjectId: string | null
+  updatedAt: string
+}
+
+/** 项目库 entry for a budget year. */
+export interface Project {
+  id: string
+  budgetYear: number
+  unitId: string
+  unitName: string
+  name: string
+  amountFen: number
+  fundSource: FundSource
+  origin: '事前评估' | '导入' | '手工'
+  originId: string | null
+}
+
+export interface RegisterEntry {
+  id: string
+  kind: string
+  kindName: string
+  /** 代字; empty for un-numbered form documents. */
+  prefix: string
+  year: number
+  serial: number | null
+  docNumber: string
+  title: string
+  recipients: string
+  issuedDate: string
+  fileName: string
+  filePath: string
+  /** Ids of the records the document concerns, with a label for each. */
+  records: { id: string; label: string }[]
+  /** false for numbers registered by hand for documents issued outside the app. */
+  generated: boolean
+  operatorName: string
+  createdAt: string
+}
+
+export interface AuditEntry {
+  id: number
+  at: string
+  operatorName: string
+  action: string
+  entity: string
+  entityId: string
+  before: unknown
+  after: unknown
+}
+
+export interface ImportProblem {
+  sheet: string
+  row: number
+  column: string
+  message: string
+}
+
+export interface UnitImportRow {
+  row: number
+  code: string
+  name: string
+  parentName: string
+  divisionName: string
+  action: '新增' | '更新' | '不变'
+}
+
+export interface UnitImportPreview {
+  rows: UnitImportRow[]
+  problems: ImportProblem[]
+  counts: { create: number; update: number; unchanged: number }
+}
