@@ -15,8 +15,13 @@ import { loadDemo } from './handlers/demo'
 import { documentHandlers } from './handlers/documents'
 import { exanteHandlers } from './handlers/exante'
 import { masterdataHandlers } from './handlers/masterdata'
+import { monitoringHandlers } from './handlers/monitoring'
+import { projectHandlers } from './handlers/projects'
+import { roundHandlers } from './handlers/rounds'
+import { stageExcelHandlers } from './handlers/stage-excel'
 import { trainingHandlers } from './handlers/trainings'
 import type { Platform } from './platform'
+import { seedIndicatorLibrary } from './seed'
 
 export interface BackendOptions {
   dataDir: string
@@ -43,6 +48,10 @@ export const handlers: Handlers = {
   ...trainingHandlers,
   ...exanteHandlers,
   ...documentHandlers,
+  ...projectHandlers,
+  ...roundHandlers,
+  ...monitoringHandlers,
+  ...stageExcelHandlers,
   'demo/load': (_input, ctx) => loadDemo(ctx, handlers),
 }
 
@@ -102,6 +111,7 @@ export async function openBackend(opts: BackendOptions, nativeBinding?: string):
     defaultOutputDir: opts.defaultOutputDir ?? join(opts.dataDir, '输出'),
     ...(opts.now ? { now: opts.now } : {}),
   })
+  await seedIndicatorLibrary(opened.db, ctx.now())
   return {
     dbPath,
     ctx,

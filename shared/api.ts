@@ -18,6 +18,20 @@ import type {
 } from './domain'
 import { FUND_SOURCES } from './domain'
 import { DOC_KIND_KEYS, type DocDraft } from './documents'
+import type { IndicatorProblem } from './indicators'
+import type {
+  ItemDetail,
+  JobState,
+  LibraryIndicator,
+  ProjectDetail,
+  ProjectTargets,
+  Round,
+  RoundItem,
+  StageImportPreview,
+} from './domain'
+import { PROJECT_CATEGORIES } from './domain'
+import { DEVIATION_CAUSES, LIKELIHOODS } from './monitoring'
+import { ITEM_ACTIONS, ITEM_STATUSES, STAGE_KEYS, TARGET_CONCLUSIONS } from './stage'
 import { EXANTE_CONCLUSIONS } from './exante'
 import { parseMoney } from './money'
 import { settingsSchema, type Settings } from './settings'
@@ -54,6 +68,30 @@ const fileUpload = z.object({
   /** File content, base64-encoded (works over IPC and HTTP alike). */
   base64: z.string().min(1, '文件内容为空'),
 })
+
+const indicatorInput = z.object({
+  id: z.string().optional(),
+  level1: z.string().trim(),
+  level2: z.string().trim(),
+  name: z.string().trim().max(100, '三级指标名称不能超过100字'),
+  operator: z.string().trim(),
+  targetValue: z.string().trim().max(200, '指标值不能超过200字'),
+  unit: z.string().trim().max(20, '度量单位不能超过20字'),
+  weight: z.number().min(0, '权重不能为负').max(100, '权重不能超过100').nullable(),
+  explanation: z.string().trim().max(500, '指标解释不能超过500字'),
+})
+
+const itemFilters = z.object({
+  roundId: z.string().min(1, '请先选择任务'),
+  unitId: z.string().optional(),
+  divisionId: z.string().optional(),
+  status: z.enum(ITEM_STATUSES).optional(),
+  fundSource: z.enum(FUND_SOURCES).optional(),
+  light: z.enum(['red', 'yellow', 'green', 'none']).optional(),
+  search: z.string().optional(),
+})
+
+const stageUpload = fileUpload.extend({ roundId: id })
 
 const docParams = z.object({
   kind: z.enum(DOC_KIND_KEYS),
@@ -167,6 +205,94 @@ export const api = {
     input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), search: z.string().optional() }),
     output: out<{ rows: Project[]; totalFen: number }>(),
   },
+  'projects/get': { input: z.object({ id }), output: out<ProjectDetail>() },
+  'projects/save': {
+    input: z.object({
+      id: z.string().optional(),
+      budgetYear: year,
+      unitId: z.string().min(1, '请选择预算单位'),
+      code: z.string().trim().max(40, '项目编码不能超过40字'),
+      name: text('项目名称', 100),
+      amountWan,
+      fundSource: z.enum(FUND_SOURCES),
+      category: z.enum(PROJECT_CATEGORIES),
+    }),
+    output: out<ProjectDetail>(),
+  },
+  'projects/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'targets/get': { input: z.object({ projectId: id }), output: out<ProjectTargets>() },
+  'targets/save': {
+    input: z.object({ projectId: id, annualGoal: z.string().trim().max(1000, '年度总体目标不能超过1000字'), indicators: z.array(indicatorInput).max(200, '指标不能超过200个') }),
+    output: out<ProjectTargets>(),
+  },
+  'library/list': { input: z.object({ search: z.string().optional(), level2: z.string().optional() }), output: out<LibraryIndicator[]>() },
+  'library/save': {
+    input: indicatorInput.omit({ weight: true }).extend({ name: text('三级指标名称', 100), field: z.string().trim().max(20).default('通用') }),
+    output: out<LibraryIndicator>(),
+  },
+  'library/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'rounds/list': { input: z.object({ stage: z.enum(STAGE_KEYS), workYear: year.optional() }), output: out<Round[]>() },
+  'rounds/get': { input: z.object({ id }), output: out<Round>() },
+  'rounds/save': {
+    input: z.object({
+      id: z.string().optional(),
+      stage: z.enum(STAGE_KEYS),
+      workYear: year,
+      title: text('任务名称', 100),
+      deadline: isoDate.nullable(),
+      asOfMonth: z.number().int().min(1, '监控截止月份应在1至12之间').max(12, '监控截止月份应在1至12之间').nullable().default(null),
+      unitIds: z.array(z.string()).default([]),
+      notes: optText(2000).default(''),
+    }),
+    output: out<Round>(),
+  },
+  'rounds/sync': { input: z.object({ id }), output: out<{ added: number }>() },
+  'rounds/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'items/list': { input: itemFilters, output: out<{ rows: RoundItem[]; totalFen: number; counts: Record<string, number> }>() },
+  'items/get': { input: z.object({ id }), output: out<ItemDetail>() },
+  'items/transition': {
+    input: z.object({
+      id,
+      action: z.enum(ITEM_ACTIONS),
+      conclusion: z.enum(TARGET_CONCLUSIONS).nullable().default(null),
+      summary: optText(2000).default(''),
+      opinions: z.array(z.object({ ref: z.string(), label: z.string(), text: z.string().trim().min(1, '意见内容不能为空').max(1000) })).default([]),
+    }),
+    output: out<{ item: RoundItem; problems: IndicatorProblem[] }>(),
+  },
+  'items/resultUse': {
+    input: z.object({ id, resultUse: optText(2000), isPublic: z.boolean(), publicDate: isoDate.nullable().default(null) }),
+    output: out<RoundItem>(),
+  },
+  'monitoring/save': {
+    input: z.object({
+      itemId: id,
+      executedWan: amountWan.nullable(),
+      forecastWan: amountWan.nullable(),
+      deviation: optText(1000),
+      measures: optText(1000),
+      values: z.array(
+        z.object({
+          indicatorId: id,
+          actual: z.string().trim().max(200),
+          forecast: z.string().trim().max(200),
+          likelihood: z.union([z.enum(LIKELIHOODS), z.literal('')]),
+          causes: z.array(z.enum(DEVIATION_CAUSES)).default([]),
+          measures: z.string().trim().max(500),
+        }),
+      ),
+    }),
+    output: out<ItemDetail>(),
+  },
+  'stageExcel/export': {
+    input: z.object({ roundId: id, unitIds: z.array(z.string()).default([]), oneFile: z.boolean().default(false) }),
+    output: out<{ paths: string[]; folder: string }>(),
+  },
+  'stageExcel/preview': { input: stageUpload, output: out<StageImportPreview>() },
+  'stageExcel/apply': { input: stageUpload, output: out<StageImportPreview['summary']>() },
+  'docs/batch': { input: z.object({ kind: z.enum(DOC_KIND_KEYS), roundId: id, date: isoDate }), output: out<JobState>() },
+  'jobs/get': { input: z.object({ id }), output: out<JobState>() },
+  'jobs/cancel': { input: z.object({ id }), output: out<JobState>() },
   'docs/draft': { input: docParams, output: out<DocDraft>() },
   'docs/issue': {
     input: docParams.extend({

@@ -5,7 +5,12 @@
 export const DOC_KINDS = {
   'exante-opinion': { name: '绩效评估结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
   'exante-feedback': { name: '事前评估结果反馈通知', layout: 'gongwen', prefix: 'budget', scope: 'year' },
-} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' }>
+  'targets-notice': { name: '绩效目标编审工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
+  'targets-opinion': { name: '绩效目标审核结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
+  'monitoring-notice': { name: '运行监控工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
+  'monitoring-opinion': { name: '运行监控结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
+  'monitoring-feedback': { name: '运行监控结果反馈通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' }>
 
 export type DocKind = keyof typeof DOC_KINDS
 export const DOC_KIND_KEYS = Object.keys(DOC_KINDS) as [DocKind, ...DocKind[]]

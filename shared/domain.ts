@@ -1,5 +1,8 @@
 /** Domain records as the renderer sees them. Money is always integer 分 (`...Fen`). */
 import type { ExanteConclusion, ExanteScores } from './exante'
+import type { IndicatorProblem } from './indicators'
+import type { Light } from './monitoring'
+import type { ItemStatus, Stage } from './stage'
 
 export const FUND_SOURCES = ['一般公共预算', '政府性基金预算', '国有资本经营预算', '社会保险基金预算'] as const
 export type FundSource = (typeof FUND_SOURCES)[number]
@@ -136,4 +139,154 @@ export interface UnitImportPreview {
   rows: UnitImportRow[]
   problems: ImportProblem[]
   counts: { create: number; update: number; unchanged: number }
+}
+
+// ——— Stages: rounds, items, reviews (绩效目标, 运行监控, later 自评/财政评价) ———
+
+export const PROJECT_CATEGORIES = ['项目', '部门整体支出', '专项债券', 'PPP'] as const
+export type ProjectCategory = (typeof PROJECT_CATEGORIES)[number]
+
+export interface Indicator {
+  id: string
+  projectId: string
+  level1: string
+  level2: string
+  name: string
+  operator: string
+  targetValue: string
+  unit: string
+  weight: number | null
+  explanation: string
+  sort: number
+}
+
+export interface LibraryIndicator {
+  id: string
+  level1: string
+  level2: string
+  name: string
+  operator: string
+  targetValue: string
+  unit: string
+  explanation: string
+  field: string
+}
+
+export interface ProjectDetail extends Project {
+  code: string
+  category: ProjectCategory
+  annualGoal: string
+  divisionId: string | null
+  divisionName: string | null
+  unitCode: string
+}
+
+export interface ProjectTargets {
+  project: ProjectDetail
+  indicators: Indicator[]
+  problems: IndicatorProblem[]
+}
+
+export interface Round {
+  id: string
+  stage: Stage
+  workYear: number
+  budgetYear: number
+  title: string
+  deadline: string | null
+  asOfMonth: number | null
+  unitIds: string[]
+  notes: string
+  counts: Record<ItemStatus, number>
+  itemCount: number
+  totalFen: number
+  overdue: boolean
+  createdAt: string
+}
+
+export interface RoundItem {
+  id: string
+  roundId: string
+  projectId: string
+  projectCode: string
+  projectName: string
+  category: ProjectCategory
+  unitId: string
+  unitCode: string
+  unitName: string
+  divisionId: string | null
+  divisionName: string | null
+  fundSource: FundSource
+  amountFen: number
+  status: ItemStatus
+  reviewCount: number
+  conclusion: string | null
+  resultUse: string
+  isPublic: boolean
+  publicDate: string | null
+  executedFen: number | null
+  forecastFen: number | null
+  /** 执行率 to date, percent with 2 decimals. */
+  executionRate: number | null
+  light: Light | null
+  indicatorCount: number
+  updatedAt: string
+}
+
+export interface ReviewOpinion {
+  /** An indicator id, or a field name such as 'annualGoal' / 'project'. */
+  ref: string
+  label: string
+  text: string
+}
+
+export interface Review {
+  id: string
+  seq: number
+  action: string
+  actionName: string
+  conclusion: string | null
+  summary: string
+  opinions: ReviewOpinion[]
+  operatorName: string
+  divisionName: string
+  at: string
+}
+
+export interface MonitorValue {
+  indicatorId: string
+  actual: string
+  forecast: string
+  likelihood: string
+  causes: string[]
+  measures: string
+  light: Light | null
+}
+
+export interface ItemDetail {
+  item: RoundItem
+  round: Round
+  project: ProjectDetail
+  indicators: Indicator[]
+  values: MonitorValue[]
+  deviation: string
+  measures: string
+  reviews: Review[]
+  problems: IndicatorProblem[]
+}
+
+export interface StageImportPreview {
+  summary: { projectsCreated: number; projectsUpdated: number; indicatorsCreated: number; indicatorsUpdated: number; indicatorsRemoved: number; itemsFilled: number }
+  rows: { unitName: string; projectName: string; action: '新增' | '更新' | '不变'; detail: string }[]
+  problems: ImportProblem[]
+}
+
+export interface JobState {
+  id: string
+  title: string
+  done: number
+  total: number
+  status: 'running' | 'done' | 'cancelled' | 'failed'
+  message: string
+  paths: string[]
 }

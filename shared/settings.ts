@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_EXANTE_RULES, checkThresholds } from './exante'
+import { DEFAULT_WARNING_RULES } from './monitoring'
 
 /** Fonts of the 公文; 仿宋_GB2312 on older PCs, 仿宋 on newer ones (DESIGN §3). */
 export const fontsSchema = z.object({
@@ -44,6 +45,10 @@ export const exanteRulesSchema = z
     if (msg) ctx.addIssue({ code: 'custom', message: msg, path: ['thresholds'] })
   })
 
+export const warningRulesSchema = z
+  .object({ red: z.number().min(0).max(100), yellow: z.number().min(0).max(200), reverseRedFactor: z.number().min(1).max(5) })
+  .refine((v) => v.yellow > v.red, { message: '黄灯分界须高于红灯分界', path: ['yellow'] })
+
 export const settingsSchema = z.object({
   org: orgSchema,
   fonts: fontsSchema,
@@ -52,6 +57,10 @@ export const settingsSchema = z.object({
   outputDir: z.string(),
   /** Whether 意见书 (form documents) also take a 文号 from the register. */
   numberForms: z.boolean(),
+  /** 运行监控 red/yellow/green thresholds. */
+  warnings: warningRulesSchema,
+  /** What one project's indicator weights must add up to (the county 自评表: 90, 执行率 takes 10). */
+  indicatorWeightTotal: z.number().positive(),
 })
 export type Settings = z.infer<typeof settingsSchema>
 
@@ -75,6 +84,8 @@ export const DEFAULT_SETTINGS: Settings = {
   exante: DEFAULT_EXANTE_RULES,
   outputDir: '',
   numberForms: false,
+  warnings: DEFAULT_WARNING_RULES,
+  indicatorWeightTotal: 90,
 }
 
 /** Fills missing keys of a stored settings object from the defaults (older databases, new keys). */
@@ -86,6 +97,8 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     exante: s.exante ?? DEFAULT_SETTINGS.exante,
     outputDir: s.outputDir ?? DEFAULT_SETTINGS.outputDir,
     numberForms: s.numberForms ?? DEFAULT_SETTINGS.numberForms,
+    warnings: s.warnings ?? DEFAULT_SETTINGS.warnings,
+    indicatorWeightTotal: s.indicatorWeightTotal ?? DEFAULT_SETTINGS.indicatorWeightTotal,
   }
 }
 

@@ -142,6 +142,111 @@ export const MIGRATIONS: Migration[] = [
       await sql`CREATE UNIQUE INDEX documents_number ON documents(prefix, year, serial) WHERE serial IS NOT NULL`.execute(db)
     },
   },
+  {
+    version: 3,
+    name: '2026-11-28 stage rounds, review history, indicators, monitoring values, indicator library',
+    async up(db) {
+      await db.schema.alterTable('projects').addColumn('code', 'text', (c) => c.notNull().defaultTo('')).execute()
+      await db.schema.alterTable('projects').addColumn('category', 'text', (c) => c.notNull().defaultTo('项目')).execute()
+      await db.schema.alterTable('projects').addColumn('annual_goal', 'text', (c) => c.notNull().defaultTo('')).execute()
+      await timestamps(
+        db.schema
+          .createTable('indicators')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('level1', 'text', (c) => c.notNull())
+          .addColumn('level2', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('operator', 'text', (c) => c.notNull())
+          .addColumn('target_value', 'text', (c) => c.notNull())
+          .addColumn('unit', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('weight', 'real')
+          .addColumn('explanation', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('sort', 'integer', (c) => c.notNull().defaultTo(0)),
+      ).execute()
+      await db.schema.createIndex('indicators_project').on('indicators').columns(['project_id', 'sort']).execute()
+      await timestamps(
+        db.schema
+          .createTable('rounds')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('stage', 'text', (c) => c.notNull())
+          .addColumn('work_year', 'integer', (c) => c.notNull())
+          .addColumn('budget_year', 'integer', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('deadline', 'text')
+          .addColumn('as_of_month', 'integer')
+          .addColumn('unit_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('notes', 'text', (c) => c.notNull().defaultTo('')),
+      ).execute()
+      await db.schema.createIndex('rounds_stage_year').on('rounds').columns(['stage', 'work_year']).execute()
+      await timestamps(
+        db.schema
+          .createTable('round_items')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('round_id', 'text', (c) => c.notNull().references('rounds.id').onDelete('cascade'))
+          .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('待填报'))
+          .addColumn('review_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('conclusion', 'text')
+          .addColumn('result_use', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('is_public', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('public_date', 'text')
+          .addColumn('executed_fen', 'integer')
+          .addColumn('forecast_fen', 'integer')
+          .addColumn('deviation', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('measures', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('light', 'text')
+          .addColumn('submitted_at', 'text')
+          .addColumn('reviewed_at', 'text')
+          .addUniqueConstraint('round_items_round_project', ['round_id', 'project_id']),
+      ).execute()
+      await db.schema.createIndex('round_items_round_status').on('round_items').columns(['round_id', 'status']).execute()
+      await db.schema.createIndex('round_items_project').on('round_items').column('project_id').execute()
+      await timestamps(
+        db.schema
+        .createTable('reviews')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('item_id', 'text', (c) => c.notNull().references('round_items.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('conclusion', 'text')
+        .addColumn('summary', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('opinions', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('operator_id', 'text', (c) => c.references('operators.id'))
+        .addColumn('division_id', 'text', (c) => c.references('divisions.id'))
+        .addColumn('at', 'text', (c) => c.notNull()),
+      ).execute()
+      await db.schema.createIndex('reviews_item').on('reviews').columns(['item_id', 'seq']).execute()
+      await timestamps(
+        db.schema
+          .createTable('indicator_values')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('item_id', 'text', (c) => c.notNull().references('round_items.id').onDelete('cascade'))
+          .addColumn('indicator_id', 'text', (c) => c.notNull().references('indicators.id').onDelete('cascade'))
+          .addColumn('actual', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('forecast', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('likelihood', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('causes', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('measures', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('light', 'text')
+          .addUniqueConstraint('indicator_values_item_indicator', ['item_id', 'indicator_id']),
+      ).execute()
+      await db.schema.createIndex('indicator_values_indicator').on('indicator_values').column('indicator_id').execute()
+      await timestamps(
+        db.schema
+          .createTable('library_indicators')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('level1', 'text', (c) => c.notNull())
+          .addColumn('level2', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('operator', 'text', (c) => c.notNull())
+          .addColumn('target_value', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('unit', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('explanation', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('field', 'text', (c) => c.notNull().defaultTo('通用')),
+      ).execute()
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -88,6 +88,9 @@ export interface ExanteProposalsTable {
 export interface ProjectsTable {
   id: string
   budget_year: number
+  code: string
+  category: string
+  annual_goal: string
   unit_id: string
   name: string
   amount_fen: number
@@ -120,6 +123,100 @@ export interface DocumentsTable {
   updated_at: string
 }
 
+export interface IndicatorsTable {
+  id: string
+  project_id: string
+  level1: string
+  level2: string
+  name: string
+  operator: string
+  target_value: string
+  unit: string
+  weight: number | null
+  explanation: string
+  sort: number
+  created_at: string
+  updated_at: string
+}
+
+export interface RoundsTable {
+  id: string
+  stage: string
+  work_year: number
+  budget_year: number
+  title: string
+  deadline: string | null
+  as_of_month: number | null
+  unit_ids: string // JSON string[]; empty = every unit
+  notes: string
+  created_at: string
+  updated_at: string
+}
+
+export interface RoundItemsTable {
+  id: string
+  round_id: string
+  project_id: string
+  status: string
+  review_count: number
+  conclusion: string | null
+  result_use: string
+  is_public: number
+  public_date: string | null
+  executed_fen: number | null
+  forecast_fen: number | null
+  deviation: string
+  measures: string
+  light: string | null
+  submitted_at: string | null
+  reviewed_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ReviewsTable {
+  id: string
+  item_id: string
+  seq: number
+  action: string
+  conclusion: string | null
+  summary: string
+  opinions: string // JSON {ref,label,text}[]
+  operator_id: string | null
+  division_id: string | null
+  at: string
+  created_at: string
+  updated_at: string
+}
+
+export interface IndicatorValuesTable {
+  id: string
+  item_id: string
+  indicator_id: string
+  actual: string
+  forecast: string
+  likelihood: string
+  causes: string // JSON string[]
+  measures: string
+  light: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface LibraryIndicatorsTable {
+  id: string
+  level1: string
+  level2: string
+  name: string
+  operator: string
+  target_value: string
+  unit: string
+  explanation: string
+  field: string
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   settings: SettingsTable
   divisions: DivisionsTable
@@ -130,6 +227,12 @@ export interface DB {
   exante_proposals: ExanteProposalsTable
   projects: ProjectsTable
   documents: DocumentsTable
+  indicators: IndicatorsTable
+  rounds: RoundsTable
+  round_items: RoundItemsTable
+  reviews: ReviewsTable
+  indicator_values: IndicatorValuesTable
+  library_indicators: LibraryIndicatorsTable
 }
 
 export type DivisionRow = Selectable<DivisionsTable>
@@ -139,5 +242,10 @@ export type TrainingRow = Selectable<TrainingsTable>
 export type ExanteRow = Selectable<ExanteProposalsTable>
 export type ProjectRow = Selectable<ProjectsTable>
 export type DocumentRow = Selectable<DocumentsTable>
+export type IndicatorRow = Selectable<IndicatorsTable>
+export type RoundRow = Selectable<RoundsTable>
+export type RoundItemRow = Selectable<RoundItemsTable>
+export type ReviewRow = Selectable<ReviewsTable>
+export type IndicatorValueRow = Selectable<IndicatorValuesTable>
 export type NewRow<T extends keyof DB> = Insertable<DB[T]>
 export type RowPatch<T extends keyof DB> = Updateable<DB[T]>

@@ -8,6 +8,7 @@ import { AppError } from '../../shared/result'
 import { withDefaults, type Settings } from '../../shared/settings'
 import type { DB } from '../db/schema'
 import { withWriter, type Writer } from '../db/writer'
+import { JobRegistry } from '../jobs'
 import type { Platform } from '../platform'
 
 export interface Ctx {
@@ -22,6 +23,7 @@ export interface Ctx {
   /** Where generated files go when settings leave outputDir empty. */
   defaultOutputDir: string
   session: { operatorId: string | null }
+  jobs: JobRegistry
   now(): Date
   settings(): Promise<Settings>
   outputDir(): Promise<string>
@@ -32,10 +34,11 @@ export interface Ctx {
 export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Promise<ApiOutput<C>>
 export type Handlers = { [C in Channel]: Handler<C> }
 
-export function createContext(base: Omit<Ctx, 'session' | 'now' | 'settings' | 'outputDir' | 'write'> & { now?: () => Date }): Ctx {
+export function createContext(base: Omit<Ctx, 'session' | 'now' | 'settings' | 'outputDir' | 'write' | 'jobs'> & { now?: () => Date }): Ctx {
   const ctx: Ctx = {
     ...base,
     session: { operatorId: null },
+    jobs: new JobRegistry(),
     now: base.now ?? (() => new Date()),
     async settings() {
       const row = await base.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()

@@ -11,7 +11,8 @@ import type { RegisterEntry } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { isOrgComplete, type Settings } from '../../shared/settings'
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
-import type { Composer, DocDefaults } from '../docs/compose/types'
+import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
+import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types'
 import { writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
@@ -19,6 +20,11 @@ import { parseJson, type Ctx, type Handlers } from './context'
 const COMPOSERS: Record<DocKind, Composer> = {
   'exante-opinion': composeExanteOpinion,
   'exante-feedback': composeExanteFeedback,
+  'targets-notice': composeTargetsNotice,
+  'targets-opinion': composeTargetsOpinion,
+  'monitoring-notice': composeMonitoringNotice,
+  'monitoring-opinion': composeMonitoringOpinion,
+  'monitoring-feedback': composeMonitoringFeedback,
 }
 
 const kindName = (kind: string) => (DOC_KINDS as Record<string, { name: string }>)[kind]?.name ?? '手工登记'
@@ -73,7 +79,73 @@ async function issuedSerials(db: Ctx['db'], prefix: string, year: number): Promi
 /** Windows forbids these in file names; 〔〕 are fine. */
 const safeFileName = (s: string) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, 150)
 
-export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'register/list' | 'register/add'> = {
+/**
+ * Issues (or re-issues) one document: takes or keeps its 文号 inside the transaction that records it,
+ * renders the .docx and writes it atomically, so a failure leaves neither a number used nor a file.
+ */
+export async function issueDocument(
+  ctx: Ctx,
+  kind: DocKind,
+  params: ComposeParams,
+  text: DocDefaults,
+  date: string,
+  requestedSerial: number | null,
+): Promise<string> {
+  const settings = await ctx.settings()
+  if (!isOrgComplete(settings.org)) {
+    throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
+  }
+  const composed = await COMPOSERS[kind](params, ctx)
+  const outDir = await ctx.outputDir()
+  const numbered = isNumbered(kind, settings)
+  return ctx.write(async (w) => {
+    const existing = await w.trx.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
+    const prefix = existing?.prefix ?? prefixFor(kind, settings)
+    const year = existing?.year ?? Number(date.slice(0, 4))
+    let serial: number | null = existing?.serial ?? null
+    if (!existing && numbered) {
+      const taken = await issuedSerials(w.trx, prefix, year)
+      if (requestedSerial !== null) {
+        if (taken.includes(requestedSerial)) {
+          const other = await w.trx.selectFrom('documents').select('title').where('prefix', '=', prefix).where('year', '=', year).where('serial', '=', requestedSerial).executeTakeFirst()
+          throw new AppError('CONFLICT', `文号${formatDocNumber(prefix, year, requestedSerial)}已用于《${other?.title ?? ''}》，一个文号不能使用两次，请换一个序号`)
+        }
+        serial = requestedSerial
+      } else serial = nextSerial(taken)
+    }
+    const docNumber = serial !== null ? formatDocNumber(prefix, year, serial) : ''
+    const fileName = safeFileName(`${docNumber ? docNumber + ' ' : ''}${text.title}${numbered ? '' : '（' + (composed.records[0]?.label ?? '') + '）'}`) + '.docx'
+    const path = join(outDir, String(year), DOC_KINDS[kind].name, fileName)
+    const buffer = await composed.render({ ...text, date, docNumber: docNumber || null }, settings)
+    await writeFileAtomic(path, buffer)
+    const row = {
+      kind,
+      doc_key: composed.key,
+      prefix,
+      year,
+      serial,
+      doc_number: docNumber,
+      title: text.title,
+      recipients: text.recipients,
+      issued_date: date,
+      file_name: fileName,
+      file_path: path,
+      content: JSON.stringify({ ...text, date }),
+      records: JSON.stringify(composed.records),
+      generated: 1,
+      operator_id: w.operatorId,
+    }
+    if (existing) {
+      await w.update('documents', existing.id, row)
+      return existing.id
+    }
+    const newId = randomUUID()
+    await w.insert('documents', { id: newId, ...row })
+    return newId
+  })
+}
+
+export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
   async 'docs/draft'(input, ctx) {
     const settings = await ctx.settings()
     const composed = await COMPOSERS[input.kind](input, ctx)
@@ -100,67 +172,38 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'reg
   },
 
   async 'docs/issue'(input, ctx) {
-    const settings = await ctx.settings()
-    if (!isOrgComplete(settings.org)) {
-      throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
-    }
-    const composed = await COMPOSERS[input.kind](input, ctx)
-    const outDir = await ctx.outputDir()
-    const numbered = isNumbered(input.kind, settings)
-    const text = {
-      title: input.title,
-      recipients: input.recipients,
-      body: input.body,
-      attachments: input.attachments.filter((a) => a.trim()),
-      copyTo: input.copyTo,
-    }
-    const id = await ctx.write(async (w) => {
-      const existing = await w.trx.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
-      const prefix = existing?.prefix ?? prefixFor(input.kind, settings)
-      const year = existing?.year ?? Number(input.date.slice(0, 4))
-      let serial: number | null = existing?.serial ?? null
-      if (!existing && numbered) {
-        const taken = await issuedSerials(w.trx, prefix, year)
-        if (input.serial !== null) {
-          if (taken.includes(input.serial)) {
-            const other = await w.trx.selectFrom('documents').select('title').where('prefix', '=', prefix).where('year', '=', year).where('serial', '=', input.serial).executeTakeFirst()
-            throw new AppError('CONFLICT', `文号${formatDocNumber(prefix, year, input.serial)}已用于《${other?.title ?? ''}》，一个文号不能使用两次，请换一个序号`)
-          }
-          serial = input.serial
-        } else serial = nextSerial(taken)
-      }
-      const docNumber = serial !== null ? formatDocNumber(prefix, year, serial) : ''
-      const fileName = safeFileName(`${docNumber ? docNumber + ' ' : ''}${text.title}`) + '.docx'
-      const path = join(outDir, String(year), fileName)
-      const buffer = await composed.render({ ...text, date: input.date, docNumber: docNumber || null }, settings)
-      await writeFileAtomic(path, buffer)
-      const row = {
-        kind: input.kind,
-        doc_key: composed.key,
-        prefix,
-        year,
-        serial,
-        doc_number: docNumber,
-        title: text.title,
-        recipients: text.recipients,
-        issued_date: input.date,
-        file_name: fileName,
-        file_path: path,
-        content: JSON.stringify({ ...text, date: input.date }),
-        records: JSON.stringify(composed.records),
-        generated: 1,
-        operator_id: w.operatorId,
-      }
-      if (existing) {
-        await w.update('documents', existing.id, row)
-        return existing.id
-      }
-      const newId = randomUUID()
-      await w.insert('documents', { id: newId, ...row })
-      return newId
-    })
+    const { kind, recordId, workYear, date, serial, ...text } = input
+    const id = await issueDocument(ctx, kind, { recordId, workYear }, { ...text, attachments: text.attachments.filter((a) => a.trim()) }, date, serial)
     const entry = toEntry(await registerQuery(ctx).where('documents.id', '=', id).executeTakeFirstOrThrow())
     return { entry, path: entry.filePath }
+  },
+
+  async 'docs/batch'({ kind, roundId, date }, ctx) {
+    if (DOC_KINDS[kind].scope !== 'record') throw new AppError('VALIDATION', `“${DOC_KINDS[kind].name}”不是逐个项目生成的文书`)
+    const items = await ctx.db.selectFrom('round_items').select('id').where('round_id', '=', roundId).where('status', '=', '已审核').execute()
+    if (items.length === 0) throw new AppError('VALIDATION', '该任务中还没有审核通过的项目，无法批量生成意见书')
+    return ctx.jobs.start(`批量生成${DOC_KINDS[kind].name}`, items.length, async (job) => {
+      let done = 0
+      for (const it of items) {
+        if (job.cancelled) return `已取消：已生成 ${done} 份，其余未生成`
+        const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
+        const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
+        const text = { ...composed.defaults, ...(existing ? parseJson<Partial<DocDefaults>>(existing.content, {}) : {}) }
+        const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
+        const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
+        job.addPath(row.file_path)
+        job.progress(++done, composed.records[0]?.label)
+      }
+      return `已生成 ${done} 份${DOC_KINDS[kind].name}`
+    })
+  },
+
+  async 'jobs/get'({ id }, ctx) {
+    return ctx.jobs.get(id)
+  },
+
+  async 'jobs/cancel'({ id }, ctx) {
+    return ctx.jobs.cancel(id)
   },
 
   async 'register/list'({ year, prefix, search }, ctx) {

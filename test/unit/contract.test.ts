@@ -32,6 +32,8 @@ describe('API contract', () => {
       exante: { dimensions: [{ key: 'a', name: '甲', maxScore: 100 }], thresholds: { support: 60, adjust: 80 } },
       outputDir: '',
       numberForms: false,
+      warnings: { red: 60, yellow: 80, reverseRedFactor: 1.2 },
+      indicatorWeightTotal: 90,
     })
     expect(s.success).toBe(false)
   })

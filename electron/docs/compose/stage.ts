@@ -1,0 +1,282 @@
+/**
+ * Documents of the in-year stages: the notices that launch a 绩效目标 or 运行监控 round, the 结果运用
+ * 意见书 per reviewed project, and the 运行监控 feedback notice listing each unit's problems.
+ */
+import { formatChineseDate, parseBody } from '../../../shared/documents'
+import type { ItemDetail, Round, RoundItem } from '../../../shared/domain'
+import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
+import { LIGHT_NAMES } from '../../../shared/monitoring'
+import { AppError } from '../../../shared/result'
+import { TARGET_CONSEQUENCE, type TargetConclusion } from '../../../shared/stage'
+import type { Settings } from '../../../shared/settings'
+import type { Ctx } from '../../handlers/context'
+import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
+import { renderFormDoc, type FormCell } from '../form-doc'
+import { renderGongwen, type Annex } from '../gongwen'
+import type { Composer, IssueText } from './types'
+
+const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
+const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
+const SIGN = '\n\n签字：　　　　　　　　年　　月　　日'
+
+function gongwen(text: IssueText, s: Settings, annexes: Annex[] = []) {
+  return renderGongwen({
+    issuerMark: s.org.issuerMark,
+    docNumber: text.docNumber,
+    title: text.title,
+    recipients: text.recipients,
+    body: parseBody(text.body),
+    attachments: text.attachments,
+    signature: s.org.signature,
+    date: text.date,
+    copyTo: text.copyTo,
+    printer: s.org.printer,
+    printDate: text.date,
+    annexes,
+    fonts: s.fonts,
+  })
+}
+
+async function roundOf(ctx: Ctx, recordId: string | undefined, stage: Round['stage']): Promise<{ round: Round; items: RoundItem[] }> {
+  if (!recordId) throw new AppError('VALIDATION', '请先选择任务')
+  const round = await getRound(ctx, recordId)
+  if (round.stage !== stage) throw new AppError('VALIDATION', '所选任务与文书类型不符')
+  const items = (await itemQuery(ctx.db).where('i.round_id', '=', round.id).orderBy('u.code').orderBy('p.name').execute()).map(toItem)
+  return { round, items }
+}
+
+async function itemOf(ctx: Ctx, recordId: string | undefined, stage: Round['stage']): Promise<ItemDetail> {
+  if (!recordId) throw new AppError('VALIDATION', '请先选择项目')
+  const d = await loadItemDetail(ctx, recordId)
+  if (d.round.stage !== stage) throw new AppError('VALIDATION', '所选项目与文书类型不符')
+  if (d.item.status !== '已审核') throw new AppError('VALIDATION', `“${d.item.projectName}”尚未审核通过，不能生成结果运用意见书`)
+  return d
+}
+
+const deadlineText = (r: Round) => (r.deadline ? formatChineseDate(r.deadline) : '规定时间')
+
+export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
+  const { round, items } = await roundOf(ctx, recordId, 'targets')
+  const s = await ctx.settings()
+  const y = round.budgetYear
+  const units = new Set(items.map((i) => i.unitId)).size
+  const body = [
+    `为全面推进预算绩效目标与预算编制同布置、同申报、同审核、同批复、同公开、同运行，持续提升${y}年县级财政支出预算绩效目标编审工作质量，现就做好${y}年度预算绩效目标编审工作通知如下：`,
+    '一、编制范围',
+    `${y}年县级部门预算安排的所有项目支出均应编制绩效目标，本次涉及${units}个预算单位${items.length}个项目，资金${formatWanPlain(round.totalFen)}万元。`,
+    '二、编制原则',
+    '（一）指向明确。绩效目标要符合国民经济和社会发展规划、部门职能及事业发展规划，并与相应的预算支出内容、范围、方向、效果紧密相关。',
+    '（二）细化量化。绩效指标应从产出、效益、满意度等方面细化设置，能量化的尽量量化，不能量化的以定性描述，但应具有可衡量性。',
+    '（三）合理可行。绩效目标要经过调查研究和科学论证，符合客观实际，能够在一定期限内如期实现。',
+    '（四）相应匹配。绩效目标要与计划期内的任务数或计划数相对应，与预算确定的投资额或资金量相匹配。',
+    '三、申报审批流程',
+    `预算单位填写《${y}年度项目支出绩效目标申报表》，报送资金管理股室审核；资金管理股室提出审核意见，审核结论分为“优”“良”“中”“差”四个等级，结论为“中”的退回单位修改后重新报送，结论为“差”的不得进入下一步预算安排流程；预算单位根据审核意见修改完善后再次报送。`,
+    '四、工作要求',
+    `请各预算单位高度重视，于${deadlineText(round)}前将绩效目标申报表电子版报送县财政局对口资金管理股室。逾期未报送或绩效目标审核未通过的项目，原则上不予安排预算。`,
+  ].join('\n')
+  const title = `${s.org.bureau}关于做好${y}年度预算绩效目标编审工作的通知`
+  return {
+    key: `targets-notice:${round.id}`,
+    records: [{ id: round.id, label: round.title }],
+    defaults: { title, recipients: '县直各预算单位', body, attachments: [`${y}年度项目支出绩效目标申报表`], copyTo: '' },
+    render: (text, st) => gongwen(text, st),
+  }
+}
+
+export const composeMonitoringNotice: Composer = async ({ recordId }, ctx) => {
+  const { round, items } = await roundOf(ctx, recordId, 'monitoring')
+  const s = await ctx.settings()
+  const y = round.budgetYear
+  const m = round.asOfMonth ?? 12
+  const body = [
+    `为动态了解和掌握预算资金投入项目的实施情况，及时发现预算执行中存在的问题并纠偏，决定对${y}年度县级部门预算开展绩效运行监控。现将有关事项通知如下：`,
+    '一、监控范围',
+    `${y}年批复下达的县级部门预算项目支出及中央、省、市专项资金，共${items.length}个项目，资金${formatWanPlain(round.totalFen)}万元，全部纳入绩效运行监控。`,
+    '二、监控内容',
+    `（一）预算执行情况。截至${m}月底的预算执行数、全年预计执行数及执行率。`,
+    `（二）绩效目标完成情况。各项绩效指标截至${m}月底的完成值、全年预计完成值及完成目标的可能性。`,
+    '（三）偏差原因及纠偏措施。对执行进度滞后或可能无法完成目标的，从经费保障、制度保障、人员保障、硬件条件保障等方面分析原因，提出纠偏措施。',
+    '三、结果运用',
+    '县财政局将对监控中发现的红灯、黄灯预警项目进行分析，督促整改；监控结果作为预算调整和以后年度预算安排的重要依据。',
+    '四、工作要求',
+    `请各预算单位于${deadlineText(round)}前将《${y}年度项目支出绩效运行监控表（1-${m}月）》电子版报送县财政局对口资金管理股室。`,
+  ].join('\n')
+  return {
+    key: `monitoring-notice:${round.id}`,
+    records: [{ id: round.id, label: round.title }],
+    defaults: {
+      title: `${s.org.bureau}关于对${y}年度县级部门预算绩效开展运行监控的通知`,
+      recipients: '县直各预算单位',
+      body,
+      attachments: [`${y}年度项目支出绩效运行监控表（1-${m}月）`],
+      copyTo: '',
+    },
+    render: (text, st) => gongwen(text, st),
+  }
+}
+
+export const composeTargetsOpinion: Composer = async ({ recordId }, ctx) => {
+  const d = await itemOf(ctx, recordId, 'targets')
+  const s = await ctx.settings()
+  const c = d.item.conclusion as TargetConclusion | null
+  const history = d.reviews
+    .filter((r) => r.action === 'return' || r.action === 'approve')
+    .map((r) => `第${r.seq}次（${r.at.slice(0, 10)}，${r.divisionName || r.operatorName}）${r.actionName}${r.conclusion ? '，结论“' + r.conclusion + '”' : ''}：${[r.summary, ...r.opinions.map((o) => `${o.label}：${o.text}`)].filter(Boolean).join('；') || '无'}`)
+    .join('\n')
+  const count = (l1: string) => d.indicators.filter((i) => i.level1 === l1).length
+  const body = d.item.resultUse || (c ? `审核结论为“${c}”，${TARGET_CONSEQUENCE[c]}。建议在预算申报、预算管理中运用审核结果。` : '')
+  return {
+    key: `targets-opinion:${d.item.id}`,
+    records: [{ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` }],
+    defaults: { title: `${s.org.bureau}预算绩效目标审核结果运用意见书`, recipients: ['局预算股', d.item.divisionName].filter(Boolean).join('、'), body, attachments: [], copyTo: '' },
+    render: (text, st) =>
+      renderFormDoc({
+        title: text.title,
+        docNumber: text.docNumber,
+        subtitle: `送达：${text.recipients || '局预算股'}`,
+        columns: [34, 44, 34, 44],
+        rows: [
+          [L('项目名称'), V(d.item.projectName, 3)],
+          [L('预算单位'), V(d.item.unitName), L('审核股室'), V(d.item.divisionName ?? '')],
+          [L('项目金额（万元）'), V(formatWan(d.item.amountFen)), L('资金来源'), V(d.item.fundSource)],
+          [L('年度总体目标'), V(d.project.annualGoal || '—', 3)],
+          [L('绩效指标'), V(`共${d.indicators.length}个：产出指标${count('产出指标')}个，效益指标${count('效益指标')}个，满意度指标${count('满意度指标')}个`, 3)],
+          [L('审核过程'), V(history || '—', 3)],
+          [L('审核结论'), V(c ?? ''), L('审核轮次'), V(`${d.item.reviewCount}次`)],
+          [L('结果运用意见'), V(text.body, 3, { minHeightMm: 40 })],
+          [L('资金管理股室意见'), V(SIGN, 3, { minHeightMm: 22 })],
+          [L('预算股意见'), V(SIGN, 3, { minHeightMm: 22 })],
+        ],
+        fonts: st.fonts,
+      }),
+  }
+}
+
+function problemsOf(d: ItemDetail): string[] {
+  const out: string[] = []
+  if (d.item.executionRate !== null && d.round.asOfMonth) {
+    const expected = Math.round((d.round.asOfMonth / 12) * 10000) / 100
+    if (d.item.executionRate < expected * 0.8) out.push(`预算执行率${d.item.executionRate}%，低于序时进度${expected}%`)
+  }
+  const vals = new Map(d.values.map((v) => [v.indicatorId, v]))
+  for (const ind of d.indicators) {
+    const v = vals.get(ind.id)
+    if (v?.light === 'red' || v?.light === 'yellow') {
+      out.push(`“${ind.name}”${LIGHT_NAMES[v.light]}（目标${ind.operator === '定性' ? '' : ind.operator}${ind.targetValue}${ind.unit}，完成${v.actual}${ind.operator === '定性' ? '' : ind.unit}${v.causes.length ? '，' + v.causes.join('、') + '偏差' : ''}）`)
+    }
+  }
+  return out
+}
+
+export const composeMonitoringOpinion: Composer = async ({ recordId }, ctx) => {
+  const d = await itemOf(ctx, recordId, 'monitoring')
+  const s = await ctx.settings()
+  const problems = problemsOf(d)
+  const light = d.item.light ? LIGHT_NAMES[d.item.light] : '未预警'
+  const body =
+    d.item.resultUse ||
+    (problems.length
+      ? `监控发现：${problems.join('；')}。请预算单位按纠偏措施加快执行，县财政局将视执行情况在预算调整和下年度预算安排中统筹考虑。`
+      : '项目预算执行和绩效目标完成情况正常，按计划继续实施。')
+  return {
+    key: `monitoring-opinion:${d.item.id}`,
+    records: [{ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` }],
+    defaults: { title: `${s.org.bureau}预算项目支出绩效运行监控结果运用意见书`, recipients: ['局预算股', d.item.divisionName].filter(Boolean).join('、'), body, attachments: [], copyTo: '' },
+    render: (text, st) =>
+      renderFormDoc({
+        title: text.title,
+        docNumber: text.docNumber,
+        subtitle: `送达：${text.recipients || '局预算股'}`,
+        columns: [34, 44, 34, 44],
+        rows: [
+          [L('项目名称'), V(d.item.projectName, 3)],
+          [L('预算单位'), V(d.item.unitName), L('资金管理股室'), V(d.item.divisionName ?? '')],
+          [L('全年预算数（万元）'), V(formatWan(d.item.amountFen)), L(`1-${d.round.asOfMonth}月执行数（万元）`), V(d.item.executedFen === null ? '' : formatWan(d.item.executedFen))],
+          [L('执行率'), V(d.item.executionRate === null ? '' : `${d.item.executionRate}%`), L('全年预计执行数（万元）'), V(d.item.forecastFen === null ? '' : formatWan(d.item.forecastFen))],
+          [L('预警等级'), V(light), L('指标个数'), V(String(d.indicators.length))],
+          [L('发现的问题'), V(problems.join('\n') || '无', 3)],
+          [L('纠偏措施'), V(d.measures || '—', 3)],
+          [L('结果运用意见'), V(text.body, 3, { minHeightMm: 35 })],
+          [L('资金管理股室意见'), V(SIGN, 3, { minHeightMm: 22 })],
+          [L('预算股意见'), V(SIGN, 3, { minHeightMm: 22 })],
+        ],
+        fonts: st.fonts,
+      }),
+  }
+}
+
+export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => {
+  const { round, items } = await roundOf(ctx, recordId, 'monitoring')
+  const s = await ctx.settings()
+  const reviewed = items.filter((i) => i.status === '已审核')
+  if (reviewed.length === 0) throw new AppError('VALIDATION', '该监控任务还没有审核通过的项目，无法生成结果反馈通知')
+  const y = round.budgetYear
+  const m = round.asOfMonth ?? 12
+  const details = await Promise.all(reviewed.map((i) => loadItemDetail(ctx, i.id)))
+  const lights = { red: 0, yellow: 0, green: 0 }
+  for (const i of reviewed) if (i.light) lights[i.light]++
+  const executed = sumFen(reviewed.map((i) => i.executedFen ?? 0))
+  const budget = sumFen(reviewed.map((i) => i.amountFen))
+  const byUnit = new Map<string, { problems: string[]; measures: string[] }>()
+  for (const d of details) {
+    const p = problemsOf(d)
+    if (p.length === 0) continue
+    const u = byUnit.get(d.item.unitName) ?? { problems: [], measures: [] }
+    u.problems.push(`“${d.item.projectName}”：${p.join('；')}`)
+    if (d.measures) u.measures.push(d.measures)
+    byUnit.set(d.item.unitName, u)
+  }
+  const unitLines = [...byUnit.entries()].map(([name, u], i) => `${i + 1}. ${name}：${u.problems.join('；')}。请于收到本通知后加快执行进度，落实纠偏措施${u.measures.length ? '（' + u.measures.join('；') + '）' : ''}。`)
+  const rate = budget > 0 ? Math.round((executed * 10000) / budget) / 100 : 0
+  const body = [
+    `根据《${s.org.bureau}关于对${y}年度县级部门预算绩效开展运行监控的通知》，县财政局对${y}年度县级部门预算项目开展了绩效运行监控，现将监控结果反馈如下：`,
+    '一、监控总体情况',
+    `本次共监控项目${reviewed.length}个，涉及预算资金${formatWanPlain(budget)}万元，截至${m}月底执行${formatWanPlain(executed)}万元，执行率${rate}%。其中红灯预警项目${lights.red}个、黄灯预警项目${lights.yellow}个、绿灯项目${lights.green}个。`,
+    '二、存在的问题及整改要求',
+    ...(unitLines.length ? unitLines : ['本次监控未发现需要纠偏的问题。']),
+    '三、结果运用',
+    '监控结果将运用于预算申报、预算管理和完善政策。对执行进度严重滞后、绩效目标难以实现的项目，县财政局将按程序调减预算或收回资金。',
+  ].join('\n')
+  return {
+    key: `monitoring-feedback:${round.id}`,
+    records: reviewed.map((i) => ({ id: i.id, label: `${i.unitName}·${i.projectName}` })),
+    defaults: {
+      title: `${s.org.bureau}关于反馈县本级${y}年度绩效运行监控结果的通知`,
+      recipients: [...new Set(reviewed.map((i) => i.unitName))].join('、'),
+      body,
+      attachments: [`${y}年度绩效运行监控结果明细表`],
+      copyTo: '',
+    },
+    render: (text, st) =>
+      gongwen(text, st, [
+        {
+          label: '附件',
+          title: text.attachments[0] ?? `${y}年度绩效运行监控结果明细表`,
+          landscape: true,
+          table: {
+            columns: [
+              { title: '序号', widthMm: 12, align: 'center' },
+              { title: '预算单位', widthMm: 40 },
+              { title: '项目名称', widthMm: 50 },
+              { title: '全年预算（万元）', widthMm: 26, align: 'right' },
+              { title: `1-${m}月执行（万元）`, widthMm: 26, align: 'right' },
+              { title: '执行率', widthMm: 18, align: 'right' },
+              { title: '预警', widthMm: 14, align: 'center' },
+              { title: '主要问题', widthMm: 39 },
+            ],
+            rows: details.map((d, i) => [
+              String(i + 1),
+              d.item.unitName,
+              d.item.projectName,
+              formatWan(d.item.amountFen),
+              d.item.executedFen === null ? '' : formatWan(d.item.executedFen),
+              d.item.executionRate === null ? '' : `${d.item.executionRate}%`,
+              d.item.light ? LIGHT_NAMES[d.item.light] : '',
+              problemsOf(d).join('；'),
+            ]),
+            footer: ['合计', '', `${reviewed.length}个项目`, formatWan(budget), formatWan(executed), `${rate}%`, '', ''],
+          },
+        },
+      ]),
+  }
+}

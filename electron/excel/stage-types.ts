@@ -1,0 +1,86 @@
+/**
+ * What the 绩效目标 申报表 and the 运行监控 监控表 workbooks carry, independent of their layout.
+ * Builders turn these into workbooks for the units; parsers turn filled workbooks back into them.
+ */
+import type { ImportProblem } from '../../shared/domain'
+
+export interface SheetIndicator {
+  /** Stable id of an indicator the app exported; empty for rows the unit added. */
+  id: string
+  level1: string
+  level2: string
+  name: string
+  operator: string
+  targetValue: string
+  unit: string
+  weight: number | null
+  explanation: string
+}
+
+export interface SheetProject {
+  /** The app's project id when exported from it; empty for a project the unit added. */
+  id: string
+  unitCode: string
+  unitName: string
+  code: string
+  name: string
+  fundSource: string
+  category: string
+  amountFen: number
+  annualGoal: string
+  indicators: SheetIndicator[]
+}
+
+/** Export input for the 申报表 (targets) workbook of one or more units. */
+export interface TargetsWorkbookInput {
+  title: string // e.g. 师宗县2024年度项目支出绩效目标申报表
+  deadline: string | null
+  units: { code: string; name: string }[]
+  projects: SheetProject[]
+}
+
+export interface ParsedTargetsProject extends SheetProject {
+  /** Row of the project on the 项目信息 sheet, for messages. */
+  row: number
+  indicatorRows: number[]
+}
+
+export interface ParsedTargets {
+  projects: ParsedTargetsProject[]
+  problems: ImportProblem[]
+}
+
+export interface SheetMonitorIndicator extends SheetIndicator {
+  actual: string
+  forecast: string
+  likelihood: string
+  causes: string[]
+  measures: string
+}
+
+export interface SheetMonitorProject {
+  itemId: string
+  projectId: string
+  unitCode: string
+  unitName: string
+  code: string
+  name: string
+  budgetFen: number
+  executedFen: number | null
+  forecastFen: number | null
+  deviation: string
+  measures: string
+  indicators: SheetMonitorIndicator[]
+}
+
+export interface MonitoringWorkbookInput {
+  title: string // e.g. 师宗县2024年度项目支出绩效运行监控表（1-9月）
+  asOfMonth: number
+  deadline: string | null
+  projects: SheetMonitorProject[]
+}
+
+export interface ParsedMonitoring {
+  projects: (SheetMonitorProject & { row: number })[]
+  problems: ImportProblem[]
+}

@@ -1,0 +1,384 @@
+/**
+ * The shared stage mechanism: rounds (任务) over the projects of a budget year, per-project items
+ * moving 待填报 → 已填报 → 退回修改 / 已审核, every review kept, and the 结果运用 step.
+ * Stages differ only in what "filled in" means (checkFilled) and in their data screens.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { FundSource, ItemDetail, MonitorValue, ProjectCategory, Review, Round, RoundItem } from '../../shared/domain'
+import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
+import { sumFen, ratePercent } from '../../shared/money'
+import type { Light } from '../../shared/monitoring'
+import { AppError } from '../../shared/result'
+import {
+  ACTION_NAMES,
+  actionForConclusion,
+  ITEM_STATUSES,
+  nextStatus,
+  refusalMessage,
+  STAGES,
+  type ItemStatus,
+  type Stage,
+} from '../../shared/stage'
+import type { DB, RoundRow } from '../db/schema'
+import { parseJson, type Ctx, type Handlers } from './context'
+import { getProject, listIndicators } from './projects'
+
+const emptyCounts = () => Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>
+
+function today(d: Date) {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+async function toRound(db: Kysely<DB>, r: RoundRow, now: Date): Promise<Round> {
+  const stats = await db
+    .selectFrom('round_items as i')
+    .innerJoin('projects as p', 'p.id', 'i.project_id')
+    .select(['i.status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('p.amount_fen').as('fen')])
+    .where('i.round_id', '=', r.id)
+    .groupBy('i.status')
+    .execute()
+  const counts = emptyCounts()
+  for (const s of stats) counts[s.status as ItemStatus] = Number(s.n)
+  const itemCount = stats.reduce((a, s) => a + Number(s.n), 0)
+  return {
+    id: r.id,
+    stage: r.stage as Stage,
+    workYear: r.work_year,
+    budgetYear: r.budget_year,
+    title: r.title,
+    deadline: r.deadline,
+    asOfMonth: r.as_of_month,
+    unitIds: parseJson<string[]>(r.unit_ids, []),
+    notes: r.notes,
+    counts,
+    itemCount,
+    totalFen: sumFen(stats.map((s) => Number(s.fen ?? 0))),
+    overdue: !!r.deadline && r.deadline < today(now) && counts['已审核'] < itemCount,
+    createdAt: r.created_at,
+  }
+}
+
+export async function getRound(ctx: Ctx, id: string, db: Kysely<DB> = ctx.db): Promise<Round> {
+  const r = await db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!r) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
+  return toRound(db, r, ctx.now())
+}
+
+export function itemQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('round_items as i')
+    .innerJoin('projects as p', 'p.id', 'i.project_id')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .leftJoin('divisions as d', 'd.id', 'u.division_id')
+    .selectAll('i')
+    .select([
+      'p.code as project_code',
+      'p.name as project_name',
+      'p.category',
+      'p.unit_id',
+      'p.fund_source',
+      'p.amount_fen',
+      'u.code as unit_code',
+      'u.name as unit_name',
+      'u.division_id',
+      'd.name as division_name',
+      (eb) => eb.selectFrom('indicators as x').select(eb.fn.countAll<number>().as('n')).whereRef('x.project_id', '=', 'p.id').as('indicator_count'),
+    ])
+}
+type ItemSelect = Awaited<ReturnType<ReturnType<typeof itemQuery>['execute']>>[number]
+
+export const toItem = (r: ItemSelect): RoundItem => ({
+  id: r.id,
+  roundId: r.round_id,
+  projectId: r.project_id,
+  projectCode: r.project_code,
+  projectName: r.project_name,
+  category: r.category as ProjectCategory,
+  unitId: r.unit_id,
+  unitCode: r.unit_code,
+  unitName: r.unit_name,
+  divisionId: r.division_id,
+  divisionName: r.division_name ?? null,
+  fundSource: r.fund_source as FundSource,
+  amountFen: r.amount_fen,
+  status: r.status as ItemStatus,
+  reviewCount: r.review_count,
+  conclusion: r.conclusion,
+  resultUse: r.result_use,
+  isPublic: r.is_public === 1,
+  publicDate: r.public_date,
+  executedFen: r.executed_fen,
+  forecastFen: r.forecast_fen,
+  executionRate: r.executed_fen === null ? null : ratePercent(r.executed_fen, r.amount_fen),
+  light: r.light as Light | null,
+  indicatorCount: Number(r.indicator_count ?? 0),
+  updatedAt: r.updated_at,
+})
+
+export async function getItemRow(db: Kysely<DB>, id: string) {
+  const r = await itemQuery(db).where('i.id', '=', id).executeTakeFirst()
+  if (!r) throw new AppError('NOT_FOUND', '该项目不在任务中，可能已被删除，请刷新')
+  return r
+}
+
+export async function loadItemDetail(ctx: Ctx, id: string, db: Kysely<DB> = ctx.db): Promise<ItemDetail> {
+  const r = await getItemRow(db, id)
+  const round = await getRound(ctx, r.round_id, db)
+  const project = await getProject(db, r.project_id)
+  const indicators = (await listIndicators(db, [r.project_id])).get(r.project_id) ?? []
+  const valueRows = await db.selectFrom('indicator_values').selectAll().where('item_id', '=', id).execute()
+  const values: MonitorValue[] = valueRows.map((v) => ({
+    indicatorId: v.indicator_id,
+    actual: v.actual,
+    forecast: v.forecast,
+    likelihood: v.likelihood,
+    causes: parseJson<string[]>(v.causes, []),
+    measures: v.measures,
+    light: v.light as Light | null,
+  }))
+  const reviewRows = await db
+    .selectFrom('reviews as v')
+    .leftJoin('operators as o', 'o.id', 'v.operator_id')
+    .leftJoin('divisions as d', 'd.id', 'v.division_id')
+    .selectAll('v')
+    .select(['o.name as operator_name', 'd.name as division_name'])
+    .where('v.item_id', '=', id)
+    .orderBy('v.seq')
+    .execute()
+  const reviews: Review[] = reviewRows.map((v) => ({
+    id: v.id,
+    seq: v.seq,
+    action: v.action,
+    actionName: ACTION_NAMES[v.action as keyof typeof ACTION_NAMES] ?? v.action,
+    conclusion: v.conclusion,
+    summary: v.summary,
+    opinions: parseJson(v.opinions, []),
+    operatorName: v.operator_name ?? '',
+    divisionName: v.division_name ?? '',
+    at: v.at,
+  }))
+  const problems = await checkFilled(ctx, round, project.annualGoal, project.amountFen, indicators, r, values)
+  return { item: toItem(r), round, project, indicators, values, deviation: r.deviation, measures: r.measures, reviews, problems }
+}
+
+/** What a stage needs filled in before an item can go to review. */
+async function checkFilled(
+  ctx: Ctx,
+  round: Round,
+  annualGoal: string,
+  amountFen: number,
+  indicators: ItemDetail['indicators'],
+  item: { executed_fen: number | null; forecast_fen: number | null },
+  values: MonitorValue[],
+): Promise<IndicatorProblem[]> {
+  const s = await ctx.settings()
+  const targets = checkIndicators(annualGoal, indicators, { weightTotal: s.indicatorWeightTotal, projectAmountFen: amountFen })
+  if (round.stage === 'targets') return targets
+  const out: IndicatorProblem[] = []
+  if (indicators.length === 0) out.push({ severity: 'error', index: null, message: '该项目没有绩效目标，无法监控；请先在绩效目标中填报指标' })
+  if (item.executed_fen === null) out.push({ severity: 'error', index: null, message: `未填写1-${round.asOfMonth}月执行数` })
+  if (item.forecast_fen === null) out.push({ severity: 'error', index: null, message: '未填写全年预计执行数' })
+  if (item.executed_fen !== null && item.forecast_fen !== null && item.forecast_fen < item.executed_fen) {
+    out.push({ severity: 'error', index: null, message: '全年预计执行数小于已执行数，请核对' })
+  }
+  if (item.forecast_fen !== null && item.forecast_fen > amountFen) out.push({ severity: 'warning', index: null, message: '全年预计执行数超过全年预算数，请说明原因' })
+  const byId = new Map(values.map((v) => [v.indicatorId, v]))
+  indicators.forEach((ind, i) => {
+    const v = byId.get(ind.id)
+    if (!v?.actual) out.push({ severity: 'error', index: i, message: `指标“${ind.name}”未填写1-${round.asOfMonth}月完成值` })
+    if (!v?.likelihood) out.push({ severity: 'error', index: i, message: `指标“${ind.name}”未选择完成目标可能性` })
+    if (v && (v.likelihood === '有可能' || v.likelihood === '不可能' || v.light === 'red') && v.causes.length === 0) {
+      out.push({ severity: 'error', index: i, message: `指标“${ind.name}”可能无法完成，请选择偏差原因并填写纠偏措施` })
+    }
+  })
+  return out
+}
+
+/** Projects of the round's budget year inside its unit scope that have no item yet. */
+async function addMissingItems(ctx: Ctx, db: Kysely<DB>, round: { id: string; budget_year: number; unit_ids: string }, insert: (row: DB['round_items']) => Promise<void>): Promise<number> {
+  const unitIds = parseJson<string[]>(round.unit_ids, [])
+  let q = db
+    .selectFrom('projects as p')
+    .select('p.id')
+    .where('p.budget_year', '=', round.budget_year)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('round_items as i').select('i.id').whereRef('i.project_id', '=', 'p.id').where('i.round_id', '=', round.id))))
+  if (unitIds.length > 0) q = q.where('p.unit_id', 'in', unitIds)
+  const missing = await q.execute()
+  const at = ctx.now().toISOString()
+  for (const p of missing) {
+    await insert({
+      id: randomUUID(),
+      round_id: round.id,
+      project_id: p.id,
+      status: '待填报',
+      review_count: 0,
+      conclusion: null,
+      result_use: '',
+      is_public: 0,
+      public_date: null,
+      executed_fen: null,
+      forecast_fen: null,
+      deviation: '',
+      measures: '',
+      light: null,
+      submitted_at: null,
+      reviewed_at: null,
+      created_at: at,
+      updated_at: at,
+    })
+  }
+  return missing.length
+}
+
+export const roundHandlers: Pick<
+  Handlers,
+  'rounds/list' | 'rounds/get' | 'rounds/save' | 'rounds/sync' | 'rounds/remove' | 'items/list' | 'items/get' | 'items/transition' | 'items/resultUse'
+> = {
+  async 'rounds/list'({ stage, workYear }, ctx) {
+    let q = ctx.db.selectFrom('rounds').selectAll().where('stage', '=', stage)
+    if (workYear) q = q.where('work_year', '=', workYear)
+    const rows = await q.orderBy('created_at', 'desc').execute()
+    return Promise.all(rows.map((r) => toRound(ctx.db, r, ctx.now())))
+  },
+
+  async 'rounds/get'({ id }, ctx) {
+    return getRound(ctx, id)
+  },
+
+  async 'rounds/save'(input, ctx) {
+    if (input.stage === 'monitoring' && !input.asOfMonth) throw new AppError('VALIDATION', '运行监控任务须填写监控截止月份（如 1-9 月填 9）')
+    const id = input.id ?? randomUUID()
+    const row = {
+      stage: input.stage,
+      work_year: input.workYear,
+      budget_year: input.workYear + STAGES[input.stage].budgetYearOffset,
+      title: input.title,
+      deadline: input.deadline,
+      as_of_month: input.stage === 'monitoring' ? input.asOfMonth : null,
+      unit_ids: JSON.stringify(input.unitIds),
+      notes: input.notes,
+    }
+    await ctx.write(async (w) => {
+      if (input.id) {
+        const old = await w.trx.selectFrom('rounds').select(['stage']).where('id', '=', id).executeTakeFirst()
+        if (!old) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
+        if (old.stage !== input.stage) throw new AppError('VALIDATION', '任务的阶段不能修改')
+        await w.update('rounds', id, row)
+      } else {
+        await w.insert('rounds', { id, ...row })
+        const added = await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids }, async (item) => {
+          const { created_at: _c, updated_at: _u, ...rest } = item
+          await w.insert('round_items', rest)
+        })
+        if (added === 0) throw new AppError('VALIDATION', `${row.budget_year}年项目库中没有符合范围的项目，请先在项目库中录入或导入项目，再下达任务`)
+      }
+    })
+    return getRound(ctx, id)
+  },
+
+  async 'rounds/sync'({ id }, ctx) {
+    const round = await ctx.db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!round) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
+    const added = await ctx.write((w) =>
+      addMissingItems(ctx, w.trx, round, async (item) => {
+        const { created_at: _c, updated_at: _u, ...rest } = item
+        await w.insert('round_items', rest)
+      }),
+    )
+    return { added }
+  },
+
+  async 'rounds/remove'({ id }, ctx) {
+    const round = await getRound(ctx, id)
+    if (round.itemCount - round.counts['待填报'] > 0) throw new AppError('CONFLICT', '该任务中已有项目填报或审核，不能删除')
+    await ctx.write(async (w) => {
+      for (const it of await w.trx.selectFrom('round_items').select('id').where('round_id', '=', id).execute()) await w.remove('round_items', it.id)
+      await w.remove('rounds', id)
+    })
+    return { removed: true }
+  },
+
+  async 'items/list'(input, ctx) {
+    let q = itemQuery(ctx.db).where('i.round_id', '=', input.roundId)
+    if (input.unitId) q = q.where('p.unit_id', '=', input.unitId)
+    if (input.divisionId) q = q.where('u.division_id', '=', input.divisionId)
+    if (input.fundSource) q = q.where('p.fund_source', '=', input.fundSource)
+    if (input.light === 'none') q = q.where('i.light', 'is', null)
+    else if (input.light) q = q.where('i.light', '=', input.light)
+    if (input.search?.trim()) {
+      const s = `%${input.search.trim()}%`
+      q = q.where((eb) => eb.or([eb('p.name', 'like', s), eb('u.name', 'like', s), eb('p.code', 'like', s)]))
+    }
+    // Counts by status over the other filters, so the status tabs show what each would hold.
+    const all = (await q.orderBy('u.code').orderBy('p.name').execute()).map(toItem)
+    const counts: Record<string, number> = { ...emptyCounts(), 全部: all.length }
+    for (const r of all) counts[r.status] = (counts[r.status] ?? 0) + 1
+    const rows = input.status ? all.filter((r) => r.status === input.status) : all
+    return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)), counts }
+  },
+
+  async 'items/get'({ id }, ctx) {
+    return loadItemDetail(ctx, id)
+  },
+
+  async 'items/transition'({ id, action, conclusion, summary, opinions }, ctx) {
+    const detail = await loadItemDetail(ctx, id)
+    const { item, round } = detail
+    const to = nextStatus(item.status, action)
+    if (!to) throw new AppError('VALIDATION', refusalMessage(item.status, action))
+    if (action === 'submit') {
+      const errors = detail.problems.filter((p) => p.severity === 'error')
+      if (errors.length > 0) {
+        throw new AppError('VALIDATION', `“${item.projectName}”还有${errors.length}处未完成，不能提交审核：${errors.slice(0, 5).map((e) => e.message).join('；')}`, errors)
+      }
+    }
+    const finalStatus = to
+    if (action === 'approve' && round.stage === 'targets') {
+      if (!conclusion) throw new AppError('VALIDATION', '审核通过须选择审核结论（优、良、差）')
+      if (actionForConclusion(conclusion) === 'return') throw new AppError('VALIDATION', '审核结论为“中”的，应退回单位修改后重新报送，请选择“退回修改”')
+    }
+    if (action === 'return') {
+      if (opinions.length === 0 && !summary.trim()) throw new AppError('VALIDATION', '退回修改须填写修改意见')
+      if (round.stage === 'targets' && conclusion && actionForConclusion(conclusion) === 'approve') {
+        throw new AppError('VALIDATION', `审核结论为“${conclusion}”的不需退回，请选择“审核通过”`)
+      }
+    }
+    if (action === 'reopen' && !summary.trim()) throw new AppError('VALIDATION', '撤销审核须填写原因')
+    await ctx.write(async (w) => {
+      const op = w.operatorId ? await w.trx.selectFrom('operators').select('division_id').where('id', '=', w.operatorId).executeTakeFirst() : undefined
+      const seq = (await w.trx.selectFrom('reviews').select((eb) => eb.fn.max<number>('seq').as('m')).where('item_id', '=', id).executeTakeFirst())?.m ?? 0
+      await w.insert('reviews', {
+        id: randomUUID(),
+        item_id: id,
+        seq: Number(seq) + 1,
+        action,
+        conclusion: conclusion ?? null,
+        summary,
+        opinions: JSON.stringify(opinions),
+        operator_id: w.operatorId,
+        division_id: op?.division_id ?? null,
+        at: w.now,
+      })
+      await w.update('round_items', id, {
+        status: finalStatus,
+        ...(action === 'submit' ? { submitted_at: w.now } : {}),
+        ...(action === 'approve' || action === 'return' ? { reviewed_at: w.now, review_count: item.reviewCount + 1, conclusion: conclusion ?? null } : {}),
+        ...(action === 'reopen' ? { conclusion: null } : {}),
+      })
+    })
+    const after = await loadItemDetail(ctx, id)
+    return { item: after.item, problems: after.problems }
+  },
+
+  async 'items/resultUse'({ id, resultUse, isPublic, publicDate }, ctx) {
+    const r = await getItemRow(ctx.db, id)
+    if (r.status !== '已审核') throw new AppError('VALIDATION', '审核通过后才能填写结果运用意见')
+    await ctx.write((w) =>
+      w.update('round_items', id, { result_use: resultUse, is_public: isPublic ? 1 : 0, public_date: isPublic ? (publicDate ?? today(ctx.now())) : null }).then(() => undefined),
+    )
+    return toItem(await getItemRow(ctx.db, id))
+  },
+}
+

@@ -1,0 +1,261 @@
+/**
+ * Excel out and in for the stage rounds: pre-filled workbooks per unit, and filled workbooks
+ * imported as a preview first, then applied in one transaction. Re-importing updates; matching is
+ * by the ids the export wrote, falling back to unit + project name, so nothing is duplicated.
+ */
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import type { ImportProblem, StageImportPreview } from '../../shared/domain'
+import { checkIndicators } from '../../shared/indicators'
+import { AppError } from '../../shared/result'
+import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
+import type { DB } from '../db/schema'
+import type { Writer } from '../db/writer'
+import { writeFileAtomic } from '../docs/write-file'
+import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
+import { loadWorkbook } from '../excel/read-table'
+import type { SheetMonitorProject, SheetProject } from '../excel/stage-types'
+import { buildTargetsWorkbook, parseTargetsWorkbook } from '../excel/targets-sheet'
+import { parseJson, type Ctx, type Handlers } from './context'
+import { writeMonitoring, type MonitorInput } from './monitoring'
+import { listIndicators, replaceIndicators } from './projects'
+import { getRound, itemQuery, toItem } from './rounds'
+
+const safe = (s: string) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_')
+
+async function roundRow(db: Kysely<DB>, id: string) {
+  const r = await db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!r) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
+  return r
+}
+
+type Step = (w: Writer) => Promise<void>
+interface Plan {
+  preview: StageImportPreview
+  steps: Step[]
+}
+
+/** Marks imported items as submitted (the unit handing in its workbook is its submission). */
+async function submitImported(w: Writer, itemId: string, status: ItemStatus, fileName: string) {
+  const to = nextStatus(status, 'submit')
+  if (!to) return
+  const seq = (await w.trx.selectFrom('reviews').select((eb) => eb.fn.max<number>('seq').as('m')).where('item_id', '=', itemId).executeTakeFirst())?.m ?? 0
+  await w.insert('reviews', { id: randomUUID(), item_id: itemId, seq: Number(seq) + 1, action: 'submit', conclusion: null, summary: `导入《${fileName}》`, opinions: '[]', operator_id: w.operatorId, division_id: null, at: w.now })
+  await w.update('round_items', itemId, { status: to, submitted_at: w.now })
+}
+
+async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+  const round = await roundRow(ctx.db, roundId)
+  if (round.stage !== 'targets') throw new AppError('VALIDATION', '请在绩效目标任务中导入申报表')
+  const parsed = parseTargetsWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const problems: ImportProblem[] = [...parsed.problems]
+  const settings = await ctx.settings()
+  const scope = parseJson<string[]>(round.unit_ids, [])
+  const units = await ctx.db.selectFrom('units').select(['id', 'code', 'name']).execute()
+  const unitByCode = new Map(units.map((u) => [u.code, u]))
+  const unitByName = new Map(units.map((u) => [u.name, u]))
+  const projects = await ctx.db.selectFrom('projects').selectAll().where('budget_year', '=', round.budget_year).execute()
+  const projectById = new Map(projects.map((p) => [p.id, p]))
+  const projectByKey = new Map(projects.map((p) => [`${p.unit_id}|${p.name}`, p]))
+  const items = await ctx.db.selectFrom('round_items').select(['id', 'project_id', 'status']).where('round_id', '=', roundId).execute()
+  const itemByProject = new Map(items.map((i) => [i.project_id, i]))
+  const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
+  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const steps: Step[] = []
+  const seen = new Set<string>()
+  for (const p of parsed.projects) {
+    const where = (column: string, message: string) => problems.push({ sheet: '项目信息', row: p.row, column, message })
+    const unit = unitByCode.get(p.unitCode) ?? unitByName.get(p.unitName)
+    if (!unit) {
+      where('单位编码', `预算单位“${p.unitCode || p.unitName}”不在单位名单中，请先在“设置—预算单位”中添加`)
+      continue
+    }
+    if (scope.length > 0 && !scope.includes(unit.id)) {
+      where('单位编码', `“${unit.name}”不在本任务的单位范围内`)
+      continue
+    }
+    const existing = (p.id && projectById.get(p.id)) || projectByKey.get(`${unit.id}|${p.name}`)
+    const key = existing?.id ?? `${unit.id}|${p.name}`
+    if (seen.has(key)) {
+      where('项目名称', `项目“${p.name}”在表中出现了两次`)
+      continue
+    }
+    seen.add(key)
+    const item = existing ? itemByProject.get(existing.id) : undefined
+    if (item && !canEdit(item.status as ItemStatus)) {
+      where('项目名称', `项目“${p.name}”在本任务中已审核通过，不能通过导入修改；如需修改请先撤销审核`)
+      continue
+    }
+    const old = existing ? (indicators.get(existing.id) ?? []) : []
+    const oldIds = new Set(old.map((i) => i.id))
+    const incoming = p.indicators.map((i) => ({ ...i, id: i.id && oldIds.has(i.id) ? i.id : undefined }))
+    const keptIds = new Set(incoming.map((i) => i.id).filter(Boolean))
+    const created = incoming.filter((i) => !i.id).length
+    const removed = old.filter((i) => !keptIds.has(i.id)).length
+    const updated = incoming.filter((i) => {
+      const o = i.id ? old.find((x) => x.id === i.id) : undefined
+      return o && (o.name !== i.name || o.targetValue !== i.targetValue || o.operator !== i.operator || o.unit !== i.unit || o.weight !== i.weight || o.level2 !== i.level2 || o.explanation !== i.explanation)
+    }).length
+    const projectChanged = !existing || existing.amount_fen !== p.amountFen || existing.annual_goal !== p.annualGoal || existing.fund_source !== p.fundSource || existing.code !== p.code || existing.category !== p.category
+    const action = !existing ? '新增' : projectChanged || created || updated || removed ? '更新' : '不变'
+    if (!existing) preview.summary.projectsCreated++
+    else if (projectChanged) preview.summary.projectsUpdated++
+    preview.summary.indicatorsCreated += created
+    preview.summary.indicatorsUpdated += updated
+    preview.summary.indicatorsRemoved += removed
+    preview.summary.itemsFilled++
+    const checks = checkIndicators(p.annualGoal, incoming.map((i) => ({ ...i, id: i.id ?? '' })), { weightTotal: settings.indicatorWeightTotal, projectAmountFen: p.amountFen })
+    const errors = checks.filter((c) => c.severity === 'error').length
+    preview.rows.push({
+      unitName: unit.name,
+      projectName: p.name,
+      action,
+      detail: `${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
+    })
+    steps.push(async (w) => {
+      let projectId = existing?.id
+      const row = { code: p.code, name: p.name, amount_fen: p.amountFen, fund_source: p.fundSource, category: p.category, annual_goal: p.annualGoal }
+      if (!projectId) {
+        projectId = randomUUID()
+        await w.insert('projects', { id: projectId, budget_year: round.budget_year, unit_id: unit.id, origin: '导入', origin_id: null, ...row })
+      } else if (projectChanged) await w.update('projects', projectId, row)
+      await replaceIndicators(w, projectId, incoming.map((i) => ({ ...i, ...(i.id ? { id: i.id } : {}) })))
+      let it = item
+      if (!it) {
+        const id = randomUUID()
+        await w.insert('round_items', { id, round_id: roundId, project_id: projectId, status: '待填报', review_count: 0, conclusion: null, result_use: '', is_public: 0, public_date: null, executed_fen: null, forecast_fen: null, deviation: '', measures: '', light: null, submitted_at: null, reviewed_at: null })
+        it = { id, project_id: projectId, status: '待填报' }
+      }
+      if (errors === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
+    })
+  }
+  return { preview, steps }
+}
+
+async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+  const round = await roundRow(ctx.db, roundId)
+  if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
+  const parsed = parseMonitoringWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const problems: ImportProblem[] = [...parsed.problems]
+  const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
+  const byItem = new Map(rows.map((r) => [r.id, r]))
+  const byProject = new Map(rows.map((r) => [r.projectId, r]))
+  const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
+  const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
+  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const steps: Step[] = []
+  for (const p of parsed.projects) {
+    const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
+    if (!item) {
+      problems.push({ sheet: '项目执行', row: p.row, column: '项目编号', message: `项目“${p.name}”不在本监控任务中，请使用本任务导出的监控表` })
+      continue
+    }
+    if (!canEdit(item.status)) {
+      problems.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
+      continue
+    }
+    const own = indicators.get(item.projectId) ?? []
+    const ownIds = new Set(own.map((i) => i.id))
+    const values: MonitorInput['values'] = []
+    let bad = false
+    for (const ind of p.indicators) {
+      const match = ownIds.has(ind.id) ? ind.id : own.find((o) => o.name === ind.name)?.id
+      if (!match) {
+        problems.push({ sheet: '指标完成', row: p.row, column: '指标编号', message: `项目“${p.name}”的指标“${ind.name}”不在已批复的绩效目标中，监控表中的指标不能增删` })
+        bad = true
+        continue
+      }
+      values.push({ indicatorId: match, actual: ind.actual, forecast: ind.forecast, likelihood: ind.likelihood, causes: ind.causes, measures: ind.measures })
+    }
+    if (bad) continue
+    preview.summary.itemsFilled++
+    preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : (p.executedFen / 1_000_000).toFixed(2) + '万元'}，${values.length}个指标` })
+    const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
+    steps.push(async (w) => {
+      await writeMonitoring(w, item.id, input, (await ctx.settings()).warnings)
+    })
+  }
+  return { preview, steps }
+}
+
+async function plan(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+  const round = await roundRow(ctx.db, roundId)
+  return round.stage === 'targets' ? planTargets(ctx, roundId, fileName, base64) : planMonitoring(ctx, roundId, fileName, base64)
+}
+
+export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExcel/preview' | 'stageExcel/apply'> = {
+  async 'stageExcel/export'({ roundId, unitIds, oneFile }, ctx) {
+    const round = await getRound(ctx, roundId)
+    const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).orderBy('u.code').orderBy('p.name').execute()).map(toItem)
+    const chosen = unitIds.length ? rows.filter((r) => unitIds.includes(r.unitId)) : rows
+    if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
+    const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
+    const folder = join(await ctx.outputDir(), String(round.workYear), safe(round.title))
+    const byUnit = new Map<string, typeof chosen>()
+    for (const r of chosen) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r])
+    const groups = oneFile ? [chosen] : [...byUnit.values()]
+    const paths: string[] = []
+    for (const group of groups) {
+      const first = group[0]!
+      const label = oneFile ? '全部单位' : `${first.unitCode}${first.unitName}`
+      let buf: Buffer
+      let kind: string
+      if (round.stage === 'targets') {
+        const projects: SheetProject[] = []
+        for (const r of group) {
+          const p = await ctx.db.selectFrom('projects').select(['annual_goal']).where('id', '=', r.projectId).executeTakeFirstOrThrow()
+          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: p.annual_goal, indicators: (indicators.get(r.projectId) ?? []).map((i) => ({ ...i })) })
+        }
+        const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
+        buf = await buildTargetsWorkbook({ title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects })
+        kind = '绩效目标申报表'
+      } else {
+        const values = await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', group.map((r) => r.id)).execute()
+        const vmap = new Map(values.map((v) => [`${v.item_id}|${v.indicator_id}`, v]))
+        const projects: SheetMonitorProject[] = []
+        for (const r of group) {
+          const it = await ctx.db.selectFrom('round_items').select(['deviation', 'measures']).where('id', '=', r.id).executeTakeFirstOrThrow()
+          projects.push({
+            itemId: r.id,
+            projectId: r.projectId,
+            unitCode: r.unitCode,
+            unitName: r.unitName,
+            code: r.projectCode,
+            name: r.projectName,
+            budgetFen: r.amountFen,
+            executedFen: r.executedFen,
+            forecastFen: r.forecastFen,
+            deviation: it.deviation,
+            measures: it.measures,
+            indicators: (indicators.get(r.projectId) ?? []).map((i) => {
+              const v = vmap.get(`${r.id}|${i.id}`)
+              return { ...i, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '' }
+            }),
+          })
+        }
+        buf = await buildMonitoringWorkbook({ title: `${round.budgetYear}年度项目支出绩效运行监控表（1-${round.asOfMonth}月）`, asOfMonth: round.asOfMonth ?? 12, deadline: round.deadline, projects })
+        kind = `绩效运行监控表（1-${round.asOfMonth}月）`
+      }
+      const path = join(folder, safe(`${label}-${round.budgetYear}年度${kind}.xlsx`))
+      await writeFileAtomic(path, buf)
+      paths.push(path)
+    }
+    return { paths, folder }
+  },
+
+  async 'stageExcel/preview'({ roundId, fileName, base64 }, ctx) {
+    return (await plan(ctx, roundId, fileName, base64)).preview
+  },
+
+  async 'stageExcel/apply'({ roundId, fileName, base64 }, ctx) {
+    const { preview, steps } = await plan(ctx, roundId, fileName, base64)
+    if (preview.problems.length > 0) {
+      throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
+    }
+    await ctx.write(async (w) => {
+      for (const step of steps) await step(w)
+    })
+    return preview.summary
+  },
+}
