@@ -10,7 +10,13 @@ export const DOC_KINDS = {
   'monitoring-notice': { name: '运行监控工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'monitoring-opinion': { name: '运行监控结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
   'monitoring-feedback': { name: '运行监控结果反馈通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
-} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' }>
+  'selfeval-notice': { name: '绩效自评工作通知', layout: 'gongwen', prefix: 'performance', scope: 'round' },
+  'fiscaleval-notice': { name: '财政再评价工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
+  'rectify-notice': { name: '评价结果反馈及整改通知', layout: 'gongwen', prefix: 'budget', scope: 'record' },
+  'eval-opinion': { name: '预算绩效评价结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
+  'eval-report': { name: '财政评价结果报告', layout: 'gongwen', prefix: 'budget', scope: 'round' },
+  'agency-rating': { name: '第三方机构考评表', layout: 'form', prefix: 'budget', scope: 'engagement' },
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' }>
 
 export type DocKind = keyof typeof DOC_KINDS
 export const DOC_KIND_KEYS = Object.keys(DOC_KINDS) as [DocKind, ...DocKind[]]

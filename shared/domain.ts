@@ -265,6 +265,9 @@ export interface MonitorValue {
 
 export interface ItemDetail {
   item: RoundItem
+  /** 自评 / 财政评价 figures, for items of an evaluation round. */
+  evaluation: EvaluationDetail | null
+  rectification: Rectification | null
   round: Round
   project: ProjectDetail
   indicators: Indicator[]
@@ -289,4 +292,146 @@ export interface JobState {
   status: 'running' | 'done' | 'cancelled' | 'failed'
   message: string
   paths: string[]
+}
+
+// ——— Year packages, locks and backups ———
+
+/** Stored inside every year package (table package_manifest) and checked before anything is touched. */
+export interface PackageManifest {
+  product: '预算绩效管理'
+  kind: 'year' | 'carry-over'
+  county: string
+  bureau: string
+  workYear: number
+  schemaVersion: number
+  appVersion: string
+  createdAt: string
+  /** Rows per table in the package. */
+  rowCounts: Record<string, number>
+  /** SHA-256 (hex) of the package's content, table by table in primary-key order. */
+  sha256: string
+}
+
+export interface YearPackage {
+  id: string
+  fileName: string
+  path: string
+  manifest: PackageManifest
+  importedAt: string
+}
+
+export interface BackupEntry {
+  fileName: string
+  path: string
+  createdAt: string
+  reason: string
+  reasonName: string
+  size: number
+}
+
+export interface YearStatus {
+  workYear: number
+  locked: boolean
+  lockedAt: string | null
+}
+
+// ——— 绩效评价: 自评, 财政评价, 第三方机构, 整改 ———
+
+/** Fund rows of the 自评表 (vendor layout: 当年财政资金, 上年结转资金, 其他资金). */
+export const FUND_ROW_SOURCES = ['当年财政资金', '上年结转资金', '其他资金'] as const
+
+export interface FundRow {
+  source: string
+  initialFen: number // 年初预算数
+  budgetFen: number // 全年预算数
+  executedFen: number // 全年执行数
+}
+
+export interface EvalValue {
+  indicatorId: string
+  actual: string
+  inapplicable: boolean
+  suggestedScore: number | null
+  finalScore: number | null
+  overrideReason: string
+  overrideBy: string | null
+  reason: string // 偏差原因 / 未完成原因分析
+  rule: string // how the suggestion was reached
+  weight: number // effective weight (its own, or its share of the category weight)
+}
+
+export interface EvaluationDetail {
+  funds: FundRow[]
+  totals: FundRow
+  executionRate: number | null
+  executionScore: number
+  values: EvalValue[]
+  totalScore: number | null
+  grade: string | null
+  conclusion: string
+  problems: string
+  improvements: string
+  findings: string[]
+  consequence: string
+}
+
+export interface Rectification {
+  id: string
+  itemId: string
+  projectName: string
+  unitName: string
+  workYear: number
+  deadline: string
+  copies: number
+  requirements: string
+  status: '未整改' | '整改中' | '已整改'
+  reportDate: string | null
+  reportContent: string
+  overdue: boolean
+  noticeNumber: string
+}
+
+export interface Agency {
+  id: string
+  name: string
+  creditCode: string
+  contact: string
+  phone: string
+  qualifications: string
+  notes: string
+  active: boolean
+  engagementCount: number
+  averageScore: number | null
+}
+
+export interface AgencyRating {
+  rater: '被评价单位' | '财政部门'
+  raterName: string
+  scores: Record<string, number>
+  total: number
+  ratedAt: string
+}
+
+export interface Engagement {
+  id: string
+  roundId: string
+  roundTitle: string
+  workYear: number
+  agencyId: string
+  agencyName: string
+  services: string
+  quality: string
+  deliverBy: string | null
+  feeFen: number
+  method: string
+  contractDate: string | null
+  periodStart: string | null
+  periodEnd: string | null
+  reportDate: string | null
+  notes: string
+  projectCount: number
+  projectFen: number
+  ratings: AgencyRating[]
+  /** Average of the two raters' totals once both have rated. */
+  finalScore: number | null
 }

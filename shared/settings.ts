@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DEFAULT_EXANTE_RULES, checkThresholds } from './exante'
 import { DEFAULT_WARNING_RULES } from './monitoring'
+import { DEFAULT_SCORING_RULES } from './scoring'
 
 /** Fonts of the 公文; 仿宋_GB2312 on older PCs, 仿宋 on newer ones (DESIGN §3). */
 export const fontsSchema = z.object({
@@ -49,6 +50,27 @@ export const warningRulesSchema = z
   .object({ red: z.number().min(0).max(100), yellow: z.number().min(0).max(200), reverseRedFactor: z.number().min(1).max(5) })
   .refine((v) => v.yellow > v.red, { message: '黄灯分界须高于红灯分界', path: ['yellow'] })
 
+export const scoringRulesSchema = z
+  .object({
+    weights: z.object({ execution: z.number().min(0), output: z.number().min(0), effect: z.number().min(0), satisfaction: z.number().min(0) }),
+    capExecution: z.boolean(),
+    grades: z.object({ excellent: z.number(), good: z.number(), pass: z.number() }),
+    qualitative: z.array(z.object({ level: z.string().min(1), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1) })),
+  })
+  .refine((v) => v.grades.excellent > v.grades.good && v.grades.good > v.grades.pass, { message: '等级分数线须为 优 > 良 > 中', path: ['grades'] })
+
+/** A line of the 第三方机构考评表 (defaults: 嘉定区 sample sheet, domain-facts §5). */
+export const ratingItemSchema = z.object({ key: z.string().min(1), group: z.string(), name: z.string().min(1), points: z.number().positive(), guide: z.string() })
+export type RatingItem = z.infer<typeof ratingItemSchema>
+
+export const DEFAULT_RATING_ITEMS: RatingItem[] = [
+  { key: 'ability', group: '前期（30分）', name: '专业能力', points: 15, guide: '评价人员专业胜任能力：强 10-15 分，一般 5-10 分，弱 0-5 分' },
+  { key: 'staff', group: '前期（30分）', name: '人员稳定', points: 15, guide: '评价组成员与投标（报价）承诺一致、未擅自更换的得满分，否则不得分' },
+  { key: 'communication', group: '过程（20分）', name: '沟通协调', points: 20, guide: '与财政部门、被评价单位沟通及时顺畅：好 13-20 分，一般 7-12 分，差 0-6 分' },
+  { key: 'facts', group: '后期（50分）', name: '报告数据和事实', points: 25, guide: '报告数据准确、事实清楚、证据充分：16-25 分，一般 6-15 分，差 0-5 分' },
+  { key: 'advice', group: '后期（50分）', name: '评价结论和建议', points: 25, guide: '结论客观公正，问题找得准，建议具体可操作：16-25 分，一般 6-15 分，差 0-5 分' },
+]
+
 export const settingsSchema = z.object({
   org: orgSchema,
   fonts: fontsSchema,
@@ -61,6 +83,15 @@ export const settingsSchema = z.object({
   warnings: warningRulesSchema,
   /** What one project's indicator weights must add up to (the county 自评表: 90, 执行率 takes 10). */
   indicatorWeightTotal: z.number().positive(),
+  /** 自评 scoring: weights 10/50/30/10, grade bands 90/80/60, qualitative levels. */
+  scoring: scoringRulesSchema,
+  /** What each 评价 grade means for next year's budget (a provincial 结果应用办法, domain-facts §7). */
+  consequences: z.object({ 优: z.string(), 良: z.string(), 中: z.string(), 差: z.string() }),
+  /** 主送 of the 财政评价结果报告. */
+  reportRecipients: z.string(),
+  ratingItems: z.array(ratingItemSchema).min(1, '考评表至少需要一项'),
+  /** Days a unit has to hand in its 整改报告 after the 整改通知 (provincial rule: 30). */
+  rectifyDays: z.number().int().positive(),
 })
 export type Settings = z.infer<typeof settingsSchema>
 
@@ -86,6 +117,16 @@ export const DEFAULT_SETTINGS: Settings = {
   numberForms: false,
   warnings: DEFAULT_WARNING_RULES,
   indicatorWeightTotal: 90,
+  scoring: DEFAULT_SCORING_RULES,
+  consequences: {
+    优: '下年度预算优先保障',
+    良: '下年度预算优先保障',
+    中: '控制新增预算，督促整改',
+    差: '调减或取消下年度预算',
+  },
+  reportRecipients: '县委、县人大常委会、县人民政府、县纪委县监委',
+  ratingItems: DEFAULT_RATING_ITEMS,
+  rectifyDays: 30,
 }
 
 /** Fills missing keys of a stored settings object from the defaults (older databases, new keys). */
@@ -99,6 +140,11 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     numberForms: s.numberForms ?? DEFAULT_SETTINGS.numberForms,
     warnings: s.warnings ?? DEFAULT_SETTINGS.warnings,
     indicatorWeightTotal: s.indicatorWeightTotal ?? DEFAULT_SETTINGS.indicatorWeightTotal,
+    scoring: s.scoring ?? DEFAULT_SETTINGS.scoring,
+    consequences: s.consequences ?? DEFAULT_SETTINGS.consequences,
+    reportRecipients: s.reportRecipients ?? DEFAULT_SETTINGS.reportRecipients,
+    ratingItems: s.ratingItems ?? DEFAULT_SETTINGS.ratingItems,
+    rectifyDays: s.rectifyDays ?? DEFAULT_SETTINGS.rectifyDays,
   }
 }
 

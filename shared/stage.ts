@@ -5,6 +5,9 @@
 export const STAGES = {
   targets: { name: '绩效目标', budgetYearOffset: 0 },
   monitoring: { name: '运行监控', budgetYearOffset: 0 },
+  /** 单位自评 and 财政评价 in work year N look back at budget year N−1. */
+  selfeval: { name: '单位自评', budgetYearOffset: -1 },
+  fiscaleval: { name: '财政评价', budgetYearOffset: -1 },
 } as const
 export type Stage = keyof typeof STAGES
 export const STAGE_KEYS = Object.keys(STAGES) as [Stage, ...Stage[]]

@@ -247,6 +247,98 @@ export const MIGRATIONS: Migration[] = [
       ).execute()
     },
   },
+  {
+    version: 4,
+    name: '2026-11-28 year locks',
+    async up(db) {
+      await db.schema
+        .createTable('year_locks')
+        .addColumn('work_year', 'integer', (c) => c.primaryKey())
+        .addColumn('locked_at', 'text', (c) => c.notNull())
+        .addColumn('operator_id', 'text', (c) => c.references('operators.id'))
+        .execute()
+    },
+  },
+  {
+    version: 5,
+    name: '2026-11-28 evaluation: 自评 scores, 财政评价, third-party agencies, 考评表, 整改',
+    async up(db) {
+      const addText = (table: string, col: string, def = "''") =>
+        db.schema.alterTable(table).addColumn(col, 'text', (c) => c.notNull().defaultTo(sql.raw(def))).execute()
+      const addReal = (table: string, col: string) => db.schema.alterTable(table).addColumn(col, 'real').execute()
+      await addText('rounds', 'project_ids', "'[]'")
+      await addText('round_items', 'funds', "'[]'")
+      await addReal('round_items', 'total_score')
+      await db.schema.alterTable('round_items').addColumn('grade', 'text').execute()
+      await addText('round_items', 'eval_conclusion')
+      await addText('round_items', 'eval_problems')
+      await addText('round_items', 'eval_improvements')
+      await addText('round_items', 'findings', "'[]'")
+      await addText('round_items', 'consequence')
+      await addReal('indicator_values', 'suggested_score')
+      await addReal('indicator_values', 'final_score')
+      await addText('indicator_values', 'override_reason')
+      await db.schema.alterTable('indicator_values').addColumn('override_by', 'text').execute()
+      await db.schema.alterTable('indicator_values').addColumn('inapplicable', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await addText('indicator_values', 'reason')
+      await timestamps(
+        db.schema
+          .createTable('agencies')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('credit_code', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('contact', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('phone', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('qualifications', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1)),
+      ).execute()
+      await timestamps(
+        db.schema
+          .createTable('engagements')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('round_id', 'text', (c) => c.notNull().references('rounds.id').onDelete('cascade'))
+          .addColumn('agency_id', 'text', (c) => c.notNull().references('agencies.id'))
+          .addColumn('services', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('quality', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('deliver_by', 'text')
+          .addColumn('fee_fen', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('method', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('contract_date', 'text')
+          .addColumn('period_start', 'text')
+          .addColumn('period_end', 'text')
+          .addColumn('report_date', 'text')
+          .addColumn('notes', 'text', (c) => c.notNull().defaultTo('')),
+      ).execute()
+      await db.schema.createIndex('engagements_agency').on('engagements').column('agency_id').execute()
+      await timestamps(
+        db.schema
+          .createTable('agency_ratings')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('engagement_id', 'text', (c) => c.notNull().references('engagements.id').onDelete('cascade'))
+          .addColumn('rater', 'text', (c) => c.notNull())
+          .addColumn('rater_name', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('scores', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('total', 'real', (c) => c.notNull())
+          .addColumn('rated_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('agency_ratings_engagement_rater', ['engagement_id', 'rater']),
+      ).execute()
+      await timestamps(
+        db.schema
+          .createTable('rectifications')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('item_id', 'text', (c) => c.notNull().unique().references('round_items.id').onDelete('cascade'))
+          .addColumn('deadline', 'text', (c) => c.notNull())
+          .addColumn('copies', 'integer', (c) => c.notNull().defaultTo(2))
+          .addColumn('requirements', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('未整改'))
+          .addColumn('report_date', 'text')
+          .addColumn('report_content', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('closed_at', 'text'),
+      ).execute()
+      await db.schema.createIndex('rectifications_status').on('rectifications').columns(['status', 'deadline']).execute()
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

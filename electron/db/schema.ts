@@ -2,7 +2,10 @@
  * Kysely table types. Columns are snake_case as stored; JSON columns hold text. Money columns
  * end in `_fen` and hold integer 分. Ids are UUIDs so that packages from different PCs can merge.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** A column the database fills with a default when an insert leaves it out. */
+type Default<T> = ColumnType<T, T | undefined, T>
 
 export interface SettingsTable {
   key: string
@@ -141,6 +144,7 @@ export interface IndicatorsTable {
 
 export interface RoundsTable {
   id: string
+  project_ids: Default<string> // JSON string[]; non-empty = an explicit selection (财政评价)
   stage: string
   work_year: number
   budget_year: number
@@ -170,6 +174,14 @@ export interface RoundItemsTable {
   light: string | null
   submitted_at: string | null
   reviewed_at: string | null
+  funds: Default<string> // JSON FundRow[] (自评)
+  total_score: Default<number | null>
+  grade: Default<string | null>
+  eval_conclusion: Default<string>
+  eval_problems: Default<string>
+  eval_improvements: Default<string>
+  findings: Default<string> // JSON string[] (财政评价 problems found)
+  consequence: Default<string>
   created_at: string
   updated_at: string
 }
@@ -199,6 +211,12 @@ export interface IndicatorValuesTable {
   causes: string // JSON string[]
   measures: string
   light: string | null
+  suggested_score: Default<number | null>
+  final_score: Default<number | null>
+  override_reason: Default<string>
+  override_by: Default<string | null>
+  inapplicable: Default<number>
+  reason: Default<string>
   created_at: string
   updated_at: string
 }
@@ -213,6 +231,69 @@ export interface LibraryIndicatorsTable {
   unit: string
   explanation: string
   field: string
+  created_at: string
+  updated_at: string
+}
+
+export interface YearLocksTable {
+  work_year: number
+  locked_at: string
+  operator_id: string | null
+}
+
+export interface AgenciesTable {
+  id: string
+  name: string
+  credit_code: string
+  contact: string
+  phone: string
+  qualifications: string
+  notes: string
+  active: number
+  created_at: string
+  updated_at: string
+}
+
+export interface EngagementsTable {
+  id: string
+  round_id: string
+  agency_id: string
+  services: string
+  quality: string
+  deliver_by: string | null
+  fee_fen: number
+  method: string
+  contract_date: string | null
+  period_start: string | null
+  period_end: string | null
+  report_date: string | null
+  notes: string
+  created_at: string
+  updated_at: string
+}
+
+export interface AgencyRatingsTable {
+  id: string
+  engagement_id: string
+  rater: string
+  rater_name: string
+  scores: string // JSON Record<itemKey, number>
+  total: number
+  rated_at: string
+  created_at: string
+  updated_at: string
+}
+
+export interface RectificationsTable {
+  id: string
+  item_id: string
+  deadline: string
+  copies: number
+  requirements: string
+  status: string
+  report_date: string | null
+  report_content: string
+  closed_at: string | null
   created_at: string
   updated_at: string
 }
@@ -233,6 +314,11 @@ export interface DB {
   reviews: ReviewsTable
   indicator_values: IndicatorValuesTable
   library_indicators: LibraryIndicatorsTable
+  year_locks: YearLocksTable
+  agencies: AgenciesTable
+  engagements: EngagementsTable
+  agency_ratings: AgencyRatingsTable
+  rectifications: RectificationsTable
 }
 
 export type DivisionRow = Selectable<DivisionsTable>

@@ -3,20 +3,20 @@
  * the Writer appends to audit_log in that same transaction (time, operator, action, entity,
  * before/after). A write that fails leaves neither the change nor its audit row.
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 import { AppError } from '../../shared/result'
 import type { DB } from './schema'
 
-type IdTable = Exclude<keyof DB, 'settings' | 'audit_log'>
+type IdTable = Exclude<keyof DB, 'settings' | 'audit_log' | 'year_locks'>
 
 export interface Writer {
   readonly trx: Transaction<DB>
   readonly operatorId: string | null
   readonly now: string
-  insert<T extends IdTable>(table: T, row: Omit<DB[T], 'created_at' | 'updated_at'> & { id: string }): Promise<void>
+  insert<T extends IdTable>(table: T, row: Omit<Insertable<DB[T]>, 'created_at' | 'updated_at'> & { id: string }): Promise<void>
   /** Updates the row and returns it as it was before; throws NOT_FOUND if absent. */
-  update<T extends IdTable>(table: T, id: string, patch: Partial<DB[T]>): Promise<DB[T]>
-  remove<T extends IdTable>(table: T, id: string): Promise<DB[T]>
+  update<T extends IdTable>(table: T, id: string, patch: Updateable<DB[T]>): Promise<Selectable<DB[T]>>
+  remove<T extends IdTable>(table: T, id: string): Promise<Selectable<DB[T]>>
   /** Records a change that is not a plain row write (settings, a session event). */
   log(action: string, entity: string, entityId: string, before: unknown, after: unknown): Promise<void>
 }

@@ -12,8 +12,13 @@ import { JobRegistry } from '../jobs'
 import type { Platform } from '../platform'
 
 export interface Ctx {
+  /** The active database: the working one, or a year package opened read-only beside it. */
   db: Kysely<DB>
   sqlite: BetterSqlite3.Database
+  /** The working database, whatever is being viewed. */
+  working: { db: Kysely<DB>; sqlite: BetterSqlite3.Database }
+  /** Set while a year package is open read-only; every write is then refused. */
+  view: { packageId: string; label: string } | null
   dbPath: string
   dataDir: string
   appVersion: string
@@ -29,19 +34,25 @@ export interface Ctx {
   outputDir(): Promise<string>
   /** Runs fn in a transaction with an audit-logging Writer; refuses without a chosen operator. */
   write<T>(fn: (w: Writer) => Promise<T>, opts?: { operatorId?: string }): Promise<T>
+  /** Refuses changes to the records of a locked (closed) work year. */
+  assertYearOpen(workYear: number): Promise<void>
 }
 
 export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Promise<ApiOutput<C>>
 export type Handlers = { [C in Channel]: Handler<C> }
 
-export function createContext(base: Omit<Ctx, 'session' | 'now' | 'settings' | 'outputDir' | 'write' | 'jobs'> & { now?: () => Date }): Ctx {
+export function createContext(
+  base: Omit<Ctx, 'session' | 'now' | 'settings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
+): Ctx {
   const ctx: Ctx = {
     ...base,
+    working: { db: base.db, sqlite: base.sqlite },
+    view: null,
     session: { operatorId: null },
     jobs: new JobRegistry(),
     now: base.now ?? (() => new Date()),
     async settings() {
-      const row = await base.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
+      const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
       return withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
     },
     async outputDir() {
@@ -50,8 +61,13 @@ export function createContext(base: Omit<Ctx, 'session' | 'now' | 'settings' | '
     },
     async write(fn, opts) {
       const operatorId = opts?.operatorId ?? ctx.session.operatorId
+      if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
       if (!operatorId) throw new AppError('NO_OPERATOR', '请先在右上角选择操作员，再进行修改')
-      return withWriter(base.db, operatorId, ctx.now(), fn)
+      return withWriter(ctx.db, operatorId, ctx.now(), fn)
+    },
+    async assertYearOpen(workYear) {
+      const lock = await ctx.db.selectFrom('year_locks').select('locked_at').where('work_year', '=', workYear).executeTakeFirst()
+      if (lock) throw new AppError('LOCKED', `${workYear}年度已结账锁定（${lock.locked_at.slice(0, 10)}），不能修改；如确需修改，请先在“年度数据”中解锁`)
     },
   }
   return ctx

@@ -10,6 +10,7 @@ import { DOC_KINDS, type DocDraft, type DocKind } from '../../shared/documents'
 import type { RegisterEntry } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { isOrgComplete, type Settings } from '../../shared/settings'
+import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFiscalEvalNotice, composeRectifyNotice, composeSelfEvalNotice } from '../docs/compose/evaluation'
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
 import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
 import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types'
@@ -25,6 +26,12 @@ const COMPOSERS: Record<DocKind, Composer> = {
   'monitoring-notice': composeMonitoringNotice,
   'monitoring-opinion': composeMonitoringOpinion,
   'monitoring-feedback': composeMonitoringFeedback,
+  'selfeval-notice': composeSelfEvalNotice,
+  'fiscaleval-notice': composeFiscalEvalNotice,
+  'rectify-notice': composeRectifyNotice,
+  'eval-opinion': composeEvalOpinion,
+  'eval-report': composeEvalReport,
+  'agency-rating': composeAgencyRating,
 }
 
 const kindName = (kind: string) => (DOC_KINDS as Record<string, { name: string }>)[kind]?.name ?? '手工登记'
@@ -95,6 +102,7 @@ export async function issueDocument(
   if (!isOrgComplete(settings.org)) {
     throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
   }
+  await ctx.assertYearOpen(Number(date.slice(0, 4)))
   const composed = await COMPOSERS[kind](params, ctx)
   const outDir = await ctx.outputDir()
   const numbered = isNumbered(kind, settings)

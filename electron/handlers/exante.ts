@@ -83,6 +83,7 @@ export const exanteHandlers: Pick<
   },
 
   async 'exante/save'(input, ctx) {
+    await ctx.assertYearOpen(input.workYear)
     const rules = (await ctx.settings()).exante
     const unit = await ctx.db.selectFrom('units').select(['id', 'active', 'name']).where('id', '=', input.unitId).executeTakeFirst()
     if (!unit) throw new AppError('VALIDATION', '所选预算单位不存在，请刷新后重选')
@@ -131,6 +132,7 @@ export const exanteHandlers: Pick<
 
   async 'exante/confirm'({ id, conclusion, reason }, ctx) {
     const p = await getProposal(ctx.db, id)
+    await ctx.assertYearOpen(p.workYear)
     if (p.totalScore === null) throw new AppError('VALIDATION', `“${p.projectName}”尚未完成全部维度评分，不能确认结论`)
     if (p.libraryProjectId) throw new AppError('LOCKED', '该项目已纳入项目库，结论不能再修改')
     if (conclusion !== p.suggestedConclusion && !reason.trim()) {
@@ -149,6 +151,7 @@ export const exanteHandlers: Pick<
 
   async 'exante/remove'({ id }, ctx) {
     const p = await getProposal(ctx.db, id)
+    await ctx.assertYearOpen(p.workYear)
     if (p.libraryProjectId) throw new AppError('LOCKED', `“${p.projectName}”已纳入项目库，不能删除`)
     await ctx.write((w) => w.remove('exante_proposals', id))
     return { removed: true }

@@ -65,6 +65,8 @@ export async function writeMonitoring(w: Writer, itemId: string, input: MonitorI
 export const monitoringHandlers: Pick<Handlers, 'monitoring/save'> = {
   async 'monitoring/save'(input, ctx) {
     const rules = (await ctx.settings()).warnings
+    const year = await ctx.db.selectFrom('round_items as i').innerJoin('rounds as r', 'r.id', 'i.round_id').select('r.work_year').where('i.id', '=', input.itemId).executeTakeFirst()
+    if (year) await ctx.assertYearOpen(year.work_year)
     await ctx.write((w) =>
       writeMonitoring(w, input.itemId, { executedFen: input.executedWan, forecastFen: input.forecastWan, deviation: input.deviation, measures: input.measures, values: input.values }, rules),
     )

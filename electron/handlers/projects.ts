@@ -1,6 +1,6 @@
 /** 项目库 entries, their 绩效目标 (annual goal + indicator table) and the indicator library. */
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { Indicator, LibraryIndicator, ProjectCategory, ProjectDetail, ProjectTargets, FundSource } from '../../shared/domain'
 import { checkIndicators, normalizeLevel1, normalizeLevel2, normalizeOperator, type IndicatorInput } from '../../shared/indicators'
 import { AppError } from '../../shared/result'
@@ -135,7 +135,7 @@ export async function replaceIndicators(w: Writer, projectId: string, list: Indi
   return stats
 }
 
-const toLibrary = (r: DB['library_indicators']): LibraryIndicator => ({
+const toLibrary = (r: Selectable<DB['library_indicators']>): LibraryIndicator => ({
   id: r.id,
   level1: r.level1,
   level2: r.level2,

@@ -4,7 +4,7 @@
  * Stages differ only in what "filled in" means (checkFilled) and in their data screens.
  */
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { FundSource, ItemDetail, MonitorValue, ProjectCategory, Review, Round, RoundItem } from '../../shared/domain'
 import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
 import { sumFen, ratePercent } from '../../shared/money'
@@ -22,6 +22,7 @@ import {
 } from '../../shared/stage'
 import type { DB, RoundRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
+import { checkSelfEval, loadEvaluation, loadRectification } from './evaluation'
 import { getProject, listIndicators } from './projects'
 
 const emptyCounts = () => Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>
@@ -159,8 +160,19 @@ export async function loadItemDetail(ctx: Ctx, id: string, db: Kysely<DB> = ctx.
     divisionName: v.division_name ?? '',
     at: v.at,
   }))
-  const problems = await checkFilled(ctx, round, project.annualGoal, project.amountFen, indicators, r, values)
-  return { item: toItem(r), round, project, indicators, values, deviation: r.deviation, measures: r.measures, reviews, problems }
+  const evaluated = round.stage === 'selfeval' || round.stage === 'fiscaleval'
+  const rawIndicators = evaluated ? await db.selectFrom('indicators').selectAll().where('project_id', '=', r.project_id).orderBy('sort').execute() : []
+  const evaluation = evaluated ? await loadEvaluation(ctx, db, r, rawIndicators) : null
+  const rectification = round.stage === 'fiscaleval' ? await loadRectification(ctx, db, r.id) : null
+  const problems =
+    round.stage === 'selfeval'
+      ? checkSelfEval(evaluation!, rawIndicators, r.deviation)
+      : round.stage === 'fiscaleval'
+        ? r.total_score === null
+          ? [{ severity: 'error' as const, index: null, message: '尚未录入财政评价得分' }]
+          : []
+        : await checkFilled(ctx, round, project.annualGoal, project.amountFen, indicators, r, values)
+  return { item: toItem(r), evaluation, rectification, round, project, indicators, values, deviation: r.deviation, measures: r.measures, reviews, problems }
 }
 
 /** What a stage needs filled in before an item can go to review. */
@@ -197,7 +209,7 @@ async function checkFilled(
 }
 
 /** Projects of the round's budget year inside its unit scope that have no item yet. */
-async function addMissingItems(ctx: Ctx, db: Kysely<DB>, round: { id: string; budget_year: number; unit_ids: string }, insert: (row: DB['round_items']) => Promise<void>): Promise<number> {
+async function addMissingItems(ctx: Ctx, db: Kysely<DB>, round: { id: string; budget_year: number; unit_ids: string; project_ids: string }, insert: (row: Insertable<DB['round_items']>) => Promise<void>): Promise<number> {
   const unitIds = parseJson<string[]>(round.unit_ids, [])
   let q = db
     .selectFrom('projects as p')
@@ -205,6 +217,8 @@ async function addMissingItems(ctx: Ctx, db: Kysely<DB>, round: { id: string; bu
     .where('p.budget_year', '=', round.budget_year)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('round_items as i').select('i.id').whereRef('i.project_id', '=', 'p.id').where('i.round_id', '=', round.id))))
   if (unitIds.length > 0) q = q.where('p.unit_id', 'in', unitIds)
+  const projectIds = parseJson<string[]>(round.project_ids, [])
+  if (projectIds.length > 0) q = q.where('p.id', 'in', projectIds)
   const missing = await q.execute()
   const at = ctx.now().toISOString()
   for (const p of missing) {
@@ -248,6 +262,7 @@ export const roundHandlers: Pick<
   },
 
   async 'rounds/save'(input, ctx) {
+    await ctx.assertYearOpen(input.workYear)
     if (input.stage === 'monitoring' && !input.asOfMonth) throw new AppError('VALIDATION', '运行监控任务须填写监控截止月份（如 1-9 月填 9）')
     const id = input.id ?? randomUUID()
     const row = {
@@ -258,8 +273,10 @@ export const roundHandlers: Pick<
       deadline: input.deadline,
       as_of_month: input.stage === 'monitoring' ? input.asOfMonth : null,
       unit_ids: JSON.stringify(input.unitIds),
+      project_ids: JSON.stringify(input.projectIds),
       notes: input.notes,
     }
+    if (input.stage === 'fiscaleval' && input.projectIds.length === 0) throw new AppError('VALIDATION', '请先选择要开展财政评价的项目')
     await ctx.write(async (w) => {
       if (input.id) {
         const old = await w.trx.selectFrom('rounds').select(['stage']).where('id', '=', id).executeTakeFirst()
@@ -268,7 +285,7 @@ export const roundHandlers: Pick<
         await w.update('rounds', id, row)
       } else {
         await w.insert('rounds', { id, ...row })
-        const added = await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids }, async (item) => {
+        const added = await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids, project_ids: row.project_ids }, async (item) => {
           const { created_at: _c, updated_at: _u, ...rest } = item
           await w.insert('round_items', rest)
         })
@@ -326,6 +343,7 @@ export const roundHandlers: Pick<
   async 'items/transition'({ id, action, conclusion, summary, opinions }, ctx) {
     const detail = await loadItemDetail(ctx, id)
     const { item, round } = detail
+    await ctx.assertYearOpen(round.workYear)
     const to = nextStatus(item.status, action)
     if (!to) throw new AppError('VALIDATION', refusalMessage(item.status, action))
     if (action === 'submit') {
@@ -374,6 +392,7 @@ export const roundHandlers: Pick<
 
   async 'items/resultUse'({ id, resultUse, isPublic, publicDate }, ctx) {
     const r = await getItemRow(ctx.db, id)
+    await ctx.assertYearOpen((await getRound(ctx, r.round_id)).workYear)
     if (r.status !== '已审核') throw new AppError('VALIDATION', '审核通过后才能填写结果运用意见')
     await ctx.write((w) =>
       w.update('round_items', id, { result_use: resultUse, is_public: isPublic ? 1 : 0, public_date: isPublic ? (publicDate ?? today(ctx.now())) : null }).then(() => undefined),

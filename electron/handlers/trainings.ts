@@ -25,6 +25,7 @@ export const trainingHandlers: Pick<Handlers, 'trainings/list' | 'trainings/save
   },
 
   async 'trainings/save'(input, ctx) {
+    await ctx.assertYearOpen(Number(input.date.slice(0, 4)))
     const id = input.id ?? randomUUID()
     const row = {
       work_year: Number(input.date.slice(0, 4)),
@@ -42,6 +43,8 @@ export const trainingHandlers: Pick<Handlers, 'trainings/list' | 'trainings/save
   },
 
   async 'trainings/remove'({ id }, ctx) {
+    const t = await ctx.db.selectFrom('trainings').select('work_year').where('id', '=', id).executeTakeFirst()
+    if (t) await ctx.assertYearOpen(t.work_year)
     await ctx.write((w) => w.remove('trainings', id))
     return { removed: true }
   },

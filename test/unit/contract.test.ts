@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { api, describeZodError } from '../../shared/api'
 import { CHANNELS } from '../../shared/channels'
+import { DEFAULT_SETTINGS } from '../../shared/settings'
 
 describe('API contract', () => {
   it('defines exactly the channels the preload exposes', () => {
@@ -34,6 +35,11 @@ describe('API contract', () => {
       numberForms: false,
       warnings: { red: 60, yellow: 80, reverseRedFactor: 1.2 },
       indicatorWeightTotal: 90,
+      scoring: DEFAULT_SETTINGS.scoring,
+      consequences: DEFAULT_SETTINGS.consequences,
+      reportRecipients: '',
+      ratingItems: DEFAULT_SETTINGS.ratingItems,
+      rectifyDays: 30,
     })
     expect(s.success).toBe(false)
   })

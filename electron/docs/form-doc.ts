@@ -1,0 +1,243 @@
+/**
+ * Form documents (意见书, 考评表): a titled table on a GB/T 9704 page. They share the 公文's page,
+ * fonts and page numbers (gongwen.ts) but not its 版头: they travel inside the bureau, between 股室.
+ */
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  HeightRule,
+  Packer,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  WidthType,
+  type IBorderOptions,
+} from 'docx'
+import type { FontSettings } from '../../shared/settings'
+import { cjkFont, documentStyles, exactLine, pageNumberFooter, portraitPage, textWidthChars } from './gongwen'
+import { FONT_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH, mmToTwip } from './units'
+
+export interface FormCell {
+  text: string
+  label?: boolean /* bold, centred, shaded lightly */
+  span?: number /* columns */
+  align?: 'left' | 'center' | 'right'
+  minHeightMm?: number
+}
+export interface FormDocSpec {
+  title: string // e.g. 师宗县财政局绩效评估结果运用意见书 — 2号小标宋 centred
+  docNumber: string | null // shown under the title, right-aligned, if numbered
+  subtitle?: string // one line under the title, e.g. "填报股室：教科文股　　　　日期：2024年10月8日"
+  columns: number[] // column widths in mm; must sum ≤ 156
+  rows: FormCell[][] // the table, 仿宋 四号/小四; multi-line text keeps line breaks ("\n")
+  notes?: string[] // paragraphs under the table (e.g. 说明)
+  fonts: FontSettings
+}
+
+/** Label shading: light enough to photocopy as white, dark enough to tell labels from answers. */
+const LABEL_FILL = 'F2F2F2'
+/** A form row shorter than this looks cramped when filled in by hand. */
+const MIN_ROW_MM = 10
+
+const ALIGN = { left: AlignmentType.LEFT, center: AlignmentType.CENTER, right: AlignmentType.RIGHT } as const
+
+/** Column widths in twips; a table wider than the 版心 is scaled down rather than overhanging it. */
+function columnTwips(columns: number[]): number[] {
+  const widths = columns.map((mm) => Math.max(1, mmToTwip(mm)))
+  const sum = widths.reduce((a, b) => a + b, 0)
+  if (sum <= TEXT_WIDTH) return widths
+  return widths.map((w) => Math.floor((w * TEXT_WIDTH) / sum))
+}
+
+/**
+ * Makes each row's spans add up to the column count: a short row stretches its last cell, an
+ * over-long one is cut, so a slip in a composer never produces a table Word calls corrupt.
+ */
+function normaliseRow(row: FormCell[], columns: number): { cell: FormCell; span: number; start: number }[] {
+  const out: { cell: FormCell; span: number; start: number }[] = []
+  let used = 0
+  for (const cell of row) {
+    if (used >= columns) break
+    const span = Math.min(Math.max(1, Math.floor(cell.span ?? 1)), columns - used)
+    out.push({ cell, span, start: used })
+    used += span
+  }
+  const last = out[out.length - 1]
+  if (last && used < columns) last.span += columns - used
+  if (!last) out.push({ cell: { text: '' }, span: columns, start: 0 })
+  return out
+}
+
+const CELL_PAD_X = mmToTwip(1.9)
+const CELL_PAD_Y = mmToTwip(1)
+
+/**
+ * Type size and leading for the cells. A 意见书 is handed over as one sheet, so take the largest
+ * setting whose estimated height fits one page: 四号 at 1.5 lines reads best, then tighter leading,
+ * then 小四. Five or more columns start at 小四 so labels stay on one or two lines. The estimate
+ * counts full-width characters per line (textWidthChars); a near miss only costs a second page.
+ */
+function fitType(spec: FormDocSpec, widths: number[]): { size: number; leading: number } {
+  const candidates =
+    widths.length <= 4
+      ? [
+          { size: FONT_SIZE.四号, leading: 1.5 },
+          { size: FONT_SIZE.四号, leading: 1.25 },
+          { size: FONT_SIZE.小四, leading: 1.5 },
+          { size: FONT_SIZE.小四, leading: 1.25 },
+        ]
+      : [
+          { size: FONT_SIZE.小四, leading: 1.5 },
+          { size: FONT_SIZE.小四, leading: 1.25 },
+          { size: FONT_SIZE.五号, leading: 1.25 },
+        ]
+  const titleLines = spec.title.split(/\r?\n/).reduce((n, t) => n + Math.max(1, Math.ceil((textWidthChars(t) * FONT_SIZE.二号 * 10) / TEXT_WIDTH)), 0)
+  const notesHeight = (spec.notes ?? []).reduce(
+    (h, t) => h + Math.max(1, Math.ceil((textWidthChars(t) * FONT_SIZE.四号 * 10) / TEXT_WIDTH)) * FONT_SIZE.四号 * 15,
+    0,
+  )
+  const heading =
+    titleLines * LINE_PITCH +
+    (spec.docNumber ? LINE_PITCH * 1.5 : 0) +
+    (spec.subtitle ? LINE_PITCH * (spec.docNumber ? 1 : 1.5) : 0) +
+    LINE_PITCH / 3 +
+    (notesHeight ? notesHeight + LINE_PITCH / 3 : 0)
+  for (const c of candidates) {
+    const line = c.size * 10 * c.leading
+    let height = heading
+    for (const row of spec.rows) {
+      let rowHeight = mmToTwip(MIN_ROW_MM)
+      for (const { cell, span, start } of normaliseRow(row, widths.length)) {
+        const room = Math.max(1, widths.slice(start, start + span).reduce((a, b) => a + b, 0) - 2 * CELL_PAD_X)
+        const lines = cell.text
+          .split(/\r?\n/)
+          .reduce((n, part) => n + Math.max(1, Math.ceil((textWidthChars(part) * c.size * 10) / room)), 0)
+        rowHeight = Math.max(rowHeight, lines * line + 2 * CELL_PAD_Y, mmToTwip(cell.minHeightMm ?? 0))
+      }
+      height += rowHeight
+    }
+    if (height <= TEXT_HEIGHT) return c
+  }
+  return candidates[candidates.length - 1] ?? { size: FONT_SIZE.小四, leading: 1.25 }
+}
+
+export function buildFormDoc(spec: FormDocSpec): Document {
+  const { fonts } = spec
+  const body = cjkFont(fonts.body, fonts.latin)
+  const widths = columnTwips(spec.columns)
+  const tableWidth = widths.reduce((a, b) => a + b, 0)
+  const { size, leading } = fitType(spec, widths)
+  const cellLine = exactLine(Math.round(size * 10 * leading))
+
+  const children: (Paragraph | Table)[] = [
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { ...exactLine(), before: 0, after: 0 },
+      keepNext: true,
+      children: spec.title
+        .split(/\r?\n/)
+        .map((t, i) => new TextRun({ text: t, break: i ? 1 : 0, font: cjkFont(fonts.title, fonts.latin), size: FONT_SIZE.二号 })),
+    }),
+  ]
+  if (spec.docNumber) {
+    children.push(
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        spacing: { ...exactLine(), before: Math.round(LINE_PITCH / 2), after: 0 },
+        keepNext: true,
+        children: [new TextRun({ text: spec.docNumber, font: body })],
+      }),
+    )
+  }
+  if (spec.subtitle) {
+    children.push(
+      new Paragraph({
+        alignment: AlignmentType.LEFT,
+        spacing: { ...exactLine(), before: spec.docNumber ? 0 : Math.round(LINE_PITCH / 2), after: 0 },
+        keepNext: true,
+        children: [new TextRun({ text: spec.subtitle, font: body, size: FONT_SIZE.四号 })],
+      }),
+    )
+  }
+  // Air between the heading lines and the table's top rule.
+  children.push(new Paragraph({ spacing: exactLine(Math.round(LINE_PITCH / 3)), children: [] }))
+
+  const outer: IBorderOptions = { style: BorderStyle.SINGLE, size: 8, color: '000000' }
+  const inner: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' }
+  const rows = spec.rows.map((row) => {
+    const cells = normaliseRow(row, widths.length)
+    const minMm = Math.max(MIN_ROW_MM, ...cells.map((c) => c.cell.minHeightMm ?? 0))
+    return new TableRow({
+      height: { value: mmToTwip(minMm), rule: HeightRule.ATLEAST },
+      // Tall opinion cells may split across pages; short rows must not leave a label behind.
+      cantSplit: minMm <= 30,
+      children: cells.map(({ cell, span, start }) => {
+        const width = widths.slice(start, start + span).reduce((a, b) => a + b, 0)
+        const alignment = ALIGN[cell.align ?? (cell.label ? 'center' : 'left')]
+        const tall = (cell.minHeightMm ?? 0) > MIN_ROW_MM
+        return new TableCell({
+          width: { size: width, type: WidthType.DXA },
+          columnSpan: span > 1 ? span : undefined,
+          verticalAlign: tall ? VerticalAlignTable.TOP : VerticalAlignTable.CENTER,
+          shading: cell.label ? { type: ShadingType.CLEAR, fill: LABEL_FILL, color: 'auto' } : undefined,
+          // Each "\n" is its own paragraph so blank lines (room for a signature) keep their height.
+          children: cell.text.split(/\r?\n/).map(
+            (line) =>
+              new Paragraph({
+                alignment,
+                spacing: { ...cellLine, before: 0, after: 0 },
+                children: line ? [new TextRun({ text: line, font: body, size, bold: cell.label === true })] : [],
+              }),
+          ),
+        })
+      }),
+    })
+  })
+  children.push(
+    new Table({
+      width: { size: tableWidth, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      alignment: AlignmentType.CENTER,
+      margins: { left: CELL_PAD_X, right: CELL_PAD_X, top: CELL_PAD_Y, bottom: CELL_PAD_Y },
+      borders: { top: outer, bottom: outer, left: outer, right: outer, insideHorizontal: inner, insideVertical: inner },
+      rows,
+    }),
+  )
+  for (const [i, note] of (spec.notes ?? []).entries()) {
+    children.push(
+      new Paragraph({
+        alignment: AlignmentType.BOTH,
+        spacing: { ...exactLine(Math.round(FONT_SIZE.四号 * 10 * 1.5)), before: i === 0 ? Math.round(LINE_PITCH / 3) : 0, after: 0 },
+        children: [new TextRun({ text: note, font: body, size: FONT_SIZE.四号 })],
+      }),
+    )
+  }
+
+  if (!spec.notes?.length) {
+    // Word wants a paragraph after a closing table; 1 pt so it cannot spill onto a second page.
+    children.push(new Paragraph({ spacing: exactLine(20), children: [] }))
+  }
+
+  return new Document({
+    title: spec.title,
+    styles: documentStyles(fonts),
+    sections: [
+      {
+        properties: { page: { ...portraitPage(), pageNumbers: { start: 1 } } },
+        footers: { default: pageNumberFooter(fonts, 'center') },
+        children,
+      },
+    ],
+  })
+}
+
+export async function renderFormDoc(spec: FormDocSpec): Promise<Buffer> {
+  return Packer.toBuffer(buildFormDoc(spec))
+}

@@ -1,0 +1,674 @@
+/**
+ * The 公文 engine: every 通知/报告 the bureau issues, laid out per GB/T 9704-2012 (DESIGN §3,
+ * domain-facts §6). Pure Node — no electron import — so it runs in tests and in a worker alike.
+ *
+ * Every paragraph carries its own layout (direct paragraph and run properties, not named styles):
+ * the geometry then does not depend on how Word, WPS or LibreOffice resolve style inheritance, a
+ * paragraph copied into another document keeps its look, and tests can check each paragraph.
+ * The document defaults still carry the body font so that anything a user types in is 3号 仿宋.
+ */
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  LineRuleType,
+  Packer,
+  PageNumber,
+  PageOrientation,
+  Paragraph,
+  SectionType,
+  Table,
+  TableAnchorType,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  Tab,
+  TabStopType,
+  TextRun,
+  VerticalAlignTable,
+  WidthType,
+  RelativeVerticalPosition,
+  HeightRule,
+  type IBorderOptions,
+  type IFontAttributesProperties,
+  type IRunOptions,
+  type ISectionOptions,
+  type IStylesOptions,
+} from 'docx'
+import type { FontSettings } from '../../shared/settings'
+import { formatChineseDate, parseBody, type BodyBlock } from '../../shared/documents'
+import {
+  A4,
+  BODY_CHAR,
+  BODY_SIZE,
+  BODY_CHAR_SPACING,
+  FONT_SIZE,
+  FOOTER_DISTANCE,
+  GONGWEN_MARGIN,
+  LANDSCAPE_MARGIN,
+  LANDSCAPE_TEXT_WIDTH,
+  LINE_PITCH,
+  RED,
+  RULE,
+  TEXT_HEIGHT,
+  TEXT_WIDTH,
+  charTwips,
+  mmToTwip,
+} from './units'
+
+export interface AnnexTable {
+  columns: { title: string; widthMm?: number; align?: 'left' | 'center' | 'right' }[]
+  rows: string[][]
+  footer?: string[] /* e.g. 合计 row */
+}
+export interface Annex {
+  label: string /* 附件1 */
+  title: string
+  table?: AnnexTable
+  paragraphs?: string[]
+  landscape?: boolean
+}
+export interface GongwenSpec {
+  issuerMark: string // 发文机关标志, e.g. 师宗县财政局文件 (red, centred, 小标宋, large)
+  docNumber: string | null // 师财预〔2024〕104号, centred two lines below the mark; null = unnumbered
+  title: string // 2号小标宋, centred, may be long → wraps
+  recipients: string // 主送, e.g. "县直各预算单位"; add the full-width colon "：" if missing; '' = none
+  body: BodyBlock[]
+  attachments: string[] // 附件说明: "附件：1.xxx" then aligned "2.xxx"; no trailing punctuation; single attachment has no number
+  signature: string // 署名 e.g. 师宗县财政局
+  date: string // ISO YYYY-MM-DD → 2024年10月8日
+  copyTo: string // 抄送 ('' = no line)
+  printer: string // 印发机关
+  printDate: string // ISO → "2024年10月8日印发"
+  annexes: Annex[] // each starts on a new page after the main body
+  fonts: FontSettings
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared building blocks (also used by form-doc.ts)
+
+/**
+ * East Asian face for CJK, the Latin face for digits and letters. The eastAsia hint makes Word
+ * and WPS set ambiguous-width characters (“”、—、…) full-width in the Chinese face, as typists expect.
+ */
+export function cjkFont(eastAsia: string, latin: string): IFontAttributesProperties {
+  return { eastAsia, ascii: latin, hAnsi: latin, cs: latin, hint: 'eastAsia' }
+}
+
+export function exactLine(twips: number = LINE_PITCH): { line: number; lineRule: typeof LineRuleType.EXACT } {
+  return { line: twips, lineRule: LineRuleType.EXACT }
+}
+
+/**
+ * Document defaults carry the body face, size and exact pitch, so text a user types into the file
+ * later is already 3号 仿宋 on the 22-line rhythm. The built-in title and heading styles are
+ * redefined in the 公文 faces too: a user who applies 标题 1 in Word gets 黑体, not Word's blue.
+ */
+export function documentStyles(fonts: FontSettings): IStylesOptions {
+  const heading = (face: string, size: number = BODY_SIZE) => ({
+    run: { font: cjkFont(face, fonts.latin), size, color: '000000', bold: false, italics: false },
+    paragraph: { spacing: { ...exactLine(), before: 0, after: 0 } },
+  })
+  return {
+    default: {
+      document: {
+        run: {
+          font: cjkFont(fonts.body, fonts.latin),
+          size: BODY_SIZE,
+          characterSpacing: BODY_CHAR_SPACING,
+          language: { value: 'en-US', eastAsia: 'zh-CN' },
+        },
+        paragraph: { spacing: { ...exactLine(), before: 0, after: 0 } },
+      },
+      title: heading(fonts.title, FONT_SIZE.二号),
+      heading1: heading(fonts.heading1),
+      heading2: heading(fonts.heading2),
+      heading3: heading(fonts.body),
+      heading4: heading(fonts.body),
+      heading5: heading(fonts.body),
+      heading6: heading(fonts.body),
+    },
+  }
+}
+
+/**
+ * "— 1 —" page number (§7.5): 4号 半角宋体 digits with a 一字线 each side; odd pages right-aligned one
+ * character in, even pages left-aligned one character in.
+ */
+export function pageNumberFooter(fonts: FontSettings, side: 'odd' | 'even' | 'center'): Footer {
+  const size = FONT_SIZE.四号
+  const font = cjkFont('宋体', fonts.latin)
+  const oneChar = charTwips(size)
+  return new Footer({
+    children: [
+      new Paragraph({
+        alignment:
+          side === 'odd' ? AlignmentType.RIGHT : side === 'even' ? AlignmentType.LEFT : AlignmentType.CENTER,
+        indent: side === 'odd' ? { right: oneChar } : side === 'even' ? { left: oneChar } : undefined,
+        // Single spacing: FOOTER_DISTANCE assumes one 4号 line of natural height.
+        spacing: { line: 240, lineRule: LineRuleType.AUTO, before: 0, after: 0 },
+        children: [
+          new TextRun({ text: '— ', font, size }),
+          new TextRun({ children: [PageNumber.CURRENT], font, size }),
+          new TextRun({ text: ' —', font, size }),
+        ],
+      }),
+    ],
+  })
+}
+
+export function gongwenFooters(fonts: FontSettings): { default: Footer; even: Footer } {
+  return { default: pageNumberFooter(fonts, 'odd'), even: pageNumberFooter(fonts, 'even') }
+}
+
+export const NO_BORDER: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'auto' }
+
+/**
+ * Visual width of a line of text in full-width characters: CJK and full-width punctuation count 1,
+ * ASCII (digits in the Latin face) about ½. Used to centre the 署名 over the 成文日期.
+ */
+export function textWidthChars(text: string): number {
+  let w = 0
+  for (const ch of text) w += ch.charCodeAt(0) < 0x2000 ? 0.5 : 1
+  return w
+}
+
+/** Each "\n" in user text (a title broken by hand, a cell) becomes a line break in the same paragraph. */
+export function linesToRuns(text: string, opts: IRunOptions): TextRun[] {
+  return text.split(/\r?\n/).map((line, i) => new TextRun({ ...opts, text: line, break: i > 0 ? 1 : 0 }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 版头
+
+/**
+ * 发文机关标志 size: 初号 (42 pt) when the mark fits the 版心, otherwise squeezed horizontally (down
+ * to 60 %, as typesetters do with long joint-issuer marks) and only then made smaller.
+ */
+function markGeometry(mark: string): { size: number; scale: number } {
+  const available = TEXT_WIDTH - BODY_CHAR // a little air on both sides
+  const chars = Math.max(1, textWidthChars(mark))
+  let size: number = FONT_SIZE.初号
+  let scale = Math.min(100, Math.floor((100 * available) / (chars * charTwips(size))))
+  if (scale < 60) {
+    scale = 60
+    size = Math.floor(available / (chars * 10 * 0.6))
+  }
+  return { size, scale }
+}
+
+const RED_RULE_SPACE_PT = 7
+/** Height the red rule adds under the 发文字号 line (gap + stroke), taken off the title's space. */
+const RED_RULE_TWIPS = RED_RULE_SPACE_PT * 20 + Math.round((RULE.red / 8) * 20)
+
+function headBlock(spec: GongwenSpec): Paragraph[] {
+  const { fonts } = spec
+  const { size, scale } = markGeometry(spec.issuerMark)
+  const glyph = size * 10
+  // §7.2.2: the mark's top edge 35 mm below the top of the 版心. The glyph sits about centred in its
+  // exact-height line, so top = before + (line − glyph)/2. The mark's block (before + line) is also
+  // made a whole number of body lines, so that everything under it stays on the 22-line rhythm and
+  // page 1 fills to the foot of the 版心 like the others: block = k·pitch gives
+  // line = 2·block − 2·top − glyph; take the smallest k leaving the glyph some leading.
+  const top = mmToTwip(35)
+  let lines = Math.ceil((top + glyph) / LINE_PITCH)
+  while (2 * lines * LINE_PITCH - 2 * top - glyph < glyph * 1.1) lines++
+  const markLine = 2 * lines * LINE_PITCH - 2 * top - glyph
+  const markBefore = lines * LINE_PITCH - markLine
+  const mark = new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { ...exactLine(markLine), before: markBefore, after: 0 },
+    keepNext: true,
+    children: [
+      new TextRun({
+        text: spec.issuerMark,
+        font: cjkFont(fonts.title, fonts.title),
+        size,
+        color: RED,
+        scale: scale === 100 ? undefined : scale,
+      }),
+    ],
+  })
+  // §7.2.3/§7.2.4: 发文字号 two lines under the mark, centred; the red rule, 版心 wide, 4 mm under
+  // it. The rule is this paragraph's bottom border: it spans exactly the paragraph box (the full
+  // 版心, since the paragraph has no indents), survives every renderer, and moves with the number.
+  // Its `space` (7 pt) plus the line's lower half-leading and descent gives the 4 mm (≈11 pt),
+  // measured on the rendered page.
+  const number = new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
+    keepNext: true,
+    border: { bottom: { style: BorderStyle.SINGLE, size: RULE.red, color: RED, space: RED_RULE_SPACE_PT } },
+    children: spec.docNumber ? [new TextRun({ text: spec.docNumber, font: cjkFont(fonts.body, fonts.latin) })] : [],
+  })
+  return [mark, number]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 主体
+
+function titleParagraph(text: string, fonts: FontSettings, before: number): Paragraph {
+  return new Paragraph({
+    alignment: AlignmentType.CENTER,
+    spacing: { ...exactLine(), before, after: 0 },
+    keepNext: true,
+    keepLines: true,
+    children: linesToRuns(text, { font: cjkFont(fonts.title, fonts.latin), size: FONT_SIZE.二号 }),
+  })
+}
+
+/** 1 pt high: for structural paragraphs (section breaks, float anchors) that must not take room. */
+const TINY_LINE = { line: 20, lineRule: LineRuleType.EXACT, before: 0, after: 0 }
+
+const BODY_INDENT = { firstLine: 2 * BODY_CHAR, firstLineChars: 200 }
+
+/**
+ * Splits "（一）加强组织领导。各单位要……" into the heading phrase and the running text, so that only the
+ * phrase takes the heading face — the usual house style when a heading runs into its paragraph.
+ */
+function splitHeading(text: string): [string, string] {
+  const stop = text.indexOf('。')
+  if (stop < 0 || stop === text.length - 1) return [text, '']
+  return [text.slice(0, stop + 1), text.slice(stop + 1)]
+}
+
+export function bodyParagraph(
+  block: BodyBlock,
+  fonts: FontSettings,
+  { keepWithNext = false, before = 0 }: { keepWithNext?: boolean; before?: number } = {},
+): Paragraph {
+  const body = cjkFont(fonts.body, fonts.latin)
+  const headingFace = block.level === 1 ? fonts.heading1 : block.level === 2 ? fonts.heading2 : null
+  let children: TextRun[]
+  if (headingFace) {
+    const [head, rest] = splitHeading(block.text)
+    children = [new TextRun({ text: head, font: cjkFont(headingFace, fonts.latin) })]
+    if (rest) children.push(new TextRun({ text: rest, font: body }))
+  } else {
+    children = [new TextRun({ text: block.text, font: body })]
+  }
+  return new Paragraph({
+    alignment: AlignmentType.BOTH,
+    indent: BODY_INDENT,
+    spacing: { ...exactLine(), before, after: 0 },
+    keepNext: keepWithNext || (block.level > 0 && block.level < 3) ? true : undefined,
+    widowControl: true,
+    children,
+  })
+}
+
+function stripTrailingPunctuation(s: string): string {
+  return s.trim().replace(/[。．.，,；;：:、！!？?\s]+$/u, '')
+}
+
+/**
+ * §7.3.5 附件说明: one blank line under the body, two characters in: "附件：1.名称". Further items line
+ * up under "1."; a wrapped name lines up under its first character (hanging by the number's width).
+ */
+function attachmentParagraphs(items: string[], fonts: FontSettings): Paragraph[] {
+  const names = items.map(stripTrailingPunctuation).filter((s) => s.length > 0)
+  if (names.length === 0) return []
+  const font = cjkFont(fonts.body, fonts.latin)
+  const lead = 2 * BODY_CHAR // 右 2 字
+  const label = 3 * BODY_CHAR // "附件：" is three characters
+  if (names.length === 1) {
+    return [
+      new Paragraph({
+        alignment: AlignmentType.BOTH,
+        indent: { left: lead + label, hanging: label },
+        spacing: { ...exactLine(), before: LINE_PITCH, after: 0 },
+        keepNext: true,
+        children: [new TextRun({ text: `附件：${names[0]}`, font })],
+      }),
+    ]
+  }
+  // "1." in a Latin face at 3号 is about ¾ of a character; "10." about 1.
+  const numberWidth = Math.round(BODY_CHAR * (names.length >= 10 ? 1.125 : 0.75))
+  return names.map(
+    (name, i) =>
+      new Paragraph({
+        alignment: AlignmentType.BOTH,
+        indent: { left: lead + label + numberWidth, hanging: numberWidth + (i === 0 ? label : 0) },
+        spacing: { ...exactLine(), before: i === 0 ? LINE_PITCH : 0, after: 0 },
+        keepNext: true,
+        children: [new TextRun({ text: `${i === 0 ? '附件：' : ''}${i + 1}.${name}`, font })],
+      }),
+  )
+}
+
+/**
+ * 署名 and 成文日期 for a sealed document (§7.3.5.1): the date 右空四字, the 署名 centred over it.
+ * Two blank lines above leave room for the seal, whose top must be within a line of the text.
+ */
+function signatureBlock(spec: GongwenSpec): Paragraph[] {
+  const font = cjkFont(spec.fonts.body, spec.fonts.latin)
+  const date = formatChineseDate(spec.date)
+  const dateRight = 4 * BODY_CHAR
+  const out: Paragraph[] = []
+  if (spec.signature.trim()) {
+    // Without a date there is nothing to centre on: 右空二字 as for an unsealed 署名.
+    const offset = date ? ((textWidthChars(date) - textWidthChars(spec.signature)) / 2) * BODY_CHAR : -2 * BODY_CHAR
+    out.push(
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        indent: { right: Math.max(0, Math.round(dateRight + offset)) },
+        spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
+        keepNext: true,
+        keepLines: true,
+        children: [new TextRun({ text: spec.signature.trim(), font })],
+      }),
+    )
+  }
+  if (date) {
+    out.push(
+      new Paragraph({
+        alignment: AlignmentType.RIGHT,
+        indent: { right: dateRight },
+        spacing: { ...exactLine(), before: out.length ? 0 : 2 * LINE_PITCH, after: 0 },
+        children: [new TextRun({ text: date, font })],
+      }),
+    )
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// 附件 (annexes)
+
+function columnWidths(columns: AnnexTable['columns'], total: number): number[] {
+  const given = columns.map((c) => (c.widthMm && c.widthMm > 0 ? mmToTwip(c.widthMm) : 0))
+  const fixed = given.reduce((a, b) => a + b, 0)
+  const free = given.filter((w) => w === 0).length
+  if (free > 0 && fixed < total) {
+    const each = Math.floor((total - fixed) / free)
+    return given.map((w) => w || each)
+  }
+  // All given (or over-full): scale proportionally to the 版心 so the table never overhangs.
+  const base = free > 0 ? given.map((w) => w || BODY_CHAR * 2) : given
+  const sum = base.reduce((a, b) => a + b, 0) || 1
+  return base.map((w) => Math.floor((w * total) / sum))
+}
+
+const ALIGN = { left: AlignmentType.LEFT, center: AlignmentType.CENTER, right: AlignmentType.RIGHT } as const
+
+function annexTable(table: AnnexTable, fonts: FontSettings, width: number): Table {
+  const widths = columnWidths(table.columns, width)
+  const size = table.columns.length > 6 ? FONT_SIZE.五号 : FONT_SIZE.小四
+  const font = cjkFont(fonts.body, fonts.latin)
+  const line = exactLine(Math.round(size * 10 * 1.45))
+  const border: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' }
+  const cell = (text: string, col: number, kind: 'head' | 'body' | 'foot'): TableCell => {
+    const spec = table.columns[col]
+    const alignment = kind === 'head' ? AlignmentType.CENTER : ALIGN[spec?.align ?? 'left']
+    return new TableCell({
+      width: { size: widths[col] ?? 0, type: WidthType.DXA },
+      verticalAlign: VerticalAlignTable.CENTER,
+      children: [
+        new Paragraph({
+          alignment,
+          spacing: { ...line, before: 0, after: 0 },
+          children: linesToRuns(text, { font, size, bold: kind !== 'body' }),
+        }),
+      ],
+    })
+  }
+  const row = (cells: string[], kind: 'head' | 'body' | 'foot'): TableRow =>
+    new TableRow({
+      tableHeader: kind === 'head' ? true : undefined,
+      cantSplit: true,
+      children: table.columns.map((_, i) => cell(cells[i] ?? '', i, kind)),
+    })
+  const rows = [row(table.columns.map((c) => c.title), 'head'), ...table.rows.map((r) => row(r, 'body'))]
+  if (table.footer) rows.push(row(table.footer, 'foot'))
+  return new Table({
+    width: { size: width, type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
+    alignment: AlignmentType.CENTER,
+    margins: { left: mmToTwip(1.5), right: mmToTwip(1.5), top: mmToTwip(0.8), bottom: mmToTwip(0.8) },
+    borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
+    rows,
+  })
+}
+
+function annexChildren(annex: Annex, fonts: FontSettings, width: number): (Paragraph | Table)[] {
+  const out: (Paragraph | Table)[] = [
+    // §8: "附件" and its number top-left of the 版心 in 3号黑体, the title centred on the third line.
+    new Paragraph({
+      alignment: AlignmentType.LEFT,
+      spacing: { ...exactLine(), before: 0, after: 0 },
+      keepNext: true,
+      children: [new TextRun({ text: annex.label, font: cjkFont(fonts.heading1, fonts.latin) })],
+    }),
+    titleParagraph(annex.title, fonts, LINE_PITCH),
+  ]
+  if (annex.table) {
+    // Half a line of air between the title and the table's top rule.
+    out.push(new Paragraph({ spacing: exactLine(Math.round(LINE_PITCH / 2)), children: [] }))
+    out.push(annexTable(annex.table, fonts, width))
+  }
+  // Annex text follows the body's conventions, 一、/（一）/1. headings included.
+  const blocks = parseBody((annex.paragraphs ?? []).join('\n'))
+  blocks.forEach((block, i) => {
+    const before = i > 0 ? 0 : annex.table ? Math.round(LINE_PITCH / 2) : LINE_PITCH
+    out.push(bodyParagraph(block, fonts, { before }))
+  })
+  if (blocks.length === 0 && annex.table) {
+    // The section break must sit in a paragraph after the table. Kept 1 pt high: a full-height one
+    // after a table that ends at the foot of a page would open an empty page of its own.
+    out.push(new Paragraph({ spacing: TINY_LINE, children: [] }))
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// 版记
+
+/**
+ * 版记 (§7.4): 抄送 and 印发机关/印发日期 between rules as wide as the 版心 — thick first and last,
+ * thin between — in 4号仿宋. Built as a one-column table whose cell borders are the rules (paragraph
+ * borders of neighbouring paragraphs merge in Word). The table floats to the foot of the 版心, so in
+ * Word and WPS its last rule lies on the bottom of the 版心 of the final page, as the standard asks;
+ * if the text already reaches that far, Word moves it to the foot of the next page, also per §7.4.
+ * LibreOffice 7.x imports a full-width floating table as an ordinary one and shows the 版记 right
+ * after the text — acceptable, and better than its frame conversion of narrower floats, which
+ * pushes whole tables above it onto the next page.
+ */
+function colophon(spec: GongwenSpec, placement: 'float' | 'ownPage'): (Paragraph | Table)[] {
+  const size = FONT_SIZE.四号
+  const oneChar = charTwips(size)
+  const font = cjkFont(spec.fonts.body, spec.fonts.latin)
+  const thick: IBorderOptions = { style: BorderStyle.SINGLE, size: RULE.thick, color: '000000' }
+  const thin: IBorderOptions = { style: BorderStyle.SINGLE, size: RULE.thin, color: '000000' }
+  const rowHeight = { value: LINE_PITCH, rule: HeightRule.ATLEAST }
+  const line = { ...exactLine(), before: 0, after: 0 }
+  const rows: TableRow[] = []
+  const copy = spec.copyTo.trim().replace(/^抄送[:：]\s*/, '').replace(/[。．.，,；;\s]+$/u, '')
+  const cellProps = { width: { size: TEXT_WIDTH, type: WidthType.DXA }, verticalAlign: VerticalAlignTable.CENTER }
+  if (copy) {
+    rows.push(
+      new TableRow({
+        cantSplit: true,
+        height: rowHeight,
+        children: [
+          new TableCell({
+            ...cellProps,
+            borders: { top: thick, bottom: thin, left: NO_BORDER, right: NO_BORDER },
+            children: [
+              new Paragraph({
+                // 左右各空一字; a wrapped list lines up after "抄送：".
+                indent: { left: oneChar * 4, right: oneChar, hanging: oneChar * 3 },
+                spacing: line,
+                children: [new TextRun({ text: `抄送：${copy}。`, font, size })],
+              }),
+            ],
+          }),
+        ],
+      }),
+    )
+  }
+  const printDate = spec.printDate ? `${formatChineseDate(spec.printDate)}印发` : ''
+  rows.push(
+    new TableRow({
+      cantSplit: true,
+      height: rowHeight,
+      children: [
+        new TableCell({
+          ...cellProps,
+          borders: { top: copy ? thin : thick, bottom: thick, left: NO_BORDER, right: NO_BORDER },
+          children: [
+            new Paragraph({
+              indent: { left: oneChar, right: oneChar },
+              tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - oneChar }],
+              spacing: line,
+              children: [
+                new TextRun({ text: spec.printer.trim(), font, size }),
+                new TextRun({ children: [new Tab(), printDate], font, size }),
+              ],
+            }),
+          ],
+        }),
+      ],
+    }),
+  )
+  const tiny = TINY_LINE
+  const noBorders = {
+    top: NO_BORDER,
+    bottom: NO_BORDER,
+    left: NO_BORDER,
+    right: NO_BORDER,
+    insideHorizontal: NO_BORDER,
+    insideVertical: NO_BORDER,
+  }
+  const base = {
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [TEXT_WIDTH],
+    layout: TableLayoutType.FIXED,
+    margins: { left: 0, right: 0, top: 0, bottom: 0 },
+    borders: noBorders,
+    rows,
+  }
+  if (placement === 'ownPage') {
+    // On a page of its own the free height is known exactly, so push the 版记 to the foot with a
+    // spacer instead of a float: identical in every renderer. 2 mm of slack absorbs rounding of
+    // border widths; overshooting would throw the 版记 onto yet another page.
+    const rules = ((RULE.thick * 2 + (copy ? RULE.thin : 0)) / 8) * 20
+    const spacer = TEXT_HEIGHT - rows.length * LINE_PITCH - rules - 20 - mmToTwip(2)
+    return [
+      new Paragraph({ spacing: { line: spacer, lineRule: LineRuleType.EXACT, before: 0, after: 0 }, children: [] }),
+      new Table(base),
+      new Paragraph({ spacing: tiny, children: [] }),
+    ]
+  }
+  return [
+    // Keeps the 版记 from touching an annex table just above: Word merges adjacent tables into one.
+    new Paragraph({ spacing: tiny, children: [] }),
+    new Table({
+      ...base,
+      float: {
+        horizontalAnchor: TableAnchorType.MARGIN,
+        absoluteHorizontalPosition: 0,
+        verticalAnchor: TableAnchorType.MARGIN,
+        relativeVerticalPosition: RelativeVerticalPosition.BOTTOM,
+        topFromText: LINE_PITCH,
+      },
+    }),
+    // The float's anchor. Tiny, so it never spills onto a page of its own.
+    new Paragraph({ spacing: tiny, children: [] }),
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections and the document
+
+export function portraitPage(): NonNullable<ISectionOptions['properties']>['page'] {
+  return {
+    size: { width: A4.width, height: A4.height, orientation: PageOrientation.PORTRAIT },
+    margin: { ...GONGWEN_MARGIN, header: mmToTwip(15), footer: FOOTER_DISTANCE, gutter: 0 },
+  }
+}
+
+function landscapePage(): NonNullable<ISectionOptions['properties']>['page'] {
+  return {
+    // docx swaps width and height itself for LANDSCAPE.
+    size: { width: A4.width, height: A4.height, orientation: PageOrientation.LANDSCAPE },
+    margin: { ...LANDSCAPE_MARGIN, header: mmToTwip(15), footer: mmToTwip(26 - 7 - 5.5), gutter: 0 },
+  }
+}
+
+export function buildGongwen(spec: GongwenSpec): Document {
+  const { fonts } = spec
+  const main: (Paragraph | Table)[] = [...headBlock(spec)]
+  // §7.3.1: the title two lines under the red rule (less the rule's own height, to stay on the rhythm).
+  main.push(titleParagraph(spec.title, fonts, 2 * LINE_PITCH - RED_RULE_TWIPS))
+  const recipients = spec.recipients.trim().replace(/[:：]$/, '')
+  if (recipients) {
+    // §7.3.2: 主送 one line under the title, flush left, ending with a full-width colon.
+    main.push(
+      new Paragraph({
+        alignment: AlignmentType.BOTH,
+        spacing: { ...exactLine(), before: LINE_PITCH, after: 0 },
+        children: [new TextRun({ text: `${recipients}：`, font: cjkFont(fonts.body, fonts.latin) })],
+      }),
+    )
+  }
+  // §7.3.5: the 署名/日期 (and the seal over them) may not stand on a page without text, so the last
+  // paragraph travels with them when they do not fit.
+  const tail = spec.attachments.length > 0 || spec.signature.trim() !== '' || spec.date !== ''
+  const body = spec.body.map((b, i) => bodyParagraph(b, fonts, { keepWithNext: tail && i === spec.body.length - 1 }))
+  if (!recipients && body.length > 0) {
+    // Without a 主送 line the blank line under the title goes above the first paragraph instead.
+    main.push(new Paragraph({ spacing: exactLine(), children: [] }))
+  }
+  main.push(...body)
+  main.push(...attachmentParagraphs(spec.attachments, fonts))
+  main.push(...signatureBlock(spec))
+
+  const sections: ISectionOptions[] = []
+  const footers = (): { default: Footer; even: Footer } => gongwenFooters(fonts)
+  sections.push({
+    properties: { page: { ...portraitPage(), pageNumbers: { start: 1 } }, grid: { linePitch: LINE_PITCH } },
+    footers: footers(),
+    children: main,
+  })
+  for (const annex of spec.annexes) {
+    const landscape = annex.landscape === true
+    sections.push({
+      properties: {
+        type: SectionType.NEXT_PAGE,
+        page: landscape ? landscapePage() : portraitPage(),
+      },
+      footers: footers(),
+      children: annexChildren(annex, fonts, landscape ? LANDSCAPE_TEXT_WIDTH : TEXT_WIDTH),
+    })
+  }
+  // §7.4 / §8: annexes bound with the document come before the 版记, which closes the document on a
+  // portrait page. After a landscape annex the 版记 therefore needs a portrait page of its own.
+  const hasColophon = spec.printer.trim() !== '' || spec.printDate !== '' || spec.copyTo.trim() !== ''
+  if (hasColophon) {
+    const last = sections[sections.length - 1]
+    const lastLandscape = spec.annexes.length > 0 && spec.annexes[spec.annexes.length - 1]?.landscape === true
+    if (last && !lastLandscape) {
+      sections[sections.length - 1] = { ...last, children: [...last.children, ...colophon(spec, 'float')] }
+    } else {
+      sections.push({
+        properties: { type: SectionType.NEXT_PAGE, page: portraitPage() },
+        footers: footers(),
+        children: colophon(spec, 'ownPage'),
+      })
+    }
+  }
+
+  return new Document({
+    creator: spec.signature || spec.printer || '预算绩效管理',
+    title: spec.title,
+    evenAndOddHeaderAndFooters: true,
+    styles: documentStyles(fonts),
+    sections,
+  })
+}
+
+export async function renderGongwen(spec: GongwenSpec): Promise<Buffer> {
+  return Packer.toBuffer(buildGongwen(spec))
+}
