@@ -382,7 +382,7 @@ export const api = {
       itemId: id,
       deadline: isoDate,
       copies: z.number().int().min(1).max(10).default(2),
-      requirements: optText(2000),
+      requirements: optText(2000).default(''),
       status: z.enum(['未整改', '整改中', '已整改']),
       reportDate: isoDate.nullable().default(null),
       reportContent: optText(5000).default(''),

@@ -17,7 +17,8 @@ import type { Composer, IssueText } from './types'
 const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
 const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
 const SIGN = '\n\n签字：　　　　　　　　年　　月　　日'
-const CN = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十']
+/** Counts as written in "一式两份". */
+const CN = ['一', '两', '三', '四', '五', '六', '七', '八', '九', '十']
 
 function gongwen(text: IssueText, s: Settings, annexes: Annex[] = []) {
   return renderGongwen({
