@@ -86,9 +86,11 @@ if (want('renderer')) {
   } catch {
     fail('未安装 vite / vite not installed')
   }
+  // A production bundle whatever the caller's NODE_ENV (vitest sets 'test', which makes a dev build).
   const r = spawnSync(process.execPath, [viteBin, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
   })
   if (r.status !== 0) fail('vite build')
   const index = path.join(root, 'out', 'renderer', 'index.html')

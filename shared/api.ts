@@ -22,6 +22,8 @@ import type { IndicatorProblem } from './indicators'
 import type {
   Agency,
   BackupEntry,
+  Dashboard,
+  Headline,
   Engagement,
   ItemDetail,
   Rectification,
@@ -306,8 +308,8 @@ export const api = {
   'docs/issue': {
     input: docParams.extend({
       title: text('标题', 200),
-      recipients: optText(500),
-      body: optText(20000),
+      recipients: optText(2000),
+      body: optText(100000),
       attachments: z.array(z.string()).default([]),
       copyTo: optText(500),
       date: isoDate,
@@ -428,6 +430,8 @@ export const api = {
     input: z.object({ engagementId: id, rater: z.enum(['被评价单位', '财政部门']), raterName: optText(60), scores: z.record(z.string(), z.number().min(0, '得分不能为负')) }),
     output: out<Engagement>(),
   },
+  'dashboard/get': { input: z.object({ workYear: year, waitingDays: z.number().int().min(1).max(90).default(7) }), output: out<Dashboard>() },
+  'dashboard/years': { input: z.object({}), output: out<{ source: string; headline: Headline }[]>() },
   'yearData/export': { input: z.object({ workYear: year }), output: out<JobState>() },
   'yearData/import': { input: fileUpload, output: out<YearPackage>() },
   'yearData/packages': { input: z.object({}), output: out<{ packages: YearPackage[]; viewing: string | null; years: YearStatus[] }>() },

@@ -70,6 +70,8 @@ export const CHANNELS = [
   'engagements/save',
   'engagements/remove',
   'ratings/save',
+  'dashboard/get',
+  'dashboard/years',
   'yearData/export',
   'yearData/import',
   'yearData/packages',

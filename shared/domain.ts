@@ -435,3 +435,61 @@ export interface Engagement {
   /** Average of the two raters' totals once both have rated. */
   finalScore: number | null
 }
+
+// ——— 驾驶舱 ———
+
+export interface Headline {
+  workYear: number
+  trainings: number
+  trainingParticipants: number
+  exanteProjects: number
+  exanteFen: number
+  targetUnits: number
+  targetProjects: number
+  targetFen: number
+  monitoredProjects: number
+  monitoredFen: number
+  selfEvalProjects: number
+  selfEvalFen: number
+  keyEvalProjects: number
+  keyEvalFen: number
+  rectifyOpen: number
+  documents: number
+}
+
+export interface StageStatusRow {
+  stage: string
+  stageName: string
+  status: string
+  count: number
+  fen: number
+}
+
+export interface GroupAmount {
+  key: string
+  name: string
+  count: number
+  fen: number
+}
+
+export interface DashboardWarning {
+  kind: 'red' | 'rectify-overdue' | 'review-waiting' | 'round-overdue'
+  title: string
+  detail: string
+  /** Where clicking leads: a round's list filtered, or the 整改 list. */
+  roundId: string | null
+  itemId: string | null
+}
+
+export interface Dashboard {
+  headline: Headline
+  byStageStatus: StageStatusRow[]
+  byUnit: GroupAmount[]
+  byDivision: GroupAmount[]
+  byFundSource: GroupAmount[]
+  lights: { red: number; yellow: number; green: number; none: number }
+  pipeline: { stage: string; name: string; count: number; fen: number; roundId: string | null }[]
+  warnings: DashboardWarning[]
+  /** The rounds of the year per stage, so charts can open the list behind them. */
+  rounds: { id: string; stage: string; title: string }[]
+}

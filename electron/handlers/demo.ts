@@ -3,6 +3,7 @@ import { toFen } from '../../shared/money'
 import { AppError } from '../../shared/result'
 import { DEFAULT_SETTINGS } from '../../shared/settings'
 import { DEMO_DIVISIONS, DEMO_OPERATORS, DEMO_ORG, DEMO_PROPOSALS, DEMO_TRAININGS, DEMO_UNITS } from '../demo/data'
+import { issueDemoDocuments, loadEvaluationDemo } from '../demo/evaluation'
 import { loadStageDemo } from '../demo/stages'
 import type { Ctx, Handlers } from './context'
 
@@ -70,8 +71,12 @@ export async function loadDemo(ctx: Ctx, h: Handlers): Promise<Record<string, nu
   }
   const unitRows = DEMO_UNITS.map((u) => ({ id: unitIds.get(u.name)!, name: u.name, division: u.division, divisionId: divisionIds.get(u.division)! }))
   const stages = await loadStageDemo(ctx, unitRows)
+  const evaluation = await loadEvaluationDemo(ctx, h, unitIds)
+  const documents = await issueDemoDocuments(ctx, h)
   return {
     ...stages,
+    ...evaluation,
+    documents,
     divisions: DEMO_DIVISIONS.length,
     operators: DEMO_OPERATORS.length,
     units: DEMO_UNITS.length,

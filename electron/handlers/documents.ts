@@ -83,6 +83,25 @@ async function issuedSerials(db: Ctx['db'], prefix: string, year: number): Promi
   return rows.map((r) => r.serial!)
 }
 
+/** The work year a document's record belongs to, so that its draft is dated inside that year. */
+async function workYearOf(db: Ctx['db'], params: ComposeParams): Promise<number | null> {
+  if (params.workYear) return params.workYear
+  const id = params.recordId
+  if (!id) return null
+  const hit =
+    (await db.selectFrom('rounds').select('work_year').where('id', '=', id).executeTakeFirst()) ??
+    (await db.selectFrom('round_items as i').innerJoin('rounds as r', 'r.id', 'i.round_id').select('r.work_year').where('i.id', '=', id).executeTakeFirst()) ??
+    (await db.selectFrom('engagements as e').innerJoin('rounds as r', 'r.id', 'e.round_id').select('r.work_year').where('e.id', '=', id).executeTakeFirst()) ??
+    (await db.selectFrom('exante_proposals').select('work_year').where('id', '=', id).executeTakeFirst())
+  return hit?.work_year ?? null
+}
+
+/** Today when it falls in the record's work year, else the last day of that year (backfilling). */
+function defaultDate(now: Date, workYear: number | null): string {
+  const t = today(now)
+  return workYear && Number(t.slice(0, 4)) !== workYear ? `${workYear}-12-31` : t
+}
+
 /** Windows forbids these in file names; 〔〕 are fine. */
 const safeFileName = (s: string) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, 150)
 
@@ -160,7 +179,7 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'doc
     const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const numbered = isNumbered(input.kind, settings)
     const stored = existing && !input.fresh ? parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {}) : {}
-    const date = stored.date ?? today(ctx.now())
+    const date = stored.date ?? defaultDate(ctx.now(), await workYearOf(ctx.db, input))
     const prefix = existing?.prefix ?? prefixFor(input.kind, settings)
     const year = existing?.year ?? Number(date.slice(0, 4))
     const draft: DocDraft = {

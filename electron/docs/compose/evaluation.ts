@@ -12,6 +12,7 @@ import { getEngagement } from '../../handlers/evaluation'
 import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
 import { renderFormDoc, type FormCell } from '../form-doc'
 import { renderGongwen, type Annex } from '../gongwen'
+import { recipientsFor } from './stage'
 import type { Composer, IssueText } from './types'
 
 const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
@@ -94,7 +95,7 @@ export const composeFiscalEvalNotice: Composer = async ({ recordId }, ctx) => {
   return {
     key: `fiscaleval-notice:${round.id}`,
     records: [{ id: round.id, label: round.title }],
-    defaults: { title: `关于开展县本级${y}年度预算支出绩效财政再评价工作的通知`, recipients: [...new Set(items.map((i) => i.unitName))].join('、'), body, attachments: [`${y}年度财政再评价项目清单`], copyTo: '' },
+    defaults: { title: `关于开展县本级${y}年度预算支出绩效财政再评价工作的通知`, recipients: recipientsFor(items.map((i) => i.unitName)), body, attachments: [`${y}年度财政再评价项目清单`], copyTo: '' },
     render: (text, st) =>
       gongwen(text, st, [
         {

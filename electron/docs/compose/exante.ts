@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/result'
 import { getProposal, listProposals } from '../../handlers/exante'
 import { renderFormDoc, type FormCell } from '../form-doc'
 import { renderGongwen } from '../gongwen'
+import { recipientsFor } from './stage'
 import type { Composer } from './types'
 
 export const composeExanteOpinion: Composer = async ({ recordId }, ctx) => {
@@ -94,7 +95,7 @@ export const composeExanteFeedback: Composer = async ({ workYear }, ctx) => {
     records: rows.map((r) => ({ id: r.id, label: `${r.unitName}·${r.projectName}` })),
     defaults: {
       title: `${bureau}关于${next}年预算项目财政评估结果反馈的通知`,
-      recipients: units.join('、'),
+      recipients: recipientsFor(units),
       body,
       attachments: [annexTitle],
       copyTo: '',

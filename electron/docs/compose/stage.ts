@@ -53,6 +53,12 @@ async function itemOf(ctx: Ctx, recordId: string | undefined, stage: Round['stag
   return d
 }
 
+/** 主送 names the units when they are few, otherwise all units. */
+export function recipientsFor(unitNames: string[]): string {
+  const units = [...new Set(unitNames)]
+  return units.length > 5 ? '县直各预算单位' : units.join('、')
+}
+
 const deadlineText = (r: Round) => (r.deadline ? formatChineseDate(r.deadline) : '规定时间')
 
 export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
@@ -218,7 +224,9 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
   const executed = sumFen(reviewed.map((i) => i.executedFen ?? 0))
   const budget = sumFen(reviewed.map((i) => i.amountFen))
   const byUnit = new Map<string, { problems: string[]; measures: string[] }>()
+  // The body names each unit's red-light projects; yellow ones are in the annex table.
   for (const d of details) {
+    if (d.item.light !== 'red') continue
     const p = problemsOf(d)
     if (p.length === 0) continue
     const u = byUnit.get(d.item.unitName) ?? { problems: [], measures: [] }
@@ -242,7 +250,7 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
     records: reviewed.map((i) => ({ id: i.id, label: `${i.unitName}·${i.projectName}` })),
     defaults: {
       title: `${s.org.bureau}关于反馈县本级${y}年度绩效运行监控结果的通知`,
-      recipients: [...new Set(reviewed.map((i) => i.unitName))].join('、'),
+      recipients: recipientsFor(reviewed.map((i) => i.unitName)),
       body,
       attachments: [`${y}年度绩效运行监控结果明细表`],
       copyTo: '',

@@ -1,0 +1,199 @@
+/** The frame: header (product, organisation, 工作年度, operator, database), left menu by stage, page. */
+import { DatabaseOutlined, SwapOutlined, UserOutlined } from '@ant-design/icons'
+import { Button, Layout, Menu, Result, Select, Space, Spin, Tag, Tooltip } from 'antd'
+import type { MenuProps } from 'antd'
+import { useEffect, useState } from 'react'
+import { call } from './api'
+import { ErrorBoundary } from './components/ErrorBoundary'
+import { showError } from './errors'
+import { OperatorModal } from './pages/OperatorModal'
+import { DemoPage } from './pages/settings/DemoPage'
+import { DivisionsPage } from './pages/settings/DivisionsPage'
+import { OperatorsPage } from './pages/settings/OperatorsPage'
+import { DocSettingsPage, OrgSettingsPage, RulesSettingsPage } from './pages/settings/SettingsPages'
+import { UnitsPage } from './pages/settings/UnitsPage'
+import { ExantePage } from './pages/ExantePage'
+import { ProjectsPage } from './pages/ProjectsPage'
+import { RegisterPage } from './pages/RegisterPage'
+import { TrainingsPage } from './pages/TrainingsPage'
+import { WelcomePage } from './pages/WelcomePage'
+import { type PageKey, defaultWorkYear, selectableYears, useApp } from './store'
+
+const { Header, Sider, Content } = Layout
+
+const MENU: MenuProps['items'] = [
+  { key: 'welcome', label: '首页' },
+  { key: 'g-basic', label: '基础工作', children: [{ key: 'trainings', label: '业务培训' }] },
+  {
+    key: 'g-exante',
+    label: '事前评估',
+    children: [
+      { key: 'exante', label: '评估项目' },
+      { key: 'projects', label: '项目库' },
+    ],
+  },
+  { key: 'register', label: '发文登记' },
+  {
+    key: 'g-settings',
+    label: '设置',
+    children: [
+      { key: 'settings-org', label: '单位信息' },
+      { key: 'settings-docs', label: '公文设置' },
+      { key: 'settings-rules', label: '评估规则' },
+      { key: 'divisions', label: '股室' },
+      { key: 'units', label: '预算单位' },
+      { key: 'operators', label: '操作员' },
+      { key: 'demo', label: '演示数据' },
+    ],
+  },
+]
+
+function PageView({ page }: { page: PageKey }) {
+  switch (page) {
+    case 'welcome':
+      return <WelcomePage />
+    case 'trainings':
+      return <TrainingsPage />
+    case 'exante':
+      return <ExantePage />
+    case 'projects':
+      return <ProjectsPage />
+    case 'register':
+      return <RegisterPage />
+    case 'settings-org':
+      return <OrgSettingsPage />
+    case 'settings-docs':
+      return <DocSettingsPage />
+    case 'settings-rules':
+      return <RulesSettingsPage />
+    case 'divisions':
+      return <DivisionsPage />
+    case 'units':
+      return <UnitsPage />
+    case 'operators':
+      return <OperatorsPage />
+    case 'demo':
+      return <DemoPage />
+  }
+}
+
+export function AppShell() {
+  const s = useApp()
+  const [bootError, setBootError] = useState<string | null>(null)
+
+  useEffect(() => {
+    let cancelled = false
+    ;(async () => {
+      try {
+        const [info, session] = await Promise.all([
+          call('app/info', {}),
+          call('session/get', {}),
+          s.loadSettings(),
+          s.loadDivisions(),
+          s.loadUnits(),
+        ])
+        if (cancelled) return
+        useApp.setState({
+          info,
+          operator: session.operator,
+          workYear: defaultWorkYear(info),
+          page: info.empty ? 'welcome' : 'exante',
+          operatorModalOpen: !session.operator,
+          booted: true,
+        })
+      } catch (e) {
+        if (cancelled) return
+        setBootError(e instanceof Error ? e.message : String(e))
+        showError(e)
+      }
+    })()
+    return () => {
+      cancelled = true
+    }
+  }, [])
+
+  // Keep app/info (empty database?, years with data) fresh as the user moves between pages.
+  useEffect(() => {
+    if (s.booted) void s.loadInfo().catch(() => undefined)
+  }, [s.page, s.booted])
+
+  if (bootError) {
+    return (
+      <Result
+        status="error"
+        title="无法打开数据库"
+        subTitle={bootError}
+        extra={
+          <Button type="primary" onClick={() => location.reload()}>
+            重试
+          </Button>
+        }
+      />
+    )
+  }
+  if (!s.booted) {
+    return (
+      <div style={{ height: '100%', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+        <Spin size="large" tip="正在打开数据库…">
+          <div style={{ width: 200, height: 80 }} />
+        </Spin>
+      </div>
+    )
+  }
+
+  const org = s.settings?.org
+  const orgName = org?.bureau || (org?.county ? org.county + '财政局' : '')
+  return (
+    <Layout style={{ height: '100%' }}>
+      <Header className="app-header">
+        <span className="app-brand">预算绩效管理</span>
+        <span className="app-org" data-testid="org-name">
+          {orgName || <a onClick={() => s.setPage('settings-org')}>尚未设置单位信息</a>}
+        </span>
+        {s.info?.readOnly && <Tag color="orange">只读</Tag>}
+        {s.info?.harness && <Tag color="purple">测试环境</Tag>}
+        <div className="app-header-right">
+          <Space size={6}>
+            <span>工作年度</span>
+            <Select
+              data-testid="work-year"
+              size="small"
+              style={{ width: 96 }}
+              value={s.workYear}
+              onChange={(y) => s.setWorkYear(y)}
+              options={selectableYears(s.info, s.workYear).map((y) => ({ value: y, label: `${y}年` }))}
+            />
+          </Space>
+          <Space size={6}>
+            <UserOutlined />
+            <span data-testid="current-operator">{s.operator ? s.operator.name : '未选择操作员'}</span>
+            <Button size="small" icon={<SwapOutlined />} onClick={() => s.openOperatorModal(true)}>
+              切换
+            </Button>
+          </Space>
+          <Tooltip title={<span style={{ wordBreak: 'break-all' }}>数据库：{s.info?.dbPath}</span>} placement="bottomRight">
+            <DatabaseOutlined style={{ color: '#888', fontSize: 16 }} aria-label="数据库位置" />
+          </Tooltip>
+        </div>
+      </Header>
+      <Layout>
+        <Sider width={176} className="app-sider">
+          <Menu
+            mode="inline"
+            style={{ borderInlineEnd: 'none', height: '100%', overflow: 'auto' }}
+            selectedKeys={[s.page]}
+            defaultOpenKeys={['g-basic', 'g-exante', 'g-settings']}
+            items={MENU}
+            onClick={(e) => s.setPage(e.key as PageKey)}
+          />
+        </Sider>
+        <Content className="app-content">
+          <ErrorBoundary resetKey={s.page}>
+            <PageView page={s.page} />
+          </ErrorBoundary>
+        </Content>
+      </Layout>
+      <OperatorModal />
+    </Layout>
+  )
+}

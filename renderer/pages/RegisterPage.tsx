@@ -1,0 +1,210 @@
+/** 发文登记: every numbered document, generated here or registered by hand; numbers never repeat. */
+import { PlusOutlined } from '@ant-design/icons'
+import { AutoComplete, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip } from 'antd'
+import dayjs, { type Dayjs } from 'dayjs'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import type { RegisterEntry } from '../../shared/domain'
+import { call } from '../api'
+import { openFile } from '../components/SavedFile'
+import { attempt, notifySuccess } from '../errors'
+import { useApp } from '../store'
+import { PageHeader } from '../components/PageHeader'
+
+interface ManualForm {
+  prefix: string
+  year: number
+  serial: number
+  title: string
+  recipients: string
+  issuedDate: Dayjs
+}
+
+export function RegisterPage() {
+  const workYear = useApp((s) => s.workYear)
+  const settings = useApp((s) => s.settings)
+  const info = useApp((s) => s.info)
+  const dataVersion = useApp((s) => s.dataVersion)
+  const [year, setYear] = useState<number | undefined>(workYear)
+  const [prefix, setPrefix] = useState<string | undefined>()
+  const [searchText, setSearchText] = useState('')
+  const [search, setSearch] = useState<string | undefined>()
+  const [rows, setRows] = useState<RegisterEntry[]>([])
+  const [loading, setLoading] = useState(false)
+  const [manualOpen, setManualOpen] = useState(false)
+  const [form] = Form.useForm<ManualForm>()
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => setYear(workYear), [workYear])
+  useEffect(() => {
+    const t = setTimeout(() => setSearch(searchText.trim() || undefined), 250)
+    return () => clearTimeout(t)
+  }, [searchText])
+
+  const reload = useCallback(async () => {
+    setLoading(true)
+    const r = await attempt(() => call('register/list', { year, prefix, search }))
+    setLoading(false)
+    if (r) setRows(r)
+  }, [year, prefix, search])
+
+  useEffect(() => {
+    void reload()
+  }, [reload, dataVersion])
+
+  const prefixes = useMemo(() => {
+    const set = new Set<string>()
+    if (settings?.org.prefixBudget) set.add(settings.org.prefixBudget)
+    if (settings?.org.prefixPerformance) set.add(settings.org.prefixPerformance)
+    for (const r of rows) if (r.prefix) set.add(r.prefix)
+    return [...set]
+  }, [settings, rows])
+
+  const years = useMemo(() => {
+    const set = new Set<number>([workYear, ...(info?.workYears ?? [])])
+    for (const r of rows) set.add(r.year)
+    return [...set].sort((a, b) => b - a)
+  }, [workYear, info, rows])
+
+  const openManual = () => {
+    form.resetFields()
+    form.setFieldsValue({
+      prefix: prefix ?? settings?.org.prefixBudget ?? '',
+      year: year ?? workYear,
+      recipients: '',
+      // A number of another year was used on a date in that year: leave the date for the user.
+      issuedDate: (year ?? workYear) === dayjs().year() ? dayjs() : undefined,
+    })
+    setManualOpen(true)
+  }
+
+  const saveManual = async () => {
+    const v = await form.validateFields()
+    setBusy(true)
+    const r = await attempt(() =>
+      call('register/add', {
+        prefix: v.prefix.trim(),
+        year: v.year,
+        serial: v.serial,
+        title: v.title.trim(),
+        recipients: (v.recipients ?? '').trim(),
+        issuedDate: v.issuedDate.format('YYYY-MM-DD'),
+      }),
+    )
+    setBusy(false)
+    if (!r) return
+    notifySuccess(`已登记 ${r.docNumber}`)
+    setManualOpen(false)
+    await reload()
+  }
+
+  return (
+    <div>
+      <PageHeader
+        title="发文登记"
+        note="每个文号只能使用一次；重新生成已登记的文件沿用原文号"
+        extra={
+          <Tooltip title="登记在本软件之外印发的文件所用的文号，避免系统再次使用">
+            <Button type="primary" icon={<PlusOutlined />} onClick={openManual}>
+              手工登记
+            </Button>
+          </Tooltip>
+        }
+      />
+      <div className="page-card">
+        <div className="toolbar">
+          <Select placeholder="年度" allowClear style={{ width: 110 }} value={year} onChange={setYear} options={years.map((y) => ({ value: y, label: `${y}年` }))} />
+          <Select placeholder="文号代字" allowClear style={{ width: 130 }} value={prefix} onChange={setPrefix} options={prefixes.map((p) => ({ value: p, label: p }))} />
+          <Input.Search placeholder="搜索文号、标题或主送" allowClear style={{ width: 240 }} value={searchText} onChange={(e) => setSearchText(e.target.value)} />
+        </div>
+        <Table<RegisterEntry>
+          size="small"
+          rowKey="id"
+          loading={loading}
+          dataSource={rows}
+          pagination={rows.length > 100 ? { pageSize: 100, size: 'small', showSizeChanger: false } : false}
+          scroll={{ x: 1100 }}
+          locale={{ emptyText: year ? `${year}年还没有登记的文件。生成反馈通知、意见书等文件时会自动登记文号` : '还没有登记的文件' }}
+          columns={[
+            {
+              title: '文号',
+              dataIndex: 'docNumber',
+              width: 170,
+              sorter: (a, b) => a.prefix.localeCompare(b.prefix, 'zh-CN') || a.year - b.year || (a.serial ?? 0) - (b.serial ?? 0),
+              render: (v: string) => v || <span className="hint">不编号</span>,
+            },
+            { title: '标题', dataIndex: 'title', ellipsis: { showTitle: true } },
+            { title: '主送', dataIndex: 'recipients', width: 160, ellipsis: { showTitle: true }, render: (v: string) => v || '—' },
+            { title: '成文日期', dataIndex: 'issuedDate', width: 105, sorter: (a, b) => a.issuedDate.localeCompare(b.issuedDate) },
+            {
+              title: '涉及记录',
+              dataIndex: 'records',
+              width: 150,
+              ellipsis: { showTitle: false },
+              render: (recs: RegisterEntry['records']) =>
+                recs.length ? (
+                  <Tooltip title={recs.map((r) => r.label).join('、')} placement="topLeft">
+                    {recs.length === 1 ? recs[0]!.label : `${recs[0]!.label} 等 ${recs.length} 项`}
+                  </Tooltip>
+                ) : (
+                  <span className="hint">—</span>
+                ),
+            },
+            {
+              title: '生成方式',
+              dataIndex: 'generated',
+              width: 90,
+              render: (g: boolean) => (g ? <Tag color="blue">系统生成</Tag> : <Tag>手工登记</Tag>),
+            },
+            { title: '操作员', dataIndex: 'operatorName', width: 80 },
+            {
+              title: '文件',
+              width: 70,
+              fixed: 'right',
+              render: (_v, r) => (r.filePath ? <a onClick={() => openFile(r.filePath, false)}>打开</a> : <span className="hint">—</span>),
+            },
+          ]}
+          footer={() => <span>共 {rows.length} 份</span>}
+        />
+      </div>
+      <Modal
+        open={manualOpen}
+        title="手工登记文号"
+        onCancel={() => setManualOpen(false)}
+        onOk={saveManual}
+        okText="登记"
+        cancelText="取消"
+        confirmLoading={busy}
+        forceRender
+      >
+        <p className="hint">用于登记在本软件之外印发的文件，登记后系统不会再使用这个文号。</p>
+        <Form form={form} labelCol={{ flex: '80px' }} colon={false}>
+          <Form.Item label="文号" required>
+            <Space size={4}>
+              <Form.Item name="prefix" noStyle rules={[{ required: true, whitespace: true, message: '请填写文号代字' }]}>
+                <AutoComplete options={prefixes.map((p) => ({ value: p }))} style={{ width: 110 }} placeholder="代字" />
+              </Form.Item>
+              <span>〔</span>
+              <Form.Item name="year" noStyle rules={[{ required: true, message: '请填写年度' }]}>
+                <InputNumber min={2000} max={2100} precision={0} style={{ width: 80 }} />
+              </Form.Item>
+              <span>〕</span>
+              <Form.Item name="serial" noStyle rules={[{ required: true, message: '请填写序号' }]}>
+                <InputNumber min={1} max={99999} precision={0} style={{ width: 80 }} placeholder="序号" />
+              </Form.Item>
+              <span>号</span>
+            </Space>
+          </Form.Item>
+          <Form.Item name="title" label="标题" rules={[{ required: true, whitespace: true, message: '请填写标题' }]}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="recipients" label="主送">
+            <Input maxLength={500} />
+          </Form.Item>
+          <Form.Item name="issuedDate" label="成文日期" rules={[{ required: true, message: '请选择成文日期' }]}>
+            <DatePicker allowClear={false} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  )
+}
