@@ -16,7 +16,8 @@ export const DOC_KINDS = {
   'eval-opinion': { name: '预算绩效评价结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
   'eval-report': { name: '财政评价结果报告', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'agency-rating': { name: '第三方机构考评表', layout: 'form', prefix: 'budget', scope: 'engagement' },
-} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' }>
+  'annual-report': { name: '年度预算绩效工作开展情况', layout: 'gongwen', prefix: 'budget', scope: 'year', numbered: false },
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement'; numbered?: boolean }>
 
 export type DocKind = keyof typeof DOC_KINDS
 export const DOC_KIND_KEYS = Object.keys(DOC_KINDS) as [DocKind, ...DocKind[]]

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DEFAULT_EXANTE_RULES, checkThresholds } from './exante'
 import { DEFAULT_WARNING_RULES } from './monitoring'
+import { DEFAULT_REPORT_TEMPLATE } from './report-template'
 import { DEFAULT_SCORING_RULES } from './scoring'
 
 /** Fonts of the 公文; 仿宋_GB2312 on older PCs, 仿宋 on newer ones (DESIGN §3). */
@@ -92,6 +93,8 @@ export const settingsSchema = z.object({
   ratingItems: z.array(ratingItemSchema).min(1, '考评表至少需要一项'),
   /** Days a unit has to hand in its 整改报告 after the 整改通知 (provincial rule: 30). */
   rectifyDays: z.number().int().positive(),
+  /** The annual work report's sentences, with {{placeholders}} filled from the records. */
+  reportTemplate: z.string().min(1, '年度报告模板不能为空'),
 })
 export type Settings = z.infer<typeof settingsSchema>
 
@@ -127,6 +130,7 @@ export const DEFAULT_SETTINGS: Settings = {
   reportRecipients: '县委、县人大常委会、县人民政府、县纪委县监委',
   ratingItems: DEFAULT_RATING_ITEMS,
   rectifyDays: 30,
+  reportTemplate: DEFAULT_REPORT_TEMPLATE,
 }
 
 /** Fills missing keys of a stored settings object from the defaults (older databases, new keys). */
@@ -145,6 +149,7 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     reportRecipients: s.reportRecipients ?? DEFAULT_SETTINGS.reportRecipients,
     ratingItems: s.ratingItems ?? DEFAULT_SETTINGS.ratingItems,
     rectifyDays: s.rectifyDays ?? DEFAULT_SETTINGS.rectifyDays,
+    reportTemplate: s.reportTemplate ?? DEFAULT_SETTINGS.reportTemplate,
   }
 }
 

@@ -134,7 +134,7 @@ export async function loadStageDemo(ctx: Ctx, units: { id: string; name: string;
         await addReview(w, itemId, seq++, 'submit', null, '按审核意见修改后重新报送', [], null)
       }
       if (i % 13 === 5) {
-        await w.update('round_items', itemId, { status: '已填报', submitted_at: w.now, review_count: returned ? 1 : 0 })
+        await w.update('round_items', itemId, { status: '已填报', submitted_at: '2024-03-12T01:00:00.000Z', review_count: returned ? 1 : 0 })
         continue
       }
       const conclusion = i % 5 === 0 ? '良' : '优'
@@ -203,7 +203,7 @@ export async function loadStageDemo(ctx: Ctx, units: { id: string; name: string;
       await writeMonitoring(w, itemId, { executedFen: executed, forecastFen: forecast, deviation: slow ? '项目前期手续办理时间较长，资金支付滞后于序时进度' : '', measures: slow ? '加快项目实施和资金拨付进度，每月报送执行情况' : '', values }, rules)
       await addReview(w, itemId, 1, 'submit', null, '导入单位监控表', [], null)
       if (i % 20 === 7) {
-        await w.update('round_items', itemId, { status: '已填报', submitted_at: w.now })
+        await w.update('round_items', itemId, { status: '已填报', submitted_at: '2024-10-18T01:00:00.000Z' })
         continue
       }
       await addReview(w, itemId, 2, 'approve', null, '', [], p.unit.divisionId)

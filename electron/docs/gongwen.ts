@@ -292,7 +292,9 @@ export function bodyParagraph(
     alignment: AlignmentType.BOTH,
     indent: BODY_INDENT,
     spacing: { ...exactLine(), before, after: 0 },
-    keepNext: keepWithNext || (block.level > 0 && block.level < 3) ? true : undefined,
+    // A heading line stays with what follows; a "（一）标题。正文…" paragraph is running text and must
+    // be free to break, or chained keep-with-next pushes whole sections onto the next page.
+    keepNext: keepWithNext || (block.level > 0 && block.level < 3 && block.text.length <= 30) ? true : undefined,
     widowControl: true,
     children,
   })

@@ -10,6 +10,7 @@ import { DOC_KINDS, type DocDraft, type DocKind } from '../../shared/documents'
 import type { RegisterEntry } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { isOrgComplete, type Settings } from '../../shared/settings'
+import { composeAnnualReport } from '../docs/compose/annual'
 import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFiscalEvalNotice, composeRectifyNotice, composeSelfEvalNotice } from '../docs/compose/evaluation'
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
 import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
@@ -32,6 +33,7 @@ const COMPOSERS: Record<DocKind, Composer> = {
   'eval-opinion': composeEvalOpinion,
   'eval-report': composeEvalReport,
   'agency-rating': composeAgencyRating,
+  'annual-report': composeAnnualReport,
 }
 
 const kindName = (kind: string) => (DOC_KINDS as Record<string, { name: string }>)[kind]?.name ?? '手工登记'
@@ -70,7 +72,9 @@ function prefixFor(kind: DocKind, s: Settings): string {
 }
 
 function isNumbered(kind: DocKind, s: Settings): boolean {
-  return DOC_KINDS[kind].layout === 'gongwen' || s.numberForms
+  const k: { layout: string; numbered?: boolean } = DOC_KINDS[kind]
+  if (k.numbered === false) return false
+  return k.layout === 'gongwen' || s.numberForms
 }
 
 function today(d: Date): string {

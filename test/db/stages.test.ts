@@ -61,7 +61,7 @@ describe('绩效目标 round', () => {
     expect(opXml).toContain('预算绩效目标审核结果运用意见书')
     expect(opXml).toContain('请与作业合同面积一致')
     const n = await t.call('docs/draft', { kind: 'targets-notice', recordId: round.id })
-    expect(n.title).toBe('师宗县财政局关于做好2024年度预算绩效目标编审工作的通知')
+    expect(n.title).toBe('关于做好2024年度预算绩效目标编审工作的通知')
     expect(n.body).toContain('2024年3月15日前')
     const issued = await t.call('docs/issue', { kind: 'targets-notice', recordId: round.id, title: n.title, recipients: n.recipients, body: n.body, attachments: n.attachments, copyTo: '', date: '2024-02-20', serial: 104 })
     expect(issued.entry.docNumber).toBe('师财预〔2024〕104号')
@@ -112,7 +112,7 @@ describe('运行监控 round', () => {
     expect((await t.fail('monitoring/save', { itemId: item.id, executedWan: '1', forecastWan: '1', deviation: '', measures: '', values: [] })).code).toBe('LOCKED')
 
     const fb = await t.call('docs/draft', { kind: 'monitoring-feedback', recordId: round.id })
-    expect(fb.title).toBe('师宗县财政局关于反馈县本级2024年度绩效运行监控结果的通知')
+    expect(fb.title).toBe('关于反馈县本级2024年度绩效运行监控结果的通知')
     expect(fb.body).toContain('红灯预警项目1个')
     expect(fb.body).toContain('师宗县住房和城乡建设局：“城乡环卫一体化经费”：预算执行率34.97%，低于序时进度75%')
     const issued = await t.call('docs/issue', { kind: 'monitoring-feedback', recordId: round.id, title: fb.title, recipients: fb.recipients, body: fb.body, attachments: fb.attachments, copyTo: '', date: '2024-10-30', serial: 103 })

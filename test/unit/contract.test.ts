@@ -40,6 +40,7 @@ describe('API contract', () => {
       reportRecipients: '',
       ratingItems: DEFAULT_SETTINGS.ratingItems,
       rectifyDays: 30,
+      reportTemplate: 'x',
     })
     expect(s.success).toBe(false)
   })

@@ -80,7 +80,7 @@ export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
     '四、工作要求',
     `请各预算单位高度重视，于${deadlineText(round)}前将绩效目标申报表电子版报送县财政局对口资金管理股室。逾期未报送或绩效目标审核未通过的项目，原则上不予安排预算。`,
   ].join('\n')
-  const title = `${s.org.bureau}关于做好${y}年度预算绩效目标编审工作的通知`
+  const title = `关于做好${y}年度预算绩效目标编审工作的通知`
   return {
     key: `targets-notice:${round.id}`,
     records: [{ id: round.id, label: round.title }],
@@ -249,7 +249,7 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
     key: `monitoring-feedback:${round.id}`,
     records: reviewed.map((i) => ({ id: i.id, label: `${i.unitName}·${i.projectName}` })),
     defaults: {
-      title: `${s.org.bureau}关于反馈县本级${y}年度绩效运行监控结果的通知`,
+      title: `关于反馈县本级${y}年度绩效运行监控结果的通知`,
       recipients: recipientsFor(reviewed.map((i) => i.unitName)),
       body,
       attachments: [`${y}年度绩效运行监控结果明细表`],
