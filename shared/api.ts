@@ -98,6 +98,11 @@ const itemFilters = z.object({
   fundSource: z.enum(FUND_SOURCES).optional(),
   light: z.enum(['red', 'yellow', 'green', 'none']).optional(),
   search: z.string().optional(),
+  sort: z.enum(['unit', 'amount', 'name', 'status', 'score']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  /** One page of rows; without a limit every row comes back. Counts and sums cover all of them. */
+  offset: z.number().int().min(0).optional(),
+  limit: z.number().int().min(1).max(5000).optional(),
 })
 
 const stageUpload = fileUpload.extend({ roundId: id })
@@ -259,7 +264,7 @@ export const api = {
   },
   'rounds/sync': { input: z.object({ id }), output: out<{ added: number }>() },
   'rounds/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
-  'items/list': { input: itemFilters, output: out<{ rows: RoundItem[]; totalFen: number; counts: Record<string, number> }>() },
+  'items/list': { input: itemFilters, output: out<{ rows: RoundItem[]; total: number; totalFen: number; counts: Record<string, number> }>() },
   'items/get': { input: z.object({ id }), output: out<ItemDetail>() },
   'items/transition': {
     input: z.object({

@@ -329,11 +329,37 @@ export const roundHandlers: Pick<
       q = q.where((eb) => eb.or([eb('p.name', 'like', s), eb('u.name', 'like', s), eb('p.code', 'like', s)]))
     }
     // Counts by status over the other filters, so the status tabs show what each would hold.
-    const all = (await q.orderBy('u.code').orderBy('p.name').execute()).map(toItem)
-    const counts: Record<string, number> = { ...emptyCounts(), 全部: all.length }
-    for (const r of all) counts[r.status] = (counts[r.status] ?? 0) + 1
-    const rows = input.status ? all.filter((r) => r.status === input.status) : all
-    return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)), counts }
+    const byStatus = await ctx.db
+      .selectFrom(q.as('x'))
+      .select(['x.status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('x.amount_fen').as('fen')])
+      .groupBy('x.status')
+      .execute()
+    const counts: Record<string, number> = { ...emptyCounts(), 全部: 0 }
+    let total = 0
+    let totalFen = 0
+    for (const s of byStatus) {
+      counts[s.status] = Number(s.n)
+      counts['全部'] = (counts['全部'] ?? 0) + Number(s.n)
+      if (!input.status || input.status === s.status) {
+        total += Number(s.n)
+        totalFen += Number(s.fen ?? 0)
+      }
+    }
+    if (input.status) q = q.where('i.status', '=', input.status)
+    const dir = input.order === 'desc' ? 'desc' : 'asc'
+    const sorted =
+      input.sort === 'amount'
+        ? q.orderBy('p.amount_fen', dir)
+        : input.sort === 'name'
+          ? q.orderBy('p.name', dir)
+          : input.sort === 'status'
+            ? q.orderBy('i.status', dir).orderBy('u.code')
+            : input.sort === 'score'
+              ? q.orderBy('i.total_score', dir)
+              : q.orderBy('u.code', dir).orderBy('p.name')
+    const paged = input.limit ? sorted.limit(input.limit).offset(input.offset ?? 0) : sorted
+    const rows = (await paged.execute()).map(toItem)
+    return { rows, total, totalFen, counts }
   },
 
   async 'items/get'({ id }, ctx) {
