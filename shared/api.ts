@@ -353,6 +353,8 @@ export const api = {
           reason: optText(500),
         }),
       ),
+      /** 预算执行率 below 90% must be explained. */
+      executionNote: optText(500).default(''),
       conclusion: optText(200),
       problems: optText(200),
       improvements: optText(200),

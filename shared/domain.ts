@@ -362,6 +362,8 @@ export interface EvalValue {
 
 export interface EvaluationDetail {
   funds: FundRow[]
+  /** 预算执行率 explanation (required below 90%). */
+  executionNote: string
   totals: FundRow
   executionRate: number | null
   executionScore: number

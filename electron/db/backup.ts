@@ -48,6 +48,23 @@ export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reas
   return target
 }
 
+/**
+ * The same snapshot made with SQLite's online backup API, page batch by page batch, so the app
+ * stays responsive while a large database is copied (the start-up backup of a city-scale file).
+ */
+export async function makeBackupAsync(sqlite: BetterSqlite3.Database, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): Promise<string> {
+  const dir = backupDir(dataDir)
+  mkdirSync(dir, { recursive: true })
+  const fileName = `backup-${stamp(now)}-${reason}.sqlite`
+  const target = join(dir, fileName)
+  const tmp = target + '.tmp'
+  rmSync(tmp, { force: true })
+  await sqlite.backup(tmp, { progress: () => 2000 })
+  renameSync(tmp, target)
+  rotateBackups(dataDir, now)
+  return target
+}
+
 export function listBackups(dataDir: string): BackupInfo[] {
   const dir = backupDir(dataDir)
   let names: string[]

@@ -8,7 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { existsSync, renameSync, statSync } from 'node:fs'
 import { AppError } from '../../shared/result'
-import { listBackups, makeBackup } from './backup'
+import { listBackups, makeBackup, makeBackupAsync } from './backup'
 import { LATEST_VERSION, MIGRATIONS } from './migrations'
 import type { DB } from './schema'
 
@@ -21,6 +21,8 @@ export interface OpenedDb {
   db: Kysely<DB>
   path: string
   schemaVersion: number
+  /** The start-up backup, running in the background; close() waits for it. */
+  startBackup: Promise<string | null>
 }
 
 export interface OpenOptions {
@@ -121,7 +123,7 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
 
   const target = opts.targetVersion ?? LATEST_VERSION
   if (!health.fresh && health.userVersion > 0) {
-    if (opts.backupOnStart) makeBackup(sqlite, opts.dataDir, 'start', now())
+    // Before a migration the snapshot must exist first; the routine start-up one may run alongside.
     if (health.userVersion < target) makeBackup(sqlite, opts.dataDir, 'migrate', now())
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
@@ -131,14 +133,22 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
     await closeDatabase({ db, sqlite })
     throw new AppError('INTERNAL', `数据库升级失败，已回滚，数据未改变：${(e as Error).message}`)
   }
-  return { sqlite, db, path: opts.path, schemaVersion: sqlite.pragma('user_version', { simple: true }) as number }
+  const startBackup =
+    opts.backupOnStart && !health.fresh && health.userVersion > 0
+      ? makeBackupAsync(sqlite, opts.dataDir, 'start', now()).catch((e: unknown) => {
+          console.error('启动备份失败', e)
+          return null
+        })
+      : Promise.resolve(null)
+  return { sqlite, db, path: opts.path, schemaVersion: sqlite.pragma('user_version', { simple: true }) as number, startBackup }
 }
 
 /**
  * Kysely's driver only takes hold of the connection on its first query, and its destroy() closes
  * nothing before that; close the handle ourselves so the WAL is checkpointed and released.
  */
-export async function closeDatabase(o: Pick<OpenedDb, 'db' | 'sqlite'>): Promise<void> {
+export async function closeDatabase(o: Pick<OpenedDb, 'db' | 'sqlite'> & { startBackup?: Promise<unknown> }): Promise<void> {
+  await o.startBackup
   await o.db.destroy()
   if (o.sqlite.open) o.sqlite.close()
 }

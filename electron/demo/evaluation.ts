@@ -75,7 +75,8 @@ export async function loadEvaluationDemo(ctx: Ctx, h: Handlers, unitIds: Map<str
         reason: (j === 0 && k % 2 === 1) || (j === 5 && k % 3 === 0) ? '受资金到位时间影响，部分任务延至次年完成' : '',
       })),
       conclusion: '项目基本完成年度绩效目标，资金使用规范。',
-      problems: k % 4 === 2 ? '预算执行率低于90%，部分资金结转至下年使用。' : '',
+      executionNote: k % 4 === 2 ? '部分工程款按合同约定于次年结算，资金结转至下年使用。' : '',
+      problems: k % 4 === 2 ? '预算执行率低于90%。' : '',
       improvements: '加强项目前期论证和执行进度管理。',
     })
     await call('items/transition', { id: it.id, action: 'submit' })

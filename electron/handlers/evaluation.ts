@@ -11,6 +11,7 @@ import { AppError } from '../../shared/result'
 import { defaultWeights, executionScore, gradeOf, needsOverrideReason, scoreIndicator, totalScore, type Grade, type ScoringRules } from '../../shared/scoring'
 import { canEdit, type ItemStatus } from '../../shared/stage'
 import type { DB, IndicatorRow, RoundItemRow } from '../db/schema'
+import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { projectQuery, toProjectDetail } from './projects'
 import { loadItemDetail } from './rounds'
@@ -63,6 +64,7 @@ export async function loadEvaluation(ctx: Ctx, db: Kysely<DB>, item: RoundItemRo
   })
   return {
     funds,
+    executionNote: item.deviation,
     totals,
     executionRate: exec.rate,
     executionScore: exec.score,
@@ -205,6 +207,82 @@ export async function getEngagement(ctx: Ctx, id: string): Promise<Engagement> {
   return e
 }
 
+export interface SelfEvalInput {
+  funds: { source: string; initialFen: number; budgetFen: number; executedFen: number }[]
+  values: { indicatorId: string; actual: string; inapplicable: boolean; finalScore: number | null; overrideReason: string; reason: string }[]
+  executionNote: string
+  conclusion: string
+  problems: string
+  improvements: string
+}
+
+type SelfEvalComputed = Awaited<ReturnType<typeof computeSelfEval>>
+
+/**
+ * Scores a 自评表: suggestions by rule, final scores (an override needs a reason), the 执行率 score
+ * and the total. Throws a Chinese AppError naming the indicator; used by the form and the import.
+ */
+export async function computeSelfEval(ctx: Ctx, db: Kysely<DB>, projectId: string, input: SelfEvalInput) {
+  const rules = (await ctx.settings()).scoring
+  const indicators = await db.selectFrom('indicators').selectAll().where('project_id', '=', projectId).orderBy('sort').execute()
+  const weights = weightsOf(indicators, rules)
+  const given = new Map(input.values.map((v) => [v.indicatorId, v]))
+  for (const id of given.keys()) if (!indicators.some((i) => i.id === id)) throw new AppError('VALIDATION', '有指标不属于该项目，可能已被修改，请刷新后重填')
+  const funds: FundRow[] = input.funds.map((f) => ({ source: f.source, initialFen: f.initialFen, budgetFen: f.budgetFen, executedFen: f.executedFen }))
+  const budget = sumFen(funds.map((f) => f.budgetFen))
+  const executed = sumFen(funds.map((f) => f.executedFen))
+  const exec = executionScore(budget, executed, rules)
+  const scored: { weight: number; score: number }[] = []
+  const rows = indicators.map((ind, k) => {
+    const v = given.get(ind.id)
+    const weight = weights[k]!
+    const actual = v?.actual ?? ''
+    const inapplicable = v?.inapplicable ?? false
+    const suggested = inapplicable ? null : scoreIndicator({ operator: ind.operator, targetValue: ind.target_value, actual, weight }, rules).score
+    const final = inapplicable ? null : (v?.finalScore ?? suggested)
+    if (!inapplicable && needsOverrideReason(suggested, final, ind.operator, weight, actual, rules) && !v?.overrideReason.trim()) {
+      throw new AppError('VALIDATION', `指标“${ind.name}”的得分${final}与按规则计算的建议分${suggested ?? '（无）'}不同，请填写调整理由`)
+    }
+    if (final !== null && final > weight + 1e-9) throw new AppError('VALIDATION', `指标“${ind.name}”得分${final}超过其分值${weight}`)
+    if (!inapplicable && final !== null) scored.push({ weight, score: final })
+    const overridden = final !== null && suggested !== final
+    return { ind, actual, inapplicable, suggested, final, overrideReason: overridden ? (v?.overrideReason ?? '') : '', reason: v?.reason ?? '', overridden }
+  })
+  const complete = rows.every((r) => r.inapplicable || r.final !== null)
+  const total = complete ? totalScore({ executionScore: exec.score, indicators: scored }, rules) : null
+  return { rows, funds, budget, executed, total, input }
+}
+
+export async function writeSelfEval(w: Writer, itemId: string, c: SelfEvalComputed): Promise<void> {
+  const existing = new Map((await w.trx.selectFrom('indicator_values').selectAll().where('item_id', '=', itemId).execute()).map((v) => [v.indicator_id, v]))
+  for (const r of c.rows) {
+    const old = existing.get(r.ind.id)
+    const row = {
+      actual: r.actual,
+      inapplicable: r.inapplicable ? 1 : 0,
+      suggested_score: r.suggested,
+      final_score: r.final,
+      override_reason: r.overrideReason,
+      // The author of an override stays the one who made it while the score is unchanged.
+      override_by: r.overridden ? (old?.final_score === r.final ? (old?.override_by ?? w.operatorId) : w.operatorId) : null,
+      reason: r.reason,
+    }
+    if (old) await w.update('indicator_values', old.id, row)
+    else await w.insert('indicator_values', { id: randomUUID(), item_id: itemId, indicator_id: r.ind.id, forecast: '', likelihood: '', causes: '[]', measures: '', light: null, ...row })
+  }
+  await w.update('round_items', itemId, {
+    funds: JSON.stringify(c.funds),
+    executed_fen: c.executed,
+    forecast_fen: c.budget,
+    total_score: c.total?.total ?? null,
+    grade: c.total?.grade ?? null,
+    eval_conclusion: c.input.conclusion,
+    eval_problems: c.input.problems,
+    eval_improvements: c.input.improvements,
+    deviation: c.input.executionNote,
+  })
+}
+
 export const evaluationHandlers: Pick<
   Handlers,
   | 'selfeval/save'
@@ -223,61 +301,11 @@ export const evaluationHandlers: Pick<
   async 'selfeval/save'(input, ctx) {
     const item = await itemForEval(ctx.db, input.itemId, 'selfeval')
     await ctx.assertYearOpen(item.work_year)
-    const rules = (await ctx.settings()).scoring
-    const indicators = await ctx.db.selectFrom('indicators').selectAll().where('project_id', '=', item.project_id).orderBy('sort').execute()
-    const weights = weightsOf(indicators, rules)
-    const given = new Map(input.values.map((v) => [v.indicatorId, v]))
-    for (const id of given.keys()) if (!indicators.some((i) => i.id === id)) throw new AppError('VALIDATION', '有指标不属于该项目，可能已被修改，请刷新后重填')
-    const funds: FundRow[] = input.funds.map((f) => ({ source: f.source, initialFen: f.initialWan, budgetFen: f.budgetWan, executedFen: f.executedWan }))
-    const budget = sumFen(funds.map((f) => f.budgetFen))
-    const executed = sumFen(funds.map((f) => f.executedFen))
-    const exec = executionScore(budget, executed, rules)
-    const scored: { weight: number; score: number }[] = []
-    const rows = indicators.map((ind, k) => {
-      const v = given.get(ind.id)
-      const weight = weights[k]!
-      const actual = v?.actual ?? ''
-      const inapplicable = v?.inapplicable ?? false
-      const suggested = inapplicable ? null : scoreIndicator({ operator: ind.operator, targetValue: ind.target_value, actual, weight }, rules).score
-      const final = inapplicable ? null : (v?.finalScore ?? suggested)
-      if (!inapplicable && needsOverrideReason(suggested, final, ind.operator, weight, actual, rules) && !v?.overrideReason.trim()) {
-        throw new AppError('VALIDATION', `指标“${ind.name}”的得分${final}与按规则计算的建议分${suggested ?? '（无）'}不同，请填写调整理由`)
-      }
-      if (final !== null && final > weight + 1e-9) throw new AppError('VALIDATION', `指标“${ind.name}”得分${final}超过其分值${weight}`)
-      if (!inapplicable && final !== null) scored.push({ weight, score: final })
-      const overridden = final !== null && suggested !== final
-      return { ind, actual, inapplicable, suggested, final, overrideReason: overridden ? (v?.overrideReason ?? '') : '', reason: v?.reason ?? '', overridden }
+    const computed = await computeSelfEval(ctx, ctx.db, item.project_id, {
+      ...input,
+      funds: input.funds.map((f) => ({ source: f.source, initialFen: f.initialWan, budgetFen: f.budgetWan, executedFen: f.executedWan })),
     })
-    const complete = rows.every((r) => r.inapplicable || r.final !== null)
-    const total = complete ? totalScore({ executionScore: exec.score, indicators: scored }, rules) : null
-    await ctx.write(async (w) => {
-      const existing = new Map((await w.trx.selectFrom('indicator_values').selectAll().where('item_id', '=', item.id).execute()).map((v) => [v.indicator_id, v]))
-      for (const r of rows) {
-        const row = {
-          actual: r.actual,
-          inapplicable: r.inapplicable ? 1 : 0,
-          suggested_score: r.suggested,
-          final_score: r.final,
-          override_reason: r.overrideReason,
-          override_by: r.overridden ? (existing.get(r.ind.id)?.final_score === r.final ? (existing.get(r.ind.id)?.override_by ?? w.operatorId) : w.operatorId) : null,
-          reason: r.reason,
-        }
-        const old = existing.get(r.ind.id)
-        if (old) await w.update('indicator_values', old.id, row)
-        else await w.insert('indicator_values', { id: randomUUID(), item_id: item.id, indicator_id: r.ind.id, forecast: '', likelihood: '', causes: '[]', measures: '', light: null, ...row })
-      }
-      await w.update('round_items', item.id, {
-        funds: JSON.stringify(funds),
-        executed_fen: executed,
-        forecast_fen: budget,
-        total_score: total?.total ?? null,
-        grade: total?.grade ?? null,
-        eval_conclusion: input.conclusion,
-        eval_problems: input.problems,
-        eval_improvements: input.improvements,
-        deviation: exec.rate !== null && exec.rate < 90 ? input.problems : '',
-      })
-    })
+    await ctx.write((w) => writeSelfEval(w, item.id, computed))
     return loadItemDetail(ctx, item.id)
   },
 

@@ -32,8 +32,11 @@ function today(d: Date) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
 }
 
-async function toRound(db: Kysely<DB>, r: RoundRow, now: Date): Promise<Round> {
-  const stats = await db
+async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true): Promise<Round> {
+  // An item's detail needs the round's facts, not its totals: skip the group-by over every item.
+  const stats = !withStats
+    ? []
+    : await db
     .selectFrom('round_items as i')
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .select(['i.status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('p.amount_fen').as('fen')])
@@ -61,10 +64,10 @@ async function toRound(db: Kysely<DB>, r: RoundRow, now: Date): Promise<Round> {
   }
 }
 
-export async function getRound(ctx: Ctx, id: string, db: Kysely<DB> = ctx.db): Promise<Round> {
+export async function getRound(ctx: Ctx, id: string, db: Kysely<DB> = ctx.db, withStats = true): Promise<Round> {
   const r = await db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
   if (!r) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
-  return toRound(db, r, ctx.now())
+  return toRound(db, r, ctx.now(), withStats)
 }
 
 export function itemQuery(db: Kysely<DB>) {
@@ -126,7 +129,7 @@ export async function getItemRow(db: Kysely<DB>, id: string) {
 
 export async function loadItemDetail(ctx: Ctx, id: string, db: Kysely<DB> = ctx.db): Promise<ItemDetail> {
   const r = await getItemRow(db, id)
-  const round = await getRound(ctx, r.round_id, db)
+  const round = await getRound(ctx, r.round_id, db, false)
   const project = await getProject(db, r.project_id)
   const indicators = (await listIndicators(db, [r.project_id])).get(r.project_id) ?? []
   const valueRows = await db.selectFrom('indicator_values').selectAll().where('item_id', '=', id).execute()

@@ -15,12 +15,15 @@ import type { Writer } from '../db/writer'
 import { writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { loadWorkbook } from '../excel/read-table'
-import type { SheetMonitorProject, SheetProject } from '../excel/stage-types'
+import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../excel/targets-sheet'
+import { buildSelfEvalWorkbook, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
+import { FUND_ROW_SOURCES } from '../../shared/domain'
+import { computeSelfEval, writeSelfEval, type SelfEvalInput } from './evaluation'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { writeMonitoring, type MonitorInput } from './monitoring'
 import { listIndicators, replaceIndicators } from './projects'
-import { getRound, itemQuery, toItem } from './rounds'
+import { getRound, itemQuery, loadItemDetail, toItem } from './rounds'
 
 const safe = (s: string) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_')
 
@@ -179,9 +182,58 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   return { preview, steps }
 }
 
+async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+  const parsed = parseSelfEvalWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const problems: ImportProblem[] = [...parsed.problems]
+  const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
+  const byItem = new Map(rows.map((r) => [r.id, r]))
+  const byProject = new Map(rows.map((r) => [r.projectId, r]))
+  const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
+  const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
+  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const steps: Step[] = []
+  for (const p of parsed.projects) {
+    const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
+    if (!item) {
+      problems.push({ sheet: p.sheet, row: 2, column: '自评编号', message: `项目“${p.name}”不在本自评任务中，请使用本任务导出的自评表` })
+      continue
+    }
+    if (!canEdit(item.status)) {
+      problems.push({ sheet: p.sheet, row: 3, column: '项目名称', message: `项目“${p.name}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
+      continue
+    }
+    const own = indicators.get(item.projectId) ?? []
+    const values: SelfEvalInput['values'] = []
+    for (const ind of p.indicators) {
+      const match = own.find((o) => o.id === ind.id) ?? own.find((o) => o.name === ind.name)
+      if (!match) {
+        problems.push({ sheet: p.sheet, row: 0, column: '指标编号', message: `指标“${ind.name}”不在该项目已批复的绩效目标中` })
+        continue
+      }
+      const inapplicable = ind.actual === '不适用'
+      // A unit's own 得分 is kept as the final score; where it differs from the rule the difference
+      // is recorded as an override whose reason says it came from the unit's workbook.
+      values.push({ indicatorId: match.id, actual: inapplicable ? '' : ind.actual, inapplicable, finalScore: inapplicable ? null : ind.score, overrideReason: ind.score !== null ? `单位自评表填报得分（导入《${fileName}》）` : '', reason: ind.reason })
+    }
+    const input: SelfEvalInput = { funds: p.funds, values, executionNote: p.executionNote, conclusion: p.conclusion, problems: p.problems, improvements: p.improvements }
+    try {
+      const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
+      preview.summary.itemsFilled++
+      preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: computed.total ? `自评得分${computed.total.total}分（${computed.total.grade}）` : '尚有指标未得分' })
+      steps.push((w) => writeSelfEval(w, item.id, computed))
+    } catch (e) {
+      problems.push({ sheet: p.sheet, row: 0, column: '', message: e instanceof Error ? e.message : String(e) })
+    }
+  }
+  return { preview, steps }
+}
+
 async function plan(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
-  return round.stage === 'targets' ? planTargets(ctx, roundId, fileName, base64) : planMonitoring(ctx, roundId, fileName, base64)
+  if (round.stage === 'targets') return planTargets(ctx, roundId, fileName, base64)
+  if (round.stage === 'monitoring') return planMonitoring(ctx, roundId, fileName, base64)
+  if (round.stage === 'selfeval') return planSelfEval(ctx, roundId, fileName, base64)
+  throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
 }
 
 export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExcel/preview' | 'stageExcel/apply'> = {
@@ -210,6 +262,35 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
         buf = await buildTargetsWorkbook({ title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects })
         kind = '绩效目标申报表'
+      } else if (round.stage === 'selfeval') {
+        const projects: SheetSelfEvalProject[] = []
+        for (const r of group) {
+          const d = await loadItemDetail(ctx, r.id)
+          const e = d.evaluation!
+          const given = new Map(e.funds.map((f) => [f.source, f]))
+          projects.push({
+            itemId: r.id,
+            projectId: r.projectId,
+            unitCode: r.unitCode,
+            unitName: r.unitName,
+            code: r.projectCode,
+            name: r.projectName,
+            // All three sources pre-filled with what is known, so the unit only adds 全年执行数.
+            funds: FUND_ROW_SOURCES.map((source, k) => given.get(source) ?? { source, initialFen: k === 0 ? r.amountFen : 0, budgetFen: k === 0 ? r.amountFen : 0, executedFen: 0 }),
+            executionNote: e.executionNote,
+            indicators: d.indicators.map((ind, k) => {
+              const v = e.values[k]!
+              return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason }
+            }),
+            conclusion: e.conclusion,
+            problems: e.problems,
+            improvements: e.improvements,
+          })
+        }
+        buf = await buildSelfEvalWorkbook({ title: `${round.budgetYear}年度项目支出绩效自评表`, budgetYear: round.budgetYear, deadline: round.deadline, projects })
+        kind = '项目支出绩效自评表'
+      } else if (round.stage === 'fiscaleval') {
+        throw new AppError('VALIDATION', '财政评价任务没有需要单位填写的表格')
       } else {
         const values = await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', group.map((r) => r.id)).execute()
         const vmap = new Map(values.map((v) => [`${v.item_id}|${v.indicator_id}`, v]))

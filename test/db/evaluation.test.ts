@@ -144,3 +144,42 @@ describe('财政评价, 整改, 第三方机构', () => {
     expect(op.body).toContain('“良”，下年度预算优先保障')
   })
 })
+
+describe('自评表 Excel in and out', () => {
+  it('exports the 自评表 pre-filled, imports a filled one with preview, and scores it like the form', async () => {
+    const ExcelJS = (await import('exceljs')).default
+    const t = await setUp()
+    const round = await t.call('rounds/save', { stage: 'selfeval', workYear: 2024, title: '2023年度自评', deadline: '2024-06-30', unitIds: [] })
+    const out = await t.call('stageExcel/export', { roundId: round.id, unitIds: [], oneFile: true })
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out.paths[0]!)
+    const sheets = wb.worksheets.filter((w) => !['填表说明', '下拉列表'].includes(w.name))
+    expect(sheets.map((s) => s.name).sort()).toEqual(['农村公路养护经费', '师宗县解决农村公路建设项目'].sort())
+    const ws = sheets.find((s) => s.name === '农村公路养护经费')!
+    expect(ws.getCell(7, 3).value).toBe(300) // 全年预算数 pre-filled in 万元
+    ws.getCell(7, 4).value = 285 // 全年执行数
+    const actual = ['120', '100', '96', '280', '达成年度指标', '达成年度指标', '93']
+    actual.forEach((a, k) => (ws.getCell(13 + k, 7).value = a))
+    ws.getCell(13 + 6, 9).value = 9 // the unit scores 满意度 9 of 10: kept, marked as its own score
+    ws.getCell(13 + 6, 10).value = '个别群众对养护频次有意见'
+    // This workbook carries only the project filled in; the other one goes in another file.
+    wb.removeWorksheet(sheets.find((s) => s !== ws)!.id)
+    for (const [label, text] of [['评价结论', '项目完成年度目标'], ['存在问题', '无'], ['改进措施', '持续加强养护']]) {
+      ws.eachRow((row, r) => {
+        if (String(row.getCell(1).value ?? '').startsWith(label!)) ws.getCell(r, 3).value = text!
+      })
+    }
+    const base64 = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64')
+    const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '养护自评表.xlsx', base64 })
+    expect(preview.problems).toEqual([])
+    expect(preview.summary.itemsFilled).toBe(1)
+    await t.call('stageExcel/apply', { roundId: round.id, fileName: '养护自评表.xlsx', base64 })
+    const item = (await t.call('items/list', { roundId: round.id })).rows.find((r) => r.projectId === t.other.id)!
+    const e = (await t.call('items/get', { id: item.id })).evaluation!
+    expect(e.totals).toMatchObject({ budgetFen: 300_000_000, executedFen: 285_000_000 })
+    expect(e.executionScore).toBe(9.5)
+    expect(e.values[6]).toMatchObject({ suggestedScore: 10, finalScore: 9, overrideReason: '单位自评表填报得分（导入《养护自评表.xlsx》）' })
+    expect(e.totalScore).toBe(98.5) // 9.5 + 80 + 9
+    expect(e.conclusion).toBe('项目完成年度目标')
+  })
+})
