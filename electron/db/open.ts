@@ -11,6 +11,7 @@ import { AppError } from '../../shared/result'
 import { listBackups, makeBackup, makeBackupAsync } from './backup'
 import { LATEST_VERSION, MIGRATIONS } from './migrations'
 import type { DB } from './schema'
+import { cachedPrepare } from './statement-cache'
 
 /** PRAGMA application_id marking files written by this product ("YSJX"). */
 export const APPLICATION_ID = 0x59534a58
@@ -126,7 +127,7 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
     // Before a migration the snapshot must exist first; the routine start-up one may run alongside.
     if (health.userVersion < target) makeBackup(sqlite, opts.dataDir, 'migrate', now())
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedPrepare(sqlite) }) })
   try {
     await runMigrations(db, health.userVersion, target)
   } catch (e) {
