@@ -84,3 +84,48 @@ export interface ParsedMonitoring {
   projects: (SheetMonitorProject & { row: number })[]
   problems: ImportProblem[]
 }
+
+/** One project's 自评表 (county layout, domain-facts §1): funds by source, indicators, conclusion. */
+export interface SheetSelfEvalIndicator {
+  id: string
+  level1: string
+  level2: string
+  name: string
+  operator: string
+  targetValue: string
+  unit: string
+  /** 分值 (the indicator's weight in the 90 points). */
+  weight: number
+  actual: string
+  /** 得分 as the unit filled it; null when blank (the app then scores by rule). */
+  score: number | null
+  reason: string
+}
+
+export interface SheetSelfEvalProject {
+  itemId: string
+  projectId: string
+  unitCode: string
+  unitName: string
+  code: string
+  name: string
+  funds: { source: string; initialFen: number; budgetFen: number; executedFen: number }[]
+  /** 预算执行率 explanation (required below 90%). */
+  executionNote: string
+  indicators: SheetSelfEvalIndicator[]
+  conclusion: string
+  problems: string
+  improvements: string
+}
+
+export interface SelfEvalWorkbookInput {
+  title: string // e.g. 师宗县2023年度项目支出绩效自评表
+  budgetYear: number
+  deadline: string | null
+  projects: SheetSelfEvalProject[]
+}
+
+export interface ParsedSelfEval {
+  projects: (SheetSelfEvalProject & { sheet: string })[]
+  problems: ImportProblem[]
+}
