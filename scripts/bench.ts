@@ -132,12 +132,12 @@ async function main() {
     const div = await call(ib, 'divisions/save', { name: '预算股' })
     const units: { id: string; code: string; name: string }[] = []
     for (let u = 0; u < 75; u++) units.push(await call(ib, 'units/save', { code: String(200000 + u), name: `预算单位${u + 1}`, parentName: '', divisionId: div.id }))
-    await call(ib, 'projects/save', { budgetYear: currentYear + 1, unitId: units[0].id, code: 'SEED', name: '种子项目', amountWan: '1', fundSource: '一般公共预算', category: '项目' })
+    await call(ib, 'projects/save', { budgetYear: currentYear + 1, unitId: units[0]!.id, code: 'SEED', name: '种子项目', amountWan: '1', fundSource: '一般公共预算', category: '项目' })
     const round = await call(ib, 'rounds/save', { stage: 'targets', workYear: currentYear + 1, title: '基准导入', deadline: null, unitIds: [] })
     const projects: SheetProject[] = Array.from({ length: CITY.projectsPerYear }, (_, p) => ({
       id: '',
-      unitCode: units[p % units.length].code,
-      unitName: units[p % units.length].name,
+      unitCode: units[p % units.length]!.code,
+      unitName: units[p % units.length]!.name,
       code: `N${p}`,
       name: `导入项目${p + 1}`,
       fundSource: '一般公共预算',

@@ -70,6 +70,8 @@ export interface ExanteProposal {
   status: ExanteStatus
   /** Set once the proposal has entered the 项目库 of budget year N+1. */
   libraryProjectId: string | null
+  /** The latest 绩效评价 of the same unit's project of that name, with its budget consequence. */
+  evaluationNote: string | null
   updatedAt: string
 }
 
@@ -84,6 +86,8 @@ export interface Project {
   fundSource: FundSource
   origin: '事前评估' | '导入' | '手工'
   originId: string | null
+  /** The latest 绩效评价 of the same unit's project of that name in an earlier year. */
+  evaluationNote?: string | null
 }
 
 export interface RegisterEntry {

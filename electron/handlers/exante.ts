@@ -14,6 +14,7 @@ import { AppError } from '../../shared/result'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { parseJson, type Handlers } from './context'
+import { evaluationNotes } from './evaluation-notes'
 
 function proposalQuery(db: Kysely<DB>) {
   return db
@@ -44,13 +45,20 @@ export const toProposal = (r: ProposalSelect): ExanteProposal => ({
   conclusionReason: r.conclusion_reason,
   status: r.conclusion ? '已确认' : r.total_score !== null ? '已评分' : '待评分',
   libraryProjectId: r.library_project_id,
+  evaluationNote: null,
   updatedAt: r.updated_at,
 })
+
+/** Adds the evaluation history of a project of the same name and unit to each proposal. */
+async function withNotes(db: Kysely<DB>, rows: ExanteProposal[]): Promise<ExanteProposal[]> {
+  const notes = await evaluationNotes(db, rows.map((r) => ({ unitId: r.unitId, name: r.projectName, beforeYear: r.budgetYear })))
+  return rows.map((r) => ({ ...r, evaluationNote: notes.get(`${r.unitId}|${r.projectName}`) ?? null }))
+}
 
 export async function getProposal(db: Kysely<DB>, id: string): Promise<ExanteProposal> {
   const r = await proposalQuery(db).where('p.id', '=', id).executeTakeFirst()
   if (!r) throw new AppError('NOT_FOUND', '该评估项目不存在，可能已被删除，请刷新列表')
-  return toProposal(r)
+  return (await withNotes(db, [toProposal(r)]))[0]!
 }
 
 export async function listProposals(db: Kysely<DB>, workYear: number): Promise<ExanteProposal[]> {
@@ -74,7 +82,7 @@ export const exanteHandlers: Pick<
       const s = `%${input.search.trim()}%`
       q = q.where((eb) => eb.or([eb('p.project_name', 'like', s), eb('u.name', 'like', s), eb('p.basis', 'like', s)]))
     }
-    const rows = (await q.orderBy('u.code').orderBy('p.project_name').execute()).map(toProposal)
+    const rows = await withNotes(ctx.db, (await q.orderBy('u.code').orderBy('p.project_name').execute()).map(toProposal))
     return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)), count: rows.length }
   },
 
@@ -212,6 +220,8 @@ export const exanteHandlers: Pick<
       origin: r.origin as Project['origin'],
       originId: r.origin_id,
     }))
+    const notes = await evaluationNotes(ctx.db, rows.map((r) => ({ unitId: r.unitId, name: r.name, beforeYear: r.budgetYear })))
+    for (const r of rows) r.evaluationNote = notes.get(`${r.unitId}|${r.name}`) ?? null
     return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)) }
   },
 }

@@ -2,6 +2,7 @@
  * 事前评估 · 评估项目: proposals of the work year (for budget year N+1): filter, sort, sum; enter and
  * score, confirm the conclusion, 意见书 per proposal, 纳入项目库, and the year's 反馈通知.
  */
+import { EvaluationNote } from '../components/EvaluationNote'
 import { FileWordOutlined, PlusOutlined } from '@ant-design/icons'
 import { Alert, Button, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography } from 'antd'
 import { useCallback, useEffect, useMemo, useState } from 'react'
@@ -169,7 +170,13 @@ export function ExantePage() {
           }}
           columns={[
             { title: '预算单位', dataIndex: 'unitName', width: 150, ellipsis: true, sorter: (a, b) => zhCompare(a.unitName, b.unitName) },
-            { title: '项目名称', dataIndex: 'projectName', ellipsis: true, sorter: (a, b) => zhCompare(a.projectName, b.projectName) },
+            {
+              title: '项目名称',
+              dataIndex: 'projectName',
+              ellipsis: true,
+              sorter: (a, b) => zhCompare(a.projectName, b.projectName),
+              render: (name: string, p) => <EvaluationNote name={name} note={p.evaluationNote} />,
+            },
             {
               title: '金额（万元）',
               dataIndex: 'amountFen',

@@ -1,4 +1,5 @@
 /** 事前评估 · 项目库: the projects of budget year N+1 (supported proposals and others). */
+import { EvaluationNote } from '../components/EvaluationNote'
 import { Input, Select, Table, Tag } from 'antd'
 import { useCallback, useEffect, useState } from 'react'
 import type { Project } from '../../shared/domain'
@@ -68,7 +69,13 @@ export function ProjectsPage() {
           }}
           columns={[
             { title: '预算单位', dataIndex: 'unitName', width: 220, ellipsis: true, sorter: (a, b) => zhCompare(a.unitName, b.unitName) },
-            { title: '项目名称', dataIndex: 'name', ellipsis: true, sorter: (a, b) => zhCompare(a.name, b.name) },
+            {
+              title: '项目名称',
+              dataIndex: 'name',
+              ellipsis: true,
+              sorter: (a, b) => zhCompare(a.name, b.name),
+              render: (name: string, p) => <EvaluationNote name={name} note={p.evaluationNote ?? null} />,
+            },
             { title: '金额（万元）', dataIndex: 'amountFen', width: 130, align: 'right', className: 'num', sorter: (a, b) => a.amountFen - b.amountFen, render: (f: number) => wan(f) },
             { title: '资金来源', dataIndex: 'fundSource', width: 140 },
             { title: '来源', dataIndex: 'origin', width: 100, render: (o: Project['origin']) => <Tag color={ORIGIN_COLORS[o]}>{o}</Tag> },

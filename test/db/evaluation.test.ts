@@ -142,6 +142,13 @@ describe('财政评价, 整改, 第三方机构', () => {
     expect(report.body).toContain('（师财预〔2024〕108号）')
     const op = await t.call('docs/draft', { kind: 'eval-opinion', recordId: item!.id })
     expect(op.body).toContain('“良”，下年度预算优先保障')
+
+    // 结果运用: when the project comes up again, its evaluation shows beside it.
+    const again = await t.call('exante/save', { workYear: 2024, unitId: t.unit.id, projectName: '师宗县解决农村公路建设项目', amountWan: '3000', fundSource: '一般公共预算', basis: '', scores: {} })
+    expect(again.evaluationNote).toBe('2023年财政评价：良（82.5分），下年度预算优先保障')
+    const moved = await t.call('projects/save', { budgetYear: 2025, unitId: t.unit.id, code: '', name: '师宗县解决农村公路建设项目', amountWan: '3000', fundSource: '一般公共预算', category: '项目' })
+    const lib = await t.call('projects/list', { budgetYear: 2025 })
+    expect(lib.rows.find((r) => r.id === moved.id)!.evaluationNote).toBe('2023年财政评价：良（82.5分），下年度预算优先保障')
   })
 })
 

@@ -1,0 +1,35 @@
+/**
+ * 结果运用 where it matters: when a project comes up again (a new 事前评估 proposal, the 项目库 of a
+ * later year), the latest evaluation of the same unit's project of the same name is shown with
+ * its grade and budget consequence.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../db/schema'
+
+export interface NoteKey {
+  unitId: string
+  name: string
+  /** Only evaluations of earlier budget years count. */
+  beforeYear: number
+}
+
+const STAGE_NAME: Record<string, string> = { fiscaleval: '财政评价', selfeval: '单位自评' }
+
+export async function evaluationNotes(db: Kysely<DB>, keys: NoteKey[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  if (keys.length === 0) return out
+  const unitIds = [...new Set(keys.map((k) => k.unitId))]
+  const rows = await sql<{ unit_id: string; name: string; budget_year: number; stage: string; total_score: number; grade: string; consequence: string }>`
+    SELECT p.unit_id, p.name, p.budget_year, r.stage, i.total_score, i.grade, i.consequence
+    FROM round_items i JOIN rounds r ON r.id = i.round_id JOIN projects p ON p.id = i.project_id
+    WHERE r.stage IN ('fiscaleval', 'selfeval') AND i.total_score IS NOT NULL
+      AND p.unit_id IN (${sql.join(unitIds.slice(0, 900))})
+    ORDER BY p.budget_year DESC, CASE r.stage WHEN 'fiscaleval' THEN 0 ELSE 1 END`.execute(db)
+  for (const k of keys) {
+    // A 财政评价 outranks the unit's own 自评 of the same year.
+    const hit = rows.rows.find((r) => r.unit_id === k.unitId && r.name === k.name && r.budget_year < k.beforeYear)
+    if (!hit) continue
+    out.set(`${k.unitId}|${k.name}`, `${hit.budget_year}年${STAGE_NAME[hit.stage] ?? ''}：${hit.grade}（${hit.total_score}分）${hit.consequence ? '，' + hit.consequence : ''}`)
+  }
+  return out
+}
