@@ -8,11 +8,13 @@ import { mkdirSync } from 'node:fs'
 import { api, describeZodError } from '../shared/api'
 import { CHANNELS, type Channel } from '../shared/channels'
 import { AppError, type Result } from '../shared/result'
-import { closeDatabase, DB_FILE_NAME, openDatabase } from './db/open'
+import { DB_FILE_NAME, openDatabase } from './db/open'
 import { appHandlers } from './handlers/app'
 import { createContext, type Ctx, type Handlers } from './handlers/context'
 import { loadDemo } from './handlers/demo'
+import { dashboardHandlers } from './handlers/dashboard'
 import { documentHandlers } from './handlers/documents'
+import { evaluationHandlers } from './handlers/evaluation'
 import { exanteHandlers } from './handlers/exante'
 import { masterdataHandlers } from './handlers/masterdata'
 import { monitoringHandlers } from './handlers/monitoring'
@@ -20,8 +22,10 @@ import { projectHandlers } from './handlers/projects'
 import { roundHandlers } from './handlers/rounds'
 import { stageExcelHandlers } from './handlers/stage-excel'
 import { trainingHandlers } from './handlers/trainings'
+import { yearDataHandlers } from './handlers/yeardata'
 import type { Platform } from './platform'
 import { seedIndicatorLibrary } from './seed'
+import { attachYearData, closeYearData } from './yeardata/working'
 
 export interface BackendOptions {
   dataDir: string
@@ -52,6 +56,9 @@ export const handlers: Handlers = {
   ...roundHandlers,
   ...monitoringHandlers,
   ...stageExcelHandlers,
+  ...yearDataHandlers,
+  ...evaluationHandlers,
+  ...dashboardHandlers,
   'demo/load': (_input, ctx) => loadDemo(ctx, handlers),
 }
 
@@ -112,12 +119,31 @@ export async function openBackend(opts: BackendOptions, nativeBinding?: string):
     ...(opts.now ? { now: opts.now } : {}),
   })
   await seedIndicatorLibrary(opened.db, ctx.now())
+  // Year packages are opened beside the working data, and a restore reopens the working file
+  // while the app runs: both need the native binding and the app's own way of opening it.
+  attachYearData(ctx, {
+    ...(nativeBinding ? { nativeBinding } : {}),
+    idle: () => opened.startBackup,
+    async openWorking() {
+      const o = await openDatabase({
+        path: dbPath,
+        dataDir: opts.dataDir,
+        ...(nativeBinding ? { nativeBinding } : {}),
+        ...(opts.targetVersion !== undefined ? { targetVersion: opts.targetVersion } : {}),
+        ...(opts.now ? { now: opts.now } : {}),
+      })
+      await seedIndicatorLibrary(o.db, ctx.now())
+      return o
+    },
+  })
   return {
     dbPath,
     ctx,
     dispatch: createDispatch(ctx),
     async close() {
-      await closeDatabase(opened)
+      await opened.startBackup
+      // Whatever is open now: the working file may have been replaced, a package may be viewed.
+      await closeYearData(ctx)
     },
   }
 }

@@ -124,6 +124,8 @@ export const api = {
       dbPath: string
       outputDir: string
       readOnly: boolean
+      /** The year package being viewed read-only, e.g. 师宗县2024年度. */
+      viewLabel: string | null
       empty: boolean
       workYears: number[]
       harness: boolean

@@ -22,6 +22,7 @@ export const BACKUP_REASONS: Record<string, string> = {
   migrate: '升级数据库前',
   import: '导入前',
   restore: '恢复前',
+  'carry-over': '年度结转前',
   manual: '手工',
 }
 

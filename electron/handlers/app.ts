@@ -19,8 +19,8 @@ export const appHandlers: Pick<
 > = {
   async 'app/info'(_input, ctx) {
     const years = await sql<{ y: number }>`
-      SELECT work_year AS y FROM trainings UNION SELECT work_year FROM exante_proposals UNION SELECT year FROM documents
-      ORDER BY y`.execute(ctx.db)
+      SELECT work_year AS y FROM trainings UNION SELECT work_year FROM exante_proposals UNION SELECT work_year FROM rounds
+      UNION SELECT year FROM documents ORDER BY y`.execute(ctx.db)
     const counts = await sql<{ n: number }>`
       SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM exante_proposals) + (SELECT count(*) FROM trainings) AS n`.execute(ctx.db)
     return {
@@ -28,7 +28,8 @@ export const appHandlers: Pick<
       schemaVersion: ctx.schemaVersion,
       dbPath: ctx.dbPath,
       outputDir: await ctx.outputDir(),
-      readOnly: false,
+      readOnly: ctx.view !== null,
+      viewLabel: ctx.view?.label ?? null,
       empty: (counts.rows[0]?.n ?? 0) === 0,
       workYears: years.rows.map((r) => r.y),
       harness: ctx.harness,

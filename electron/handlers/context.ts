@@ -56,7 +56,9 @@ export function createContext(
       return withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
     },
     async outputDir() {
-      const s = await ctx.settings()
+      // The working data's folder even while a package from another PC is being viewed.
+      const row = await ctx.working.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
+      const s = withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
       return s.outputDir.trim() || base.defaultOutputDir || join(base.dataDir, '输出')
     },
     async write(fn, opts) {

@@ -1,0 +1,194 @@
+/**
+ * Builds a year package (年度数据包) or a 年度结转 starter database: a fresh SQLite file created by
+ * the app's own migrations (same application_id and user_version as the app), filled by
+ * ATTACH + INSERT … SELECT from the working file under one read snapshot, with the manifest in a
+ * table of its own. Never a file copy of the live database. Written to `<target>.tmp`, synced,
+ * then renamed, so a crash or a cancel never leaves a half package under the final name.
+ */
+import Database from 'better-sqlite3'
+import type BetterSqlite3 from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { PackageManifest } from '../../shared/domain'
+import { AppError } from '../../shared/result'
+import { APPLICATION_ID, runMigrations } from '../db/open'
+import { contentDigest, dataTables, quoteId, tableShape } from './checksum'
+import { auditCondition, TABLE_RULES, type Rule } from './tables'
+
+export const PRODUCT = '预算绩效管理' as const
+export const MANIFEST_TABLE = 'package_manifest'
+
+export interface BuildOptions {
+  /** The working database file. It may be open and in use: the copy reads one consistent snapshot. */
+  sourcePath: string
+  /** Final file name; the work happens in `<targetPath>.tmp`. */
+  targetPath: string
+  kind: PackageManifest['kind']
+  /** The work year exported, or for 'carry-over' the year being closed (the package is for year + 1). */
+  workYear: number
+  org: { county: string; bureau: string }
+  appVersion: string
+  createdAt: string
+  nativeBinding?: string
+  onProgress?: (done: number, total: number, message: string) => void
+  isCancelled?: () => boolean
+}
+
+export interface BuildResult {
+  path: string
+  manifest: PackageManifest
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r))
+
+/** Rows the package may not carry; the message says which table so the rules can be fixed. */
+function checkCoverage(sqlite: BetterSqlite3.Database): void {
+  const listed = new Set(TABLE_RULES.map((r) => r.table))
+  const missing = dataTables(sqlite, 'src').filter((t) => !listed.has(t))
+  if (missing.length) {
+    throw new AppError(
+      'INTERNAL',
+      `数据表“${missing.join('、')}”未列入年度数据包的范围（electron/yeardata/tables.ts），为免遗漏数据，已停止导出，请联系技术支持`,
+    )
+  }
+}
+
+function condition(rule: Exclude<Rule, 'none'>, carried: { table: string; pk: string }[]): string {
+  if (rule === 'all') return '1'
+  if (rule === 'audit') return auditCondition(carried)
+  if ('root' in rule) return `s.${quoteId(rule.root)} = @year`
+  return `(${rule.where})`
+}
+
+export function stampForFile(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`
+}
+
+/** Returns null if cancelled (nothing left behind). */
+export async function buildPackage(o: BuildOptions): Promise<BuildResult | null> {
+  const tmp = `${o.targetPath}.tmp`
+  mkdirSync(dirname(o.targetPath), { recursive: true })
+  rmSync(tmp, { force: true })
+  const pkg = new Database(tmp, o.nativeBinding ? { nativeBinding: o.nativeBinding } : {})
+  let done = false
+  try {
+    // A scratch file until renamed: no journal on disk, no fsync per statement, no FK checks per
+    // row (the whole package is checked once at the end instead).
+    pkg.pragma('journal_mode = MEMORY')
+    pkg.pragma('synchronous = OFF')
+    pkg.pragma('foreign_keys = OFF')
+    pkg.pragma('cache_size = -65536')
+
+    // Schema version: the source's (the app's, once it has opened the file). Migrations run
+    // before ATTACH so that their unqualified names can only mean the new file.
+    const probe = new Database(o.sourcePath, { readonly: true, fileMustExist: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) })
+    const sourceVersion = probe.pragma('user_version', { simple: true }) as number
+    const sourceAppId = probe.pragma('application_id', { simple: true }) as number
+    probe.close()
+    if (sourceAppId !== APPLICATION_ID) throw new AppError('INTERNAL', '工作数据库不是本软件的文件，无法导出')
+    pkg.pragma(`application_id = ${APPLICATION_ID}`)
+    // Kysely is only the migrations' vehicle here; it is not destroyed (that would close pkg).
+    await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: pkg }) }), 0, sourceVersion)
+    pkg.exec(`CREATE TABLE ${MANIFEST_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), manifest TEXT NOT NULL)`)
+    // Secondary indexes are built once after the rows are in (a sorted build), not row by row;
+    // recreated from their own CREATE statements, so the schema ends up exactly the migrations'.
+    const indexes = pkg.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
+    for (const ix of indexes) pkg.exec(`DROP INDEX ${quoteId(ix.name)}`)
+
+    pkg.prepare('ATTACH DATABASE ? AS src').run(o.sourcePath)
+    checkCoverage(pkg)
+    const sourceTables = new Set(dataTables(pkg, 'src'))
+    const rules = TABLE_RULES.filter((r) => sourceTables.has(r.table))
+    const tablesInPackage = dataTables(pkg)
+    const total = rules.length + tablesInPackage.length + 1
+    const params = { year: o.workYear, next: o.workYear + 1, yearText: String(o.workYear) }
+
+    // One transaction over every table: its first read of src fixes the snapshot that all later
+    // reads see, while the app keeps writing to the working file (WAL) between our steps.
+    pkg.exec('BEGIN')
+    const carried: { table: string; pk: string }[] = []
+    for (const [i, r] of rules.entries()) {
+      if (o.isCancelled?.()) return null
+      const rule = o.kind === 'year' ? r.year : r.carryOver
+      o.onProgress?.(i, total, `正在导出${r.label}……`)
+      if (rule === 'none') continue
+      if (typeof rule === 'object' && 'where' in rule && rule.requires?.some((t) => !sourceTables.has(t))) continue
+      const mine = tableShape(pkg, r.table, 'main')
+      const theirs = tableShape(pkg, r.table, 'src')
+      if (mine.columns.length !== theirs.columns.length || mine.columns.some((c) => !theirs.columns.includes(c))) {
+        throw new AppError('INTERNAL', `数据表“${r.table}”的结构与本软件不一致，无法导出；请先用本软件正常打开一次工作数据库`)
+      }
+      const cols = mine.columns.map(quoteId).join(', ')
+      const order = (mine.pk.length ? mine.pk : mine.columns).map((c) => `s.${quoteId(c)}`).join(', ')
+      pkg
+        .prepare(`INSERT INTO main.${quoteId(r.table)} (${cols}) SELECT ${mine.columns.map((c) => `s.${quoteId(c)}`).join(', ')} FROM src.${quoteId(r.table)} AS s WHERE ${condition(rule, carried)} ORDER BY ${order}`)
+        .run(params)
+      if (mine.pk.length === 1 && r.table !== 'audit_log') carried.push({ table: r.table, pk: mine.pk[0]! })
+      await tick()
+    }
+
+    o.onProgress?.(rules.length, total, '正在建立索引……')
+    for (const ix of indexes) pkg.exec(ix.sql)
+    await tick()
+
+    const digest = await contentDigest(pkg, {
+      onTable: async (table, i) => {
+        o.onProgress?.(rules.length + i, total, `正在计算校验码（${table}）……`)
+        await tick()
+      },
+    })
+    if (o.isCancelled?.()) return null
+    // The package must stand on its own: every reference inside it resolves inside it.
+    const broken = pkg.prepare('SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check(NULL, ?) LIMIT 5').all('main') as { t: string; parent: string }[]
+    if (broken.length) {
+      throw new AppError('INTERNAL', `数据包内有引用不到的记录（${broken.map((b) => `${b.t}→${b.parent}`).join('、')}），已停止导出，请联系技术支持`)
+    }
+    const manifest: PackageManifest = {
+      product: PRODUCT,
+      kind: o.kind,
+      county: o.org.county,
+      bureau: o.org.bureau,
+      workYear: o.kind === 'year' ? o.workYear : o.workYear + 1,
+      schemaVersion: sourceVersion,
+      appVersion: o.appVersion,
+      createdAt: o.createdAt,
+      rowCounts: digest.rowCounts,
+      sha256: digest.sha256,
+    }
+    pkg.prepare(`INSERT INTO ${MANIFEST_TABLE} (id, manifest) VALUES (1, ?)`).run(JSON.stringify(manifest))
+    pkg.exec('COMMIT')
+    pkg.exec('DETACH DATABASE src')
+    pkg.close()
+    // synchronous=OFF skipped the fsyncs; one at the end, before the name says "finished".
+    const fd = openSync(tmp, 'r+')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, o.targetPath)
+    o.onProgress?.(total, total, '导出完成')
+    done = true
+    return { path: o.targetPath, manifest }
+  } finally {
+    if (!done) {
+      try {
+        if (pkg.open && pkg.inTransaction) pkg.exec('ROLLBACK')
+      } catch {
+        /* closing below discards it anyway */
+      }
+      if (pkg.open) pkg.close()
+      rmSync(tmp, { force: true })
+    }
+  }
+}
+
+/** Reads the manifest row of an open package; null if the table or row is missing or unreadable. */
+export function readManifestRow(sqlite: BetterSqlite3.Database): string | null {
+  const has = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MANIFEST_TABLE)
+  if (!has) return null
+  const rows = sqlite.prepare(`SELECT manifest FROM ${MANIFEST_TABLE}`).all() as { manifest: unknown }[]
+  return rows.length === 1 && typeof rows[0]!.manifest === 'string' ? rows[0]!.manifest : null
+}

@@ -1,0 +1,164 @@
+/**
+ * Verification of a package file before anything is done with it. Cheapest and most telling
+ * checks first, so that a USB stick's half-copied file or a stranger's database gets the sentence
+ * that names its problem, not a generic "corrupt". Every failure is an AppError with a Chinese
+ * message; nothing here writes to the file (it is opened read-only).
+ */
+import Database from 'better-sqlite3'
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import type { PackageManifest } from '../../shared/domain'
+import { AppError } from '../../shared/result'
+import { LATEST_VERSION } from '../db/migrations'
+import { APPLICATION_ID } from '../db/open'
+import { contentDigest } from './checksum'
+import { PRODUCT, readManifestRow } from './package'
+
+const MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
+
+const invalid = (what: string) => new AppError('IMPORT_INVALID', `数据包校验失败：${what}`)
+
+export interface VerifyOptions {
+  nativeBinding?: string
+  /**
+   * 'full' (import, restore): integrity_check, row counts and content checksum.
+   * 'quick' (opening a kept package to read it): quick_check and the manifest only; the file was
+   * fully verified when it was imported and is only ever opened read-only.
+   */
+  level?: 'full' | 'quick'
+  onProgress?: (done: number, total: number) => Promise<void> | void
+}
+
+export interface Verified {
+  manifest: PackageManifest
+  schemaVersion: number
+}
+
+interface Header {
+  pageSize: number
+  pages: number | null
+  userVersion: number
+  applicationId: number
+}
+
+/** What the 100-byte header says, before SQLite itself is asked anything. */
+function readHeader(path: string): Header {
+  let size: number
+  try {
+    size = statSync(path).size
+  } catch (e) {
+    throw new AppError('IO', `无法读取数据包文件：${(e as Error).message}`)
+  }
+  const head = Buffer.alloc(100)
+  const fd = openSync(path, 'r')
+  let got: number
+  try {
+    got = readSync(fd, head, 0, 100, 0)
+  } finally {
+    closeSync(fd)
+  }
+  const magicLen = Math.min(got, MAGIC.length)
+  if (magicLen === 0 || !head.subarray(0, magicLen).equals(MAGIC.subarray(0, magicLen))) {
+    throw invalid('该文件不是SQLite数据库，更不是本软件导出的年度数据包，请确认选择的文件（应以 .ysjx.sqlite 结尾）')
+  }
+  const truncated = invalid('文件不完整（比应有的长度短），可能拷贝未完成或U盘拔出过早，请重新拷贝后再导入')
+  if (got < 100) throw truncated
+  const raw = head.readUInt16BE(16)
+  const pageSize = raw === 1 ? 65536 : raw
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw invalid('文件头已损坏（页大小无效），文件可能在拷贝过程中损坏')
+  // The in-header page count is valid only if written by a SQLite that also wrote the
+  // "version-valid-for" number equal to the change counter (every SQLite since 3.7.0).
+  const valid = head.readUInt32BE(92) === head.readUInt32BE(24)
+  const pages = valid ? head.readUInt32BE(28) : null
+  if (size % pageSize !== 0 || (pages !== null && size < pages * pageSize)) throw truncated
+  return { pageSize, pages, userVersion: head.readUInt32BE(60), applicationId: head.readUInt32BE(68) }
+}
+
+function parseManifest(text: string | null, userVersion: number): PackageManifest {
+  if (text === null) throw invalid('文件中没有数据包清单，它不是由“导出年度数据包”生成的（可能是工作数据库或备份文件本身）')
+  let m: Partial<PackageManifest>
+  try {
+    m = JSON.parse(text) as Partial<PackageManifest>
+  } catch {
+    throw invalid('数据包清单无法读取，文件可能已损坏')
+  }
+  if (!m || typeof m !== 'object' || m.product !== PRODUCT) throw invalid('数据包清单中的软件名称不符，它不是预算绩效管理软件的数据包')
+  const ok =
+    (m.kind === 'year' || m.kind === 'carry-over') &&
+    Number.isInteger(m.workYear) &&
+    Number.isInteger(m.schemaVersion) &&
+    typeof m.county === 'string' &&
+    typeof m.bureau === 'string' &&
+    typeof m.appVersion === 'string' &&
+    typeof m.createdAt === 'string' &&
+    typeof m.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(m.sha256) &&
+    !!m.rowCounts &&
+    typeof m.rowCounts === 'object' &&
+    Object.values(m.rowCounts).every((n) => Number.isInteger(n) && n >= 0)
+  if (!ok) throw invalid('数据包清单内容不完整，文件可能已损坏或被修改')
+  if (m.schemaVersion !== userVersion) throw invalid(`数据包清单记载的数据结构版本（${m.schemaVersion}）与文件本身（${userVersion}）不一致，文件可能被修改`)
+  return m as PackageManifest
+}
+
+export async function verifyPackageFile(path: string, opts: VerifyOptions = {}): Promise<Verified> {
+  const level = opts.level ?? 'full'
+  const header = readHeader(path)
+  if (header.applicationId !== APPLICATION_ID) {
+    throw invalid('该文件是SQLite数据库，但不是预算绩效管理软件的文件（可能来自其他软件），不能导入')
+  }
+  if (header.userVersion > LATEST_VERSION) {
+    throw new AppError(
+      'DB_NEWER',
+      `该数据包由更高版本的预算绩效管理软件导出（数据结构版本 ${header.userVersion}，本软件支持到 ${LATEST_VERSION}），请先升级本软件再导入`,
+      { version: header.userVersion, supported: LATEST_VERSION },
+    )
+  }
+  if (header.userVersion < 1) throw invalid('文件中没有数据表结构版本，它不是完整的年度数据包')
+
+  let sqlite: Database.Database
+  try {
+    sqlite = new Database(path, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) })
+  } catch (e) {
+    throw invalid(`无法打开文件（${(e as Error).message}），文件可能已损坏`)
+  }
+  try {
+    let check: unknown
+    try {
+      check = sqlite.pragma(level === 'full' ? 'integrity_check(20)' : 'quick_check(20)', { simple: false })
+    } catch (e) {
+      throw invalid(`数据库结构已损坏（${(e as Error).message}），文件可能在拷贝过程中损坏，请重新拷贝`)
+    }
+    const lines = (check as Record<string, string>[]).map((r) => Object.values(r)[0])
+    if (lines.length !== 1 || lines[0] !== 'ok') {
+      throw invalid(`完整性检查未通过（${lines.slice(0, 3).join('；')}），文件可能在拷贝过程中损坏，请重新拷贝`)
+    }
+    let manifest: PackageManifest
+    try {
+      manifest = parseManifest(readManifestRow(sqlite), header.userVersion)
+    } catch (e) {
+      if (e instanceof AppError) throw e
+      throw invalid(`数据包清单无法读取（${(e as Error).message}）`)
+    }
+    if (level === 'quick') return { manifest, schemaVersion: header.userVersion }
+
+    let digest
+    try {
+      digest = await contentDigest(sqlite, { onTable: (_t, i, n) => opts.onProgress?.(i, n) })
+    } catch (e) {
+      throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
+    }
+    const expected = manifest.rowCounts
+    const names = new Set([...Object.keys(expected), ...Object.keys(digest.rowCounts)])
+    for (const t of [...names].sort()) {
+      const want = expected[t]
+      const have = digest.rowCounts[t]
+      if (want === undefined) throw invalid(`文件中多出了清单没有记载的数据表“${t}”，文件可能被修改`)
+      if (have === undefined) throw invalid(`清单记载的数据表“${t}”在文件中不存在，文件可能被修改`)
+      if (want !== have) throw invalid(`数据表“${t}”应有 ${want} 行，实有 ${have} 行，文件可能在拷贝过程中损坏或被修改`)
+    }
+    if (digest.sha256 !== manifest.sha256) throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改')
+    return { manifest, schemaVersion: header.userVersion }
+  } finally {
+    sqlite.close()
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Which database is active while the app runs: the working one, a package opened read-only beside
+ * it, or — after a restore — a new working file swapped in. The backend attaches a host (how to
+ * open the working file the way the app does at start, and the native binding) to its Ctx; the
+ * year-data handlers are the only ones that switch.
+ */
+import Database from 'better-sqlite3'
+import type BetterSqlite3 from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import type { YearPackage } from '../../shared/domain'
+import { AppError } from '../../shared/result'
+import { LATEST_VERSION } from '../db/migrations'
+import { cachedPrepare } from '../db/statement-cache'
+import { closeDatabase, runMigrations, type OpenedDb } from '../db/open'
+import type { DB } from '../db/schema'
+import type { Ctx } from '../handlers/context'
+import { packagesDir, sweepScratch } from './store'
+
+export interface YearDataHost {
+  nativeBinding?: string
+  /** Opens dbPath as the app does at start (checks, migrations, seeding), without the start backup. */
+  openWorking(): Promise<OpenedDb>
+  /** Settles when background work on the working connection (the start-up backup) is over. */
+  idle?: () => Promise<unknown>
+}
+
+interface Viewer {
+  id: string
+  sqlite: BetterSqlite3.Database
+  db: Kysely<DB>
+  /** A migrated copy of an older-schema package, removed when the view closes. */
+  scratch: string | null
+}
+
+interface State {
+  host: YearDataHost
+  viewer: Viewer | null
+  /** Exports reading the working file right now: it must not be swapped under them. */
+  busy: number
+  /** A restore is replacing the working file right now. */
+  swapping: boolean
+}
+
+const states = new WeakMap<Ctx, State>()
+/** `<working file>.replaced-<ms>`: the old working file while a swap is being confirmed. */
+const REPLACED = '.replaced-'
+/** Where the file that is to become the working database is prepared. */
+export const readyPath = (ctx: Ctx) => `${ctx.dbPath}.restore.tmp`
+
+export function attachYearData(ctx: Ctx, host: YearDataHost): void {
+  states.set(ctx, { host, viewer: null, busy: 0, swapping: false })
+  sweepScratch(ctx.dataDir)
+  // Left by a swap interrupted by a crash: the working file is whole either way (the swap is one
+  // rename), and the old content is in the 'restore' backup made before it.
+  const dir = dirname(ctx.dbPath)
+  const stem = basename(ctx.dbPath)
+  for (const n of readdirSync(dir)) if (n.startsWith(stem + REPLACED) || join(dir, n) === readyPath(ctx)) rmSync(join(dir, n), { force: true })
+}
+
+function state(ctx: Ctx): State {
+  const s = states.get(ctx)
+  if (!s) throw new AppError('INTERNAL', '年度数据功能未初始化')
+  return s
+}
+
+export const nativeBindingOf = (ctx: Ctx): string | undefined => states.get(ctx)?.host.nativeBinding
+export const nativeOpt = (ctx: Ctx) => {
+  const n = nativeBindingOf(ctx)
+  return n ? { nativeBinding: n } : {}
+}
+
+export async function whileReadingWorking<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
+  const s = state(ctx)
+  if (s.swapping) throw new AppError('CONFLICT', '正在恢复工作数据，请稍后再试')
+  s.busy++
+  try {
+    return await fn()
+  } finally {
+    s.busy--
+  }
+}
+
+/**
+ * Makes a kept package the active database, read-only. An older-schema package is migrated on a
+ * scratch copy first (the kept file stays as verified), so that every handler can read it with
+ * today's queries.
+ */
+export async function openView(ctx: Ctx, pkg: YearPackage, schemaVersion: number, label: string): Promise<void> {
+  const s = state(ctx)
+  await closeView(ctx)
+  let file = pkg.path
+  let scratch: string | null = null
+  if (schemaVersion < LATEST_VERSION) {
+    scratch = join(packagesDir(ctx.dataDir), `.view-${pkg.id}.sqlite`)
+    copyFileSync(pkg.path, scratch) // a kept package is a closed file, not a live database
+    const rw = new Database(scratch, nativeOpt(ctx))
+    try {
+      await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: rw }) }), schemaVersion, LATEST_VERSION)
+    } catch (e) {
+      rw.close()
+      rmSync(scratch, { force: true })
+      throw new AppError('IMPORT_INVALID', `该数据包的数据结构较旧（版本 ${schemaVersion}），升级到当前版本时失败：${(e as Error).message}`)
+    }
+    rw.close()
+    file = scratch
+  }
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true, ...nativeOpt(ctx) })
+  sqlite.pragma('query_only = ON')
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedPrepare(sqlite) }) })
+  s.viewer = { id: pkg.id, sqlite, db, scratch }
+  ctx.db = db
+  ctx.sqlite = sqlite
+  ctx.view = { packageId: pkg.id, label }
+}
+
+/** Back to the working database (no-op if nothing is being viewed). */
+export async function closeView(ctx: Ctx): Promise<void> {
+  const s = state(ctx)
+  const v = s.viewer
+  ctx.db = ctx.working.db
+  ctx.sqlite = ctx.working.sqlite
+  ctx.view = null
+  s.viewer = null
+  if (!v) return
+  await closeDatabase(v)
+  if (v.scratch) rmSync(v.scratch, { force: true })
+}
+
+export const viewedPackageId = (ctx: Ctx): string | null => states.get(ctx)?.viewer?.id ?? null
+
+/** Called before the backup is made, so a refused restore leaves nothing behind. */
+export function assertCanReplace(ctx: Ctx): void {
+  if (state(ctx).busy > 0) throw new AppError('CONFLICT', '正在导出年度数据包，请等导出完成后再恢复')
+}
+
+/** One restore at a time, from preparing its file to reopening: they share the file names. */
+export async function exclusiveSwap<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
+  const s = state(ctx)
+  if (s.swapping) throw new AppError('CONFLICT', '上一次恢复尚未完成，请稍后再试')
+  assertCanReplace(ctx)
+  s.swapping = true
+  try {
+    return await fn()
+  } finally {
+    s.swapping = false
+  }
+}
+
+/**
+ * Swaps a prepared, verified, closed file in as the working database and reopens it, while the app
+ * runs. The caller has already made the backup. The swap is one atomic rename over the working
+ * file, so a crash at any moment leaves either the old or the new file under its name, never none.
+ * If the new file does not open, the old one (kept as a hard link until then) is put back and
+ * reopened: the user never ends up without working data.
+ */
+export async function replaceWorking(ctx: Ctx, readyFile: string): Promise<void> {
+  const s = state(ctx)
+  assertCanReplace(ctx)
+  await closeView(ctx)
+  await s.host.idle?.() // the start-up backup reads through this connection
+  await closeDatabase(ctx.working)
+  const adopt = (o: OpenedDb) => {
+    ctx.db = o.db
+    ctx.sqlite = o.sqlite
+    ctx.working = { db: o.db, sqlite: o.sqlite }
+    ctx.schemaVersion = o.schemaVersion
+  }
+  const aside = `${ctx.dbPath}${REPLACED}${Date.now()}`
+  try {
+    // A clean close checkpoints and deletes the WAL; one left with content means another
+    // connection still has the file open, and the old WAL must never meet the new file.
+    if (existsSync(`${ctx.dbPath}-wal`) && statSync(`${ctx.dbPath}-wal`).size > 0) throw new Error('工作数据库仍被占用')
+    for (const ext of ['-wal', '-shm']) rmSync(ctx.dbPath + ext, { force: true })
+    try {
+      linkSync(ctx.dbPath, aside) // instant, and the old content stays reachable until we are sure
+    } catch {
+      copyFileSync(ctx.dbPath, aside) // file systems without hard links
+    }
+    renameSync(readyFile, ctx.dbPath)
+  } catch (e) {
+    rmSync(aside, { force: true })
+    adopt(await s.host.openWorking())
+    throw new AppError('IO', `无法替换工作数据库（${(e as Error).message}），数据未改变；请关闭其他占用该文件的程序后重试`)
+  }
+  try {
+    adopt(await s.host.openWorking())
+  } catch (e) {
+    for (const ext of ['-wal', '-shm']) rmSync(ctx.dbPath + ext, { force: true })
+    renameSync(aside, ctx.dbPath)
+    adopt(await s.host.openWorking())
+    const msg = e instanceof AppError ? e.message : (e as Error).message
+    throw new AppError('DB_DAMAGED', `恢复后的数据无法打开（${msg}），已退回原来的工作数据，数据未改变`)
+  }
+  rmSync(aside, { force: true })
+  // The chosen operator may not exist in the restored data (it came from another PC).
+  const op = ctx.session.operatorId
+  if (op && !(await ctx.db.selectFrom('operators').select('id').where('id', '=', op).executeTakeFirst())) ctx.session.operatorId = null
+}
+
+/** On quit: the view and the working database, whichever is open now. */
+export async function closeYearData(ctx: Ctx): Promise<void> {
+  if (states.has(ctx)) await closeView(ctx)
+  await closeDatabase(ctx.working)
+}

@@ -1,0 +1,136 @@
+/**
+ * Year-package figures: `npx tsx scripts/bench-yeardata.ts` loads the demo year into a temp folder
+ * and prints
+ *   BENCH year_export_s <v> s         building the package (ATTACH + INSERT…SELECT, checksum, fsync)
+ *   BENCH year_export_vs_copy <r> x   that, over fs.copyFile of the same checkpointed working file
+ *   BENCH year_verify_s <v> s         the import verification of that package (integrity_check,
+ *                                     manifest, row counts, content checksum)
+ * Each is the median of a few runs in the same process. benchYearData() is exported so the
+ * city-scale bench can run it on its own generated database.
+ */
+import Database from 'better-sqlite3'
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openBackend } from '../electron/backend'
+import { headlessPlatform } from '../electron/platform'
+import { buildPackage } from '../electron/yeardata/package'
+import { verifyPackageFile } from '../electron/yeardata/verify'
+
+export interface YearDataBench {
+  exportS: number
+  copyS: number
+  ratio: number
+  verifyS: number
+  packageBytes: number
+  workingBytes: number
+  rows: number
+  /** Median seconds of the export's phases: schema + rows copied, checksum, the rest (FK check, commit, fsync, rename). */
+  phases: { rows: number; checksum: number; finish: number }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/**
+ * Measures on a working database file. Its WAL is checkpointed first (through a connection of our
+ * own, or through `checkpoint` if the caller holds the file open) so that the copy and the export
+ * read the same bytes.
+ */
+export async function benchYearData(opts: { dbPath: string; workYear: number; scratchDir: string; runs?: number; nativeBinding?: string; checkpoint?: () => void }): Promise<YearDataBench> {
+  const runs = opts.runs ?? 3
+  if (opts.checkpoint) opts.checkpoint()
+  else {
+    const db = new Database(opts.dbPath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+  }
+  const copies: number[] = []
+  const exports: number[] = []
+  const verifies: number[] = []
+  const phases: { rows: number[]; checksum: number[]; finish: number[] } = { rows: [], checksum: [], finish: [] }
+  let packageBytes = 0
+  let rows = 0
+  for (let i = 0; i < runs; i++) {
+    const copy = join(opts.scratchDir, `copy-${i}.sqlite`)
+    let t = performance.now()
+    copyFileSync(opts.dbPath, copy)
+    copies.push((performance.now() - t) / 1000)
+    rmSync(copy, { force: true })
+
+    const target = join(opts.scratchDir, `package-${i}.ysjx.sqlite`)
+    t = performance.now()
+    let hashFrom = 0
+    let hashTo = 0
+    const built = await buildPackage({
+      onProgress: (_done, _total, message) => {
+        const now = performance.now()
+        if (message.startsWith('正在计算校验码') && !hashFrom) hashFrom = now
+        if (!message.startsWith('导出完成')) hashTo = now
+      },
+      sourcePath: opts.dbPath,
+      targetPath: target,
+      kind: 'year',
+      workYear: opts.workYear,
+      org: { county: 'bench', bureau: 'bench' },
+      appVersion: 'bench',
+      createdAt: new Date().toISOString(),
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    })
+    const end = performance.now()
+    exports.push((end - t) / 1000)
+    phases.rows.push((hashFrom - t) / 1000)
+    phases.checksum.push((hashTo - hashFrom) / 1000)
+    phases.finish.push((end - hashTo) / 1000)
+    if (!built) throw new Error('export cancelled')
+    packageBytes = statSync(target).size
+    rows = Object.values(built.manifest.rowCounts).reduce((a, b) => a + b, 0)
+
+    t = performance.now()
+    await verifyPackageFile(target, { level: 'full', ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) })
+    verifies.push((performance.now() - t) / 1000)
+    rmSync(target, { force: true })
+  }
+  const exportS = median(exports)
+  const copyS = median(copies)
+  return {
+    exportS,
+    copyS,
+    ratio: exportS / copyS,
+    verifyS: median(verifies),
+    packageBytes,
+    workingBytes: statSync(opts.dbPath).size,
+    rows,
+    phases: { rows: median(phases.rows), checksum: median(phases.checksum), finish: median(phases.finish) },
+  }
+}
+
+export function printYearDataBench(r: YearDataBench): void {
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
+  const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`
+  console.log(`# working ${mb(r.workingBytes)} MB, package ${mb(r.packageBytes)} MB, ${r.rows} rows; copy ${(r.copyS * 1000).toFixed(1)} ms`)
+  console.log(`# export phases: schema + rows ${ms(r.phases.rows)}, checksum ${ms(r.phases.checksum)}, FK check + commit + fsync + rename ${ms(r.phases.finish)}`)
+  console.log(`BENCH year_export_s ${r.exportS.toFixed(3)} s`)
+  console.log(`BENCH year_export_vs_copy ${r.ratio.toFixed(1)} x`)
+  console.log(`BENCH year_verify_s ${r.verifyS.toFixed(3)} s`)
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ysjx-bench-yd-'))
+  try {
+    const backend = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })
+    const loaded = await backend.dispatch('demo/load', {})
+    if (!loaded.ok) throw new Error(loaded.error.message)
+    const r = await benchYearData({ dbPath: backend.dbPath, workYear: 2024, scratchDir: dataDir, checkpoint: () => backend.ctx.working.sqlite.pragma('wal_checkpoint(TRUNCATE)') })
+    printYearDataBench(r)
+    await backend.close()
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+if (/bench-yeardata\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+  main().catch((e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  })
+}
