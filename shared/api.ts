@@ -218,7 +218,7 @@ export const api = {
   'exante/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
   'exante/toLibrary': { input: z.object({ ids: z.array(id).min(1, '请至少选择一个项目') }), output: out<{ created: number; skipped: string[] }>() },
   'projects/list': {
-    input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), search: z.string().optional() }),
+    input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), fundSource: z.enum(FUND_SOURCES).optional(), search: z.string().optional() }),
     output: out<{ rows: Project[]; totalFen: number }>(),
   },
   'projects/get': { input: z.object({ id }), output: out<ProjectDetail>() },
@@ -462,13 +462,45 @@ export type ApiInput<C extends Channel> = z.input<Api[C]['input']>
 export type ApiParsed<C extends Channel> = z.output<Api[C]['input']>
 export type ApiOutput<C extends Channel> = Api[C]['output']
 
-/** Zod issues → one Chinese sentence naming the field. */
+/** Chinese names of input fields, for messages that do not already say which field is meant. */
+const FIELD_NAMES: Record<string, string> = {
+  amountWan: '金额',
+  feeWan: '费用',
+  initialWan: '年初预算数',
+  budgetWan: '全年预算数',
+  executedWan: '全年执行数',
+  forecastWan: '全年预计执行数',
+  minWan: '最低金额',
+  creditCode: '统一社会信用代码',
+  date: '日期',
+  deadline: '截止日期',
+  issuedDate: '成文日期',
+  reportDate: '报告日期',
+  workYear: '年度',
+  year: '年度',
+  serial: '文号序号',
+  weight: '权重',
+  finalScore: '最终得分',
+  totalScore: '评价得分',
+  participantCount: '参加人数',
+  asOfMonth: '监控截止月份',
+  fundSource: '资金来源',
+  category: '项目类别',
+  thresholds: '结论分数线',
+  grades: '等级分数线',
+  yellow: '黄灯分界',
+}
+
+/** Zod issues → one Chinese sentence; the field is named in Chinese where the message does not. */
 export function describeZodError(err: z.ZodError): string {
   return err.issues
     .slice(0, 5)
     .map((i) => {
-      const where = i.path.length ? `“${i.path.join('.')}”：` : ''
-      return where + i.message
+      const key = [...i.path].reverse().find((p) => typeof p === 'string' && FIELD_NAMES[p])
+      const name = typeof key === 'string' ? FIELD_NAMES[key] : undefined
+      const row = i.path.find((p) => typeof p === 'number')
+      const where = `${typeof row === 'number' ? `第${row + 1}行` : ''}${name && !i.message.includes(name) ? `“${name}”` : ''}`
+      return (where ? `${where}：` : '') + i.message
     })
     .join('；')
 }

@@ -384,6 +384,7 @@ export interface EvaluationDetail {
 export interface Rectification {
   id: string
   itemId: string
+  roundId: string
   projectName: string
   unitName: string
   workYear: number

@@ -3,7 +3,10 @@
  * 事前→目标→监控→评价→整改, and the warnings. A handful of grouped queries, each using an index,
  * so the page stays fast at city scale (5,000 projects, 60,000 indicator rows).
  */
-import { sql, type Kysely } from 'kysely'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect, sql } from 'kysely'
+import { listPackages } from '../yeardata/store'
+import { nativeOpt } from '../yeardata/working'
 import type { Dashboard, DashboardWarning, GroupAmount, Headline } from '../../shared/domain'
 import { formatWanPlain } from '../../shared/money'
 import { STAGES, type Stage } from '../../shared/stage'
@@ -96,7 +99,7 @@ export async function computeDashboard(db: Kysely<DB>, workYear: number, now: Da
   const cutoff = new Date(now.getTime() - waitingDays * 86_400_000).toISOString()
   const waiting = await sql<{ round_id: string; title: string; stage: string; c: number }>`
     SELECT r.id AS round_id, r.title, r.stage, count(*) AS c FROM round_items i JOIN rounds r ON r.id = i.round_id
-    WHERE r.work_year = ${workYear} AND i.status = '已填报' AND i.submitted_at < ${cutoff} GROUP BY r.id`.execute(db)
+    WHERE r.work_year = ${workYear} AND i.status = '已填报' AND i.submitted_at < ${cutoff} GROUP BY r.id ORDER BY r.created_at`.execute(db)
   for (const w of waiting.rows) {
     warnings.push({ kind: 'review-waiting', title: `${w.title}：${n(w.c)}个项目待审核超过${waitingDays}天`, detail: `${STAGES[w.stage as Stage]?.name ?? w.stage}`, roundId: w.round_id, itemId: null })
   }
@@ -137,8 +140,22 @@ export const dashboardHandlers: Pick<Handlers, 'dashboard/get' | 'dashboard/year
   },
   async 'dashboard/years'(_input, ctx) {
     const years = await sql<{ y: number }>`
-      SELECT work_year AS y FROM rounds UNION SELECT work_year FROM trainings UNION SELECT work_year FROM exante_proposals ORDER BY y`.execute(ctx.db)
-    const label = ctx.view ? ctx.view.label : '工作数据'
-    return Promise.all(years.rows.map(async (r) => ({ source: label, headline: await computeHeadline(ctx.db, r.y) })))
+      SELECT work_year AS y FROM rounds UNION SELECT work_year FROM trainings UNION SELECT work_year FROM exante_proposals ORDER BY y`.execute(ctx.working.db)
+    const out = await Promise.all(years.rows.map(async (r) => ({ source: '工作数据', headline: await computeHeadline(ctx.working.db, r.y) })))
+    // Kept year packages (a county's handover, or a city gathering its counties) side by side.
+    for (const pkg of listPackages(ctx.dataDir)) {
+      if (pkg.manifest.kind !== 'year') continue
+      const sqlite = new Database(pkg.path, { readonly: true, fileMustExist: true, ...nativeOpt(ctx) })
+      const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+      try {
+        out.push({ source: `${pkg.manifest.county}${pkg.manifest.workYear}年度数据包`, headline: await computeHeadline(db, pkg.manifest.workYear) })
+      } catch {
+        // A package from an older schema lacks some tables; it is still listed in 年度数据.
+      } finally {
+        await db.destroy()
+        if (sqlite.open) sqlite.close()
+      }
+    }
+    return out
   },
 }

@@ -120,10 +120,11 @@ async function itemForEval(db: Kysely<DB>, itemId: string, stage: 'selfeval' | '
 }
 
 function toRectification(r: DB['rectifications'] & Record<string, unknown>, now: Date): Rectification {
-  const row = r as unknown as { id: string; item_id: string; project_name: string; unit_name: string; work_year: number; deadline: string; copies: number; requirements: string; status: Rectification['status']; report_date: string | null; report_content: string; notice_number: string | null }
+  const row = r as unknown as { id: string; item_id: string; round_id: string; project_name: string; unit_name: string; work_year: number; deadline: string; copies: number; requirements: string; status: Rectification['status']; report_date: string | null; report_content: string; notice_number: string | null }
   return {
     id: row.id,
     itemId: row.item_id,
+    roundId: row.round_id,
     projectName: row.project_name,
     unitName: row.unit_name,
     workYear: row.work_year,
@@ -146,7 +147,7 @@ export function rectificationQuery(db: Kysely<DB>) {
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .innerJoin('units as u', 'u.id', 'p.unit_id')
     .selectAll('x')
-    .select(['p.name as project_name', 'u.name as unit_name', 'r.work_year'])
+    .select(['p.name as project_name', 'u.name as unit_name', 'r.work_year', 'r.id as round_id'])
     .select(sql<string | null>`(SELECT d.doc_number FROM documents d WHERE d.doc_key = 'rectify-notice:' || x.item_id)`.as('notice_number'))
 }
 

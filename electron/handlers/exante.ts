@@ -204,10 +204,11 @@ export const exanteHandlers: Pick<
     return { created, skipped }
   },
 
-  async 'projects/list'({ budgetYear, unitId, search }, ctx) {
+  async 'projects/list'({ budgetYear, unitId, fundSource, search }, ctx) {
     let q = ctx.db.selectFrom('projects as p').innerJoin('units as u', 'u.id', 'p.unit_id').selectAll('p').select('u.name as unit_name')
     if (budgetYear) q = q.where('p.budget_year', '=', budgetYear)
     if (unitId) q = q.where('p.unit_id', '=', unitId)
+    if (fundSource) q = q.where('p.fund_source', '=', fundSource)
     if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`)]))
     const rows: Project[] = (await q.orderBy('u.code').orderBy('p.name').execute()).map((r) => ({
       id: r.id,

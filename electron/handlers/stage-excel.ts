@@ -146,6 +146,8 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
+  // Read before the write transaction: ctx.settings() goes through ctx.db, which waits for it.
+  const rules = (await ctx.settings()).warnings
   const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
@@ -176,7 +178,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
     preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : (p.executedFen / 1_000_000).toFixed(2) + '万元'}，${values.length}个指标` })
     const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
-      await writeMonitoring(w, item.id, input, (await ctx.settings()).warnings)
+      await writeMonitoring(w, item.id, input, rules)
     })
   }
   return { preview, steps }

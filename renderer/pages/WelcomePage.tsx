@@ -60,7 +60,7 @@ export function WelcomePage() {
     await useApp.getState().refreshAll()
     const years = useApp.getState().info?.workYears ?? []
     if (years.length) useApp.setState({ workYear: Math.max(...years) })
-    setPage('exante')
+    setPage('dashboard')
   }
 
   if (info?.empty) {

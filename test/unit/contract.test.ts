@@ -13,7 +13,7 @@ describe('API contract', () => {
     expect(ok.success && ok.data.amountWan).toBe(1_573_500_000)
     const bad = api['exante/save'].input.safeParse({ ...base, amountWan: '12,3x' })
     expect(bad.success).toBe(false)
-    if (!bad.success) expect(describeZodError(bad.error)).toBe('“amountWan”：金额“12,3x”不是有效数字，请只填数字和小数点（千分位逗号须每三位一组）')
+    if (!bad.success) expect(describeZodError(bad.error)).toBe('金额“12,3x”不是有效数字，请只填数字和小数点（千分位逗号须每三位一组）')
   })
   it('refuses a negative amount, a bad date and an unknown fund source', () => {
     const r = api['exante/save'].input.safeParse({ workYear: 2024, unitId: 'u', projectName: 'x', amountWan: '-1', fundSource: '其他', basis: '', scores: {} })
