@@ -15,12 +15,13 @@ import type { Handlers } from './context'
 
 const n = (v: unknown) => Number(v ?? 0)
 
-/** Distinct projects a stage covered in a work year (a project in two 监控 rounds counts once). */
-async function coverage(db: Kysely<DB>, stage: Stage, workYear: number) {
+/** Distinct projects the stages covered in a work year (a project in two rounds counts once). */
+async function coverage(db: Kysely<DB>, stage: Stage | Stage[], workYear: number) {
+  const stages = Array.isArray(stage) ? stage : [stage]
   const r = await sql<{ projects: number; units: number; fen: number }>`
     SELECT count(*) AS projects, count(DISTINCT p.unit_id) AS units, coalesce(sum(p.amount_fen), 0) AS fen
     FROM projects p
-    WHERE p.id IN (SELECT i.project_id FROM round_items i JOIN rounds r ON r.id = i.round_id WHERE r.stage = ${stage} AND r.work_year = ${workYear})`.execute(db)
+    WHERE p.id IN (SELECT i.project_id FROM round_items i JOIN rounds r ON r.id = i.round_id WHERE r.stage IN (${sql.join(stages)}) AND r.work_year = ${workYear})`.execute(db)
   const row = r.rows[0]
   return { projects: n(row?.projects), units: n(row?.units), fen: n(row?.fen) }
 }
@@ -111,6 +112,8 @@ export async function computeDashboard(db: Kysely<DB>, workYear: number, now: Da
       warnings.push({ kind: 'round-overdue', title: `${r.title}已过截止日期（${r.deadline}）`, detail: `尚有${open.get(r.id)}个项目未完成审核`, roundId: r.id, itemId: null })
     }
   }
+  // Key-evaluated projects were self-evaluated too: the pipeline counts each project once.
+  const evaluated = await coverage(db, ['selfeval', 'fiscaleval'], workYear)
   const roundOf = (stage: Stage) => rounds.find((r) => r.stage === stage)?.id ?? null
   const rectified = await sql<{ c: number; f: number }>`
     SELECT count(*) AS c, coalesce(sum(p.amount_fen), 0) AS f FROM rectifications x JOIN round_items i ON i.id = x.item_id JOIN rounds r ON r.id = i.round_id JOIN projects p ON p.id = i.project_id
@@ -126,7 +129,7 @@ export async function computeDashboard(db: Kysely<DB>, workYear: number, now: Da
       { stage: 'exante', name: '事前评估', count: headline.exanteProjects, fen: headline.exanteFen, roundId: null },
       { stage: 'targets', name: '绩效目标', count: headline.targetProjects, fen: headline.targetFen, roundId: roundOf('targets') },
       { stage: 'monitoring', name: '运行监控', count: headline.monitoredProjects, fen: headline.monitoredFen, roundId: roundOf('monitoring') },
-      { stage: 'evaluation', name: '绩效评价', count: headline.selfEvalProjects + headline.keyEvalProjects, fen: headline.selfEvalFen + headline.keyEvalFen, roundId: roundOf('fiscaleval') ?? roundOf('selfeval') },
+      { stage: 'evaluation', name: '绩效评价', count: evaluated.projects, fen: evaluated.fen, roundId: roundOf('fiscaleval') ?? roundOf('selfeval') },
       { stage: 'rectify', name: '整改', count: n(rectified.rows[0]?.c), fen: n(rectified.rows[0]?.f), roundId: null },
     ],
     warnings,
