@@ -10,19 +10,28 @@ import { OperatorModal } from './pages/OperatorModal'
 import { DemoPage } from './pages/settings/DemoPage'
 import { DivisionsPage } from './pages/settings/DivisionsPage'
 import { OperatorsPage } from './pages/settings/OperatorsPage'
+import { EvalRulesPage } from './pages/settings/EvalRulesPage'
+import { LibraryPage } from './pages/settings/LibraryPage'
 import { DocSettingsPage, OrgSettingsPage, RulesSettingsPage } from './pages/settings/SettingsPages'
 import { UnitsPage } from './pages/settings/UnitsPage'
+import { AgenciesPage } from './pages/agencies/AgenciesPage'
+import { DashboardPage } from './pages/dashboard/DashboardPage'
 import { ExantePage } from './pages/ExantePage'
 import { ProjectsPage } from './pages/ProjectsPage'
+import { RectifyPage } from './pages/rectify/RectifyPage'
 import { RegisterPage } from './pages/RegisterPage'
+import { StagePage } from './pages/stage/StagePage'
 import { TrainingsPage } from './pages/TrainingsPage'
 import { WelcomePage } from './pages/WelcomePage'
+import { ViewingBanner } from './pages/yeardata/ViewingBanner'
+import { YearDataPage } from './pages/yeardata/YearDataPage'
 import { type PageKey, defaultWorkYear, selectableYears, useApp } from './store'
 
 const { Header, Sider, Content } = Layout
 
 const MENU: MenuProps['items'] = [
   { key: 'welcome', label: '首页' },
+  { key: 'dashboard', label: '驾驶舱' },
   { key: 'g-basic', label: '基础工作', children: [{ key: 'trainings', label: '业务培训' }] },
   {
     key: 'g-exante',
@@ -32,7 +41,20 @@ const MENU: MenuProps['items'] = [
       { key: 'projects', label: '项目库' },
     ],
   },
+  { key: 'g-targets', label: '绩效目标', children: [{ key: 'targets', label: '目标审核' }] },
+  { key: 'g-monitoring', label: '运行监控', children: [{ key: 'monitoring', label: '监控任务' }] },
+  {
+    key: 'g-eval',
+    label: '绩效评价',
+    children: [
+      { key: 'selfeval', label: '单位自评' },
+      { key: 'fiscaleval', label: '财政评价' },
+      { key: 'rectify', label: '整改' },
+    ],
+  },
+  { key: 'agencies', label: '第三方机构' },
   { key: 'register', label: '发文登记' },
+  { key: 'yeardata', label: '年度数据' },
   {
     key: 'g-settings',
     label: '设置',
@@ -40,6 +62,8 @@ const MENU: MenuProps['items'] = [
       { key: 'settings-org', label: '单位信息' },
       { key: 'settings-docs', label: '公文设置' },
       { key: 'settings-rules', label: '评估规则' },
+      { key: 'settings-eval', label: '监控与评价规则' },
+      { key: 'library', label: '指标库' },
       { key: 'divisions', label: '股室' },
       { key: 'units', label: '预算单位' },
       { key: 'operators', label: '操作员' },
@@ -58,6 +82,19 @@ function PageView({ page }: { page: PageKey }) {
       return <ExantePage />
     case 'projects':
       return <ProjectsPage />
+    case 'targets':
+    case 'monitoring':
+    case 'selfeval':
+    case 'fiscaleval':
+      return <StagePage key={page} stage={page} />
+    case 'rectify':
+      return <RectifyPage />
+    case 'agencies':
+      return <AgenciesPage />
+    case 'dashboard':
+      return <DashboardPage />
+    case 'yeardata':
+      return <YearDataPage />
     case 'register':
       return <RegisterPage />
     case 'settings-org':
@@ -66,6 +103,10 @@ function PageView({ page }: { page: PageKey }) {
       return <DocSettingsPage />
     case 'settings-rules':
       return <RulesSettingsPage />
+    case 'settings-eval':
+      return <EvalRulesPage />
+    case 'library':
+      return <LibraryPage />
     case 'divisions':
       return <DivisionsPage />
     case 'units':
@@ -97,7 +138,7 @@ export function AppShell() {
           info,
           operator: session.operator,
           workYear: defaultWorkYear(info),
-          page: info.empty ? 'welcome' : 'exante',
+          page: info.empty ? 'welcome' : 'dashboard',
           operatorModalOpen: !session.operator,
           booted: true,
         })
@@ -152,6 +193,7 @@ export function AppShell() {
         </span>
         {s.info?.readOnly && <Tag color="orange">只读</Tag>}
         {s.info?.harness && <Tag color="purple">测试环境</Tag>}
+        <ViewingBanner />
         <div className="app-header-right">
           <Space size={6}>
             <span>工作年度</span>
@@ -182,7 +224,7 @@ export function AppShell() {
             mode="inline"
             style={{ borderInlineEnd: 'none', height: '100%', overflow: 'auto' }}
             selectedKeys={[s.page]}
-            defaultOpenKeys={['g-basic', 'g-exante', 'g-settings']}
+            defaultOpenKeys={['g-basic', 'g-exante', 'g-targets', 'g-monitoring', 'g-eval', 'g-settings']}
             items={MENU}
             onClick={(e) => s.setPage(e.key as PageKey)}
           />

@@ -12,10 +12,20 @@ export type PageKey =
   | 'trainings'
   | 'exante'
   | 'projects'
+  | 'targets'
+  | 'monitoring'
+  | 'selfeval'
+  | 'fiscaleval'
+  | 'rectify'
+  | 'agencies'
+  | 'dashboard'
+  | 'yeardata'
   | 'register'
   | 'settings-org'
   | 'settings-docs'
   | 'settings-rules'
+  | 'settings-eval'
+  | 'library'
   | 'divisions'
   | 'units'
   | 'operators'
@@ -26,10 +36,20 @@ export const PAGE_TITLES: Record<PageKey, string> = {
   trainings: '业务培训',
   exante: '事前评估 · 评估项目',
   projects: '事前评估 · 项目库',
+  targets: '绩效目标 · 目标审核',
+  monitoring: '运行监控 · 监控任务',
+  selfeval: '绩效评价 · 单位自评',
+  fiscaleval: '绩效评价 · 财政评价',
+  rectify: '绩效评价 · 整改',
+  agencies: '第三方机构',
+  dashboard: '驾驶舱',
+  yeardata: '年度数据',
   register: '发文登记',
   'settings-org': '设置 · 单位信息',
   'settings-docs': '设置 · 公文设置',
   'settings-rules': '设置 · 评估规则',
+  'settings-eval': '设置 · 监控与评价规则',
+  library: '设置 · 指标库',
   divisions: '设置 · 股室',
   units: '设置 · 预算单位',
   operators: '设置 · 操作员',
@@ -48,8 +68,17 @@ interface State {
   operatorModalOpen: boolean
   /** Bumped after bulk changes (demo load, import) so open pages reload their lists. */
   dataVersion: number
+  /**
+   * Parameters the page was opened with by `navigate` (e.g. a stage list pre-filtered by the
+   * dashboard: {roundId, status, light}). Cleared by `setPage`; `navigateSeq` changes on every
+   * navigate so a page already shown re-reads them.
+   */
+  pageParams: PageParams
+  navigateSeq: number
 
   setPage(page: PageKey): void
+  /** Opens a page with parameters (generic: each page reads the keys it knows). */
+  navigate(page: PageKey, params?: PageParams): void
   setWorkYear(year: number): void
   setOperator(op: Operator | null): void
   openOperatorModal(open: boolean): void
@@ -60,6 +89,19 @@ interface State {
   loadUnits(): Promise<Unit[]>
   /** Reloads everything after a bulk change. */
   refreshAll(): Promise<void>
+}
+
+/** Parameters passed to a page by `navigate`; every key optional, each page reads what it knows. */
+export interface PageParams {
+  roundId?: string
+  status?: string
+  light?: string
+  unitId?: string
+  divisionId?: string
+  fundSource?: string
+  search?: string
+  itemId?: string
+  [key: string]: string | number | boolean | undefined
 }
 
 export const currentYear = () => new Date().getFullYear()
@@ -81,8 +123,11 @@ export const useApp = create<State>((set, get) => ({
   page: 'exante',
   operatorModalOpen: false,
   dataVersion: 0,
+  pageParams: {},
+  navigateSeq: 0,
 
-  setPage: (page) => set({ page }),
+  setPage: (page) => set({ page, pageParams: {} }),
+  navigate: (page, params = {}) => set({ page, pageParams: params, navigateSeq: get().navigateSeq + 1 }),
   setWorkYear: (workYear) => set({ workYear }),
   setOperator: (operator) => set({ operator }),
   openOperatorModal: (operatorModalOpen) => set({ operatorModalOpen }),

@@ -200,6 +200,8 @@ export interface Round {
   deadline: string | null
   asOfMonth: number | null
   unitIds: string[]
+  /** 财政评价: the selected projects. */
+  projectIds: string[]
   notes: string
   counts: Record<ItemStatus, number>
   itemCount: number
@@ -233,6 +235,9 @@ export interface RoundItem {
   /** 执行率 to date, percent with 2 decimals. */
   executionRate: number | null
   light: Light | null
+  /** 自评 / 财政评价 result. */
+  totalScore: number | null
+  grade: string | null
   indicatorCount: number
   updatedAt: string
 }

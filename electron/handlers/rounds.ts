@@ -55,6 +55,7 @@ async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true)
     deadline: r.deadline,
     asOfMonth: r.as_of_month,
     unitIds: parseJson<string[]>(r.unit_ids, []),
+    projectIds: parseJson<string[]>(r.project_ids, []),
     notes: r.notes,
     counts,
     itemCount,
@@ -117,6 +118,8 @@ export const toItem = (r: ItemSelect): RoundItem => ({
   forecastFen: r.forecast_fen,
   executionRate: r.executed_fen === null ? null : ratePercent(r.executed_fen, r.amount_fen),
   light: r.light as Light | null,
+  totalScore: r.total_score,
+  grade: r.grade,
   indicatorCount: Number(r.indicator_count ?? 0),
   updatedAt: r.updated_at,
 })
@@ -286,6 +289,19 @@ export const roundHandlers: Pick<
         if (!old) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
         if (old.stage !== input.stage) throw new AppError('VALIDATION', '任务的阶段不能修改')
         await w.update('rounds', id, row)
+        if (input.stage === 'fiscaleval') {
+          // The selection may change while nothing has been entered for a project yet.
+          const items = await w.trx.selectFrom('round_items').select(['id', 'project_id', 'status', 'total_score']).where('round_id', '=', id).execute()
+          for (const it of items) {
+            if (input.projectIds.includes(it.project_id)) continue
+            if (it.status !== '待填报' || it.total_score !== null) throw new AppError('CONFLICT', '已录入评价结果的项目不能移出财政评价任务')
+            await w.remove('round_items', it.id)
+          }
+          await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids, project_ids: row.project_ids }, async (item) => {
+            const { created_at: _c, updated_at: _u, ...rest } = item
+            await w.insert('round_items', rest)
+          })
+        }
       } else {
         await w.insert('rounds', { id, ...row })
         const added = await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids, project_ids: row.project_ids }, async (item) => {

@@ -72,6 +72,8 @@ async function menu(page: Page, label: string) {
 async function pick(page: Page, select: Locator, option: string, type?: string) {
   // The locator may be the Select's root or its inner input (found by label); click its selector box.
   const root = select.locator('xpath=ancestor-or-self::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]')
+  // A modal still zooming in moves the Select under the pointer: wait until it has settled.
+  await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0)
   await root.locator('.ant-select-selector').click()
   if (type) await page.keyboard.type(type)
   await page

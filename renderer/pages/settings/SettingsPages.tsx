@@ -11,7 +11,7 @@ import { shortKey } from '../../format'
 import { useApp } from '../../store'
 import { PageHeader } from '../../components/PageHeader'
 
-async function saveSettings(patch: Partial<Settings>): Promise<boolean> {
+export async function saveSettings(patch: Partial<Settings>): Promise<boolean> {
   const current = useApp.getState().settings
   if (!current) return false
   const saved = await attempt(() => call('settings/save', { ...current, ...patch }))

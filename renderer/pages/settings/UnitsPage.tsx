@@ -1,12 +1,13 @@
 /** 设置 · 预算单位: list, search, filter by 股室, add/edit/remove, import from Excel, export the template. */
-import { DownloadOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
-import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Upload } from 'antd'
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons'
+import { Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
 import type { Unit, UnitImportPreview, UnitImportRow } from '../../../shared/domain'
-import { ApiError, call } from '../../api'
-import { ProblemsTable, attempt, importProblemsOf, notifySuccess, showError } from '../../errors'
+import { call } from '../../api'
+import { attempt, notifySuccess } from '../../errors'
 import { zhCompare } from '../../format'
-import { SavedFile, readAsBase64 } from '../../components/SavedFile'
+import { SavedFile } from '../../components/SavedFile'
+import { ExcelImportModal } from '../../components/ExcelImportModal'
 import { useApp } from '../../store'
 import { PageHeader } from '../../components/PageHeader'
 
@@ -189,149 +190,48 @@ export function UnitsPage() {
   )
 }
 
-interface Picked {
-  fileName: string
-  base64: string
-}
-
 function ImportUnitsModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: () => void }) {
-  const [picked, setPicked] = useState<Picked | null>(null)
-  const [preview, setPreview] = useState<UnitImportPreview | null>(null)
-  const [busy, setBusy] = useState(false)
-
-  const reset = () => {
-    setPicked(null)
-    setPreview(null)
-  }
-
-  const pick = async (file: File) => {
-    setBusy(true)
-    try {
-      const base64 = await readAsBase64(file)
-      const p: Picked = { fileName: file.name, base64 }
-      setPicked(p)
-      try {
-        setPreview(await call('units/importPreview', p))
-      } catch (e) {
-        const problems = e instanceof ApiError ? importProblemsOf(e.details) : null
-        if (problems) setPreview({ rows: [], problems, counts: { create: 0, update: 0, unchanged: 0 } })
-        else {
-          setPreview(null)
-          showError(e)
-        }
-      }
-    } catch (e) {
-      showError(e)
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  const apply = async () => {
-    if (!picked) return
-    setBusy(true)
-    const r = await attempt(() => call('units/importApply', picked))
-    setBusy(false)
-    if (!r) return
-    notifySuccess(`导入完成：新增 ${r.created} 个，更新 ${r.updated} 个，不变 ${r.unchanged} 个`)
-    reset()
-    onClose()
-    onDone()
-  }
-
-  const problems = preview?.problems ?? []
-  const canApply = !!preview && problems.length === 0 && preview.rows.length > 0 && preview.counts.create + preview.counts.update > 0
-
   return (
-    <Modal
+    <ExcelImportModal<UnitImportPreview>
       open={open}
       title="从 Excel 导入预算单位"
-      width={880}
-      onCancel={() => {
-        reset()
-        onClose()
-      }}
-      footer={
-        <Space>
-          <Button
-            onClick={() => {
-              reset()
-              onClose()
-            }}
-          >
-            取消
-          </Button>
-          {picked && <Button onClick={reset}>重新选择文件</Button>}
-          <Button type="primary" disabled={!canApply} loading={busy} onClick={apply} data-testid="import-apply">
-            确认导入
-          </Button>
-        </Space>
-      }
-    >
-      {!picked ? (
+      hint="支持 .xlsx 文件。第一行为表头，须包含“单位编码、单位名称、主管部门、所属股室”四列；编码已存在的单位将按文件内容更新。"
+      preview={(f) => call('units/importPreview', f)}
+      fromProblems={(problems) => ({ rows: [], problems, counts: { create: 0, update: 0, unchanged: 0 } })}
+      problemsOf={(p) => p.problems}
+      hasChanges={(p) => p.rows.length > 0 && p.counts.create + p.counts.update > 0}
+      noChangesText="文件中的单位与现有名单完全一致，无需导入。"
+      renderCounts={(p) => (
         <>
-          <Upload.Dragger
-            accept=".xlsx"
-            multiple={false}
-            showUploadList={false}
-            beforeUpload={(file) => {
-              void pick(file)
-              return false
-            }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">点击选择或将 Excel 文件拖到此处</p>
-            <p className="ant-upload-hint">
-              支持 .xlsx 文件。第一行为表头，须包含“单位编码、单位名称、主管部门、所属股室”四列；编码已存在的单位将按文件内容更新。
-            </p>
-          </Upload.Dragger>
+          <Tag color="green">新增 {p.counts.create}</Tag>
+          <Tag color="blue">更新 {p.counts.update}</Tag>
+          <Tag>不变 {p.counts.unchanged}</Tag>
         </>
-      ) : (
-        <div data-testid="import-preview">
-          <div style={{ marginBottom: 8 }}>
-            文件：<b>{picked.fileName}</b>
-            {preview && (
-              <Space style={{ marginLeft: 16 }} size={4}>
-                <Tag color="green">新增 {preview.counts.create}</Tag>
-                <Tag color="blue">更新 {preview.counts.update}</Tag>
-                <Tag>不变 {preview.counts.unchanged}</Tag>
-              </Space>
-            )}
-          </div>
-          {problems.length > 0 && (
-            <div data-testid="import-problems" style={{ marginBottom: 12 }}>
-              <Alert
-                type="error"
-                showIcon
-                style={{ marginBottom: 8 }}
-                message={`文件中有 ${problems.length} 个问题，请在 Excel 中改正后重新选择文件。问题改正前不会导入任何数据。`}
-              />
-              <ProblemsTable problems={problems} />
-            </div>
-          )}
-          {preview && preview.rows.length > 0 && (
-            <Table<UnitImportRow>
-              size="small"
-              rowKey="row"
-              dataSource={preview.rows}
-              pagination={preview.rows.length > 10 ? { pageSize: 10, size: 'small', showSizeChanger: false } : false}
-              columns={[
-                { title: '行', dataIndex: 'row', width: 56 },
-                { title: '单位编码', dataIndex: 'code', width: 110 },
-                { title: '单位名称', dataIndex: 'name' },
-                { title: '主管部门', dataIndex: 'parentName' },
-                { title: '所属股室', dataIndex: 'divisionName', width: 120 },
-                { title: '处理', dataIndex: 'action', width: 70, render: (a: UnitImportRow['action']) => <Tag color={ACTION_COLORS[a]}>{a}</Tag> },
-              ]}
-            />
-          )}
-          {preview && problems.length === 0 && preview.counts.create + preview.counts.update === 0 && (
-            <Alert type="info" showIcon message="文件中的单位与现有名单完全一致，无需导入。" />
-          )}
-        </div>
       )}
-    </Modal>
+      renderRows={(p) =>
+        p.rows.length > 0 && (
+          <Table<UnitImportRow>
+            size="small"
+            rowKey="row"
+            dataSource={p.rows}
+            pagination={p.rows.length > 10 ? { pageSize: 10, size: 'small', showSizeChanger: false } : false}
+            columns={[
+              { title: '行', dataIndex: 'row', width: 56 },
+              { title: '单位编码', dataIndex: 'code', width: 110 },
+              { title: '单位名称', dataIndex: 'name' },
+              { title: '主管部门', dataIndex: 'parentName' },
+              { title: '所属股室', dataIndex: 'divisionName', width: 120 },
+              { title: '处理', dataIndex: 'action', width: 70, render: (a: UnitImportRow['action']) => <Tag color={ACTION_COLORS[a]}>{a}</Tag> },
+            ]}
+          />
+        )
+      }
+      apply={async (f) => {
+        const r = await call('units/importApply', f)
+        return `导入完成：新增 ${r.created} 个，更新 ${r.updated} 个，不变 ${r.unchanged} 个`
+      }}
+      onClose={onClose}
+      onDone={onDone}
+    />
   )
 }

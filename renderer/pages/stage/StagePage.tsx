@@ -1,0 +1,277 @@
+/**
+ * The one stage mechanism's screen, configured per stage (绩效目标, 运行监控, 单位自评, 财政评价):
+ * the round bar, the items list and the item drawer. Honours `pageParams` from `navigate`
+ * ({roundId, status, light, unitId, divisionId, fundSource, search, itemId}), so the dashboard can
+ * open a list pre-filtered.
+ */
+import { PlusOutlined } from '@ant-design/icons'
+import { Button, Empty, Spin, Tabs } from 'antd'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Round, RoundItem } from '../../../shared/domain'
+import { FUND_SOURCES, type FundSource } from '../../../shared/domain'
+import { ITEM_STATUSES, STAGES, type ItemStatus, type Stage } from '../../../shared/stage'
+import { call } from '../../api'
+import { PageHeader } from '../../components/PageHeader'
+import { attempt } from '../../errors'
+import { useApp, type PageParams } from '../../store'
+import { STAGE_CONFIG } from './config'
+import { EngagementsPanel } from './EngagementsPanel'
+import { ItemDrawer } from './ItemDrawer'
+import { ItemsTable, type ItemFilters, type ItemScore, type ItemsData, type LightFilter } from './ItemsTable'
+import { RoundBar } from './RoundBar'
+import { RoundFormModal } from './RoundFormModal'
+import './stage.css'
+
+/** The round last looked at per stage, so coming back to a page shows the same round. */
+const lastRound: Partial<Record<Stage, string>> = {}
+
+function filtersFrom(p: PageParams): ItemFilters {
+  const f: ItemFilters = {}
+  if (typeof p.status === 'string' && (ITEM_STATUSES as readonly string[]).includes(p.status)) f.status = p.status as ItemStatus
+  if (typeof p.light === 'string' && ['red', 'yellow', 'green', 'none'].includes(p.light)) f.light = p.light as LightFilter
+  if (typeof p.unitId === 'string') f.unitId = p.unitId
+  if (typeof p.divisionId === 'string') f.divisionId = p.divisionId
+  if (typeof p.fundSource === 'string' && (FUND_SOURCES as readonly string[]).includes(p.fundSource)) f.fundSource = p.fundSource as FundSource
+  if (typeof p.search === 'string' && p.search) f.search = p.search
+  return f
+}
+
+const EMPTY: ItemsData = { rows: [], totalFen: 0, counts: {} }
+
+export function StagePage({ stage }: { stage: Stage }) {
+  const cfg = STAGE_CONFIG[stage]
+  const workYear = useApp((s) => s.workYear)
+  const setWorkYear = useApp((s) => s.setWorkYear)
+  const dataVersion = useApp((s) => s.dataVersion)
+  const navigateSeq = useApp((s) => s.navigateSeq)
+  const budgetYear = workYear + STAGES[stage].budgetYearOffset
+
+  const initial = useRef(useApp.getState().pageParams)
+  const [rounds, setRounds] = useState<Round[] | null>(null)
+  const [roundId, setRoundId] = useState<string | null>(typeof initial.current.roundId === 'string' ? initial.current.roundId : (lastRound[stage] ?? null))
+  const [filters, setFilters] = useState<ItemFilters>(() => filtersFrom(initial.current))
+  const [data, setData] = useState<ItemsData>(EMPTY)
+  const [loading, setLoading] = useState(false)
+  const [openId, setOpenId] = useState<string | null>(typeof initial.current.itemId === 'string' ? initial.current.itemId : null)
+  const [order, setOrder] = useState<string[]>([])
+  const [editingRound, setEditingRound] = useState<Round | 'new' | null>(null)
+  const [tab, setTab] = useState('items')
+  const [scores, setScores] = useState<Map<string, ItemScore>>(new Map())
+  const wantedRound = useRef<string | null>(typeof initial.current.roundId === 'string' ? initial.current.roundId : null)
+
+  // A navigate() to this page while it is shown: apply the new parameters.
+  const seenSeq = useRef(navigateSeq)
+  useEffect(() => {
+    if (navigateSeq === seenSeq.current) return
+    seenSeq.current = navigateSeq
+    const p = useApp.getState().pageParams
+    if (typeof p.roundId === 'string') {
+      wantedRound.current = p.roundId
+      setRoundId(p.roundId)
+    }
+    setFilters(filtersFrom(p))
+    setOpenId(typeof p.itemId === 'string' ? p.itemId : null)
+    setTab('items')
+  }, [navigateSeq])
+
+  const roundIdRef = useRef(roundId)
+  roundIdRef.current = roundId
+  const loadRounds = useCallback(async () => {
+    const list = await attempt(() => call('rounds/list', { stage, workYear }))
+    if (!list) return
+    setRounds(list)
+    const cur = roundIdRef.current
+    const wanted = wantedRound.current
+    if (cur && list.some((r) => r.id === cur)) {
+      if (cur === wanted) wantedRound.current = null
+      return
+    }
+    if (wanted && cur === wanted) {
+      // A round of another work year (e.g. opened from the dashboard): switch the year to it, once.
+      wantedRound.current = null
+      const r = await attempt(() => call('rounds/get', { id: wanted }))
+      if (r && r.stage === stage && r.workYear !== workYear) {
+        wantedRound.current = wanted
+        setWorkYear(r.workYear)
+        return
+      }
+    }
+    setRoundId(list[0]?.id ?? null)
+  }, [stage, workYear, setWorkYear])
+
+  useEffect(() => {
+    void loadRounds()
+  }, [loadRounds, dataVersion])
+
+  const round = rounds?.find((r) => r.id === roundId) ?? null
+  useEffect(() => {
+    if (round) lastRound[stage] = round.id
+  }, [round, stage])
+
+  const loadItems = useCallback(async () => {
+    if (!roundId) {
+      setData(EMPTY)
+      return
+    }
+    setLoading(true)
+    const r = await attempt(() => call('items/list', { roundId, ...filters }))
+    setLoading(false)
+    if (r) setData(r)
+  }, [roundId, filters])
+
+  useEffect(() => {
+    void loadItems()
+  }, [loadItems, dataVersion])
+
+  const refreshAfterChange = useCallback(() => {
+    void loadRounds()
+    void loadItems()
+  }, [loadRounds, loadItems])
+
+  // 得分/等级 for the visible rows of an evaluation round (RoundItem does not carry them).
+  const scoresRef = useRef(scores)
+  scoresRef.current = scores
+  const fetching = useRef(new Set<string>())
+  const onVisible = useCallback(
+    (rows: RoundItem[]) => {
+      if (!cfg.scores) return
+      const need = rows.filter((r) => scoresRef.current.get(r.id)?.updatedAt !== r.updatedAt && !fetching.current.has(r.id + r.updatedAt))
+      if (!need.length) return
+      void (async () => {
+        const queue = [...need]
+        const got: [string, ItemScore][] = []
+        const worker = async () => {
+          for (let r = queue.shift(); r; r = queue.shift()) {
+            const key = r.id + r.updatedAt
+            fetching.current.add(key)
+            try {
+              const d = await call('items/get', { id: r.id })
+              got.push([r.id, { updatedAt: r.updatedAt, totalScore: d.evaluation?.totalScore ?? null, grade: d.evaluation?.grade ?? null, executionRate: d.evaluation?.executionRate ?? null }])
+            } catch {
+              // The list still shows; the score cell stays empty.
+            } finally {
+              fetching.current.delete(key)
+            }
+          }
+        }
+        await Promise.all([worker(), worker(), worker(), worker()])
+        setScores((m) => {
+          const next = new Map(m)
+          for (const [id, s] of got) next.set(id, s)
+          return next
+        })
+      })()
+    },
+    [cfg.scores],
+  )
+
+  const header = (
+    <PageHeader
+      title={cfg.title}
+      note={`工作年度 ${workYear} · ${cfg.subject(budgetYear)}`}
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditingRound('new')} data-testid="round-new">
+          新建任务
+        </Button>
+      }
+    />
+  )
+
+  const list = round && (
+    <ItemsTable
+      cfg={cfg}
+      round={round}
+      filters={filters}
+      onFilters={setFilters}
+      data={data}
+      loading={loading}
+      openId={openId}
+      onOpen={(id, ids) => {
+        setOrder(ids)
+        setOpenId(id)
+      }}
+      scores={scores}
+      onVisible={onVisible}
+    />
+  )
+
+  return (
+    <div data-testid={`stage-${stage}`}>
+      {header}
+      {rounds === null ? (
+        <div className="page-card" style={{ textAlign: 'center', padding: 40 }}>
+          <Spin />
+        </div>
+      ) : rounds.length === 0 || !round ? (
+        <div className="page-card">
+          <Empty
+            description={
+              <span data-testid="no-rounds">
+                {workYear}年度还没有{STAGES[stage].name}任务。
+                {stage === 'selfeval' || stage === 'fiscaleval' ? `评价对象为${budgetYear}年度预算项目。` : ''}
+              </span>
+            }
+          >
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditingRound('new')}>
+              新建任务
+            </Button>
+          </Empty>
+        </div>
+      ) : (
+        <>
+          <RoundBar
+            cfg={cfg}
+            rounds={rounds}
+            round={round}
+            onSelect={(id) => {
+              setRoundId(id)
+              setOpenId(null)
+            }}
+            onEdit={(r) => setEditingRound(r)}
+            onChanged={refreshAfterChange}
+            onRemoved={() => {
+              setRoundId(null)
+              void loadRounds()
+            }}
+            onStatus={(s) => {
+              setTab('items')
+              setFilters((f) => ({ ...f, status: s }))
+            }}
+          />
+          {stage === 'fiscaleval' ? (
+            <Tabs
+              className="stage-tabs"
+              activeKey={tab}
+              onChange={setTab}
+              items={[
+                { key: 'items', label: '评价项目', children: list },
+                { key: 'engagements', label: '第三方委托与考评', children: <EngagementsPanel round={round} /> },
+              ]}
+            />
+          ) : (
+            list
+          )}
+          <ItemDrawer
+            cfg={cfg}
+            itemId={openId}
+            order={order.length ? order : data.rows.map((r) => r.id)}
+            onNavigate={setOpenId}
+            onClose={() => setOpenId(null)}
+            onChanged={refreshAfterChange}
+          />
+        </>
+      )}
+      <RoundFormModal
+        stage={stage}
+        editing={editingRound}
+        onClose={() => setEditingRound(null)}
+        onSaved={(r) => {
+          setEditingRound(null)
+          setRoundId(r.id)
+          setFilters({})
+          void loadRounds()
+        }}
+      />
+    </div>
+  )
+}

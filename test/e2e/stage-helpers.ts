@@ -1,0 +1,164 @@
+/**
+ * Helpers shared by the stage end-to-end tests (stages.test.ts, evaluation.test.ts): a session on a
+ * temp SQLite file with setup done through the API, screenshots, and antd widget drivers.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Locator, Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { openBackend, type Backend } from '../../electron/backend'
+import { startHarness, type Harness } from '../../electron/harness/http'
+import { headlessPlatform } from '../../electron/platform'
+import type { ApiInput, ApiOutput } from '../../shared/api'
+import type { Channel } from '../../shared/channels'
+import type { LaunchedBrowser } from './browser'
+import { ROOT, STATIC_DIR } from './build'
+
+export const SHOTS = join(ROOT, 'test-output', 'screenshots')
+export const T = 15_000
+
+export interface StageSession {
+  dir: string
+  backend: Backend
+  harness: Harness
+  page: Page
+  errors: string[]
+  api<C extends Channel>(channel: C, input: ApiInput<C>): Promise<ApiOutput<C>>
+  close(): Promise<void>
+}
+
+/** Opens a backend, runs `setup` through the API (operator, org, units, projects), then the page. */
+export async function openStageSession(browser: LaunchedBrowser, name: string, setup: (api: StageSession['api']) => Promise<void>): Promise<StageSession> {
+  mkdirSync(SHOTS, { recursive: true })
+  const dir = mkdtempSync(join(tmpdir(), `yusuan-e2e-${name}-`))
+  const backend = await openBackend({ dataDir: join(dir, 'data'), appVersion: '0.0.0-e2e', platform: headlessPlatform, harness: true })
+  const api = async <C extends Channel>(channel: C, input: ApiInput<C>): Promise<ApiOutput<C>> => {
+    const r = await backend.dispatch(channel, input)
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`)
+    return r.data as ApiOutput<C>
+  }
+  await setup(api)
+  const harness = await startHarness({ backend, staticDir: STATIC_DIR })
+  const page = await browser.context.newPage()
+  page.setDefaultTimeout(T)
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push('console: ' + m.text())
+  })
+  await page.goto(harness.url)
+  return {
+    dir,
+    backend,
+    harness,
+    page,
+    errors,
+    api,
+    async close() {
+      await page.close().catch(() => undefined)
+      await harness.close()
+      await backend.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The county set-up every stage test needs: an operator, the org, two 股室. */
+export async function setUpCounty(api: StageSession['api']) {
+  const op = await api('operators/save', { name: '李明', divisionId: null })
+  await api('session/setOperator', { operatorId: op.id })
+  const budget = await api('divisions/save', { name: '预算股' })
+  const jkw = await api('divisions/save', { name: '教科文股' })
+  const jjs = await api('divisions/save', { name: '经济建设股' })
+  await api('operators/save', { id: op.id, name: '李明', divisionId: budget.id })
+  const settings = await api('settings/get', {})
+  await api('settings/save', {
+    ...settings,
+    numberForms: true,
+    org: {
+      county: '师宗县',
+      bureau: '师宗县财政局',
+      issuerMark: '师宗县财政局文件',
+      prefixBudget: '师财预',
+      prefixPerformance: '师财绩',
+      printer: '师宗县财政局办公室',
+      signature: '师宗县财政局',
+    },
+  })
+  return { op, divisions: { budget, jkw, jjs } }
+}
+
+let lastShot = Date.now()
+export async function shot(page: Page, name: string) {
+  // Let antd's motion (messages, modals, drawers) settle before capturing.
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+  if (process.env.E2E_TIMING) console.log(`${name}: ${Date.now() - lastShot} ms`)
+  lastShot = Date.now()
+}
+
+export async function menu(page: Page, label: string) {
+  await page.getByRole('menuitem', { name: label, exact: true }).click()
+}
+
+/**
+ * Opens an antd Select and clicks the option with this text (typing it first for searchable ones).
+ * Only the newest dropdown that is not animating closed counts: a previous one may still be leaving.
+ */
+export async function pick(page: Page, select: Locator, option: string, type?: string) {
+  const root = select.locator('xpath=ancestor-or-self::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]')
+  // A modal or drawer still moving in moves the Select under the pointer: wait until it has settled.
+  await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter, .ant-drawer-panel-motion-right-enter').count()).toBe(0)
+  await root.locator('.ant-select-selector').click()
+  if (type) await page.keyboard.type(type)
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden):not([class*="-leave"])').last()
+  await open.locator('.ant-select-item-option').filter({ hasText: option }).first().click()
+}
+
+/** Closes an open multi-select dropdown. */
+export async function closeDropdowns(page: Page) {
+  await page.keyboard.press('Escape')
+}
+
+export async function setDate(page: Page, input: Locator, iso: string) {
+  const el = (await input.evaluate((n) => n.tagName)) === 'INPUT' ? input : input.locator('input').first()
+  await el.click()
+  await el.fill(iso)
+  await el.press('Enter')
+  await expect.poll(() => page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').count()).toBe(0)
+}
+
+export async function expectMessage(page: Page, text: string | RegExp) {
+  await expect.poll(() => page.locator('.ant-message-notice').filter({ hasText: text }).count(), { timeout: T }).toBeGreaterThan(0)
+}
+
+/** The input inside an antd InputNumber / Input found by data-testid (antd puts the id on either). */
+export function field(scope: Page | Locator, testid: string): Locator {
+  return scope.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input, textarea[data-testid="${testid}"]`).first()
+}
+
+export const drawer = (page: Page) => page.locator('.item-drawer')
+
+/** Opens a project's drawer from the list and waits for it. */
+export async function openItem(page: Page, projectName: string) {
+  await page.locator('.ant-table-row').filter({ hasText: projectName }).first().click()
+  await expect.poll(() => drawer(page).getByTestId('drawer-title').textContent()).toBe(projectName)
+}
+
+export async function closeDrawer(page: Page) {
+  await drawer(page).locator('.ant-drawer-close').click()
+  await expect.poll(() => page.locator('.item-drawer .ant-drawer-content').isVisible().catch(() => false)).toBe(false)
+}
+
+/** Issues the open DocumentDialog (any kind) and returns the 文号 line and the file path. */
+export async function issueDoc(page: Page, title: RegExp, date: string): Promise<{ number: string; path: string; close(): Promise<void> }> {
+  const dlg = page.getByRole('dialog', { name: title })
+  await expect.poll(() => dlg.getByLabel('标题').inputValue(), { timeout: T }).not.toBe('')
+  await setDate(page, dlg.getByLabel('成文日期'), date)
+  await dlg.getByTestId('doc-issue').click()
+  await expect.poll(() => dlg.locator('.ant-result-title').isVisible(), { timeout: 30_000 }).toBe(true)
+  const number = ((await dlg.locator('.ant-result-subtitle').textContent()) ?? '').trim()
+  const path = ((await dlg.getByTestId('saved-path').textContent()) ?? '').trim()
+  return { number, path, close: () => dlg.getByRole('button', { name: '关闭' }).click() }
+}
