@@ -2,13 +2,13 @@
  * The year's 预算绩效工作开展情况及重大政策和重点项目等绩效执行结果情况, like the source report, with
  * every figure, date, 文号 and project name taken from the records through the report template.
  */
-import { formatChineseDate, parseBody } from '../../../shared/documents'
+import { formatChineseDate } from '../../../shared/documents'
 import { formatWanPlain, sumFen } from '../../../shared/money'
 import { AppError } from '../../../shared/result'
 import { fillReport, type ReportValues } from '../../../shared/report-template'
 import { computeHeadline } from '../../handlers/dashboard'
 import type { Ctx } from '../../handlers/context'
-import { renderGongwen } from '../gongwen'
+import { renderNotice } from './common'
 import type { Composer } from './types'
 
 const CN = ['一', '两', '三', '四', '五', '六', '七', '八', '九', '十']
@@ -127,21 +127,6 @@ export const composeAnnualReport: Composer = async ({ workYear }, ctx) => {
       attachments: [],
       copyTo: '',
     },
-    render: (text, st) =>
-      renderGongwen({
-        issuerMark: st.org.issuerMark,
-        docNumber: text.docNumber,
-        title: text.title,
-        recipients: text.recipients,
-        body: parseBody(text.body),
-        attachments: text.attachments,
-        signature: st.org.signature,
-        date: text.date,
-        copyTo: text.copyTo,
-        printer: st.org.printer,
-        printDate: text.date,
-        annexes: [],
-        fonts: st.fonts,
-      }),
+    render: (text, st) => renderNotice(text, st),
   }
 }

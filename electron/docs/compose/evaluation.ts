@@ -2,42 +2,20 @@
  * Documents of 绩效评价: the 自评 and 再评价 notices, one 整改通知 per evaluated project, the 评价结果
  * 运用意见书, the 评价结果报告 to the county leadership, and the 第三方机构考评表.
  */
-import { formatChineseDate, parseBody } from '../../../shared/documents'
+import { formatChineseDate } from '../../../shared/documents'
 import type { ItemDetail, RoundItem } from '../../../shared/domain'
 import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
 import { AppError } from '../../../shared/result'
-import type { Settings } from '../../../shared/settings'
 import type { Ctx } from '../../handlers/context'
 import { getEngagement } from '../../handlers/evaluation'
 import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
 import { renderFormDoc, type FormCell } from '../form-doc'
-import { renderGongwen, type Annex } from '../gongwen'
 import { recipientsFor } from './stage'
-import type { Composer, IssueText } from './types'
+import { L, renderNotice, SIGN, V } from './common'
+import type { Composer } from './types'
 
-const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
-const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
-const SIGN = '\n\n签字：　　　　　　　　年　　月　　日'
 /** Counts as written in "一式两份". */
 const CN = ['一', '两', '三', '四', '五', '六', '七', '八', '九', '十']
-
-function gongwen(text: IssueText, s: Settings, annexes: Annex[] = []) {
-  return renderGongwen({
-    issuerMark: s.org.issuerMark,
-    docNumber: text.docNumber,
-    title: text.title,
-    recipients: text.recipients,
-    body: parseBody(text.body),
-    attachments: text.attachments,
-    signature: s.org.signature,
-    date: text.date,
-    copyTo: text.copyTo,
-    printer: s.org.printer,
-    printDate: text.date,
-    annexes,
-    fonts: s.fonts,
-  })
-}
 
 async function roundWithItems(ctx: Ctx, recordId: string | undefined, stage: 'selfeval' | 'fiscaleval') {
   if (!recordId) throw new AppError('VALIDATION', '请先选择任务')
@@ -71,7 +49,7 @@ export const composeSelfEvalNotice: Composer = async ({ recordId }, ctx) => {
     key: `selfeval-notice:${round.id}`,
     records: [{ id: round.id, label: round.title }],
     defaults: { title: `关于做好${y}年县本级部门预算财政支出绩效自评工作的通知`, recipients: '县直各预算单位', body, attachments: [`${y}年度项目支出绩效自评表`], copyTo: '' },
-    render: (text, st) => gongwen(text, st),
+    render: (text, st) => renderNotice(text, st),
   }
 }
 
@@ -97,7 +75,7 @@ export const composeFiscalEvalNotice: Composer = async ({ recordId }, ctx) => {
     records: [{ id: round.id, label: round.title }],
     defaults: { title: `关于开展县本级${y}年度预算支出绩效财政再评价工作的通知`, recipients: recipientsFor(items.map((i) => i.unitName)), body, attachments: [`${y}年度财政再评价项目清单`], copyTo: '' },
     render: (text, st) =>
-      gongwen(text, st, [
+      renderNotice(text, st, [
         {
           label: '附件',
           title: text.attachments[0] ?? `${y}年度财政再评价项目清单`,
@@ -148,7 +126,7 @@ export const composeRectifyNotice: Composer = async ({ recordId }, ctx) => {
     key: `rectify-notice:${d.item.id}`,
     records: [{ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` }],
     defaults: { title: `关于${d.item.projectName}绩效财政评价结果反馈及存在问题整改的通知`, recipients: d.item.unitName, body, attachments: [], copyTo: '' },
-    render: (text, st) => gongwen(text, st),
+    render: (text, st) => renderNotice(text, st),
   }
 }
 
@@ -212,7 +190,7 @@ export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
     records: scored.map((d) => ({ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` })),
     defaults: { title: `${s.org.bureau}关于${y}年度县级预算项目支出绩效财政评价结果的报告`, recipients: s.reportRecipients, body, attachments: [`${y}年度财政评价结果汇总表`], copyTo: '' },
     render: (text, st) =>
-      gongwen(text, st, [
+      renderNotice(text, st, [
         {
           label: '附件',
           title: text.attachments[0] ?? `${y}年度财政评价结果汇总表`,

@@ -1,10 +1,9 @@
 /** Documents of 事前绩效评估: the 结果运用意见书 per proposal and the year's 结果反馈通知. */
-import { parseBody } from '../../../shared/documents'
 import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
 import { AppError } from '../../../shared/result'
 import { getProposal, listProposals } from '../../handlers/exante'
-import { renderFormDoc, type FormCell } from '../form-doc'
-import { renderGongwen } from '../gongwen'
+import { renderFormDoc } from '../form-doc'
+import { L, renderNotice, SIGN, V } from './common'
 import { recipientsFor } from './stage'
 import type { Composer } from './types'
 
@@ -39,8 +38,6 @@ export const composeExanteOpinion: Composer = async ({ recordId }, ctx) => {
     },
     async render(text, s) {
       const dims = s.exante.dimensions.map((d) => `${d.name}：${p.scores[d.key] ?? '—'}分（满分${d.maxScore}分）`).join('\n')
-      const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
-      const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
       return renderFormDoc({
         title: text.title,
         docNumber: text.docNumber,
@@ -55,8 +52,8 @@ export const composeExanteOpinion: Composer = async ({ recordId }, ctx) => {
           [L('分项得分'), V(dims, 3)],
           [L('综合得分'), V(`${score}分`), L('评估结论'), V(p.conclusion ?? '')],
           [L('结果运用意见'), V(text.body, 3, { minHeightMm: 45 })],
-          [L('资金管理股室意见'), V('\n\n签字：　　　　　　　　年　　月　　日', 3, { minHeightMm: 25 })],
-          [L('预算股意见'), V('\n\n签字：　　　　　　　　年　　月　　日', 3, { minHeightMm: 25 })],
+          [L('资金管理股室意见'), V(SIGN, 3, { minHeightMm: 25 })],
+          [L('预算股意见'), V(SIGN, 3, { minHeightMm: 25 })],
         ],
         fonts: s.fonts,
       })
@@ -101,19 +98,7 @@ export const composeExanteFeedback: Composer = async ({ workYear }, ctx) => {
       copyTo: '',
     },
     async render(text, s) {
-      return renderGongwen({
-        issuerMark: s.org.issuerMark,
-        docNumber: text.docNumber,
-        title: text.title,
-        recipients: text.recipients,
-        body: parseBody(text.body),
-        attachments: text.attachments,
-        signature: s.org.signature,
-        date: text.date,
-        copyTo: text.copyTo,
-        printer: s.org.printer,
-        printDate: text.date,
-        annexes: [
+      return renderNotice(text, s, [
           {
             label: '附件',
             title: text.attachments[0] ?? annexTitle,
@@ -137,9 +122,7 @@ export const composeExanteFeedback: Composer = async ({ workYear }, ctx) => {
               footer: ['合计', '', `${rows.length}个项目`, formatWan(total), '', ''],
             },
           },
-        ],
-        fonts: s.fonts,
-      })
+      ])
     },
   }
 }

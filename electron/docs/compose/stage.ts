@@ -2,40 +2,18 @@
  * Documents of the in-year stages: the notices that launch a 绩效目标 or 运行监控 round, the 结果运用
  * 意见书 per reviewed project, and the 运行监控 feedback notice listing each unit's problems.
  */
-import { formatChineseDate, parseBody } from '../../../shared/documents'
+import { formatChineseDate } from '../../../shared/documents'
 import type { ItemDetail, Round, RoundItem } from '../../../shared/domain'
 import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
 import { LIGHT_NAMES } from '../../../shared/monitoring'
 import { AppError } from '../../../shared/result'
 import { TARGET_CONSEQUENCE, type TargetConclusion } from '../../../shared/stage'
-import type { Settings } from '../../../shared/settings'
 import type { Ctx } from '../../handlers/context'
 import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
-import { renderFormDoc, type FormCell } from '../form-doc'
-import { renderGongwen, type Annex } from '../gongwen'
-import type { Composer, IssueText } from './types'
+import { renderFormDoc } from '../form-doc'
+import { L, renderNotice, SIGN, V } from './common'
+import type { Composer } from './types'
 
-const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
-const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
-const SIGN = '\n\n签字：　　　　　　　　年　　月　　日'
-
-function gongwen(text: IssueText, s: Settings, annexes: Annex[] = []) {
-  return renderGongwen({
-    issuerMark: s.org.issuerMark,
-    docNumber: text.docNumber,
-    title: text.title,
-    recipients: text.recipients,
-    body: parseBody(text.body),
-    attachments: text.attachments,
-    signature: s.org.signature,
-    date: text.date,
-    copyTo: text.copyTo,
-    printer: s.org.printer,
-    printDate: text.date,
-    annexes,
-    fonts: s.fonts,
-  })
-}
 
 async function roundOf(ctx: Ctx, recordId: string | undefined, stage: Round['stage']): Promise<{ round: Round; items: RoundItem[] }> {
   if (!recordId) throw new AppError('VALIDATION', '请先选择任务')
@@ -85,7 +63,7 @@ export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
     key: `targets-notice:${round.id}`,
     records: [{ id: round.id, label: round.title }],
     defaults: { title, recipients: '县直各预算单位', body, attachments: [`${y}年度项目支出绩效目标申报表`], copyTo: '' },
-    render: (text, st) => gongwen(text, st),
+    render: (text, st) => renderNotice(text, st),
   }
 }
 
@@ -117,7 +95,7 @@ export const composeMonitoringNotice: Composer = async ({ recordId }, ctx) => {
       attachments: [`${y}年度项目支出绩效运行监控表（1-${m}月）`],
       copyTo: '',
     },
-    render: (text, st) => gongwen(text, st),
+    render: (text, st) => renderNotice(text, st),
   }
 }
 
@@ -256,7 +234,7 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
       copyTo: '',
     },
     render: (text, st) =>
-      gongwen(text, st, [
+      renderNotice(text, st, [
         {
           label: '附件',
           title: text.attachments[0] ?? `${y}年度绩效运行监控结果明细表`,

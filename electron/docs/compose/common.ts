@@ -1,0 +1,32 @@
+/** What every composer shares: the 公文 render from issued text and settings, and form cells. */
+import { parseBody } from '../../../shared/documents'
+import type { Settings } from '../../../shared/settings'
+import type { FormCell } from '../form-doc'
+import { renderGongwen, type Annex } from '../gongwen'
+import type { IssueText } from './types'
+
+/** A 公文 with the organisation's mark, 署名 and 印发机关 from settings. */
+export function renderNotice(text: IssueText, s: Settings, annexes: Annex[] = []): Promise<Buffer> {
+  return renderGongwen({
+    issuerMark: s.org.issuerMark,
+    docNumber: text.docNumber,
+    title: text.title,
+    recipients: text.recipients,
+    body: parseBody(text.body),
+    attachments: text.attachments,
+    signature: s.org.signature,
+    date: text.date,
+    copyTo: text.copyTo,
+    printer: s.org.printer,
+    printDate: text.date,
+    annexes,
+    fonts: s.fonts,
+  })
+}
+
+/** A label cell of a form document. */
+export const L = (t: string, span?: number): FormCell => ({ text: t, label: true, ...(span ? { span } : {}) })
+/** A value cell of a form document. */
+export const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
+/** The signature space of an 意见书 row. */
+export const SIGN = '\n\n签字：　　　　　　　　年　　月　　日'
