@@ -10,6 +10,7 @@ import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
 import { sumFen, ratePercent } from '../../shared/money'
 import type { Light } from '../../shared/monitoring'
 import { AppError } from '../../shared/result'
+import type { Settings } from '../../shared/settings'
 import {
   ACTION_NAMES,
   actionForConclusion,
@@ -172,13 +173,23 @@ export async function loadItemDetail(ctx: Ctx, id: string, db: Kysely<DB> = ctx.
   const rectification = round.stage === 'fiscaleval' ? await loadRectification(ctx, db, r.id) : null
   const problems =
     round.stage === 'selfeval'
-      ? checkSelfEval(evaluation!, rawIndicators, r.deviation)
+      ? [...checkSelfEval(evaluation!, rawIndicators, r.deviation), ...targetHints(await ctx.settings(), project.annualGoal, project.amountFen, indicators)]
       : round.stage === 'fiscaleval'
         ? r.total_score === null
           ? [{ severity: 'error' as const, index: null, message: '尚未录入财政评价得分' }]
           : []
         : await checkFilled(ctx, round, project.annualGoal, project.amountFen, indicators, r, values)
   return { item: toItem(r), evaluation, rectification, round, project, indicators, values, deviation: r.deviation, measures: r.measures, reviews, problems }
+}
+
+/**
+ * The approved targets' own slips (a 正向 indicator written with ≤, a cost in 元 beside funds in
+ * 万元) shown again while the unit evaluates against them, as warnings: the targets are settled.
+ */
+function targetHints(s: Settings, annualGoal: string, amountFen: number, indicators: ItemDetail['indicators']): IndicatorProblem[] {
+  return checkIndicators(annualGoal, indicators, { weightTotal: s.indicatorWeightTotal, projectAmountFen: amountFen })
+    .filter((p) => /正向指标|单位是否应为/.test(p.message))
+    .map((p) => ({ ...p, severity: 'warning' as const }))
 }
 
 /** What a stage needs filled in before an item can go to review. */

@@ -2,7 +2,9 @@
 import Database from 'better-sqlite3'
 import JSZip from 'jszip'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { docxToPdf, OUTPUT_DIR, pdfPageCount, pdfText, requireRenderTools, squash } from '../docs/render'
 import { cleanup, makeBackend, type TestBackend } from '../helpers/backend'
 
 let t: TestBackend
@@ -105,7 +107,14 @@ describe('annual work report', () => {
     expect(doc.entry.docNumber).toBe('')
     const xml = await (await JSZip.loadAsync(readFileSync(doc.path))).file('word/document.xml')!.async('string')
     expect(xml).toContain('280610.08')
-  })
+
+    // Rendered: a few pages of 公文, the title on page 1, the figures in the text.
+    requireRenderTools()
+    const [pdf] = docxToPdf([doc.path], join(OUTPUT_DIR, 'annual-report'))
+    expect(pdfPageCount(pdf!)).toBeGreaterThanOrEqual(4)
+    expect(squash(pdfText(pdf!, 1, 1))).toContain(squash('师宗县2024年预算绩效工作开展情况'))
+    expect(squash(pdfText(pdf!))).toContain('280610.08')
+  }, 120_000)
 
   it('says so where a year has no data', async () => {
     const draft = await t.call('docs/draft', { kind: 'annual-report', workYear: 2023 })

@@ -87,6 +87,21 @@ describe('单位自评', () => {
   })
 })
 
+describe('自评 checks carried from the targets', () => {
+  it('warns of a 正向 indicator written with ≤ and a cost in 元 beside funds in 万元', async () => {
+    const t = await setUp()
+    const slips = completeIndicators('300').map((i) =>
+      i.name === '服务对象满意度' ? { ...i, level1: '效益指标', level2: '社会效益指标', name: '群众知晓率', operator: '≤' } : i.name === '项目总成本' ? { ...i, unit: '元' } : i,
+    )
+    await t.call('targets/save', { projectId: t.other.id, annualGoal: '养护', indicators: slips })
+    const round = await t.call('rounds/save', { stage: 'selfeval', workYear: 2024, title: 'r', deadline: null, unitIds: [] })
+    const item = (await t.call('items/list', { roundId: round.id })).rows.find((r) => r.projectId === t.other.id)!
+    const warnings = (await t.call('items/get', { id: item.id })).problems.filter((p) => p.severity === 'warning').map((p) => p.message)
+    expect(warnings).toContain('指标“群众知晓率”是正向指标（越高越好），却使用了“≤”，请确认指标性质')
+    expect(warnings).toContain('指标“项目总成本”为300元，而项目资金为300.00万元，数额相差上万倍，请核对单位是否应为“万元”')
+  })
+})
+
 describe('财政评价, 整改, 第三方机构', () => {
   it('selects projects, records the agency and results, issues 整改通知, tracks 整改报告 and overdue, rates the agency', async () => {
     const t = await setUp('2024-12-27T09:00:00')
