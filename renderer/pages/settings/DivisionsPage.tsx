@@ -1,12 +1,13 @@
 /** 设置 · 股室: 预算股 and the 资金管理股室. */
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Form, Input, InputNumber, Modal, Popconfirm, Space, Switch, Table, Tag } from 'antd'
+import { Button, Form, Input, InputNumber, Popconfirm, Space, Switch, Table, Tag } from 'antd'
 import { useEffect, useState } from 'react'
 import type { Division } from '../../../shared/domain'
 import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { useApp } from '../../store'
 import { DEFAULT_DIVISIONS } from '../OperatorModal'
+import { EditModal } from '../../components/EditModal'
 import { PageHeader } from '../../components/PageHeader'
 
 interface DivForm {
@@ -98,16 +99,7 @@ export function DivisionsPage() {
         />
         <div className="hint" style={{ marginTop: 8 }}>共 {divisions.length} 个股室</div>
       </div>
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? '新增股室' : '编辑股室'}
-        onCancel={() => setEditing(null)}
-        onOk={onSave}
-        okText="保存"
-        cancelText="取消"
-        confirmLoading={busy}
-        forceRender
-      >
+      <EditModal open={editing !== null} title={editing === 'new' ? '新增股室' : '编辑股室'} busy={busy} onSave={onSave} onClose={() => setEditing(null)}>
         <Form form={form} labelCol={{ flex: '90px' }} colon={false}>
           <Form.Item name="name" label="股室名称" rules={[{ required: true, whitespace: true, message: '请填写股室名称' }]}>
             <Input maxLength={30} placeholder="例如：教科文股" />
@@ -119,7 +111,7 @@ export function DivisionsPage() {
             <Switch />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </div>
   )
 }

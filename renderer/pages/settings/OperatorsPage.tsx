@@ -1,11 +1,12 @@
 /** 设置 · 操作员: the people whose names go into the audit log and the 发文登记. */
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Form, Input, Modal, Select, Space, Switch, Table, Tag } from 'antd'
+import { Button, Form, Input, Select, Space, Switch, Table, Tag } from 'antd'
 import { useCallback, useEffect, useState } from 'react'
 import type { Operator } from '../../../shared/domain'
 import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { useApp } from '../../store'
+import { EditModal } from '../../components/EditModal'
 import { PageHeader } from '../../components/PageHeader'
 
 interface OpForm {
@@ -108,16 +109,7 @@ export function OperatorsPage() {
           ]}
         />
       </div>
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? '新增操作员' : '编辑操作员'}
-        onCancel={() => setEditing(null)}
-        onOk={onSave}
-        okText="保存"
-        cancelText="取消"
-        confirmLoading={busy}
-        forceRender
-      >
+      <EditModal open={editing !== null} title={editing === 'new' ? '新增操作员' : '编辑操作员'} busy={busy} onSave={onSave} onClose={() => setEditing(null)}>
         <Form form={form} labelCol={{ flex: '80px' }} colon={false}>
           <Form.Item name="name" label="姓名" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
             <Input maxLength={20} />
@@ -129,7 +121,7 @@ export function OperatorsPage() {
             <Switch />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </div>
   )
 }

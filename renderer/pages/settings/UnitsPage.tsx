@@ -9,6 +9,7 @@ import { zhCompare } from '../../format'
 import { SavedFile } from '../../components/SavedFile'
 import { ExcelImportModal } from '../../components/ExcelImportModal'
 import { useApp } from '../../store'
+import { EditModal } from '../../components/EditModal'
 import { PageHeader } from '../../components/PageHeader'
 
 interface UnitForm {
@@ -151,16 +152,7 @@ export function UnitsPage() {
         />
       </div>
 
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? '新增预算单位' : '编辑预算单位'}
-        onCancel={() => setEditing(null)}
-        onOk={onSave}
-        okText="保存"
-        cancelText="取消"
-        confirmLoading={busy}
-        forceRender
-      >
+      <EditModal open={editing !== null} title={editing === 'new' ? '新增预算单位' : '编辑预算单位'} busy={busy} onSave={onSave} onClose={() => setEditing(null)}>
         <Form form={form} labelCol={{ flex: '90px' }} colon={false}>
           <Form.Item name="code" label="单位编码" rules={[{ required: true, whitespace: true, message: '请填写单位编码' }, { pattern: /^[0-9A-Za-z-]+$/, message: '单位编码只能包含数字、字母和短横线' }]}>
             <Input maxLength={30} placeholder="例如：101001" />
@@ -178,7 +170,7 @@ export function UnitsPage() {
             <Switch />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
 
       <ImportUnitsModal open={importOpen} onClose={() => setImportOpen(false)} onDone={() => attempt(loadUnits)} />
 
