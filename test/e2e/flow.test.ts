@@ -3,96 +3,18 @@
  * SQLite file in a temp folder. Screenshots of every page go to test-output/screenshots/.
  */
 import ExcelJS from 'exceljs'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Locator, Page } from 'playwright-core'
+import type { Locator } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openBackend, type Backend } from '../../electron/backend'
-import { startHarness, type Harness } from '../../electron/harness/http'
-import { headlessPlatform } from '../../electron/platform'
 import { launchBrowser, type LaunchedBrowser } from './browser'
-import { ROOT, STATIC_DIR, ensureRendererBuilt } from './build'
-
-const SHOTS = join(ROOT, 'test-output', 'screenshots')
-const T = 15_000
-
-interface Session {
-  dir: string
-  backend: Backend
-  harness: Harness
-  page: Page
-  errors: string[]
-  close(): Promise<void>
-}
+import { ensureRendererBuilt } from './build'
+import { SHOTS, T, expectMessage, menu, openStageSession, pick, setDate, shot } from './stage-helpers'
 
 let browser: LaunchedBrowser
 
-async function openSession(name: string): Promise<Session> {
-  const dir = mkdtempSync(join(tmpdir(), `yusuan-e2e-${name}-`))
-  const backend = await openBackend({ dataDir: join(dir, 'data'), appVersion: '0.0.0-e2e', platform: headlessPlatform, harness: true })
-  const harness = await startHarness({ backend, staticDir: STATIC_DIR })
-  const page = await browser.context.newPage()
-  page.setDefaultTimeout(T)
-  const errors: string[] = []
-  page.on('pageerror', (e) => errors.push('pageerror: ' + e.message))
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push('console: ' + m.text())
-  })
-  await page.goto(harness.url)
-  return {
-    dir,
-    backend,
-    harness,
-    page,
-    errors,
-    async close() {
-      await page.close().catch(() => undefined)
-      await harness.close()
-      await backend.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-let lastShot = Date.now()
-async function shot(page: Page, name: string) {
-  // Let antd's motion (messages, modals, drawers) settle before capturing.
-  await page.waitForTimeout(250)
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
-  if (process.env.E2E_TIMING) console.log(`${name}: ${Date.now() - lastShot} ms`)
-  lastShot = Date.now()
-}
-
-async function menu(page: Page, label: string) {
-  await page.getByRole('menuitem', { name: label, exact: true }).click()
-}
-
-/** Opens an antd Select and clicks the option with this text (typing it first for searchable ones). */
-async function pick(page: Page, select: Locator, option: string, type?: string) {
-  // The locator may be the Select's root or its inner input (found by label); click its selector box.
-  const root = select.locator('xpath=ancestor-or-self::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]')
-  // A modal still zooming in moves the Select under the pointer: wait until it has settled.
-  await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0)
-  await root.locator('.ant-select-selector').click()
-  if (type) await page.keyboard.type(type)
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-    .filter({ hasText: option })
-    .first()
-    .click()
-}
-
-async function setDate(page: Page, input: Locator, iso: string) {
-  await input.click()
-  await input.fill(iso)
-  await input.press('Enter')
-  await expect.poll(() => page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').count()).toBe(0)
-}
-
-async function expectMessage(page: Page, text: string | RegExp) {
-  await expect.poll(() => page.locator('.ant-message-notice').filter({ hasText: text }).count(), { timeout: T }).toBeGreaterThan(0)
-}
+/** A session on a fresh database: the flow sets everything up through the screens. */
+const openSession = (name: string) => openStageSession(browser, name, async () => undefined)
 
 async function unitWorkbook(path: string, rows: (string | null)[][], header = ['单位编码', '单位名称', '主管部门', '所属股室']) {
   const wb = new ExcelJS.Workbook()
