@@ -6,6 +6,7 @@
  *  - windows get contextIsolation + sandbox, no nodeIntegration, webSecurity, no spellcheck;
  *  - navigation, redirects, window.open and <webview> are denied; every permission is denied.
  */
+import { contentType } from './mime'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { App, CustomScheme, Session, WebContents, WebPreferences } from 'electron'
@@ -137,27 +138,6 @@ export function hardenSession(session: Session): void {
   })
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-}
 
 export interface AppProtocolOptions {
   /** The folder served as the app's origin (out/renderer). */
@@ -205,7 +185,7 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Re
       } catch {
         continue
       }
-      const type = CONTENT_TYPES[path.extname(candidate).toLowerCase()] ?? 'application/octet-stream'
+      const type = contentType(path.extname(candidate))
       return new Response(request.method === 'HEAD' ? null : body, {
         status: 200,
         headers: { ...baseHeaders, 'Content-Type': type },

@@ -11,6 +11,7 @@ import type { Ctx } from '../handlers/context'
 import type { Writer } from '../db/writer'
 import { replaceIndicators } from '../handlers/projects'
 import { writeMonitoring } from '../handlers/monitoring'
+import { newItemRow } from '../handlers/rounds'
 
 export const DEMO_TARGET_PROJECTS = 139
 export const DEMO_TARGET_TOTAL_FEN = 14_052 * 1_000_000
@@ -84,7 +85,6 @@ export async function loadStageDemo(ctx: Ctx, units: { id: string; name: string;
   const rand = rng(2024)
   const rules = (await ctx.settings()).warnings
   return ctx.write(async (w) => {
-    const blank = { status: '待填报', review_count: 0, conclusion: null, result_use: '', is_public: 0, public_date: null, executed_fen: null, forecast_fen: null, deviation: '', measures: '', light: null, submitted_at: null, reviewed_at: null }
     // 139 projects with targets: units 1–66 get two projects, the rest one.
     const owners = units.flatMap((u, i) => (i < DEMO_TARGET_PROJECTS - units.length ? [u, u] : [u]))
     const amounts = split(DEMO_TARGET_TOTAL_FEN, owners.length, rand)
@@ -120,7 +120,7 @@ export async function loadStageDemo(ctx: Ctx, units: { id: string; name: string;
     await w.insert('rounds', { id: targetsRound, stage: 'targets', work_year: 2024, budget_year: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-03-15', as_of_month: null, unit_ids: '[]', notes: '' })
     for (const [i, p] of targetProjects.entries()) {
       const itemId = randomUUID()
-      await w.insert('round_items', { id: itemId, round_id: targetsRound, project_id: p.id, ...blank })
+      await w.insert('round_items', newItemRow(itemId, targetsRound, p.id))
       if (i % 46 === 45) continue // 3 never submitted
       await addReview(w, itemId, 1, 'submit', null, '导入单位申报表', [], null)
       let seq = 2
@@ -182,7 +182,7 @@ export async function loadStageDemo(ctx: Ctx, units: { id: string; name: string;
     let reviewed = 0
     for (const [i, p] of monitored.entries()) {
       const itemId = randomUUID()
-      await w.insert('round_items', { id: itemId, round_id: monitorRound, project_id: p.id, ...blank })
+      await w.insert('round_items', newItemRow(itemId, monitorRound, p.id))
       if (i % 30 === 29) continue // not yet filled in
       const rate = 0.4 + rand() * 0.58
       const executed = Math.round((p.amount * rate) / 10_000) * 10_000

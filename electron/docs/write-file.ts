@@ -108,3 +108,6 @@ function chineseError(e: unknown, path: string, stage: Stage): Error {
   }
   return new Error(message, { cause: e })
 }
+
+/** Windows forbids these in file names (〔〕 are fine); long titles are cut to stay under path limits. */
+export const safeFileName = (s: string, max = 150) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, max)

@@ -2,20 +2,10 @@
  * What the 绩效目标 申报表 and the 运行监控 监控表 workbooks carry, independent of their layout.
  * Builders turn these into workbooks for the units; parsers turn filled workbooks back into them.
  */
-import type { ImportProblem } from '../../shared/domain'
+import type { ImportProblem, Indicator } from '../../shared/domain'
 
-export interface SheetIndicator {
-  /** Stable id of an indicator the app exported; empty for rows the unit added. */
-  id: string
-  level1: string
-  level2: string
-  name: string
-  operator: string
-  targetValue: string
-  unit: string
-  weight: number | null
-  explanation: string
-}
+/** An indicator row; `id` is the app's for exported rows and empty for rows the unit added. */
+export type SheetIndicator = Omit<Indicator, 'projectId' | 'sort'>
 
 export interface SheetProject {
   /** The app's project id when exported from it; empty for a project the unit added. */

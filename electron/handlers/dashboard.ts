@@ -3,6 +3,7 @@
  * 事前→目标→监控→评价→整改, and the warnings. A handful of grouped queries, each using an index,
  * so the page stays fast at city scale (5,000 projects, 60,000 indicator rows).
  */
+import { isoDate } from '../../shared/dates'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { listPackages } from '../yeardata/store'
@@ -57,11 +58,6 @@ export async function computeHeadline(db: Kysely<DB>, workYear: number): Promise
   }
 }
 
-function today(d: Date) {
-  const p = (x: number) => String(x).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
 export async function computeDashboard(db: Kysely<DB>, workYear: number, now: Date, waitingDays: number): Promise<Dashboard> {
   const headline = await computeHeadline(db, workYear)
   const rounds = await db.selectFrom('rounds').select(['id', 'stage', 'title', 'deadline', 'created_at']).where('work_year', '=', workYear).orderBy('created_at', 'desc').execute()
@@ -93,7 +89,7 @@ export async function computeDashboard(db: Kysely<DB>, workYear: number, now: Da
   }
   const overdueRect = await sql<{ c: number; names: string | null }>`
     SELECT count(*) AS c, group_concat(p.name, '、') AS names FROM rectifications x JOIN round_items i ON i.id = x.item_id JOIN rounds r ON r.id = i.round_id JOIN projects p ON p.id = i.project_id
-    WHERE r.work_year = ${workYear} AND x.status <> '已整改' AND x.deadline < ${today(now)}`.execute(db)
+    WHERE r.work_year = ${workYear} AND x.status <> '已整改' AND x.deadline < ${isoDate(now)}`.execute(db)
   if (n(overdueRect.rows[0]?.c) > 0) {
     warnings.push({ kind: 'rectify-overdue', title: `整改逾期${n(overdueRect.rows[0]?.c)}项`, detail: overdueRect.rows[0]?.names ?? '', roundId: null, itemId: null })
   }
@@ -108,7 +104,7 @@ export async function computeDashboard(db: Kysely<DB>, workYear: number, now: Da
     SELECT i.round_id, count(*) AS c FROM round_items i JOIN rounds r ON r.id = i.round_id WHERE r.work_year = ${workYear} AND i.status <> '已审核' GROUP BY i.round_id`.execute(db)
   const open = new Map(openCounts.rows.map((r) => [r.round_id, n(r.c)]))
   for (const r of rounds) {
-    if (r.deadline && r.deadline < today(now) && (open.get(r.id) ?? 0) > 0) {
+    if (r.deadline && r.deadline < isoDate(now) && (open.get(r.id) ?? 0) > 0) {
       warnings.push({ kind: 'round-overdue', title: `${r.title}已过截止日期（${r.deadline}）`, detail: `尚有${open.get(r.id)}个项目未完成审核`, roundId: r.id, itemId: null })
     }
   }

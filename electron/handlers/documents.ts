@@ -3,6 +3,7 @@
  * documents take their 文号 from the register per 代字 and year; a number is never issued twice
  * (a unique index guards it) and re-issuing the same document keeps its number.
  */
+import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { formatDocNumber, nextSerial } from '../../shared/docnumber'
@@ -15,7 +16,7 @@ import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFisc
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
 import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
 import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types'
-import { writeFileAtomic } from '../docs/write-file'
+import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
 
@@ -77,11 +78,6 @@ function isNumbered(kind: DocKind, s: Settings): boolean {
   return k.layout === 'gongwen' || s.numberForms
 }
 
-function today(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
 async function issuedSerials(db: Ctx['db'], prefix: string, year: number): Promise<number[]> {
   const rows = await db.selectFrom('documents').select('serial').where('prefix', '=', prefix).where('year', '=', year).where('serial', 'is not', null).execute()
   return rows.map((r) => r.serial!)
@@ -102,12 +98,10 @@ async function workYearOf(db: Ctx['db'], params: ComposeParams): Promise<number 
 
 /** Today when it falls in the record's work year, else the last day of that year (backfilling). */
 function defaultDate(now: Date, workYear: number | null): string {
-  const t = today(now)
+  const t = isoDate(now)
   return workYear && Number(t.slice(0, 4)) !== workYear ? `${workYear}-12-31` : t
 }
 
-/** Windows forbids these in file names; 〔〕 are fine. */
-const safeFileName = (s: string) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, 150)
 
 /**
  * Issues (or re-issues) one document: takes or keeps its 文号 inside the transaction that records it,

@@ -2,6 +2,7 @@
  * 绩效评价 on the stage mechanism: 单位自评 (the 自评表: funds by source, indicator scores by rule
  * with recorded overrides, conclusion), 财政评价 results, 整改, third-party agencies and their 考评表.
  */
+import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Agency, AgencyRating, Engagement, EvalValue, EvaluationDetail, FundRow, Rectification } from '../../shared/domain'
@@ -15,11 +16,6 @@ import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { projectQuery, toProjectDetail } from './projects'
 import { loadItemDetail } from './rounds'
-
-function today(d: Date) {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
 
 /** Effective weights: an indicator's own, or its share of its category's weight. */
 function weightsOf(indicators: Pick<IndicatorRow, 'level1' | 'weight'>[], rules: ScoringRules): number[] {
@@ -134,7 +130,7 @@ function toRectification(r: DB['rectifications'] & Record<string, unknown>, now:
     status: row.status,
     reportDate: row.report_date,
     reportContent: row.report_content,
-    overdue: row.status !== '已整改' && row.deadline < today(now),
+    overdue: row.status !== '已整改' && row.deadline < isoDate(now),
     noticeNumber: row.notice_number ?? '',
   }
 }
@@ -349,7 +345,7 @@ export const evaluationHandlers: Pick<
     let q = rectificationQuery(ctx.db)
     if (workYear) q = q.where('r.work_year', '=', workYear)
     if (status) q = q.where('x.status', '=', status)
-    if (overdueOnly) q = q.where('x.status', '!=', '已整改').where('x.deadline', '<', today(ctx.now()))
+    if (overdueOnly) q = q.where('x.status', '!=', '已整改').where('x.deadline', '<', isoDate(ctx.now()))
     return (await q.orderBy('x.deadline').execute()).map((r) => toRectification(r as never, ctx.now()))
   },
 

@@ -3,8 +3,9 @@
  * moving 待填报 → 已填报 → 退回修改 / 已审核, every review kept, and the 结果运用 step.
  * Stages differ only in what "filled in" means (checkFilled) and in their data screens.
  */
+import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
-import type { Insertable, Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { FundSource, ItemDetail, MonitorValue, ProjectCategory, Review, Round, RoundItem } from '../../shared/domain'
 import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
 import { sumFen, ratePercent } from '../../shared/money'
@@ -22,16 +23,12 @@ import {
   type Stage,
 } from '../../shared/stage'
 import type { DB, RoundRow } from '../db/schema'
+import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { checkSelfEval, loadEvaluation, loadRectification } from './evaluation'
 import { getProject, listIndicators } from './projects'
 
 const emptyCounts = () => Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>
-
-function today(d: Date) {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
 
 async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true): Promise<Round> {
   // An item's detail needs the round's facts, not its totals: skip the group-by over every item.
@@ -61,7 +58,7 @@ async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true)
     counts,
     itemCount,
     totalFen: sumFen(stats.map((s) => Number(s.fen ?? 0))),
-    overdue: !!r.deadline && r.deadline < today(now) && counts['已审核'] < itemCount,
+    overdue: !!r.deadline && r.deadline < isoDate(now) && counts['已审核'] < itemCount,
     createdAt: r.created_at,
   }
 }
@@ -225,10 +222,32 @@ async function checkFilled(
   return out
 }
 
-/** Projects of the round's budget year inside its unit scope that have no item yet. */
-async function addMissingItems(ctx: Ctx, db: Kysely<DB>, round: { id: string; budget_year: number; unit_ids: string; project_ids: string }, insert: (row: Insertable<DB['round_items']>) => Promise<void>): Promise<number> {
+/** A project newly in a round: nothing filled in, nothing reviewed. */
+export function newItemRow(id: string, roundId: string, projectId: string) {
+  return {
+    id,
+    round_id: roundId,
+    project_id: projectId,
+    status: '待填报',
+    review_count: 0,
+    conclusion: null,
+    result_use: '',
+    is_public: 0,
+    public_date: null,
+    executed_fen: null,
+    forecast_fen: null,
+    deviation: '',
+    measures: '',
+    light: null,
+    submitted_at: null,
+    reviewed_at: null,
+  }
+}
+
+/** Adds the projects of the round's budget year inside its scope that have no item yet. */
+async function addMissingItems(w: Writer, round: { id: string; budget_year: number; unit_ids: string; project_ids: string }): Promise<number> {
   const unitIds = parseJson<string[]>(round.unit_ids, [])
-  let q = db
+  let q = w.trx
     .selectFrom('projects as p')
     .select('p.id')
     .where('p.budget_year', '=', round.budget_year)
@@ -237,29 +256,7 @@ async function addMissingItems(ctx: Ctx, db: Kysely<DB>, round: { id: string; bu
   const projectIds = parseJson<string[]>(round.project_ids, [])
   if (projectIds.length > 0) q = q.where('p.id', 'in', projectIds)
   const missing = await q.execute()
-  const at = ctx.now().toISOString()
-  for (const p of missing) {
-    await insert({
-      id: randomUUID(),
-      round_id: round.id,
-      project_id: p.id,
-      status: '待填报',
-      review_count: 0,
-      conclusion: null,
-      result_use: '',
-      is_public: 0,
-      public_date: null,
-      executed_fen: null,
-      forecast_fen: null,
-      deviation: '',
-      measures: '',
-      light: null,
-      submitted_at: null,
-      reviewed_at: null,
-      created_at: at,
-      updated_at: at,
-    })
-  }
+  for (const p of missing) await w.insert('round_items', newItemRow(randomUUID(), round.id, p.id))
   return missing.length
 }
 
@@ -308,17 +305,11 @@ export const roundHandlers: Pick<
             if (it.status !== '待填报' || it.total_score !== null) throw new AppError('CONFLICT', '已录入评价结果的项目不能移出财政评价任务')
             await w.remove('round_items', it.id)
           }
-          await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids, project_ids: row.project_ids }, async (item) => {
-            const { created_at: _c, updated_at: _u, ...rest } = item
-            await w.insert('round_items', rest)
-          })
+          await addMissingItems(w, { id, ...row })
         }
       } else {
         await w.insert('rounds', { id, ...row })
-        const added = await addMissingItems(ctx, w.trx, { id, budget_year: row.budget_year, unit_ids: row.unit_ids, project_ids: row.project_ids }, async (item) => {
-          const { created_at: _c, updated_at: _u, ...rest } = item
-          await w.insert('round_items', rest)
-        })
+        const added = await addMissingItems(w, { id, ...row })
         if (added === 0) throw new AppError('VALIDATION', `${row.budget_year}年项目库中没有符合范围的项目，请先在项目库中录入或导入项目，再下达任务`)
       }
     })
@@ -328,12 +319,7 @@ export const roundHandlers: Pick<
   async 'rounds/sync'({ id }, ctx) {
     const round = await ctx.db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
     if (!round) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
-    const added = await ctx.write((w) =>
-      addMissingItems(ctx, w.trx, round, async (item) => {
-        const { created_at: _c, updated_at: _u, ...rest } = item
-        await w.insert('round_items', rest)
-      }),
-    )
+    const added = await ctx.write((w) => addMissingItems(w, round))
     return { added }
   },
 
@@ -451,7 +437,7 @@ export const roundHandlers: Pick<
     await ctx.assertYearOpen((await getRound(ctx, r.round_id)).workYear)
     if (r.status !== '已审核') throw new AppError('VALIDATION', '审核通过后才能填写结果运用意见')
     await ctx.write((w) =>
-      w.update('round_items', id, { result_use: resultUse, is_public: isPublic ? 1 : 0, public_date: isPublic ? (publicDate ?? today(ctx.now())) : null }).then(() => undefined),
+      w.update('round_items', id, { result_use: resultUse, is_public: isPublic ? 1 : 0, public_date: isPublic ? (publicDate ?? isoDate(ctx.now())) : null }).then(() => undefined),
     )
     return toItem(await getItemRow(ctx.db, id))
   },

@@ -12,7 +12,7 @@ import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB } from '../db/schema'
 import type { Writer } from '../db/writer'
-import { writeFileAtomic } from '../docs/write-file'
+import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
@@ -23,9 +23,8 @@ import { computeSelfEval, writeSelfEval, type SelfEvalInput } from './evaluation
 import { parseJson, type Ctx, type Handlers } from './context'
 import { writeMonitoring, type MonitorInput } from './monitoring'
 import { listIndicators, replaceIndicators } from './projects'
-import { getRound, itemQuery, loadItemDetail, toItem } from './rounds'
+import { getRound, itemQuery, loadItemDetail, newItemRow, toItem } from './rounds'
 
-const safe = (s: string) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_')
 
 async function roundRow(db: Kysely<DB>, id: string) {
   const r = await db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
@@ -127,7 +126,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
       let it = item
       if (!it) {
         const id = randomUUID()
-        await w.insert('round_items', { id, round_id: roundId, project_id: projectId, status: '待填报', review_count: 0, conclusion: null, result_use: '', is_public: 0, public_date: null, executed_fen: null, forecast_fen: null, deviation: '', measures: '', light: null, submitted_at: null, reviewed_at: null })
+        await w.insert('round_items', newItemRow(id, roundId, projectId))
         it = { id, project_id: projectId, status: '待填报' }
       }
       if (errors === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
@@ -245,7 +244,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     const chosen = unitIds.length ? rows.filter((r) => unitIds.includes(r.unitId)) : rows
     if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
     const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
-    const folder = join(await ctx.outputDir(), String(round.workYear), safe(round.title))
+    const folder = join(await ctx.outputDir(), String(round.workYear), safeFileName(round.title))
     const byUnit = new Map<string, typeof chosen>()
     for (const r of chosen) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r])
     const groups = oneFile ? [chosen] : [...byUnit.values()]
@@ -320,7 +319,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         buf = await buildMonitoringWorkbook({ title: `${round.budgetYear}年度项目支出绩效运行监控表（1-${round.asOfMonth}月）`, asOfMonth: round.asOfMonth ?? 12, deadline: round.deadline, projects })
         kind = `绩效运行监控表（1-${round.asOfMonth}月）`
       }
-      const path = join(folder, safe(`${label}-${round.budgetYear}年度${kind}.xlsx`))
+      const path = join(folder, safeFileName(`${label}-${round.budgetYear}年度${kind}.xlsx`))
       await writeFileAtomic(path, buf)
       paths.push(path)
     }

@@ -6,6 +6,7 @@
  * where no Electron binary is available. Listens on 127.0.0.1 only and checks the Host header so a
  * web page elsewhere cannot reach it by DNS rebinding.
  */
+import { contentType } from '../mime'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -32,27 +33,6 @@ export interface Harness {
 
 export const MAX_BODY_BYTES = 50 * 1024 * 1024
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-}
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') {
   res.writeHead(status, {
@@ -127,7 +107,7 @@ async function serveStatic(root: string, urlPath: string, res: ServerResponse, h
   }
   if (!st.isFile()) return send(res, 404, 'Not Found')
   res.writeHead(200, {
-    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': contentType(extname(file)),
     'content-length': st.size,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
