@@ -87,6 +87,7 @@ export const appHandlers: Pick<
         .execute()
       await w.log('update', 'settings', 'settings', before, input)
     })
+    ctx.forgetSettings()
     return ctx.settings()
   },
 

@@ -31,6 +31,8 @@ export interface Ctx {
   jobs: JobRegistry
   now(): Date
   settings(): Promise<Settings>
+  /** Drops the remembered settings after they were written. */
+  forgetSettings(): void
   outputDir(): Promise<string>
   /** Runs fn in a transaction with an audit-logging Writer; refuses without a chosen operator. */
   write<T>(fn: (w: Writer) => Promise<T>, opts?: { operatorId?: string }): Promise<T>
@@ -42,8 +44,9 @@ export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Prom
 export type Handlers = { [C in Channel]: Handler<C> }
 
 export function createContext(
-  base: Omit<Ctx, 'session' | 'now' | 'settings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
+  base: Omit<Ctx, 'session' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
 ): Ctx {
+  let cache: { db: Kysely<DB>; value: Settings } | null = null
   const ctx: Ctx = {
     ...base,
     working: { db: base.db, sqlite: base.sqlite },
@@ -52,8 +55,16 @@ export function createContext(
     jobs: new JobRegistry(),
     now: base.now ?? (() => new Date()),
     async settings() {
+      // Read once per database and kept until settings/save: nearly every handler needs them, and a
+      // read from inside a write transaction would wait on the single connection forever.
+      if (cache && cache.db === ctx.db) return cache.value
       const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
-      return withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
+      const value = withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
+      cache = { db: ctx.db, value }
+      return value
+    },
+    forgetSettings() {
+      cache = null
     },
     async outputDir() {
       // The working data's folder even while a package from another PC is being viewed.

@@ -145,7 +145,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
-  // Read before the write transaction: ctx.settings() goes through ctx.db, which waits for it.
+  // Read before the write transaction, once for every project of the workbook.
   const rules = (await ctx.settings()).warnings
   const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
   const steps: Step[] = []
