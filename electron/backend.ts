@@ -95,14 +95,13 @@ export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
   }
 }
 
-export async function openBackend(opts: BackendOptions, nativeBinding?: string): Promise<Backend> {
+export async function openBackend(opts: BackendOptions): Promise<Backend> {
   mkdirSync(opts.dataDir, { recursive: true })
   const dbPath = join(opts.dataDir, DB_FILE_NAME)
   const opened = await openDatabase({
     path: dbPath,
     dataDir: opts.dataDir,
     backupOnStart: true,
-    ...(nativeBinding ? { nativeBinding } : {}),
     ...(opts.targetVersion !== undefined ? { targetVersion: opts.targetVersion } : {}),
     ...(opts.now ? { now: opts.now } : {}),
   })
@@ -119,16 +118,13 @@ export async function openBackend(opts: BackendOptions, nativeBinding?: string):
     ...(opts.now ? { now: opts.now } : {}),
   })
   await seedIndicatorLibrary(opened.db, ctx.now())
-  // Year packages are opened beside the working data, and a restore reopens the working file
-  // while the app runs: both need the native binding and the app's own way of opening it.
+  // A restore reopens the working file while the app runs, the app's own way.
   attachYearData(ctx, {
-    ...(nativeBinding ? { nativeBinding } : {}),
     idle: () => opened.startBackup,
     async openWorking() {
       const o = await openDatabase({
         path: dbPath,
         dataDir: opts.dataDir,
-        ...(nativeBinding ? { nativeBinding } : {}),
         ...(opts.targetVersion !== undefined ? { targetVersion: opts.targetVersion } : {}),
         ...(opts.now ? { now: opts.now } : {}),
       })

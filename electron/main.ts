@@ -1,16 +1,13 @@
 /**
- * Electron entry, kept thin: single-instance lock → hardening → native module → backend (with the
+ * Electron entry, kept thin: single-instance lock → hardening → SQLite module check → backend (with the
  * DB_NEWER / DB_DAMAGED dialogs of startup.ts) → IPC → window. Decisions live in startup.ts,
- * security.ts, ipc.ts and native-binding.ts, which are unit-tested without Electron.
+ * security.ts and ipc.ts, which are unit-tested without Electron.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { openBackend, type Backend } from './backend'
 import { restoreBackup } from './db/recovery'
 import { bindIpc } from './ipc'
-import { resolveNativeBinding } from './native-binding'
 import {
   APP_PAGE_URL,
   APP_SCHEME,
@@ -20,7 +17,8 @@ import {
   hardenSession,
   secureWebPreferences,
 } from './security'
-import { checkNativeBinding, createElectronPlatform, errorDialog, openWithRecovery } from './startup'
+import Database from 'better-sqlite3'
+import { checkSqliteModule, createElectronPlatform, errorDialog, openWithRecovery } from './startup'
 
 const APP_ID = 'cn.gov.czj.yusuanjixiao'
 
@@ -76,33 +74,20 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession)
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: path.join(__dirname, '../renderer') }))
 
-  const native = resolveNativeBinding({
-    electronVersion: process.versions.electron ?? '',
-    platform: process.platform,
-    arch: process.arch,
-    isPackaged: app.isPackaged,
-    appRoot: app.getAppPath(),
-    resourcesPath: process.resourcesPath,
-    exists: existsSync,
-  })
-  if (!native.ok) return fatal('无法启动：缺少数据库组件。', native.message)
-  const loaded = checkNativeBinding(native.path, createRequire(__filename), app.isPackaged)
+  const loaded = checkSqliteModule(() => new Database(':memory:').close(), app.isPackaged)
   if (!loaded.ok) return fatal('无法启动：数据库组件无法加载。', loaded.message)
 
   const dataDir = app.getPath('userData')
   const platform = createElectronPlatform(shell)
   const outcome = await openWithRecovery<Backend>({
     openBackend: () =>
-      openBackend(
-        {
-          dataDir,
-          appVersion: app.getVersion(),
-          platform,
-          defaultOutputDir: path.join(app.getPath('documents'), '预算绩效管理'),
-        },
-        native.path,
-      ),
-    restoreBackup: (backupPath) => restoreBackup(dataDir, backupPath, native.path),
+      openBackend({
+        dataDir,
+        appVersion: app.getVersion(),
+        platform,
+        defaultOutputDir: path.join(app.getPath('documents'), '预算绩效管理'),
+      }),
+    restoreBackup: (backupPath) => restoreBackup(dataDir, backupPath),
     showMessageBox: (options) => dialog.showMessageBox(options),
     log: (m) => console.warn(`[startup] ${m}`),
   })

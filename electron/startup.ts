@@ -37,7 +37,7 @@ export type DamagedAction = { kind: 'restore'; backup: BackupRef } | { kind: 'ne
 export interface StartupDeps<B> {
   /** Opens (or creates) the working database. Throws AppError-like {code, message, details}. */
   openBackend(): Promise<B>
-  /** Replaces the working database with a backup (restoreBackup(dataDir, path, nativeBinding)). */
+  /** Replaces the working database with a backup (restoreBackup(dataDir, path)). */
   restoreBackup(backupPath: string): Promise<void>
   /** dialog.showMessageBox */
   showMessageBox(options: MessageBoxOptions): Promise<{ response: number }>
@@ -195,20 +195,17 @@ export async function openWithRecovery<B>(deps: StartupDeps<B>): Promise<Startup
 }
 
 /**
- * Loads the Electron build of better-sqlite3 once up front, so a broken or Node-ABI module is
- * reported as such instead of as a "damaged database".
+ * Opens an in-memory database once up front, so a missing or broken better-sqlite3 prebuild (a
+ * package for another platform, a file stripped from the install) is reported as such instead of
+ * as a "damaged database".
  */
-export function checkNativeBinding(
-  bindingPath: string,
-  load: (path: string) => unknown,
-  isPackaged: boolean,
-): { ok: true } | { ok: false; message: string } {
+export function checkSqliteModule(probe: () => void, isPackaged: boolean): { ok: true } | { ok: false; message: string } {
   try {
-    load(bindingPath)
+    probe()
     return { ok: true }
   } catch (e) {
-    const todo = isPackaged ? '请重新安装本软件。' : '请运行 npm run native:electron -- --force 重新生成。'
-    return { ok: false, message: `数据库组件 ${bindingPath} 无法加载：${errorFields(e).message}。${todo}` }
+    const todo = isPackaged ? '请重新安装本软件。' : '请在本程序目录重新运行 npm install。'
+    return { ok: false, message: `数据库组件 better-sqlite3 无法加载：${errorFields(e).message}。${todo}` }
   }
 }
 

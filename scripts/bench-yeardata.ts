@@ -36,11 +36,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * own, or through `checkpoint` if the caller holds the file open) so that the copy and the export
  * read the same bytes.
  */
-export async function benchYearData(opts: { dbPath: string; workYear: number; scratchDir: string; runs?: number; nativeBinding?: string; checkpoint?: () => void }): Promise<YearDataBench> {
+export async function benchYearData(opts: { dbPath: string; workYear: number; scratchDir: string; runs?: number; checkpoint?: () => void }): Promise<YearDataBench> {
   const runs = opts.runs ?? 3
   if (opts.checkpoint) opts.checkpoint()
   else {
-    const db = new Database(opts.dbPath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+    const db = new Database(opts.dbPath)
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
   }
@@ -74,7 +74,6 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
       org: { county: 'bench', bureau: 'bench' },
       appVersion: 'bench',
       createdAt: new Date().toISOString(),
-      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
     })
     const end = performance.now()
     exports.push((end - t) / 1000)
@@ -86,7 +85,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     rows = Object.values(built.manifest.rowCounts).reduce((a, b) => a + b, 0)
 
     t = performance.now()
-    await verifyPackageFile(target, { level: 'full', ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) })
+    await verifyPackageFile(target, { level: 'full' })
     verifies.push((performance.now() - t) / 1000)
     rmSync(target, { force: true })
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the app into out/:
- *   electron/main.ts    → out/main/main.js        (esbuild, cjs, node20; external electron, better-sqlite3)
+ *   electron/main.ts    → out/main/main.js        (esbuild, cjs, node22; external electron, better-sqlite3)
  *   electron/preload.ts → out/preload/preload.js  (esbuild, cjs; external electron only: a sandboxed
  *                                                  preload can require nothing else)
  *   renderer/           → out/renderer/           (vite build --config renderer/vite.config.ts)
@@ -12,6 +12,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { COMMON, MAIN_EXTERNAL, PRELOAD_EXTERNAL } from './bundle-config.mjs'
 
 const scriptDir = path.dirname(fileURLToPath(import.meta.url))
 const root = process.env.YUSUAN_APP_DIR ? path.resolve(process.env.YUSUAN_APP_DIR) : path.resolve(scriptDir, '..')
@@ -30,18 +31,7 @@ function fail(message) {
   process.exit(1)
 }
 
-const common = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-  define: { 'process.env.NODE_ENV': '"production"' },
-}
+const common = { ...COMMON, absWorkingDir: root }
 
 async function bundle(name, entry, outfile, external) {
   const t0 = performance.now()
@@ -65,11 +55,11 @@ async function bundle(name, entry, outfile, external) {
 const t0 = performance.now()
 
 if (want('main')) {
-  await bundle('main', 'electron/main.ts', 'out/main/main.js', ['electron', 'better-sqlite3'])
+  await bundle('main', 'electron/main.ts', 'out/main/main.js', MAIN_EXTERNAL)
 }
 
 if (want('preload')) {
-  const requires = await bundle('preload', 'electron/preload.ts', 'out/preload/preload.js', ['electron'])
+  const requires = await bundle('preload', 'electron/preload.ts', 'out/preload/preload.js', PRELOAD_EXTERNAL)
   const foreign = [...requires].filter((r) => r !== 'electron')
   if (foreign.length > 0) {
     fail(`沙箱 preload 只能引用 electron，却引用了 ${foreign.join(', ')} / sandboxed preload may only require electron`)

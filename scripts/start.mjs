@@ -2,9 +2,10 @@
 /**
  * npm start:
  *   1. the Electron binary must be present (npm install downloads it from GitHub), else ONE line and exit 1;
- *   2. the Electron build of better-sqlite3 must exist in .native/ (scripts/native-electron.mjs);
- *   3. build (scripts/build.mjs) unless out/ is newer than every source;
- *   4. run Electron on the app folder with inherited stdio.
+ *   2. build (scripts/build.mjs) unless out/ is newer than every source;
+ *   3. run Electron on the app folder with inherited stdio.
+ * better-sqlite3 needs nothing here: its Node-API prebuild inside the npm package loads in Electron
+ * as it does in Node.
  * YUSUAN_APP_DIR points it at another app folder (used by tests).
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -90,19 +91,14 @@ if (!electronExe) {
   )
 }
 
-// 2. Electron build of better-sqlite3
-if (runNode('native-electron.mjs') !== 0) {
-  fail('无法启动：缺少 Electron 版数据库模块（见上一行）。 / Cannot start: the Electron build of better-sqlite3 is missing (see above).')
-}
-
-// 3. Build when stale
+// 2. Build when stale
 if (buildIsFresh()) {
   console.log('[start] out/ 已是最新，跳过构建。 / out/ is up to date, skipping build.')
 } else if (runNode('build.mjs') !== 0) {
   fail('无法启动：构建失败（见上方输出）。 / Cannot start: build failed (see above).')
 }
 
-// 4. Run Electron
+// 3. Run Electron
 const env = { ...process.env }
 delete env.ELECTRON_RUN_AS_NODE
 const child = spawn(electronExe, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env, windowsHide: false })

@@ -30,7 +30,6 @@ export interface OpenOptions {
   path: string
   /** Folder of the working data, where backups/ lives. */
   dataDir: string
-  nativeBinding?: string
   /** Snapshot an existing database before anything else (on app start). */
   backupOnStart?: boolean
   /** Migrate only up to this version (tests of older schemas). */
@@ -87,7 +86,7 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
   const existed = existsSync(opts.path) && statSync(opts.path).size > 0
   let sqlite: BetterSqlite3.Database
   try {
-    sqlite = new Database(opts.path, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+    sqlite = new Database(opts.path)
   } catch (e) {
     throw new AppError('DB_DAMAGED', `无法打开数据库文件“${opts.path}”：${(e as Error).message}`, {
       dbPath: opts.path,

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { AppError } from '../../shared/result'
 import { DB_FILE_NAME, inspectDatabase, setAside } from './open'
 
-export async function restoreBackup(dataDir: string, backupPath: string, nativeBinding?: string, now = new Date()): Promise<void> {
+export async function restoreBackup(dataDir: string, backupPath: string, now = new Date()): Promise<void> {
   // Verify the backup before touching the working file.
-  const probe = new Database(backupPath, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
+  const probe = new Database(backupPath, { readonly: true, fileMustExist: true })
   const health = inspectDatabase(probe)
   probe.close()
   if (health.state !== 'ok') {

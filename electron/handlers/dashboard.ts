@@ -7,7 +7,6 @@ import { isoDate } from '../../shared/dates'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { listPackages } from '../yeardata/store'
-import { nativeOpt } from '../yeardata/working'
 import type { Dashboard, DashboardWarning, GroupAmount, Headline } from '../../shared/domain'
 import { formatWanPlain } from '../../shared/money'
 import { STAGES, type Stage } from '../../shared/stage'
@@ -144,7 +143,7 @@ export const dashboardHandlers: Pick<Handlers, 'dashboard/get' | 'dashboard/year
     // Kept year packages (a county's handover, or a city gathering its counties) side by side.
     for (const pkg of listPackages(ctx.dataDir)) {
       if (pkg.manifest.kind !== 'year') continue
-      const sqlite = new Database(pkg.path, { readonly: true, fileMustExist: true, ...nativeOpt(ctx) })
+      const sqlite = new Database(pkg.path, { readonly: true, fileMustExist: true })
       const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
       try {
         out.push({ source: `${pkg.manifest.county}${pkg.manifest.workYear}年度数据包`, headline: await computeHeadline(db, pkg.manifest.workYear) })

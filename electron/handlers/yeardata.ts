@@ -18,7 +18,7 @@ import { buildPackage, MANIFEST_TABLE, stampForFile } from '../yeardata/package'
 import { getPackage, incomingPath, keepPackage, listPackages, removeKept } from '../yeardata/store'
 import { workYearsSql } from '../yeardata/tables'
 import { verifyPackageFile } from '../yeardata/verify'
-import { closeView, exclusiveSwap, nativeOpt, openView, readyPath, replaceWorking, viewedPackageId, whileReadingWorking } from '../yeardata/working'
+import { closeView, exclusiveSwap, openView, readyPath, replaceWorking, viewedPackageId, whileReadingWorking } from '../yeardata/working'
 import { parseJson, type Ctx, type Handlers } from './context'
 
 type YearDataChannels =
@@ -126,7 +126,6 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
           org: { county, bureau },
           appVersion: ctx.appVersion,
           createdAt: now.toISOString(),
-          ...nativeOpt(ctx),
           onProgress: (done, total, message) => job.progress(Math.floor((done / total) * 100), message),
           isCancelled: () => job.cancelled,
         })
@@ -144,7 +143,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const tmp = incomingPath(ctx.dataDir)
     try {
       writeFileSync(tmp, Buffer.from(base64, 'base64'))
-      const { manifest } = await verifyPackageFile(tmp, { level: 'full', ...nativeOpt(ctx) })
+      const { manifest } = await verifyPackageFile(tmp, { level: 'full' })
       // The same package imported twice is kept once.
       const same = listPackages(ctx.dataDir).find((p) => p.manifest.sha256 === manifest.sha256 && p.manifest.createdAt === manifest.createdAt && p.manifest.kind === manifest.kind)
       if (same) return same
@@ -160,7 +159,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
 
   async 'yearData/open'({ id }, ctx) {
     const pkg = getPackage(ctx.dataDir, id)
-    const { manifest, schemaVersion } = await verifyPackageFile(pkg.path, { level: 'quick', ...nativeOpt(ctx) })
+    const { manifest, schemaVersion } = await verifyPackageFile(pkg.path, { level: 'quick' })
     await openView(ctx, pkg, schemaVersion, packageLabel(manifest))
     return { viewing: pkg.id, manifest }
   },
@@ -173,11 +172,11 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
   async 'yearData/restore'({ id }, ctx) {
     const pkg = getPackage(ctx.dataDir, id)
     // Verified again: the kept file may have been damaged on disk since it was imported.
-    const { manifest } = await verifyPackageFile(pkg.path, { level: 'full', ...nativeOpt(ctx) })
+    const { manifest } = await verifyPackageFile(pkg.path, { level: 'full' })
     const backup = await swapIn(ctx, (ready) => {
       copyFileSync(pkg.path, ready) // a kept package is a closed, verified file
       // Working data is not a package: the manifest would describe it wrongly after the first edit.
-      const db = new Database(ready, nativeOpt(ctx))
+      const db = new Database(ready)
       try {
         db.exec(`DROP TABLE ${MANIFEST_TABLE}`)
       } finally {
@@ -237,7 +236,6 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
         org: { county, bureau },
         appVersion: ctx.appVersion,
         createdAt: now.toISOString(),
-        ...nativeOpt(ctx),
       }),
     )
     if (!built) throw new AppError('INTERNAL', '年度结转被中断，未生成文件')
@@ -260,7 +258,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     // Only a file the backup folder lists: no path from the renderer reaches the file system.
     const chosen = listBackups(ctx.dataDir).find((b) => b.fileName === fileName)
     if (!chosen) throw new AppError('NOT_FOUND', '所选备份不存在（可能已被轮换删除），请刷新备份列表')
-    const probe = new Database(chosen.path, { readonly: true, fileMustExist: true, ...nativeOpt(ctx) })
+    const probe = new Database(chosen.path, { readonly: true, fileMustExist: true })
     try {
       const health = inspectDatabase(probe)
       if (health.state === 'newer') throw new AppError('DB_NEWER', '该备份由更高版本的软件生成，请升级软件后再恢复')

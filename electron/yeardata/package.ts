@@ -30,7 +30,6 @@ export interface BuildOptions {
   org: { county: string; bureau: string }
   appVersion: string
   createdAt: string
-  nativeBinding?: string
   onProgress?: (done: number, total: number, message: string) => void
   isCancelled?: () => boolean
 }
@@ -71,7 +70,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
   const tmp = `${o.targetPath}.tmp`
   mkdirSync(dirname(o.targetPath), { recursive: true })
   rmSync(tmp, { force: true })
-  const pkg = new Database(tmp, o.nativeBinding ? { nativeBinding: o.nativeBinding } : {})
+  const pkg = new Database(tmp)
   let done = false
   try {
     // A scratch file until renamed: no journal on disk, no fsync per statement, no FK checks per
@@ -83,7 +82,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
 
     // Schema version: the source's (the app's, once it has opened the file). Migrations run
     // before ATTACH so that their unqualified names can only mean the new file.
-    const probe = new Database(o.sourcePath, { readonly: true, fileMustExist: true, ...(o.nativeBinding ? { nativeBinding: o.nativeBinding } : {}) })
+    const probe = new Database(o.sourcePath, { readonly: true, fileMustExist: true })
     const sourceVersion = probe.pragma('user_version', { simple: true }) as number
     const sourceAppId = probe.pragma('application_id', { simple: true }) as number
     probe.close()

@@ -18,7 +18,6 @@ const MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 const invalid = (what: string) => new AppError('IMPORT_INVALID', `数据包校验失败：${what}`)
 
 export interface VerifyOptions {
-  nativeBinding?: string
   /**
    * 'full' (import, restore): integrity_check, row counts and content checksum.
    * 'quick' (opening a kept package to read it): quick_check and the manifest only; the file was
@@ -117,7 +116,7 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
 
   let sqlite: Database.Database
   try {
-    sqlite = new Database(path, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) })
+    sqlite = new Database(path, { readonly: true, fileMustExist: true })
   } catch (e) {
     throw invalid(`无法打开文件（${(e as Error).message}），文件可能已损坏`)
   }

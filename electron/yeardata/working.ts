@@ -19,7 +19,6 @@ import type { Ctx } from '../handlers/context'
 import { packagesDir, sweepScratch } from './store'
 
 export interface YearDataHost {
-  nativeBinding?: string
   /** Opens dbPath as the app does at start (checks, migrations, seeding), without the start backup. */
   openWorking(): Promise<OpenedDb>
   /** Settles when background work on the working connection (the start-up backup) is over. */
@@ -65,12 +64,6 @@ function state(ctx: Ctx): State {
   return s
 }
 
-export const nativeBindingOf = (ctx: Ctx): string | undefined => states.get(ctx)?.host.nativeBinding
-export const nativeOpt = (ctx: Ctx) => {
-  const n = nativeBindingOf(ctx)
-  return n ? { nativeBinding: n } : {}
-}
-
 export async function whileReadingWorking<T>(ctx: Ctx, fn: () => Promise<T>): Promise<T> {
   const s = state(ctx)
   if (s.swapping) throw new AppError('CONFLICT', '正在恢复工作数据，请稍后再试')
@@ -95,7 +88,7 @@ export async function openView(ctx: Ctx, pkg: YearPackage, schemaVersion: number
   if (schemaVersion < LATEST_VERSION) {
     scratch = join(packagesDir(ctx.dataDir), `.view-${pkg.id}.sqlite`)
     copyFileSync(pkg.path, scratch) // a kept package is a closed file, not a live database
-    const rw = new Database(scratch, nativeOpt(ctx))
+    const rw = new Database(scratch)
     try {
       await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: rw }) }), schemaVersion, LATEST_VERSION)
     } catch (e) {
@@ -106,7 +99,7 @@ export async function openView(ctx: Ctx, pkg: YearPackage, schemaVersion: number
     rw.close()
     file = scratch
   }
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true, ...nativeOpt(ctx) })
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true })
   sqlite.pragma('query_only = ON')
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedPrepare(sqlite) }) })
   s.viewer = { id: pkg.id, sqlite, db, scratch }

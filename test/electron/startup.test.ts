@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../shared/result'
 import {
-  checkNativeBinding,
+  checkSqliteModule,
   createElectronPlatform,
   damagedDialog,
   formatBackupTime,
@@ -155,18 +155,17 @@ describe('dialog helpers', () => {
     expect(none.options.detail).toContain('都已试过')
   })
 
-  it('checkNativeBinding reports a module that will not load', () => {
-    expect(checkNativeBinding('/x.node', () => ({}), false)).toEqual({ ok: true })
-    const r = checkNativeBinding(
-      '/x.node',
-      () => {
-        throw new Error('was compiled against a different Node.js version using NODE_MODULE_VERSION 115')
-      },
-      false,
-    )
-    expect(r.ok).toBe(false)
-    expect(!r.ok && r.message).toContain('NODE_MODULE_VERSION 115')
-    expect(!r.ok && r.message).toContain('npm run native:electron')
+  it('checkSqliteModule reports a module that will not load', () => {
+    expect(checkSqliteModule(() => {}, false)).toEqual({ ok: true })
+    const fail = () => {
+      throw new Error("Cannot find module '../prebuilds/linux-arm64.node'")
+    }
+    const dev = checkSqliteModule(fail, false)
+    expect(dev.ok).toBe(false)
+    expect(!dev.ok && dev.message).toContain('linux-arm64.node')
+    expect(!dev.ok && dev.message).toContain('npm install')
+    const packaged = checkSqliteModule(fail, true)
+    expect(!packaged.ok && packaged.message).toContain('重新安装')
   })
 
   it('the Electron platform opens files or reveals them', async () => {
