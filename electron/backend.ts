@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs'
 import { api, describeZodError } from '../shared/api'
 import { CHANNELS, type Channel } from '../shared/channels'
 import { AppError, type Result } from '../shared/result'
-import { DB_FILE_NAME, openDatabase } from './db/open'
+import { DB_FILE_NAME, openDatabase, type OpenedDb } from './db/open'
 import { appHandlers } from './handlers/app'
 import { createContext, type Ctx, type Handlers } from './handlers/context'
 import { loadDemo } from './handlers/demo'
@@ -79,6 +79,15 @@ function translate(e: unknown): { code: AppError['code']; message: string; detai
   return { code: 'INTERNAL', message: `操作失败：${err?.message ?? String(e)}。数据未改变，请重试；如反复出现请联系技术支持` }
 }
 
+function trackIntegrity(ctx: Ctx, o: OpenedDb): void {
+  ctx.integrity = { state: 'checking' }
+  void o.integrity.then((r) => {
+    if (ctx.working.sqlite !== o.sqlite) return // the file was replaced meanwhile
+    ctx.integrity = r.ok ? { state: 'ok' } : { state: 'damaged', reason: r.reason }
+    if (!r.ok) console.error(`[integrity] ${r.reason}`)
+  })
+}
+
 export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
   return async function dispatch(channel: string, input: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `未知的调用“${channel}”` } }
@@ -118,9 +127,14 @@ export async function openBackend(opts: BackendOptions): Promise<Backend> {
     ...(opts.now ? { now: opts.now } : {}),
   })
   await seedIndicatorLibrary(opened.db, ctx.now())
+  // The working file's background work: the start-up backup and the full integrity check. Both
+  // hold the file, so a restore or quit waits for them; the check's verdict shows in app/info.
+  let current: OpenedDb = opened
+  trackIntegrity(ctx, opened)
+  const idle = () => Promise.all([current.startBackup, current.integrity])
   // A restore reopens the working file while the app runs, the app's own way.
   attachYearData(ctx, {
-    idle: () => opened.startBackup,
+    idle,
     async openWorking() {
       const o = await openDatabase({
         path: dbPath,
@@ -129,6 +143,8 @@ export async function openBackend(opts: BackendOptions): Promise<Backend> {
         ...(opts.now ? { now: opts.now } : {}),
       })
       await seedIndicatorLibrary(o.db, ctx.now())
+      current = o
+      trackIntegrity(ctx, o)
       return o
     },
   })
@@ -137,7 +153,7 @@ export async function openBackend(opts: BackendOptions): Promise<Backend> {
     ctx,
     dispatch: createDispatch(ctx),
     async close() {
-      await opened.startBackup
+      await idle()
       // Whatever is open now: the working file may have been replaced, a package may be viewed.
       await closeYearData(ctx)
     },

@@ -24,6 +24,7 @@ import { StagePage } from './pages/stage/StagePage'
 import { TrainingsPage } from './pages/TrainingsPage'
 import { WelcomePage } from './pages/WelcomePage'
 import { ViewingBanner } from './pages/yeardata/ViewingBanner'
+import { IntegrityAlert } from './components/IntegrityAlert'
 import { YearDataPage } from './pages/yeardata/YearDataPage'
 import { type PageKey, defaultWorkYear, selectableYears, useApp } from './store'
 
@@ -230,6 +231,7 @@ export function AppShell() {
           />
         </Sider>
         <Content className="app-content">
+          <IntegrityAlert />
           <ErrorBoundary resetKey={s.page}>
             <PageView page={s.page} />
           </ErrorBoundary>

@@ -129,6 +129,8 @@ export const api = {
       empty: boolean
       workYears: number[]
       harness: boolean
+      /** The working file's full integrity check, run in the background after start. */
+      integrity: { state: 'checking' | 'ok' | 'damaged'; reason?: string }
     }>(),
   },
   'session/get': { input: z.object({}), output: out<{ operator: Operator | null }>() },

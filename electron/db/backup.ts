@@ -1,12 +1,17 @@
 /**
  * Rotating backups of the working database, made with VACUUM INTO (a consistent snapshot of a
- * live WAL database; a file copy would not be). Kept: 3 from today, 1 per earlier day, 10 at most.
+ * live WAL database; a file copy would not be). Kept: 3 from today, 1 per earlier day, 10 at most,
+ * and never more than MAX_BACKUP_BYTES together (the newest is always kept).
  */
 import type BetterSqlite3 from 'better-sqlite3'
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const BACKUP_DIR = 'backups'
+/** 2 GiB: seven snapshots of a city-scale (285 MB) database, far more of a county's (~10 MB). */
+export const MAX_BACKUP_BYTES = 2 * 1024 ** 3
+/** Remembers what the last start-up backup held, so an unchanged database is not copied again. */
+const START_STATE = 'last-start.json'
 const NAME = /^backup-(\d{8})-(\d{6})-(\d{3})-([a-z-]+)\.sqlite$/
 
 export interface BackupInfo {
@@ -50,6 +55,34 @@ export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reas
 }
 
 /**
+ * What identifies the database's content for the start-up backup: the schema version and the last
+ * audit row (every change is written through the audited Writer, and migrations move user_version).
+ */
+export function changeToken(sqlite: BetterSqlite3.Database): string {
+  const version = sqlite.pragma('user_version', { simple: true }) as number
+  const last = (sqlite.prepare('SELECT max(id) AS id, count(*) AS n FROM audit_log').get() as { id: number | null; n: number })
+  return `v${version}:a${last.id ?? 0}:${last.n}`
+}
+
+/**
+ * The start-up backup, taken only when the database changed since the last one (a user who opens
+ * the app ten times a day to read the 驾驶舱 gets one snapshot, not ten). Returns null when skipped.
+ */
+export async function makeStartBackup(sqlite: BetterSqlite3.Database, dataDir: string, now = new Date()): Promise<string | null> {
+  const token = changeToken(sqlite)
+  const stateFile = join(backupDir(dataDir), START_STATE)
+  try {
+    const last = JSON.parse(readFileSync(stateFile, 'utf8')) as { token?: string; fileName?: string }
+    if (last.token === token && last.fileName && existsSync(join(backupDir(dataDir), last.fileName))) return null
+  } catch {
+    /* no state yet, or unreadable: take the backup */
+  }
+  const path = await makeBackupAsync(sqlite, dataDir, 'start', now)
+  writeFileSync(stateFile, JSON.stringify({ token, fileName: path.slice(backupDir(dataDir).length + 1) }))
+  return path
+}
+
+/**
  * The same snapshot made with SQLite's online backup API, page batch by page batch, so the app
  * stays responsive while a large database is copied (the start-up backup of a city-scale file).
  */
@@ -87,22 +120,22 @@ export function listBackups(dataDir: string): BackupInfo[] {
 }
 
 /** Which backups the retention policy keeps (newest first in, paths out). Pure, for tests. */
-export function backupsToKeep(backups: BackupInfo[], today: string, perToday = 3, max = 10): Set<string> {
+export function backupsToKeep(backups: BackupInfo[], today: string, perToday = 3, max = 10, maxBytes = MAX_BACKUP_BYTES): Set<string> {
   const keep = new Set<string>()
   const seenDays = new Set<string>()
   let todayCount = 0
+  let bytes = 0
   for (const b of backups) {
     if (keep.size >= max) break
     const day = b.createdAt.slice(0, 10)
-    if (day === today) {
-      if (todayCount < perToday) {
-        keep.add(b.path)
-        todayCount++
-      }
-    } else if (!seenDays.has(day)) {
-      seenDays.add(day)
-      keep.add(b.path)
-    }
+    const wanted = day === today ? todayCount < perToday : !seenDays.has(day)
+    if (!wanted) continue
+    // Past the byte budget only what is kept already stays (the newest always, even if larger).
+    if (keep.size > 0 && bytes + b.size > maxBytes) break
+    if (day === today) todayCount++
+    else seenDays.add(day)
+    keep.add(b.path)
+    bytes += b.size
   }
   return keep
 }

@@ -8,7 +8,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { existsSync, renameSync, statSync } from 'node:fs'
 import { AppError } from '../../shared/result'
-import { listBackups, makeBackup, makeBackupAsync } from './backup'
+import { listBackups, makeBackup, makeStartBackup } from './backup'
+import { fullCheck, probeFile, type FullCheck } from './integrity'
 import { LATEST_VERSION, MIGRATIONS } from './migrations'
 import type { DB } from './schema'
 import { cachedPrepare } from './statement-cache'
@@ -24,6 +25,8 @@ export interface OpenedDb {
   schemaVersion: number
   /** The start-up backup, running in the background; close() waits for it. */
   startBackup: Promise<string | null>
+  /** The full quick_check of the file, running in a worker thread after a cheap probe at open. */
+  integrity: Promise<FullCheck>
 }
 
 export interface OpenOptions {
@@ -39,11 +42,17 @@ export interface OpenOptions {
 
 type Health = { state: 'ok'; userVersion: number; fresh: boolean } | { state: 'damaged'; reason: string } | { state: 'newer'; userVersion: number }
 
-/** Reads what kind of file this is without changing it. */
-export function inspectDatabase(sqlite: BetterSqlite3.Database): Health {
+/**
+ * Reads what kind of file this is without changing it. `full` runs quick_check over every page
+ * (backups and packages about to replace the working data); without it only the schema, the
+ * application id and the version are read (the working file at start, after probeFile).
+ */
+export function inspectDatabase(sqlite: BetterSqlite3.Database, opts: { full: boolean } = { full: true }): Health {
   try {
-    const check = sqlite.pragma('quick_check', { simple: true })
-    if (check !== 'ok') return { state: 'damaged', reason: `完整性检查未通过（${String(check)}）` }
+    if (opts.full) {
+      const check = sqlite.pragma('quick_check', { simple: true })
+      if (check !== 'ok') return { state: 'damaged', reason: `完整性检查未通过（${String(check)}）` }
+    }
     const appId = sqlite.pragma('application_id', { simple: true }) as number
     const userVersion = sqlite.pragma('user_version', { simple: true }) as number
     const tables = (sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type='table'").get() as { n: number }).n
@@ -94,7 +103,8 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
       backups: listBackups(opts.dataDir),
     })
   }
-  const health = inspectDatabase(sqlite)
+  const probed = existed ? probeFile(opts.path) : null
+  const health: Health = probed ? { state: 'damaged', reason: probed } : inspectDatabase(sqlite, { full: false })
   if (health.state === 'newer') {
     sqlite.close()
     throw new AppError(
@@ -135,20 +145,22 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
   }
   const startBackup =
     opts.backupOnStart && !health.fresh && health.userVersion > 0
-      ? makeBackupAsync(sqlite, opts.dataDir, 'start', now()).catch((e: unknown) => {
+      ? makeStartBackup(sqlite, opts.dataDir, now()).catch((e: unknown) => {
           console.error('启动备份失败', e)
           return null
         })
       : Promise.resolve(null)
-  return { sqlite, db, path: opts.path, schemaVersion: sqlite.pragma('user_version', { simple: true }) as number, startBackup }
+  const integrity = health.fresh ? Promise.resolve<FullCheck>({ ok: true }) : fullCheck(opts.path)
+  return { sqlite, db, path: opts.path, schemaVersion: sqlite.pragma('user_version', { simple: true }) as number, startBackup, integrity }
 }
 
 /**
  * Kysely's driver only takes hold of the connection on its first query, and its destroy() closes
  * nothing before that; close the handle ourselves so the WAL is checkpointed and released.
  */
-export async function closeDatabase(o: Pick<OpenedDb, 'db' | 'sqlite'> & { startBackup?: Promise<unknown> }): Promise<void> {
-  await o.startBackup
+export async function closeDatabase(o: Pick<OpenedDb, 'db' | 'sqlite'> & { startBackup?: Promise<unknown>; integrity?: Promise<unknown> }): Promise<void> {
+  // The check's worker holds its own handle on the file; a restore renames the file after close.
+  await Promise.all([o.startBackup, o.integrity])
   await o.db.destroy()
   if (o.sqlite.open) o.sqlite.close()
 }

@@ -33,6 +33,7 @@ export const appHandlers: Pick<
       empty: (counts.rows[0]?.n ?? 0) === 0,
       workYears: years.rows.map((r) => r.y),
       harness: ctx.harness,
+      integrity: ctx.integrity,
     }
   },
 

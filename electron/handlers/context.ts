@@ -28,6 +28,8 @@ export interface Ctx {
   /** Where generated files go when settings leave outputDir empty. */
   defaultOutputDir: string
   session: { operatorId: string | null }
+  /** The working file's full integrity check, run in the background after open. */
+  integrity: { state: 'checking' | 'ok' | 'damaged'; reason?: string }
   jobs: JobRegistry
   now(): Date
   settings(): Promise<Settings>
@@ -44,7 +46,7 @@ export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Prom
 export type Handlers = { [C in Channel]: Handler<C> }
 
 export function createContext(
-  base: Omit<Ctx, 'session' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
+  base: Omit<Ctx, 'session' | 'integrity' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
 ): Ctx {
   let cache: { db: Kysely<DB>; value: Settings } | null = null
   const ctx: Ctx = {
@@ -52,6 +54,7 @@ export function createContext(
     working: { db: base.db, sqlite: base.sqlite },
     view: null,
     session: { operatorId: null },
+    integrity: { state: 'ok' },
     jobs: new JobRegistry(),
     now: base.now ?? (() => new Date()),
     async settings() {
