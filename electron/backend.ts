@@ -83,8 +83,8 @@ function trackIntegrity(ctx: Ctx, o: OpenedDb): void {
   ctx.integrity = { state: 'checking' }
   void o.integrity.then((r) => {
     if (ctx.working.sqlite !== o.sqlite) return // the file was replaced meanwhile
-    ctx.integrity = r.ok ? { state: 'ok' } : { state: 'damaged', reason: r.reason }
-    if (!r.ok) console.error(`[integrity] ${r.reason}`)
+    ctx.integrity = r.ok === true ? { state: 'ok' } : r.ok === null ? { state: 'unchecked', reason: r.reason } : { state: 'damaged', reason: r.reason }
+    if (r.ok !== true) console.error(`[integrity] ${r.reason}`)
   })
 }
 

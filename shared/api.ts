@@ -130,7 +130,7 @@ export const api = {
       workYears: number[]
       harness: boolean
       /** The working file's full integrity check, run in the background after start. */
-      integrity: { state: 'checking' | 'ok' | 'damaged'; reason?: string }
+      integrity: { state: 'checking' | 'ok' | 'damaged' | 'unchecked'; reason?: string }
     }>(),
   },
   'session/get': { input: z.object({}), output: out<{ operator: Operator | null }>() },

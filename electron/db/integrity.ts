@@ -37,14 +37,20 @@ export function probeFile(path: string): string | null {
   return null
 }
 
-export type FullCheck = { ok: true } | { ok: false; reason: string }
+/** ok null: the check could not run at all (no worker, module not loadable); nothing is known. */
+export type FullCheck = { ok: true } | { ok: false; reason: string } | { ok: null; reason: string }
 
 // CommonJS run by the worker: its own better-sqlite3 instance (a Node-API addon loads in any thread).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 let db
+let Database
 try {
-  const Database = require(workerData.module)
+  Database = require(workerData.module)
+} catch (e) {
+  parentPort.postMessage({ ok: null, reason: String((e && e.message) || e) })
+}
+if (Database) try {
   db = new Database(workerData.path, { readonly: true, fileMustExist: true })
   const rows = db.pragma('quick_check(20)', { simple: false }).map((r) => String(Object.values(r)[0]))
   parentPort.postMessage(rows.length === 1 && rows[0] === 'ok' ? { ok: true } : { ok: false, reason: rows.join('；') })
@@ -66,8 +72,10 @@ export function fullCheck(path: string): Promise<FullCheck> {
       resolve(r)
       void worker.terminate()
     }
-    worker.once('message', (m: FullCheck) => done(m.ok ? { ok: true } : { ok: false, reason: `完整性检查未通过（${m.reason}）` }))
-    worker.once('error', (e) => done({ ok: false, reason: `完整性检查无法运行（${e.message}）` }))
-    worker.once('exit', (code) => done({ ok: false, reason: `完整性检查意外中止（${code}）` }))
+    worker.once('message', (m: FullCheck) =>
+      done(m.ok === true ? m : m.ok === null ? { ok: null, reason: `完整性检查无法运行（${m.reason}）` } : { ok: false, reason: `完整性检查未通过（${m.reason}）` }),
+    )
+    worker.once('error', (e) => done({ ok: null, reason: `完整性检查无法运行（${e.message}）` }))
+    worker.once('exit', (code) => done({ ok: null, reason: `完整性检查意外中止（${code}）` }))
   })
 }

@@ -29,7 +29,7 @@ export interface Ctx {
   defaultOutputDir: string
   session: { operatorId: string | null }
   /** The working file's full integrity check, run in the background after open. */
-  integrity: { state: 'checking' | 'ok' | 'damaged'; reason?: string }
+  integrity: { state: 'checking' | 'ok' | 'damaged' | 'unchecked'; reason?: string }
   jobs: JobRegistry
   now(): Date
   settings(): Promise<Settings>

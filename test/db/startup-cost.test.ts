@@ -74,6 +74,7 @@ describe('fullCheck (quick_check in a worker thread)', () => {
   it('reports a file it cannot open instead of throwing', async () => {
     const r = await fullCheck('/nonexistent/none.sqlite')
     expect(r.ok).toBe(false)
+    expect(r.ok === false && r.reason).toContain('完整性检查未通过')
   })
 })
 
