@@ -56,23 +56,40 @@ async function setUp(b: Backend) {
   return op.id as string
 }
 
-/** The dashboard's figures for one year in one hand-written query. */
-const RAW_DASHBOARD = `
-SELECT
- (SELECT json_group_array(json_array(stage, n, units, f)) FROM (
-   SELECT r.stage, count(DISTINCT i.project_id) AS n, count(DISTINCT p.unit_id) AS units, sum(p.amount_fen) AS f
-   FROM rounds r JOIN round_items i ON i.round_id = r.id JOIN projects p ON p.id = i.project_id WHERE r.work_year = @y GROUP BY r.stage)) AS coverage,
- (SELECT json_group_array(json_array(stage, status, c, f)) FROM (
-   SELECT r.stage, i.status, count(*) c, sum(p.amount_fen) f FROM rounds r JOIN round_items i ON i.round_id = r.id JOIN projects p ON p.id = i.project_id
-   WHERE r.work_year = @y GROUP BY r.stage, i.status)) AS by_status,
- (SELECT json_group_array(json_array(k, c, f)) FROM (SELECT p.unit_id k, count(*) c, sum(p.amount_fen) f FROM projects p WHERE p.budget_year = @y GROUP BY p.unit_id)) AS by_unit,
- (SELECT json_group_array(json_array(k, c, f)) FROM (SELECT u.division_id k, count(*) c, sum(p.amount_fen) f FROM projects p JOIN units u ON u.id = p.unit_id WHERE p.budget_year = @y GROUP BY u.division_id)) AS by_division,
- (SELECT json_group_array(json_array(k, c, f)) FROM (SELECT p.fund_source k, count(*) c, sum(p.amount_fen) f FROM projects p WHERE p.budget_year = @y GROUP BY p.fund_source)) AS by_fund,
- (SELECT json_group_array(json_array(light, c)) FROM (SELECT i.light, count(*) c FROM round_items i WHERE i.round_id =
-   (SELECT id FROM rounds WHERE stage = 'monitoring' AND work_year = @y ORDER BY created_at DESC LIMIT 1) GROUP BY i.light)) AS lights,
- (SELECT count(*) FROM trainings WHERE work_year = @y) AS trainings,
- (SELECT sum(amount_fen) FROM exante_proposals WHERE work_year = @y) AS exante,
- (SELECT count(*) FROM rectifications x JOIN round_items i ON i.id = x.item_id JOIN rounds r ON r.id = i.round_id WHERE r.work_year = @y AND x.status <> '已整改') AS rect_open`
+/**
+ * The floor of dashboard/get: the same statements (the same rows read, the same groups, the same
+ * warnings) written by hand and run straight on better-sqlite3, with no query builder, no
+ * parallel awaits and no shaping of the payload. What dashboard_ms adds over it is the handler's own cost.
+ */
+function rawDashboard(sqlite: Database.Database, y: number, today: string, cutoff: string) {
+  const all = (q: string, ...p: unknown[]) => sqlite.prepare(q).all(...p)
+  const cover = (stages: string[]) =>
+    all(`SELECT count(*) AS projects, count(DISTINCT p.unit_id) AS units, coalesce(sum(p.amount_fen), 0) AS fen FROM projects p
+         WHERE p.id IN (SELECT i.project_id FROM round_items i JOIN rounds r ON r.id = i.round_id WHERE r.stage IN (${stages.map(() => '?').join(',')}) AND r.work_year = ?)`, ...stages, y)
+  const out: unknown[] = [
+    all('SELECT count(*) AS c, coalesce(sum(participant_count), 0) AS p FROM trainings WHERE work_year = ?', y),
+    all('SELECT count(*) AS c, coalesce(sum(amount_fen), 0) AS f FROM exante_proposals WHERE work_year = ?', y),
+    ...['targets', 'monitoring', 'selfeval', 'fiscaleval'].map((s) => cover([s])),
+    all(`SELECT count(*) AS c FROM rectifications x JOIN round_items i ON i.id = x.item_id JOIN rounds r ON r.id = i.round_id WHERE r.work_year = ? AND x.status <> '已整改'`, y),
+    all('SELECT count(*) AS c FROM documents WHERE year = ?', y),
+  ]
+  const rounds = all('SELECT id, stage, title, deadline, created_at FROM rounds WHERE work_year = ? ORDER BY created_at DESC', y) as { id: string; stage: string }[]
+  out.push(all(`SELECT r.stage, i.status, count(*) AS c, coalesce(sum(p.amount_fen), 0) AS f FROM round_items i JOIN rounds r ON r.id = i.round_id JOIN projects p ON p.id = i.project_id WHERE r.work_year = ? GROUP BY r.stage, i.status`, y))
+  for (const [k, n] of [['u.id', 'u.name'], ['d.id', "coalesce(d.name, '未分配股室')"], ['p.fund_source', 'p.fund_source']]) {
+    out.push(all(`SELECT ${k} AS k, ${n} AS name, count(*) AS c, coalesce(sum(p.amount_fen), 0) AS f FROM projects p JOIN units u ON u.id = p.unit_id LEFT JOIN divisions d ON d.id = u.division_id WHERE p.budget_year = ? GROUP BY 1 ORDER BY f DESC`, y))
+  }
+  const mon = rounds.find((r) => r.stage === 'monitoring')
+  if (mon) {
+    out.push(all('SELECT light, count(*) AS c FROM round_items WHERE round_id = ? GROUP BY light', mon.id))
+    out.push(all(`SELECT i.id, p.name, u.name AS unit, p.amount_fen AS f FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id WHERE i.round_id = ? AND i.light = 'red' ORDER BY p.amount_fen DESC LIMIT 10`, mon.id))
+  }
+  out.push(all(`SELECT count(*) AS c, group_concat(p.name, '、') AS names FROM rectifications x JOIN round_items i ON i.id = x.item_id JOIN rounds r ON r.id = i.round_id JOIN projects p ON p.id = i.project_id WHERE r.work_year = ? AND x.status <> '已整改' AND x.deadline < ?`, y, today))
+  out.push(all(`SELECT r.id AS round_id, r.title, r.stage, count(*) AS c FROM round_items i JOIN rounds r ON r.id = i.round_id WHERE r.work_year = ? AND i.status = '已填报' AND i.submitted_at < ? GROUP BY r.id ORDER BY r.created_at`, y, cutoff))
+  out.push(all(`SELECT i.round_id, count(*) AS c FROM round_items i JOIN rounds r ON r.id = i.round_id WHERE r.work_year = ? AND i.status <> '已审核' GROUP BY i.round_id`, y))
+  out.push(cover(['selfeval', 'fiscaleval']))
+  out.push(all(`SELECT count(*) AS c, coalesce(sum(p.amount_fen), 0) AS f FROM rectifications x JOIN round_items i ON i.id = x.item_id JOIN rounds r ON r.id = i.round_id JOIN projects p ON p.id = i.project_id WHERE r.work_year = ?`, y))
+  return out
+}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ysjx-bench-'))
@@ -88,11 +105,12 @@ async function main() {
     // 驾驶舱 against one raw query over the same data.
     await call(b, 'dashboard/get', { workYear: currentYear })
     const dash = await timeIt(() => call(b, 'dashboard/get', { workYear: currentYear }), 20)
-    const rawStmt = b.ctx.sqlite.prepare(RAW_DASHBOARD)
-    const raw = await timeIt(() => rawStmt.get({ y: currentYear }), 20)
+    const now = new Date()
+    const cutoff = new Date(now.getTime() - 7 * 86_400_000).toISOString()
+    const raw = await timeIt(() => rawDashboard(b.ctx.sqlite, currentYear, now.toISOString().slice(0, 10), cutoff), 20)
     out('dashboard_ms', dash, 'ms')
-    out('dashboard_vs_raw', dash / raw, 'x')
-    note(`raw dashboard query ${raw.toFixed(1)} ms`)
+    out('dashboard_floor_ms', raw, 'ms')
+    out('dashboard_vs_floor', dash / raw, 'x')
 
     // A stage list: filter by 股室, sort by amount, one page of 50.
     const [mon] = await call(b, 'rounds/list', { stage: 'monitoring', workYear: currentYear })
