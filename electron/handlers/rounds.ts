@@ -22,6 +22,7 @@ import {
   type ItemStatus,
   type Stage,
 } from '../../shared/stage'
+import { assertItemVisible, assertMayTransition, assertMayUseResult, listDivisionScope } from '../auth/scope'
 import type { DB, RoundRow } from '../db/schema'
 import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
@@ -337,6 +338,9 @@ export const roundHandlers: Pick<
     let q = itemQuery(ctx.db).where('i.round_id', '=', input.roundId)
     if (input.unitId) q = q.where('p.unit_id', '=', input.unitId)
     if (input.divisionId) q = q.where('u.division_id', '=', input.divisionId)
+    // A 股室审核 sees the units of their own 股室 only, whatever the filters ask for.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (input.fundSource) q = q.where('p.fund_source', '=', input.fundSource)
     if (input.light === 'none') q = q.where('i.light', 'is', null)
     else if (input.light) q = q.where('i.light', '=', input.light)
@@ -379,12 +383,14 @@ export const roundHandlers: Pick<
   },
 
   async 'items/get'({ id }, ctx) {
+    assertItemVisible(ctx, toItem(await getItemRow(ctx.db, id)))
     return loadItemDetail(ctx, id)
   },
 
   async 'items/transition'({ id, action, conclusion, summary, opinions }, ctx) {
     const detail = await loadItemDetail(ctx, id)
     const { item, round } = detail
+    await assertMayTransition(ctx, ctx.db, id, action, item)
     await ctx.assertYearOpen(round.workYear)
     const to = nextStatus(item.status, action)
     if (!to) throw new AppError('VALIDATION', refusalMessage(item.status, action))
@@ -434,6 +440,7 @@ export const roundHandlers: Pick<
 
   async 'items/resultUse'({ id, resultUse, isPublic, publicDate }, ctx) {
     const r = await getItemRow(ctx.db, id)
+    assertMayUseResult(ctx, toItem(r))
     await ctx.assertYearOpen((await getRound(ctx, r.round_id)).workYear)
     if (r.status !== '已审核') throw new AppError('VALIDATION', '审核通过后才能填写结果运用意见')
     await ctx.write((w) =>
