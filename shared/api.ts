@@ -145,6 +145,8 @@ export const api = {
       operator: Operator | null
       /** No administrator who can sign in yet: the first-start screen creates one. */
       needsSetup: boolean
+      /** No units, proposals or trainings yet (the first-start screen then offers the demo year). */
+      empty: boolean
       /** Set after the session locked for idle time: whose password the lock screen asks for. */
       lockedName: string | null
       idleMinutes: number

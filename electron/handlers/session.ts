@@ -4,6 +4,7 @@
  * Sign-in events go to the audit log under entity "session"; passwords never go anywhere.
  */
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { AppError } from '../../shared/result'
 import { delayAfterFailures, SIGN_IN_POLICY } from '../../shared/roles'
 import { currentOperator, signInAs, signOut, toOperator, workingSettings } from '../auth/access'
@@ -34,9 +35,14 @@ function waitMessage(failures: number, seconds: number) {
 export const sessionHandlers: Pick<Handlers, 'session/get' | 'session/setup' | 'session/signIn' | 'session/signOut' | 'operators/resetPassword'> = {
   async 'session/get'(_input, ctx) {
     const operator = await currentOperator(ctx)
+    const setup = await needsSetup(ctx)
+    const counts = setup
+      ? await sql<{ n: number }>`SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM exante_proposals) + (SELECT count(*) FROM trainings) AS n`.execute(ctx.working.db)
+      : null
     return {
       operator,
-      needsSetup: await needsSetup(ctx),
+      needsSetup: setup,
+      empty: setup && (counts?.rows[0]?.n ?? 0) === 0,
       lockedName: operator ? null : (ctx.session.lockedName ?? null),
       idleMinutes: (await workingSettings(ctx)).sessionIdleMinutes,
     }
