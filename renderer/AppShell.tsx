@@ -126,12 +126,13 @@ export function AppShell() {
 
   /** Everything the pages need, read once signed in (the backend refuses it before). */
   const loadAll = async (operator: Operator) => {
+    const again = useApp.getState().info !== null
     const [info] = await Promise.all([call('app/info', {}), s.loadSettings(), s.loadDivisions(), s.loadUnits()])
     useApp.setState({
       info,
       operator,
-      workYear: defaultWorkYear(info),
-      page: info.empty ? 'welcome' : 'dashboard',
+      // Signing in again (after the lock or a change of operator) returns to where the work was.
+      ...(again ? {} : { workYear: defaultWorkYear(info), page: info.empty ? 'welcome' : 'dashboard' }),
       operatorModalOpen: false,
       booted: true,
     })

@@ -82,7 +82,8 @@ export const CHANNEL_ROLES = {
   'stageExcel/apply': ENTRY,
   'docs/batch': BUDGET,
   'jobs/get': ALL,
-  'jobs/cancel': ALL,
+  // Jobs are started by 预算股 channels (docs/batch, yearData/export); watching one is a read.
+  'jobs/cancel': BUDGET,
   'docs/draft': BUDGET,
   'docs/issue': BUDGET,
   'register/list': ALL,

@@ -15,7 +15,7 @@ import type { Channel } from '../../shared/channels'
 import type { Role } from '../../shared/roles'
 import type { LaunchedBrowser } from './browser'
 import { ROOT, STATIC_DIR } from './build'
-import { signInTestAdmin, TEST_PASSWORD } from '../helpers/backend'
+import { signInAsOperator, signInTestAdmin, TEST_PASSWORD } from '../helpers/backend'
 
 export const SHOTS = join(ROOT, 'test-output', 'screenshots')
 export const T = 15_000
@@ -79,8 +79,8 @@ export async function openStageSession(
  */
 export async function signInOnPage(s: StageSession, name: string, roles: Role[] = ['预算股'], divisionId: string | null = null) {
   const { page } = s
-  const ops = await s.api('operators/list', {})
-  if (!ops.some((o) => o.name === name)) await s.api('operators/save', { name, divisionId, roles, password: TEST_PASSWORD })
+  // Makes sure the operator exists with the test password (through the API, whoever is signed in).
+  await signInAsOperator(s.backend.dispatch, name, roles, divisionId)
   await page.getByTestId('sign-out').click()
   const dlg = page.getByRole('dialog', { name: '登录' })
   await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)
