@@ -56,20 +56,21 @@ export const sessionHandlers: Pick<Handlers, 'session/get' | 'session/setup' | '
     const existing = await db.selectFrom('operators').selectAll().where('name', '=', name).executeTakeFirst()
     const id = existing?.id ?? randomUUID()
     await withWriter(db, id, ctx.now(), async (w) => {
-      let divisionId = existing?.division_id ?? null
-      const div = divisionName.trim()
-      if (div) {
-        const found = await w.trx.selectFrom('divisions').select('id').where('name', '=', div).executeTakeFirst()
-        divisionId = found?.id ?? randomUUID()
-        if (!found) await w.insert('divisions', { id: divisionId, name: div, sort: 0, active: 1 })
-      }
+      // The operator row first: every audit row of this transaction names it.
       if (existing) {
         // An operator from before sign-in becomes the administrator and keeps the work they did.
         const roles = [...new Set(['系统管理员', ...JSON.parse(existing.roles || '[]')])]
-        await w.update('operators', id, { password_hash: hash, roles: JSON.stringify(roles), active: 1, division_id: divisionId, failed_sign_ins: 0 })
+        await w.update('operators', id, { password_hash: hash, roles: JSON.stringify(roles), active: 1, failed_sign_ins: 0 })
       } else {
         // The first administrator of a county bureau usually also does the 预算股's work.
-        await w.insert('operators', { id, name, division_id: divisionId, active: 1, roles: JSON.stringify(['系统管理员', '预算股']), password_hash: hash })
+        await w.insert('operators', { id, name, division_id: null, active: 1, roles: JSON.stringify(['系统管理员', '预算股']), password_hash: hash })
+      }
+      const div = divisionName.trim()
+      if (div) {
+        const found = await w.trx.selectFrom('divisions').select('id').where('name', '=', div).executeTakeFirst()
+        const divisionId = found?.id ?? randomUUID()
+        if (!found) await w.insert('divisions', { id: divisionId, name: div, sort: 0, active: 1 })
+        await w.update('operators', id, { division_id: divisionId })
       }
       await w.log('setup', 'session', id, null, { name })
     })
