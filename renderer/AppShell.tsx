@@ -6,7 +6,9 @@ import { useEffect, useState } from 'react'
 import { call } from './api'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { showError } from './errors'
+import type { Channel } from '../shared/channels'
 import type { Operator } from '../shared/domain'
+import { CHANNEL_ROLES, hasAnyRole, type Role } from '../shared/roles'
 import { SignInModal } from './pages/SignInModal'
 import { useIdleLock } from './idle-lock'
 import { DemoPage } from './pages/settings/DemoPage'
@@ -30,6 +32,34 @@ import { YearDataPage } from './pages/yeardata/YearDataPage'
 import { type PageKey, defaultWorkYear, selectableYears, useApp } from './store'
 
 const { Header, Sider, Content } = Layout
+
+/**
+ * Pages that only make sense with a channel the role table may refuse: hidden from roles without
+ * it (the backend refuses anyway; this only spares the click).
+ */
+const PAGE_NEEDS: Partial<Record<PageKey, Channel>> = {
+  'settings-org': 'settings/save',
+  'settings-docs': 'settings/save',
+  'settings-rules': 'settings/save',
+  'settings-eval': 'settings/save',
+  divisions: 'divisions/save',
+  operators: 'operators/list',
+  yeardata: 'yearData/packages',
+  demo: 'demo/load',
+}
+
+export function mayOpen(page: PageKey, roles: readonly Role[]): boolean {
+  const need = PAGE_NEEDS[page]
+  const rule = need ? CHANNEL_ROLES[need] : null
+  return !rule || rule === 'public' || hasAnyRole(roles, rule)
+}
+
+type MenuItem = NonNullable<MenuProps['items']>[number] & { key: string; children?: MenuItem[] }
+function menuFor(roles: readonly Role[]): MenuProps['items'] {
+  const keep = (items: MenuItem[]): MenuItem[] =>
+    items.flatMap((i) => (i.children ? (keep(i.children).length ? [{ ...i, children: keep(i.children) }] : []) : mayOpen(i.key as PageKey, roles) ? [i] : []))
+  return keep(MENU as MenuItem[])
+}
 
 const MENU: MenuProps['items'] = [
   { key: 'welcome', label: '首页' },
@@ -131,8 +161,11 @@ export function AppShell() {
     useApp.setState({
       info,
       operator,
-      // Signing in again (after the lock or a change of operator) returns to where the work was.
-      ...(again ? {} : { workYear: defaultWorkYear(info), page: info.empty ? 'welcome' : 'dashboard' }),
+      // Signing in again (after the lock or a change of operator) returns to where the work was,
+      // unless the new operator's roles do not reach that page.
+      ...(again && mayOpen(useApp.getState().page, operator.roles)
+        ? {}
+        : { workYear: again ? useApp.getState().workYear : defaultWorkYear(info), page: info.empty ? 'welcome' : 'dashboard' }),
       operatorModalOpen: false,
       booted: true,
     })
@@ -265,7 +298,7 @@ export function AppShell() {
             style={{ borderInlineEnd: 'none', height: '100%', overflow: 'auto' }}
             selectedKeys={[s.page]}
             defaultOpenKeys={['g-basic', 'g-exante', 'g-targets', 'g-monitoring', 'g-eval', 'g-settings']}
-            items={MENU}
+            items={menuFor(s.operator.roles)}
             onClick={(e) => s.setPage(e.key as PageKey)}
           />
         </Sider>

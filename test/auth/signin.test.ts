@@ -208,6 +208,8 @@ describe('who did it, and what the item allows', () => {
     const list = await t.call('items/list', { roundId })
     expect(list.rows.map((r) => r.projectName)).toEqual(['公安业务装备经费'])
     expect(list.counts['全部']).toBe(1)
+    // The round's totals are hers too: 1 item of 210万元, not the 3 of the county.
+    expect(await t.call('rounds/get', { id: roundId })).toMatchObject({ itemCount: 1, totalFen: 2_100_000_00, counts: { 已填报: 1 } })
     // Asking for the other 股室 by filter gives nothing, not its items.
     expect((await t.call('items/list', { roundId, divisionId: t.jkw })).rows).toEqual([])
     expect((await t.call('units/list', {})).map((u) => u.name)).toEqual(['师宗县公安局'])
