@@ -9,6 +9,7 @@ import { api, describeZodError } from '../shared/api'
 import { CHANNELS, type Channel } from '../shared/channels'
 import { AppError, type Result } from '../shared/result'
 import { DB_FILE_NAME, openDatabase, type OpenedDb } from './db/open'
+import { checkAccess } from './auth/access'
 import { appHandlers } from './handlers/app'
 import { createContext, type Ctx, type Handlers } from './handlers/context'
 import { loadDemo } from './handlers/demo'
@@ -20,6 +21,7 @@ import { masterdataHandlers } from './handlers/masterdata'
 import { monitoringHandlers } from './handlers/monitoring'
 import { projectHandlers } from './handlers/projects'
 import { roundHandlers } from './handlers/rounds'
+import { sessionHandlers } from './handlers/session'
 import { stageExcelHandlers } from './handlers/stage-excel'
 import { trainingHandlers } from './handlers/trainings'
 import { yearDataHandlers } from './handlers/yeardata'
@@ -48,6 +50,7 @@ export interface Backend {
 
 export const handlers: Handlers = {
   ...appHandlers,
+  ...sessionHandlers,
   ...masterdataHandlers,
   ...trainingHandlers,
   ...exanteHandlers,
@@ -91,6 +94,13 @@ function trackIntegrity(ctx: Ctx, o: OpenedDb): void {
 export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
   return async function dispatch(channel: string, input: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `未知的调用“${channel}”` } }
+    // Who may do what (shared/roles.ts), before the input is even read.
+    try {
+      const refused = await checkAccess(ctx, channel)
+      if (refused) return { ok: false, error: refused }
+    } catch (e) {
+      return { ok: false, error: translate(e) }
+    }
     const parsed = api[channel].input.safeParse(input ?? {})
     if (!parsed.success) return { ok: false, error: { code: 'VALIDATION', message: describeZodError(parsed.error) } }
     try {

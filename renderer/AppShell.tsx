@@ -1,12 +1,16 @@
 /** The frame: header (product, organisation, 工作年度, operator, database), left menu by stage, page. */
-import { DatabaseOutlined, SwapOutlined, UserOutlined } from '@ant-design/icons'
+import { DatabaseOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons'
 import { Button, Layout, Menu, Result, Select, Space, Spin, Tag, Tooltip } from 'antd'
 import type { MenuProps } from 'antd'
 import { useEffect, useState } from 'react'
 import { call } from './api'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { showError } from './errors'
-import { OperatorModal } from './pages/OperatorModal'
+import type { Channel } from '../shared/channels'
+import type { Operator } from '../shared/domain'
+import { CHANNEL_ROLES, hasAnyRole, type Role } from '../shared/roles'
+import { SignInModal } from './pages/SignInModal'
+import { useIdleLock } from './idle-lock'
 import { DemoPage } from './pages/settings/DemoPage'
 import { DivisionsPage } from './pages/settings/DivisionsPage'
 import { OperatorsPage } from './pages/settings/OperatorsPage'
@@ -29,6 +33,34 @@ import { YearDataPage } from './pages/yeardata/YearDataPage'
 import { type PageKey, defaultWorkYear, selectableYears, useApp } from './store'
 
 const { Header, Sider, Content } = Layout
+
+/**
+ * Pages that only make sense with a channel the role table may refuse: hidden from roles without
+ * it (the backend refuses anyway; this only spares the click).
+ */
+const PAGE_NEEDS: Partial<Record<PageKey, Channel>> = {
+  'settings-org': 'settings/save',
+  'settings-docs': 'settings/save',
+  'settings-rules': 'settings/save',
+  'settings-eval': 'settings/save',
+  divisions: 'divisions/save',
+  operators: 'operators/list',
+  yeardata: 'yearData/packages',
+  demo: 'demo/load',
+}
+
+export function mayOpen(page: PageKey, roles: readonly Role[]): boolean {
+  const need = PAGE_NEEDS[page]
+  const rule = need ? CHANNEL_ROLES[need] : null
+  return !rule || rule === 'public' || hasAnyRole(roles, rule)
+}
+
+type MenuItem = NonNullable<MenuProps['items']>[number] & { key: string; children?: MenuItem[] }
+function menuFor(roles: readonly Role[]): MenuProps['items'] {
+  const keep = (items: MenuItem[]): MenuItem[] =>
+    items.flatMap((i) => (i.children ? (keep(i.children).length ? [{ ...i, children: keep(i.children) }] : []) : mayOpen(i.key as PageKey, roles) ? [i] : []))
+  return keep(MENU as MenuItem[])
+}
 
 const MENU: MenuProps['items'] = [
   { key: 'welcome', label: '首页' },
@@ -123,26 +155,34 @@ export function AppShell() {
   const s = useApp()
   const [bootError, setBootError] = useState<string | null>(null)
 
+  /** Everything the pages need, read once signed in (the backend refuses it before). */
+  const loadAll = async (operator: Operator) => {
+    const again = useApp.getState().info !== null
+    const [info] = await Promise.all([call('app/info', {}), s.loadSettings(), s.loadDivisions(), s.loadUnits()])
+    useApp.setState({
+      info,
+      operator,
+      // Signing in again (after the lock or a change of operator) returns to where the work was,
+      // unless the new operator's roles do not reach that page.
+      ...(again && mayOpen(useApp.getState().page, operator.roles)
+        ? {}
+        : { workYear: again ? useApp.getState().workYear : defaultWorkYear(info), page: info.empty ? 'welcome' : 'dashboard' }),
+      operatorModalOpen: false,
+      booted: true,
+    })
+  }
+
   useEffect(() => {
     let cancelled = false
     ;(async () => {
       try {
-        const [info, session] = await Promise.all([
-          call('app/info', {}),
-          call('session/get', {}),
-          s.loadSettings(),
-          s.loadDivisions(),
-          s.loadUnits(),
-        ])
+        const session = await call('session/get', {})
         if (cancelled) return
-        useApp.setState({
-          info,
-          operator: session.operator,
-          workYear: defaultWorkYear(info),
-          page: info.empty ? 'welcome' : 'dashboard',
-          operatorModalOpen: !session.operator,
-          booted: true,
-        })
+        if (session.operator) await loadAll(session.operator)
+        else {
+          await s.showSignIn()
+          useApp.setState({ booted: true })
+        }
       } catch (e) {
         if (cancelled) return
         setBootError(e instanceof Error ? e.message : String(e))
@@ -154,9 +194,28 @@ export function AppShell() {
     }
   }, [])
 
+  const onSignedIn = async (op: Operator) => {
+    const wasSomeoneElse = s.info !== null && s.operator?.id !== op.id
+    await loadAll(op)
+    if (wasSomeoneElse) useApp.setState({ dataVersion: useApp.getState().dataVersion + 1 })
+  }
+
+  const signOut = async () => {
+    await call('session/signOut', {}).catch(showError)
+    await s.showSignIn()
+  }
+
+  // The renderer's half of the idle lock; the backend ends the session on its own clock as well.
+  useIdleLock(s.settings?.sessionIdleMinutes ?? s.signInGate.idleMinutes, !!s.operator, async () => {
+    const name = useApp.getState().operator?.name ?? null
+    await call('session/signOut', {}).catch(() => undefined)
+    await s.showSignIn()
+    useApp.setState((st) => ({ signInGate: { ...st.signInGate, lockedName: name } }))
+  })
+
   // Keep app/info (empty database?, years with data) fresh as the user moves between pages.
   useEffect(() => {
-    if (s.booted) void s.loadInfo().catch(() => undefined)
+    if (s.booted && s.operator) void s.loadInfo().catch(() => undefined)
   }, [s.page, s.booted])
 
   if (bootError) {
@@ -180,6 +239,18 @@ export function AppShell() {
           <div style={{ width: 200, height: 80 }} />
         </Spin>
       </div>
+    )
+  }
+
+  if (!s.operator || !s.info) {
+    // Nothing of the data shows before sign-in.
+    return (
+      <Layout style={{ height: '100%' }}>
+        <Header className="app-header">
+          <span className="app-brand">预算绩效管理</span>
+        </Header>
+        <SignInModal onSignedIn={onSignedIn} />
+      </Layout>
     )
   }
 
@@ -209,9 +280,11 @@ export function AppShell() {
           </Space>
           <Space size={6}>
             <UserOutlined />
-            <span data-testid="current-operator">{s.operator ? s.operator.name : '未选择操作员'}</span>
-            <Button size="small" icon={<SwapOutlined />} onClick={() => s.openOperatorModal(true)}>
-              切换
+            <Tooltip title={`角色：${s.operator.roles.join('、') || '未分配'}`}>
+              <span data-testid="current-operator">{s.operator.name}</span>
+            </Tooltip>
+            <Button size="small" icon={<LogoutOutlined />} onClick={signOut} data-testid="sign-out">
+              退出登录
             </Button>
           </Space>
           <Tooltip title={<span style={{ wordBreak: 'break-all' }}>数据库：{s.info?.dbPath}</span>} placement="bottomRight">
@@ -226,7 +299,7 @@ export function AppShell() {
             style={{ borderInlineEnd: 'none', height: '100%', overflow: 'auto' }}
             selectedKeys={[s.page]}
             defaultOpenKeys={['g-basic', 'g-exante', 'g-targets', 'g-monitoring', 'g-eval', 'g-settings']}
-            items={MENU}
+            items={menuFor(s.operator.roles)}
             onClick={(e) => s.setPage(e.key as PageKey)}
           />
         </Sider>
@@ -237,7 +310,7 @@ export function AppShell() {
           </ErrorBoundary>
         </Content>
       </Layout>
-      <OperatorModal />
+      <SignInModal onSignedIn={onSignedIn} />
     </Layout>
   )
 }

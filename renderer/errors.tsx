@@ -84,8 +84,9 @@ export function showError(err: unknown): void {
       return
     }
     if (err.code === 'NO_OPERATOR') {
-      messageApi?.error('请先选择操作员，再进行修改。')
-      useApp.getState().openOperatorModal(true)
+      // The backend ended the session (idle time, or the operator was deactivated): sign in again.
+      messageApi?.error(err.message)
+      void useApp.getState().showSignIn()
       return
     }
     if (err.code === 'DB_NEWER' || err.code === 'DB_DAMAGED' || err.code === 'INTERNAL' || err.code === 'IO') {

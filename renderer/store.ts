@@ -65,7 +65,9 @@ interface State {
   units: Unit[]
   workYear: number
   page: PageKey
+  /** The sign-in gate (SignInModal) is shown: nobody signed in, or the session locked. */
   operatorModalOpen: boolean
+  signInGate: SignInGate
   /** Bumped after bulk changes (demo load, import) so open pages reload their lists. */
   dataVersion: number
   /**
@@ -82,6 +84,8 @@ interface State {
   setWorkYear(year: number): void
   setOperator(op: Operator | null): void
   openOperatorModal(open: boolean): void
+  /** Asks the backend who may sign in (first start? locked?) and shows the sign-in gate. */
+  showSignIn(): Promise<void>
   setSettings(s: Settings): void
   loadInfo(): Promise<AppInfo>
   loadSettings(): Promise<Settings>
@@ -89,6 +93,14 @@ interface State {
   loadUnits(): Promise<Unit[]>
   /** Reloads everything after a bulk change. */
   refreshAll(): Promise<void>
+}
+
+export interface SignInGate {
+  needsSetup: boolean
+  /** Nothing in the database yet: the first-start screen offers the demo year. */
+  empty: boolean
+  lockedName: string | null
+  idleMinutes: number
 }
 
 /** Parameters passed to a page by `navigate`; every key optional, each page reads what it knows. */
@@ -122,6 +134,7 @@ export const useApp = create<State>((set, get) => ({
   workYear: currentYear(),
   page: 'exante',
   operatorModalOpen: false,
+  signInGate: { needsSetup: false, empty: false, lockedName: null, idleMinutes: 15 },
   dataVersion: 0,
   pageParams: {},
   navigateSeq: 0,
@@ -131,6 +144,14 @@ export const useApp = create<State>((set, get) => ({
   setWorkYear: (workYear) => set({ workYear }),
   setOperator: (operator) => set({ operator }),
   openOperatorModal: (operatorModalOpen) => set({ operatorModalOpen }),
+  async showSignIn() {
+    const session = await call('session/get', {})
+    set({
+      operator: session.operator,
+      operatorModalOpen: !session.operator,
+      signInGate: { needsSetup: session.needsSetup, empty: session.empty, lockedName: session.lockedName, idleMinutes: session.idleMinutes },
+    })
+  },
   setSettings: (settings) => set({ settings }),
   async loadInfo() {
     const info = await call('app/info', {})

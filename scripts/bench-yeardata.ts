@@ -13,6 +13,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openBackend } from '../electron/backend'
+import { signInForScript } from './script-session'
 import { headlessPlatform } from '../electron/platform'
 import { buildPackage } from '../electron/yeardata/package'
 import { verifyPackageFile } from '../electron/yeardata/verify'
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ysjx-bench-yd-'))
   try {
     const backend = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })
+    await signInForScript(backend, '基准测试')
     const loaded = await backend.dispatch('demo/load', {})
     if (!loaded.ok) throw new Error(loaded.error.message)
     const r = await benchYearData({ dbPath: backend.dbPath, workYear: 2024, scratchDir: dataDir, checkpoint: () => backend.ctx.working.sqlite.pragma('wal_checkpoint(TRUNCATE)') })

@@ -15,6 +15,7 @@ import type { SheetProject } from '../electron/excel/stage-types'
 import { headlessPlatform } from '../electron/platform'
 import { CITY, generateCity } from './bench/city-data'
 import { benchYearData } from './bench-yeardata'
+import { signInForScript } from './script-session'
 
 /** Asks the kernel to drop the page cache of these files (GNU dd's nocache flag); false if it cannot. */
 function dropFileCache(files: string[]): boolean {
@@ -50,7 +51,8 @@ async function timeIt(fn: () => Promise<unknown> | unknown, runs: number): Promi
 const ORG = { county: '曲靖市', bureau: '曲靖市财政局', issuerMark: '曲靖市财政局文件', prefixBudget: '曲财预', prefixPerformance: '曲财绩', printer: '曲靖市财政局办公室', signature: '曲靖市财政局' }
 
 async function setUp(b: Backend) {
-  const op = await call(b, 'operators/save', { name: '基准测试', divisionId: null })
+  await signInForScript(b, '基准测试')
+  const op = (await call(b, 'session/get', {})).operator
   const s = await call(b, 'settings/get', {})
   await call(b, 'settings/save', { ...s, org: ORG })
   return op.id as string

@@ -8,6 +8,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { openBackend } from '../electron/backend'
+import { signInForScript } from './script-session'
 import { headlessPlatform } from '../electron/platform'
 
 /** Electron's app.getPath('userData') for productName 预算绩效管理, without Electron. */
@@ -23,7 +24,9 @@ async function main() {
   const dataDir = i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : userDataDir()
   const backend = await openBackend({ dataDir, appVersion: 'demo', platform: headlessPlatform, defaultOutputDir: join(homedir(), 'Documents', '预算绩效管理') })
   try {
+    const session = await signInForScript(backend, '演示数据载入')
     const r = await backend.dispatch('demo/load', {})
+    await session.retire()
     if (!r.ok) {
       console.error(`未载入演示数据：${r.error.message}`)
       process.exitCode = 1

@@ -44,6 +44,7 @@ import { ITEM_ACTIONS, ITEM_STATUSES, STAGE_KEYS, TARGET_CONCLUSIONS } from './s
 import { EXANTE_CONCLUSIONS } from './exante'
 import { parseMoney } from './money'
 import { settingsSchema, type Settings } from './settings'
+import { PASSWORD_MIN, ROLES } from './roles'
 
 // Messages zod writes itself (type mismatches) come out in Chinese too.
 z.config(z.locales.zhCN())
@@ -71,6 +72,13 @@ export const amountWan = z.union([z.string(), z.number()]).transform((v, ctx) =>
   }
   return r.fen
 })
+
+const PASSWORD_MAX = 128
+const password = z
+  .string()
+  .min(PASSWORD_MIN, `密码至少${PASSWORD_MIN}位`)
+  .max(PASSWORD_MAX, `密码不能超过${PASSWORD_MAX}位`)
+  .refine((p) => /[0-9]/.test(p) && /[^0-9]/.test(p), '密码须同时包含数字和字母（或其他字符）')
 
 const fileUpload = z.object({
   fileName: z.string().min(1),
@@ -133,8 +141,25 @@ export const api = {
       integrity: { state: 'checking' | 'ok' | 'damaged' | 'unchecked'; reason?: string }
     }>(),
   },
-  'session/get': { input: z.object({}), output: out<{ operator: Operator | null }>() },
-  'session/setOperator': { input: z.object({ operatorId: id }), output: out<{ operator: Operator }>() },
+  'session/get': {
+    input: z.object({}),
+    output: out<{
+      operator: Operator | null
+      /** No administrator who can sign in yet: the first-start screen creates one. */
+      needsSetup: boolean
+      /** No units, proposals or trainings yet (the first-start screen then offers the demo year). */
+      empty: boolean
+      /** Set after the session locked for idle time: whose password the lock screen asks for. */
+      lockedName: string | null
+      idleMinutes: number
+    }>(),
+  },
+  'session/setup': {
+    input: z.object({ name: text('姓名', 20), password, divisionName: optText(30).default('') }),
+    output: out<{ operator: Operator }>(),
+  },
+  'session/signIn': { input: z.object({ name: text('姓名', 20), password: z.string().min(1, '请输入密码').max(PASSWORD_MAX) }), output: out<{ operator: Operator }>() },
+  'session/signOut': { input: z.object({}), output: out<{ operator: null }>() },
   'operators/list': { input: z.object({}), output: out<Operator[]>() },
   'operators/save': {
     input: z.object({
@@ -142,9 +167,14 @@ export const api = {
       name: text('姓名', 20),
       divisionId: z.string().nullable(),
       active: z.boolean().default(true),
+      /** Left out: unchanged (an existing operator) or 录入 (a new one). */
+      roles: z.array(z.enum(ROLES)).min(1, '请至少选择一个角色').optional(),
+      /** Only when creating: the first password (an administrator resets it later). */
+      password: password.optional(),
     }),
     output: out<Operator>(),
   },
+  'operators/resetPassword': { input: z.object({ id, password }), output: out<Operator>() },
   'settings/get': { input: z.object({}), output: out<Settings>() },
   'settings/save': { input: settingsSchema, output: out<Settings>() },
   'divisions/list': { input: z.object({}), output: out<Division[]>() },
@@ -491,6 +521,9 @@ const FIELD_NAMES: Record<string, string> = {
   thresholds: '结论分数线',
   grades: '等级分数线',
   yellow: '黄灯分界',
+  password: '密码',
+  roles: '角色',
+  sessionIdleMinutes: '空闲锁定时间',
 }
 
 /** Zod issues → one Chinese sentence; the field is named in Chinese where the message does not. */

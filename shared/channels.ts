@@ -5,9 +5,12 @@
 export const CHANNELS = [
   'app/info',
   'session/get',
-  'session/setOperator',
+  'session/setup',
+  'session/signIn',
+  'session/signOut',
   'operators/list',
   'operators/save',
+  'operators/resetPassword',
   'settings/get',
   'settings/save',
   'divisions/list',

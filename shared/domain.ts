@@ -1,3 +1,4 @@
+import type { Role } from './roles'
 /** Domain records as the renderer sees them. Money is always integer 分 (`...Fen`). */
 import type { ExanteConclusion, ExanteScores } from './exante'
 import type { IndicatorProblem } from './indicators'
@@ -12,6 +13,10 @@ export interface Operator {
   name: string
   divisionId: string | null
   active: boolean
+  /** What the operator may do (shared/roles.ts). */
+  roles: Role[]
+  /** Whether a password is set: an operator without one cannot sign in until it is reset. */
+  hasPassword: boolean
 }
 
 /** 股室: 预算股 or a 资金管理股室. */

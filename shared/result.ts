@@ -3,7 +3,9 @@ export type ErrorCode =
   | 'VALIDATION' // input failed the contract or a domain rule
   | 'NOT_FOUND'
   | 'CONFLICT' // e.g. a 文号 already issued, a unit code already used
-  | 'NO_OPERATOR' // a write without a chosen operator
+  | 'NO_OPERATOR' // not signed in (or the session locked after idle time)
+  | 'FORBIDDEN' // signed in, but the role does not allow this
+  | 'SIGN_IN' // a sign-in refused: wrong name or password, or too many failures
   | 'LOCKED' // a closed year or a read-only package
   | 'DB_NEWER' // database written by a newer app version
   | 'DB_DAMAGED'

@@ -56,12 +56,14 @@ export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reas
 
 /**
  * What identifies the database's content for the start-up backup: the schema version and the last
- * audit row (every change is written through the audited Writer, and migrations move user_version).
+ * audit row that changed data (every change is written through the audited Writer, migrations move
+ * user_version; sign-in and sign-out rows are no change of data). Read backwards from the newest
+ * row, so it costs nothing however long the log is.
  */
 export function changeToken(sqlite: BetterSqlite3.Database): string {
   const version = sqlite.pragma('user_version', { simple: true }) as number
-  const last = (sqlite.prepare('SELECT max(id) AS id, count(*) AS n FROM audit_log').get() as { id: number | null; n: number })
-  return `v${version}:a${last.id ?? 0}:${last.n}`
+  const last = sqlite.prepare("SELECT id FROM audit_log WHERE entity <> 'session' ORDER BY id DESC LIMIT 1").get() as { id: number } | undefined
+  return `v${version}:a${last?.id ?? 0}`
 }
 
 /**

@@ -339,6 +339,28 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('rectifications_status').on('rectifications').columns(['status', 'deadline']).execute()
     },
   },
+  {
+    version: 6,
+    name: '2026-12-01 sign-in: operator passwords, roles, unique names',
+    async up(db) {
+      // scrypt$N$r$p$salt$hash (electron/auth/password.ts); NULL until a password is set.
+      await db.schema.alterTable('operators').addColumn('password_hash', 'text').execute()
+      // Operators from before sign-in keep doing the bureau's work; the administrator is created at
+      // first start and adjusts roles (shared/roles.ts).
+      await db.schema.alterTable('operators').addColumn('roles', 'text', (c) => c.notNull().defaultTo('["预算股"]')).execute()
+      await db.schema.alterTable('operators').addColumn('failed_sign_ins', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await db.schema.alterTable('operators').addColumn('last_failed_at', 'text').execute()
+      // Names become the sign-in: a second 王芳 is renamed 王芳（2） (kept, never merged).
+      const rows = await db.selectFrom('operators').select(['id', 'name']).orderBy('created_at').orderBy('id').execute()
+      const seen = new Map<string, number>()
+      for (const r of rows as { id: string; name: string }[]) {
+        const n = (seen.get(r.name) ?? 0) + 1
+        seen.set(r.name, n)
+        if (n > 1) await db.updateTable('operators').set({ name: `${r.name}（${n}）` }).where('id', '=', r.id).execute()
+      }
+      await db.schema.createIndex('operators_name_unique').on('operators').column('name').unique().execute()
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

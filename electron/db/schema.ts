@@ -26,6 +26,12 @@ export interface OperatorsTable {
   name: string
   division_id: string | null
   active: number
+  /** scrypt$N$r$p$salt$hash, never the password; NULL until one is set. Never written to the audit log. */
+  password_hash: Generated<string | null>
+  /** JSON array of shared/roles.ts Role. */
+  roles: Generated<string>
+  failed_sign_ins: Generated<number>
+  last_failed_at: Generated<string | null>
   created_at: string
   updated_at: string
 }

@@ -21,7 +21,12 @@ export interface Writer {
   log(action: string, entity: string, entityId: string, before: unknown, after: unknown): Promise<void>
 }
 
-const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v))
+/** Columns the audit log never holds, not even as a hash (a password check needs nothing from it). */
+const SECRET_COLUMNS = new Set(['password_hash'])
+const json = (v: unknown) =>
+  v === undefined || v === null
+    ? null
+    : JSON.stringify(v, (k, x) => (SECRET_COLUMNS.has(k) ? (x === null ? null : '（已隐去）') : x))
 
 export async function withWriter<T>(
   db: Kysely<DB>,

@@ -1,3 +1,4 @@
+import type { Role } from '../../shared/roles'
 /**
  * A realistic work year modelled on 师宗县's 2024 report: its organisation, 6 股室, 73 county-level
  * 预算单位, the April training and the one ex-ante assessment (师宗县环卫一体化经费, 1573万元).
@@ -14,10 +15,10 @@ export const DEMO_ORG = {
 
 export const DEMO_DIVISIONS = ['预算股', '行政政法股', '教科文股', '经济建设股', '农业农村股', '社会保障股'] as const
 
-export const DEMO_OPERATORS = [
-  { name: '李明', division: '预算股' },
-  { name: '王芳', division: '教科文股' },
-  { name: '张伟', division: '经济建设股' },
+export const DEMO_OPERATORS: { name: string; division: string; roles: Role[] }[] = [
+  { name: '李明', division: '预算股', roles: ['预算股'] },
+  { name: '王芳', division: '教科文股', roles: ['股室审核'] },
+  { name: '张伟', division: '经济建设股', roles: ['股室审核'] },
 ]
 
 type D = (typeof DEMO_DIVISIONS)[number]

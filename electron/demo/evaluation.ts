@@ -8,6 +8,7 @@ import { api, type ApiInput } from '../../shared/api'
 import type { Channel } from '../../shared/channels'
 import type { IndicatorInput } from '../../shared/indicators'
 import type { Ctx, Handlers } from '../handlers/context'
+import { DEMO_OPERATORS } from './data'
 
 export const KEY_PROJECTS = [
   { name: '师宗县解决农村公路建设项目', unit: '师宗县交通运输局', wan: '5216.32', fund: '一般公共预算', category: '项目', serial: 108, score: 84.5 },
@@ -38,6 +39,22 @@ function targets(wan: string): IndicatorInput[] {
 /** Calls a handler the way dispatch does, input parsed by the contract (amounts in 万元 → 分). */
 function caller(ctx: Ctx, h: Handlers) {
   return <C extends Channel>(c: C, input: ApiInput<C>) => (h[c] as (i: unknown, x: Ctx) => Promise<unknown>)(api[c].input.parse(input), ctx) as Promise<never>
+}
+
+/**
+ * Units hand in their 自评 through a clerk; nobody approves what they submitted, so the demo's
+ * submissions are recorded under another demo operator than the one loading it.
+ */
+async function submitAsClerk(ctx: Ctx, h: Handlers, itemId: string) {
+  const me = ctx.session.operatorId
+  const ops = await h['operators/list']({}, ctx)
+  const clerk = ops.find((o) => o.id !== me && o.active && DEMO_OPERATORS.some((d) => d.name === o.name))
+  ctx.session.operatorId = clerk?.id ?? me
+  try {
+    await caller(ctx, h)('items/transition', { id: itemId, action: 'submit' })
+  } finally {
+    ctx.session.operatorId = me
+  }
 }
 
 export async function loadEvaluationDemo(ctx: Ctx, h: Handlers, unitIds: Map<string, string>): Promise<Record<string, number>> {
@@ -79,7 +96,7 @@ export async function loadEvaluationDemo(ctx: Ctx, h: Handlers, unitIds: Map<str
       problems: k % 4 === 2 ? '预算执行率低于90%。' : '',
       improvements: '加强项目前期论证和执行进度管理。',
     })
-    await call('items/transition', { id: it.id, action: 'submit' })
+    await submitAsClerk(ctx, h, it.id)
     await call('items/transition', { id: it.id, action: 'approve' })
   }
 
@@ -107,7 +124,7 @@ export async function loadEvaluationDemo(ctx: Ctx, h: Handlers, unitIds: Map<str
     const k = scoreOf.get(it.projectName)!
     await call('fiscaleval/save', { itemId: it.id, totalScore: k.score, findings: FINDINGS[k.name] ?? [], conclusion: '项目立项依据充分，资金基本按规定使用，绩效目标大部分实现。', consequence: '' })
     await call('rectify/save', { itemId: it.id, deadline: '2024-12-26', copies: 2, requirements: '请对评价发现的问题逐项制定整改措施，明确责任人和完成时限。', status: k.serial === 106 ? '已整改' : '整改中', reportDate: k.serial === 106 ? '2024-12-24' : null, reportContent: k.serial === 106 ? '已更新参保信息并扩大满意度调查样本。' : '' })
-    await call('items/transition', { id: it.id, action: 'submit' })
+    await submitAsClerk(ctx, h, it.id)
     await call('items/transition', { id: it.id, action: 'approve' })
     await call('items/resultUse', { id: it.id, resultUse: '评价结果运用于2025年部门预算安排。', isPublic: true, publicDate: '2024-12-31' })
   }

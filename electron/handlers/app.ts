@@ -1,21 +1,17 @@
 /** App-level channels: info, session (the operator), operators, settings, audit log, files. */
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import type { Operator } from '../../shared/domain'
 import { AppError } from '../../shared/result'
-import type { OperatorRow } from '../db/schema'
-import { bool, parseJson, type Handlers } from './context'
+import type { Role } from '../../shared/roles'
+import { parseRoles, toOperator } from '../auth/access'
+import { hashPassword } from '../auth/password'
+import { parseJson, type Handlers } from './context'
 
-export const toOperator = (r: OperatorRow): Operator => ({
-  id: r.id,
-  name: r.name,
-  divisionId: r.division_id,
-  active: bool(r.active),
-})
+export { toOperator }
 
 export const appHandlers: Pick<
   Handlers,
-  'app/info' | 'session/get' | 'session/setOperator' | 'operators/list' | 'operators/save' | 'settings/get' | 'settings/save' | 'audit/list' | 'files/open'
+  'app/info' | 'operators/list' | 'operators/save' | 'settings/get' | 'settings/save' | 'audit/list' | 'files/open'
 > = {
   async 'app/info'(_input, ctx) {
     const years = await sql<{ y: number }>`
@@ -37,39 +33,37 @@ export const appHandlers: Pick<
     }
   },
 
-  async 'session/get'(_input, ctx) {
-    if (!ctx.session.operatorId) return { operator: null }
-    const row = await ctx.db.selectFrom('operators').selectAll().where('id', '=', ctx.session.operatorId).executeTakeFirst()
-    return { operator: row ? toOperator(row) : null }
-  },
-
-  async 'session/setOperator'({ operatorId }, ctx) {
-    const row = await ctx.db.selectFrom('operators').selectAll().where('id', '=', operatorId).executeTakeFirst()
-    if (!row) throw new AppError('NOT_FOUND', '所选操作员不存在，请刷新后重选')
-    if (!bool(row.active)) throw new AppError('VALIDATION', `操作员“${row.name}”已停用，请选择其他操作员`)
-    ctx.session.operatorId = row.id
-    return { operator: toOperator(row) }
-  },
-
   async 'operators/list'(_input, ctx) {
     const rows = await ctx.db.selectFrom('operators').selectAll().orderBy('active', 'desc').orderBy('name').execute()
     return rows.map(toOperator)
   },
 
   async 'operators/save'(input, ctx) {
-    const count = await ctx.db.selectFrom('operators').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     const id = input.id ?? randomUUID()
-    // The very first operator is created before anyone can be chosen; it signs its own creation.
-    const bootstrap = Number(count.n) === 0 && !input.id
-    const row = { name: input.name, division_id: input.divisionId, active: input.active ? 1 : 0 }
-    await ctx.write(
-      async (w) => {
-        if (input.id) await w.update('operators', id, row)
-        else await w.insert('operators', { id, ...row })
-      },
-      bootstrap ? { operatorId: id } : undefined,
-    )
-    if (bootstrap) ctx.session.operatorId = id
+    // Names are what people sign in with: two 王芳 would be one sign-in for two people.
+    const same = await ctx.db.selectFrom('operators').select('id').where('name', '=', input.name).where('id', '!=', id).executeTakeFirst()
+    if (same) throw new AppError('CONFLICT', `已有名为“${input.name}”的操作员，姓名不能重复；同名的请加上股室或编号区分，例如“${input.name}（教科文股）”`)
+    const before = input.id ? await ctx.db.selectFrom('operators').selectAll().where('id', '=', input.id).executeTakeFirst() : undefined
+    if (input.id && !before) throw new AppError('NOT_FOUND', '要修改的操作员不存在，可能已被删除，请刷新后重试')
+    const roles = input.roles ?? (before ? parseRoles(before.roles) : (['录入'] as Role[]))
+    // Someone must always be able to manage operators and settings.
+    if (before && parseRoles(before.roles).includes('系统管理员') && (!roles.includes('系统管理员') || !input.active)) {
+      const others = await ctx.db
+        .selectFrom('operators')
+        .select('id')
+        .where('id', '!=', id)
+        .where('active', '=', 1)
+        .where('password_hash', 'is not', null)
+        .where('roles', 'like', '%"系统管理员"%')
+        .executeTakeFirst()
+      if (!others) throw new AppError('VALIDATION', `“${input.name}”是唯一能登录的系统管理员，不能停用或取消其系统管理员角色；请先设置另一位系统管理员`)
+    }
+    const row = { name: input.name, division_id: input.divisionId, active: input.active ? 1 : 0, roles: JSON.stringify(roles) }
+    const hash = !input.id && input.password ? await hashPassword(input.password) : null
+    await ctx.write(async (w) => {
+      if (input.id) await w.update('operators', id, row)
+      else await w.insert('operators', { id, ...row, password_hash: hash })
+    })
     const saved = await ctx.db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     return toOperator(saved)
   },

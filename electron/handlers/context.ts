@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import { join } from 'node:path'
 import type { ApiOutput, ApiParsed } from '../../shared/api'
 import type { Channel } from '../../shared/channels'
+import type { Role } from '../../shared/roles'
 import { AppError } from '../../shared/result'
 import { withDefaults, type Settings } from '../../shared/settings'
 import type { DB } from '../db/schema'
@@ -27,7 +28,8 @@ export interface Ctx {
   harness: boolean
   /** Where generated files go when settings leave outputDir empty. */
   defaultOutputDir: string
-  session: { operatorId: string | null }
+  /** Who is signed in (electron/auth/access.ts keeps it; roles are re-read from the database on every call). */
+  session: Session
   /** The working file's full integrity check, run in the background after open. */
   integrity: { state: 'checking' | 'ok' | 'damaged' | 'unchecked'; reason?: string }
   jobs: JobRegistry
@@ -40,6 +42,17 @@ export interface Ctx {
   write<T>(fn: (w: Writer) => Promise<T>, opts?: { operatorId?: string }): Promise<T>
   /** Refuses changes to the records of a locked (closed) work year. */
   assertYearOpen(workYear: number): Promise<void>
+}
+
+export interface Session {
+  operatorId: string | null
+  name?: string
+  roles?: Role[]
+  divisionId?: string | null
+  /** ctx.now() of the last call, in ms: the session locks after settings.sessionIdleMinutes without one. */
+  lastActiveAt?: number
+  /** Whose session locked for idle time (the lock screen asks for this operator's password). */
+  lockedName?: string | null
 }
 
 export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Promise<ApiOutput<C>>
@@ -78,7 +91,7 @@ export function createContext(
     async write(fn, opts) {
       const operatorId = opts?.operatorId ?? ctx.session.operatorId
       if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
-      if (!operatorId) throw new AppError('NO_OPERATOR', '请先在右上角选择操作员，再进行修改')
+      if (!operatorId) throw new AppError('NO_OPERATOR', '请先登录，再进行修改')
       return withWriter(ctx.db, operatorId, ctx.now(), fn)
     },
     async assertYearOpen(workYear) {

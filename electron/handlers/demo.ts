@@ -10,12 +10,8 @@ import type { Ctx, Handlers } from './context'
 export async function loadDemo(ctx: Ctx, h: Handlers): Promise<Record<string, number>> {
   const info = await h['app/info']({}, ctx)
   if (!info.empty) throw new AppError('CONFLICT', '数据库中已有数据，演示数据只能载入空数据库，以免与真实数据混在一起')
-  const existingOps = await h['operators/list']({}, ctx)
-  // Writes need an operator: take the first one, or create the demo's first operator.
-  if (!ctx.session.operatorId) {
-    if (existingOps[0]) ctx.session.operatorId = existingOps[0].id
-    else await h['operators/save']({ name: DEMO_OPERATORS[0]!.name, divisionId: null, active: true }, ctx)
-  }
+  // Writes need the signed-in operator (demo/load is for a 系统管理员, checked by the dispatch).
+  if (!ctx.session.operatorId) throw new AppError('NO_OPERATOR', '请先登录，再载入演示数据')
   const divisionIds = new Map<string, string>()
   for (const [i, name] of DEMO_DIVISIONS.entries()) {
     const d = await h['divisions/save']({ name, sort: i + 1, active: true }, ctx)
@@ -24,7 +20,8 @@ export async function loadDemo(ctx: Ctx, h: Handlers): Promise<Record<string, nu
   const ops = await h['operators/list']({}, ctx)
   for (const o of DEMO_OPERATORS) {
     const found = ops.find((x) => x.name === o.name)
-    await h['operators/save']({ ...(found ? { id: found.id } : {}), name: o.name, divisionId: divisionIds.get(o.division) ?? null, active: true }, ctx)
+    // An existing operator of that name (e.g. the administrator) keeps their roles.
+    await h['operators/save']({ ...(found ? { id: found.id } : { roles: o.roles }), name: o.name, divisionId: divisionIds.get(o.division) ?? null, active: true }, ctx)
   }
   const settings = await h['settings/get']({}, ctx)
   await h['settings/save']({ ...settings, org: DEMO_ORG, exante: settings.exante ?? DEFAULT_SETTINGS.exante }, ctx)

@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { parseJson, type Handlers } from './context'
 import { evaluationNotes } from './evaluation-notes'
+import { listDivisionScope } from '../auth/scope'
 
 function proposalQuery(db: Kysely<DB>) {
   return db
@@ -208,6 +209,9 @@ export const exanteHandlers: Pick<
     let q = ctx.db.selectFrom('projects as p').innerJoin('units as u', 'u.id', 'p.unit_id').selectAll('p').select('u.name as unit_name')
     if (budgetYear) q = q.where('p.budget_year', '=', budgetYear)
     if (unitId) q = q.where('p.unit_id', '=', unitId)
+    // A 股室审核 sees the projects of their own 股室's units only.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (fundSource) q = q.where('p.fund_source', '=', fundSource)
     if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`)]))
     const rows: Project[] = (await q.orderBy('u.code').orderBy('p.name').execute()).map((r) => ({

@@ -8,6 +8,7 @@ import { buildUnitWorkbook, parseUnitSheet, type ExistingUnit } from '../excel/u
 import { writeFileAtomic } from '../docs/write-file'
 import type { DivisionRow } from '../db/schema'
 import { bool, type Ctx, type Handlers } from './context'
+import { listDivisionScope } from '../auth/scope'
 
 const toDivision = (r: DivisionRow): Division => ({ id: r.id, name: r.name, sort: r.sort, active: bool(r.active) })
 
@@ -93,6 +94,9 @@ export const masterdataHandlers: Pick<
   async 'units/list'({ divisionId, search, includeInactive }, ctx) {
     let q = unitQuery(ctx)
     if (divisionId) q = q.where('units.division_id', '=', divisionId)
+    // A 股室审核 sees the units of their own 股室 only.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('units.division_id', '=', scope)
     if (!includeInactive) q = q.where('units.active', '=', 1)
     if (search?.trim()) {
       const s = `%${search.trim()}%`

@@ -22,6 +22,7 @@ import {
   type ItemStatus,
   type Stage,
 } from '../../shared/stage'
+import { assertItemVisible, assertMayTransition, assertMayUseResult, listDivisionScope } from '../auth/scope'
 import type { DB, RoundRow } from '../db/schema'
 import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
@@ -30,17 +31,16 @@ import { getProject, listIndicators } from './projects'
 
 const emptyCounts = () => Object.fromEntries(ITEM_STATUSES.map((s) => [s, 0])) as Record<ItemStatus, number>
 
-async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true): Promise<Round> {
+async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true, divisionScope?: string): Promise<Round> {
   // An item's detail needs the round's facts, not its totals: skip the group-by over every item.
-  const stats = !withStats
-    ? []
-    : await db
+  let q = db
     .selectFrom('round_items as i')
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .select(['i.status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('p.amount_fen').as('fen')])
     .where('i.round_id', '=', r.id)
-    .groupBy('i.status')
-    .execute()
+  // A 股室审核's totals are those of their 股室's units, like their list.
+  if (divisionScope !== undefined) q = q.where((eb) => eb.exists(eb.selectFrom('units as u').select('u.id').whereRef('u.id', '=', 'p.unit_id').where('u.division_id', '=', divisionScope)))
+  const stats = !withStats ? [] : await q.groupBy('i.status').execute()
   const counts = emptyCounts()
   for (const s of stats) counts[s.status as ItemStatus] = Number(s.n)
   const itemCount = stats.reduce((a, s) => a + Number(s.n), 0)
@@ -66,7 +66,7 @@ async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true)
 export async function getRound(ctx: Ctx, id: string, db: Kysely<DB> = ctx.db, withStats = true): Promise<Round> {
   const r = await db.selectFrom('rounds').selectAll().where('id', '=', id).executeTakeFirst()
   if (!r) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
-  return toRound(db, r, ctx.now(), withStats)
+  return toRound(db, r, ctx.now(), withStats, listDivisionScope(ctx))
 }
 
 export function itemQuery(db: Kysely<DB>) {
@@ -268,7 +268,7 @@ export const roundHandlers: Pick<
     let q = ctx.db.selectFrom('rounds').selectAll().where('stage', '=', stage)
     if (workYear) q = q.where('work_year', '=', workYear)
     const rows = await q.orderBy('created_at', 'desc').execute()
-    return Promise.all(rows.map((r) => toRound(ctx.db, r, ctx.now())))
+    return Promise.all(rows.map((r) => toRound(ctx.db, r, ctx.now(), true, listDivisionScope(ctx))))
   },
 
   async 'rounds/get'({ id }, ctx) {
@@ -337,6 +337,9 @@ export const roundHandlers: Pick<
     let q = itemQuery(ctx.db).where('i.round_id', '=', input.roundId)
     if (input.unitId) q = q.where('p.unit_id', '=', input.unitId)
     if (input.divisionId) q = q.where('u.division_id', '=', input.divisionId)
+    // A 股室审核 sees the units of their own 股室 only, whatever the filters ask for.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (input.fundSource) q = q.where('p.fund_source', '=', input.fundSource)
     if (input.light === 'none') q = q.where('i.light', 'is', null)
     else if (input.light) q = q.where('i.light', '=', input.light)
@@ -379,12 +382,14 @@ export const roundHandlers: Pick<
   },
 
   async 'items/get'({ id }, ctx) {
+    assertItemVisible(ctx, toItem(await getItemRow(ctx.db, id)))
     return loadItemDetail(ctx, id)
   },
 
   async 'items/transition'({ id, action, conclusion, summary, opinions }, ctx) {
     const detail = await loadItemDetail(ctx, id)
     const { item, round } = detail
+    await assertMayTransition(ctx, ctx.db, id, action, item)
     await ctx.assertYearOpen(round.workYear)
     const to = nextStatus(item.status, action)
     if (!to) throw new AppError('VALIDATION', refusalMessage(item.status, action))
@@ -434,6 +439,7 @@ export const roundHandlers: Pick<
 
   async 'items/resultUse'({ id, resultUse, isPublic, publicDate }, ctx) {
     const r = await getItemRow(ctx.db, id)
+    assertMayUseResult(ctx, toItem(r))
     await ctx.assertYearOpen((await getRound(ctx, r.round_id)).workYear)
     if (r.status !== '已审核') throw new AppError('VALIDATION', '审核通过后才能填写结果运用意见')
     await ctx.write((w) =>

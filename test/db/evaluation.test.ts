@@ -150,6 +150,7 @@ describe('财政评价, 整改, 第三方机构', () => {
     expect(await xml(doc.path)).toContain('取平均分87分为最终得分')
 
     await t.call('items/transition', { id: item!.id, action: 'submit' })
+    await t.signInAs('王芳') // the reviewer: nobody approves what they submitted
     await t.call('items/transition', { id: item!.id, action: 'approve' })
     const report = await t.call('docs/draft', { kind: 'eval-report', recordId: round.id })
     expect(report.recipients).toBe('县委、县人大常委会、县人民政府、县纪委县监委')

@@ -2,7 +2,7 @@
 import JSZip from 'jszip'
 import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, makeBackend, makeSetUpBackend } from '../helpers/backend'
+import { cleanup, makeBackend, makeSetUpBackend, TEST_PASSWORD } from '../helpers/backend'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach(cleanup))
@@ -170,10 +170,9 @@ describe('audit log and operator', () => {
     const t = await makeSetUpBackend()
     dirs.push(t.dataDir)
     await t.close()
-    const again = await makeBackend({ dataDir: t.dataDir })
+    const again = await makeBackend({ dataDir: t.dataDir, signIn: false })
     expect((await again.fail('divisions/save', { name: '社会保障股' })).code).toBe('NO_OPERATOR')
-    const [op] = await again.call('operators/list', {})
-    await again.call('session/setOperator', { operatorId: op!.id })
+    await again.call('session/signIn', { name: '李明', password: TEST_PASSWORD })
     await again.call('divisions/save', { name: '社会保障股' })
     const [last] = await again.call('audit/list', { limit: 1 })
     expect(last!.operatorName).toBe('李明')

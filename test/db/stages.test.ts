@@ -30,11 +30,14 @@ describe('绩效目标 round', () => {
     expect(saved.problems).toEqual([])
     await t.call('items/transition', { id: item.id, action: 'submit' })
     // 中 goes back to the unit with opinions; 优 cannot be used to return.
+    await t.signInAs('王芳') // the reviewer: nobody approves what they submitted
     expect((await t.fail('items/transition', { id: item.id, action: 'approve', conclusion: '中' })).message).toContain('应退回单位修改')
     await t.call('items/transition', { id: item.id, action: 'return', conclusion: '中', summary: '指标不够细化', opinions: [{ ref: 'x', label: '清扫保洁面积', text: '请与作业合同面积一致' }] })
     expect((await t.fail('items/transition', { id: item.id, action: 'approve', conclusion: '优' })).message).toContain('当前状态为“退回修改”')
+    await t.signInAs('李明')
     await t.call('targets/save', { projectId: item.projectId, annualGoal: '实现城乡环卫一体化全覆盖', indicators: completeIndicators('1573').map((i, k) => (k === 0 ? { ...i, targetValue: '150' } : i)) })
     await t.call('items/transition', { id: item.id, action: 'submit' })
+    await t.signInAs('王芳') // the reviewer: nobody approves what they submitted
     expect((await t.fail('items/transition', { id: item.id, action: 'approve' })).message).toContain('须选择审核结论')
     const approved = await t.call('items/transition', { id: item.id, action: 'approve', conclusion: '优' })
     expect(approved.item).toMatchObject({ status: '已审核', conclusion: '优', reviewCount: 2 })
@@ -74,6 +77,7 @@ describe('绩效目标 round', () => {
     const [item] = (await t.call('items/list', { roundId: round.id })).rows
     await t.call('targets/save', { projectId: item!.projectId, annualGoal: 'g', indicators: completeIndicators('1573') })
     await t.call('items/transition', { id: item!.id, action: 'submit' })
+    await t.signInAs('王芳') // the reviewer: nobody approves what they submitted
     await t.call('items/transition', { id: item!.id, action: 'approve', conclusion: '差' })
     expect((await t.fail('items/transition', { id: item!.id, action: 'reopen' })).message).toContain('须填写原因')
     const r = await t.call('items/transition', { id: item!.id, action: 'reopen', summary: '单位申请调整' })
@@ -108,6 +112,7 @@ describe('运行监控 round', () => {
     expect((await t.call('items/list', { roundId: round.id, light: 'red' })).rows.map((r) => r.id)).toEqual([item.id])
 
     await t.call('items/transition', { id: item.id, action: 'submit' })
+    await t.signInAs('王芳') // the reviewer: nobody approves what they submitted
     await t.call('items/transition', { id: item.id, action: 'approve' })
     expect((await t.fail('monitoring/save', { itemId: item.id, executedWan: '1', forecastWan: '1', deviation: '', measures: '', values: [] })).code).toBe('LOCKED')
 
@@ -127,7 +132,9 @@ describe('运行监控 round', () => {
     const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: 'r', deadline: null, unitIds: [] })
     for (const r of (await t.call('items/list', { roundId: round.id })).rows) {
       await t.call('items/transition', { id: r.id, action: 'submit' })
+      await t.signInAs('王芳')
       await t.call('items/transition', { id: r.id, action: 'approve', conclusion: '良' })
+      await t.signInAs('李明')
     }
     const job = await t.call('docs/batch', { kind: 'targets-opinion', roundId: round.id, date: '2024-10-08' })
     expect(job).toMatchObject({ status: 'running', total: 2, done: 0 })

@@ -104,8 +104,6 @@ describe('the working database at start', () => {
 
     // A change (one audited write) makes the next start take a backup again.
     const b = await makeBackend({ dataDir: t.dataDir, now: () => new Date(Date.now() + 1000) })
-    const [op] = await b.call('operators/list', {})
-    await b.call('session/setOperator', { operatorId: op!.id })
     await b.call('divisions/save', { name: '经济建设股' })
     await b.close()
     await (await makeBackend({ dataDir: t.dataDir, now: () => new Date(Date.now() + 2000) })).close()

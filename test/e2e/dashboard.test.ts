@@ -14,6 +14,7 @@ import { headlessPlatform } from '../../electron/platform'
 import { DOC_KINDS } from '../../shared/documents'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ROOT, STATIC_DIR, ensureRendererBuilt } from './build'
+import { signInTestAdmin } from '../helpers/backend'
 
 const SHOTS = join(ROOT, 'test-output', 'screenshots')
 const T = 15_000
@@ -32,13 +33,10 @@ beforeAll(async () => {
     launchBrowser(),
     (async () => {
       const be = await openBackend({ dataDir: join(dir, 'data'), appVersion: '0.0.0-e2e', platform: headlessPlatform, harness: true })
+      // Signed in as the administrator, so the page opens without the sign-in screen.
+      await signInTestAdmin(be.dispatch)
       const demo = await be.dispatch('demo/load', {})
       if (!demo.ok) throw new Error('demo/load: ' + demo.error.message)
-      // Work as the demo's first operator, so the page opens without the operator dialog.
-      const ops = await be.dispatch('operators/list', {})
-      const first = ops.ok ? (ops.data as { id: string }[])[0] : undefined
-      if (!first) throw new Error('演示数据没有操作员')
-      await be.dispatch('session/setOperator', { operatorId: first.id })
       return be
     })(),
   ])

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
-import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, openStageSession, pick, setDate, setUpCounty, shot } from './stage-helpers'
+import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, openStageSession, pick, setDate, setUpCounty, shot, signInOnPage } from './stage-helpers'
 
 let browser: LaunchedBrowser
 
@@ -106,6 +106,9 @@ describe('绩效评价 end to end', () => {
       await expect.poll(() => d.getByTestId('se-saved').textContent()).toContain('总分 98.59，等级 优')
       await d.getByTestId('item-submit').click()
       await expectMessage(page, '已提交审核')
+      // Approved by another operator: nobody approves what they submitted.
+      await signInOnPage(s, '王芳')
+      await openItem(page, '师宗县解决农村公路建设项目')
       await d.getByTestId('item-approve').click()
       await page.getByRole('dialog', { name: /审核通过/ }).getByTestId('review-ok').click()
       await expectMessage(page, '已审核通过')
@@ -186,6 +189,8 @@ describe('绩效评价 end to end', () => {
       await expect.poll(() => d.getByTestId('rect-overdue').count()).toBe(0)
       await d.getByTestId('item-submit').click()
       await expectMessage(page, '已提交审核')
+      await signInOnPage(s, '李明')
+      await openItem(page, '师宗县解决农村公路建设项目')
       await d.getByTestId('item-approve').click()
       await page.getByRole('dialog', { name: /审核通过/ }).getByTestId('review-ok').click()
       await expectMessage(page, '已审核通过')

@@ -12,8 +12,10 @@ import { startHarness, type Harness } from '../../electron/harness/http'
 import { headlessPlatform } from '../../electron/platform'
 import type { ApiInput, ApiOutput } from '../../shared/api'
 import type { Channel } from '../../shared/channels'
+import type { Role } from '../../shared/roles'
 import type { LaunchedBrowser } from './browser'
 import { ROOT, STATIC_DIR } from './build'
+import { signInAsOperator, signInTestAdmin, TEST_PASSWORD } from '../helpers/backend'
 
 export const SHOTS = join(ROOT, 'test-output', 'screenshots')
 export const T = 15_000
@@ -29,7 +31,12 @@ export interface StageSession {
 }
 
 /** Opens a backend, runs `setup` through the API (operator, org, units, projects), then the page. */
-export async function openStageSession(browser: LaunchedBrowser, name: string, setup: (api: StageSession['api']) => Promise<void>): Promise<StageSession> {
+export async function openStageSession(
+  browser: LaunchedBrowser,
+  name: string,
+  setup: (api: StageSession['api']) => Promise<void>,
+  opts: { signIn?: boolean } = {},
+): Promise<StageSession> {
   mkdirSync(SHOTS, { recursive: true })
   const dir = mkdtempSync(join(tmpdir(), `yusuan-e2e-${name}-`))
   const backend = await openBackend({ dataDir: join(dir, 'data'), appVersion: '0.0.0-e2e', platform: headlessPlatform, harness: true })
@@ -38,6 +45,8 @@ export async function openStageSession(browser: LaunchedBrowser, name: string, s
     if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`)
     return r.data as ApiOutput<C>
   }
+  // Signed in before the page opens: the page finds the session and skips the sign-in screen.
+  if (opts.signIn !== false) await signInTestAdmin(backend.dispatch)
   await setup(api)
   const harness = await startHarness({ backend, staticDir: STATIC_DIR })
   const page = await browser.context.newPage()
@@ -64,10 +73,27 @@ export async function openStageSession(browser: LaunchedBrowser, name: string, s
   }
 }
 
+/**
+ * Signs in on the page as another operator (created through the API with these roles on first use),
+ * e.g. so that the one who approves is not the one who submitted.
+ */
+export async function signInOnPage(s: StageSession, name: string, roles: Role[] = ['预算股'], divisionId: string | null = null) {
+  const { page } = s
+  // Makes sure the operator exists with the test password (through the API, whoever is signed in).
+  await signInAsOperator(s.backend.dispatch, name, roles, divisionId)
+  await page.getByTestId('sign-out').click()
+  const dlg = page.getByRole('dialog', { name: '登录' })
+  await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)
+  await dlg.getByLabel('姓名').fill(name)
+  await dlg.getByLabel('密码').fill(TEST_PASSWORD)
+  await dlg.getByRole('button', { name: '登录' }).click()
+  await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).toBe(name)
+}
+
 /** The county set-up every stage test needs: an operator, the org, two 股室. */
 export async function setUpCounty(api: StageSession['api']) {
-  const op = await api('operators/save', { name: '李明', divisionId: null })
-  await api('session/setOperator', { operatorId: op.id })
+  const op = await api('operators/save', { name: '李明', divisionId: null, roles: ['系统管理员', '预算股'], password: TEST_PASSWORD })
+  await api('session/signIn', { name: '李明', password: TEST_PASSWORD })
   const budget = await api('divisions/save', { name: '预算股' })
   const jkw = await api('divisions/save', { name: '教科文股' })
   const jjs = await api('divisions/save', { name: '经济建设股' })

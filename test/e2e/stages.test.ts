@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
-import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, openStageSession, pick, setDate, setUpCounty, shot } from './stage-helpers'
+import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, openStageSession, pick, setDate, setUpCounty, shot, signInOnPage } from './stage-helpers'
 
 let browser: LaunchedBrowser
 
@@ -134,7 +134,9 @@ describe('绩效目标与运行监控 end to end', () => {
       await d.getByTestId('item-submit').click()
       await expectMessage(page, '已提交审核：城乡环卫一体化经费')
 
-      // 审核通过 with 优 and its consequence.
+      // 审核通过 with 优 and its consequence, by another operator: nobody approves what they submitted.
+      await signInOnPage(s, '王芳')
+      await openItem(page, '城乡环卫一体化经费')
       await d.getByTestId('item-approve').click()
       const ok = page.getByRole('dialog', { name: /审核通过/ })
       await expect.poll(() => ok.getByTestId('approve-consequence').textContent()).toContain('直接进入下一步预算安排流程')
@@ -215,6 +217,8 @@ describe('绩效目标与运行监控 end to end', () => {
       await shot(page, 'stage-monitoring-01-red')
       await d.getByTestId('item-submit').click()
       await expectMessage(page, '已提交审核：城乡环卫一体化经费')
+      await signInOnPage(s, '李明')
+      await openItem(page, '城乡环卫一体化经费')
       await d.getByTestId('item-approve').click()
       await page.getByRole('dialog', { name: /审核通过/ }).getByTestId('review-ok').click()
       await expectMessage(page, '已审核通过')

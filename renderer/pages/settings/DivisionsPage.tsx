@@ -6,7 +6,7 @@ import type { Division } from '../../../shared/domain'
 import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { useApp } from '../../store'
-import { DEFAULT_DIVISIONS } from '../OperatorModal'
+import { DEFAULT_DIVISIONS } from '../SignInModal'
 import { EditModal } from '../../components/EditModal'
 import { PageHeader } from '../../components/PageHeader'
 
