@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { ImportProblem, StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
+import { formatWan } from '../../shared/money'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB } from '../db/schema'
@@ -146,7 +147,9 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
   // Read before the write transaction, once for every project of the workbook.
-  const rules = (await ctx.settings()).warnings
+  const settings = await ctx.settings()
+  const rules = settings.warnings
+  const levels = settings.scoring.qualitative
   const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
@@ -174,10 +177,10 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
     }
     if (bad) continue
     preview.summary.itemsFilled++
-    preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : (p.executedFen / 1_000_000).toFixed(2) + '万元'}，${values.length}个指标` })
+    preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : formatWan(p.executedFen) + '万元'}，${values.length}个指标` })
     const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
-      await writeMonitoring(w, item.id, input, rules)
+      await writeMonitoring(w, item.id, input, rules, levels)
     })
   }
   return { preview, steps }
