@@ -453,7 +453,7 @@ const INDICATOR_COLUMNS: ColumnSpec[] = [
   { key: 'id', label: '指标编号', aliases: ['指标ID', '系统指标编号'], required: false },
 ]
 
-const TOTAL_LABEL = /^(合计|总计|小计|年度资金总额|资金总额|总额)$/
+const TOTAL_LABEL = /^(合计|总计|小计|年度资金总额|资金总额|总额)[：:]?$/
 const SOURCE_ALIASES: Record<string, string> = { 当年财政拨款: '当年财政资金', 财政拨款: '当年财政资金', 上年结转: '上年结转资金', 其它资金: '其他资金' }
 /** A section title ("二、绩效指标（90分）") or a footer label: the end of the table above it. */
 const SECTION = /^([一二三四五六七八九十]+[、．.]|总分|评价结论|存在问题|改进措施|项目负责人|自评结论)/
@@ -607,6 +607,14 @@ export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook): ParsedSelfEval {
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到项目自评表，请使用财政局下发的自评表模板填写（每个项目一张工作表，不要改动表头）' })
   }
   return { projects, problems }
+}
+
+/** Whether the workbook is the product's own 自评表 export (its sheets carry the hidden 自评编号). */
+export function hasSelfEvalIds(wb: ExcelJS.Workbook): boolean {
+  return wb.worksheets.some((ws) => {
+    for (let r = 1; r <= Math.min(ws.rowCount, 15); r++) if (textOf(ws.getCell(r, ID_COL)) === ID_LABELS.itemId) return true
+    return false
+  })
 }
 
 interface Head {
