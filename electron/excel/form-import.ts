@@ -103,7 +103,7 @@ export function selfEvalFromForm(form: FormSheet, own: Indicator[], rules: Scori
 export function targetsFromForm(
   form: FormSheet,
   unit: { code: string; name: string },
-  existing: { id: string; code: string; fundSource: string; category: string; amountFen: number; annualGoal: string } | null,
+  existing: { id: string; code: string; name: string; fundSource: string; category: string; amountFen: number; annualGoal: string } | null,
   oldIndicators: Indicator[],
 ): ParsedTargetsProject {
   const indicators: SheetIndicator[] = form.indicators.map((fi) => {
@@ -115,7 +115,8 @@ export function targetsFromForm(
     unitCode: unit.code,
     unitName: unit.name,
     code: form.projectCode || existing?.code || '',
-    name: form.projectName,
+    // A project matched by its code keeps the 项目库's name; the form's wording does not rename it.
+    name: existing?.name ?? form.projectName,
     fundSource: existing?.fundSource ?? '一般公共预算',
     category: existing?.category ?? '项目',
     amountFen: form.totalFen?.budget ?? existing?.amountFen ?? 0,

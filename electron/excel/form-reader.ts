@@ -251,8 +251,9 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
       for (const key of Object.keys(layout.header) as HeaderKey[]) {
         if (header[key]) continue
         const labels = layout.header[key]
+        // "项目名称：XX" in one cell; "项目名称：" alone is a label with a trailing colon.
         const inline = inlineValue(cell.text, labels)
-        if (inline !== null) {
+        if (inline) {
           header[key] = isPlaceholder(inline) ? '' : inline
           return
         }
@@ -365,11 +366,12 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
     }
     const fenOf = (l: FundLine): FormFund => ({ source: l.source, initialFen: l.fen.initial ?? 0, budgetFen: l.fen.budget ?? 0, executedFen: l.fen.executed ?? 0 })
     if (total) {
-      funds = partsAgree ? parts.map(fenOf) : [fenOf(total)]
+      const filled = parts.filter((p) => AMOUNTS.some((k) => p.fen[k] !== null))
+      funds = partsAgree && filled.length ? filled.map(fenOf) : [fenOf(total)]
       totalFen = { initial: total.fen.initial ?? 0, budget: total.fen.budget ?? 0, executed: total.fen.executed ?? 0 }
       if (total.fen.budget !== null && total.fen.budget > 0 && total.fen.executed === null && fc.has('executed')) err(total.row, fc.get('executed')!, '全年执行数', `“${total.label}”有全年预算数，但全年执行数为空；没有支出的请填 0`)
     } else if (parts.length > 0) {
-      funds = parts.map(fenOf)
+      funds = parts.filter((p) => AMOUNTS.some((k) => p.fen[k] !== null)).map(fenOf)
       const sum = (k: Amount) => parts.reduce((a, p) => a + (p.fen[k] ?? 0), 0)
       totalFen = { initial: sum('initial'), budget: sum('budget'), executed: sum('executed') }
       warn(parts[0]!.row, 0, '资金总额', '资金表没有“年度资金总额”行，按各资金来源之和计算')
@@ -545,7 +547,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
         const labels = layout.footer[key]
         if (!labels.length || footer[key]) continue
         const inline = inlineValue(cell.text, labels)
-        if (inline !== null) footer[key] = isPlaceholder(inline) ? '' : inline
+        if (inline) footer[key] = isPlaceholder(inline) ? '' : inline
         else if (matches(cell.text, labels)) {
           const next = cells[i + 1]
           const right = next && !isLabel(next.text) ? next.text : ''

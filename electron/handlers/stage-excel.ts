@@ -145,7 +145,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
         }
         unit = found[0]!
       }
-      const info = existing ? { id: existing.id, code: existing.code, fundSource: existing.fund_source, category: existing.category, amountFen: existing.amount_fen, annualGoal: existing.annual_goal } : null
+      const info = existing ? { id: existing.id, code: existing.code, name: existing.name, fundSource: existing.fund_source, category: existing.category, amountFen: existing.amount_fen, annualGoal: existing.annual_goal } : null
       parsed.projects.push(targetsFromForm(form, { code: unit.code, name: unit.name }, info, existing ? (indicators.get(existing.id) ?? []) : []))
     }
   }
