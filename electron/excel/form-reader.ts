@@ -14,6 +14,10 @@ import { normalizeLevel1, normalizeLevel2, parseOperator, splitInlineTarget, typ
 import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shared/money'
 import { FORM_LAYOUTS, FUND_PART_LABELS, FUND_TOTAL_LABELS, PLACEHOLDERS, SCORE_TOTAL_LABELS, TABLE_END_LABELS, type FooterKey, type FormLayout, type HeaderKey } from './form-layouts'
 import { cellText, columnLetter, type ColumnSpec } from './read-table'
+import { INDICATOR_COLUMNS as TABLE_INDICATOR_COLUMNS, PROJECT_COLUMNS as TABLE_PROJECT_COLUMNS } from './targets-sheet'
+
+/** The product's one-table workbook columns: a row of these is a table header, not a form's label row. */
+const TABLE_COLUMNS = { projects: TABLE_PROJECT_COLUMNS, indicators: TABLE_INDICATOR_COLUMNS }
 
 export interface FormIndicator {
   row: number
@@ -189,7 +193,9 @@ export function detectLayout(ws: ExcelJS.Worksheet, stage: FormLayout['stage']):
   if (ws.state === 'veryHidden' || ws.state === 'hidden') return null
   const g = new Grid(ws)
   const texts = new Set<string>()
-  const columnLabels = new Set(FORM_LAYOUTS.flatMap((l) => [...l.fundColumns, ...l.indicatorColumns].flatMap((c) => [c.label, ...c.aliases]).map(normLabel)))
+  const columnLabels = new Set(
+    [...FORM_LAYOUTS.flatMap((l) => [...l.fundColumns, ...l.indicatorColumns]), ...TABLE_COLUMNS.projects, ...TABLE_COLUMNS.indicators].flatMap((c) => [c.label, ...c.aliases]).map(normLabel),
+  )
   const nameLabels = FORM_LAYOUTS[0]!.header.projectName.map(normLabel)
   let formShaped = false
   const last = Math.min(g.rows, 200)
@@ -203,7 +209,8 @@ export function detectLayout(ws: ExcelJS.Worksheet, stage: FormLayout['stage']):
       if (!formShaped && nameLabels.includes(label)) {
         const inline = /[：:]\s*\S/.test(cell.text)
         const next = cells[i + 1]
-        if (inline || (next && !columnLabels.has(normLabel(next.text)) && !nameLabels.includes(normLabel(next.text)))) formShaped = true
+        const headersInRow = cells.filter((c) => columnLabels.has(normLabel(c.text))).length
+        if (headersInRow < 3 && (inline || (next && !columnLabels.has(normLabel(next.text)) && !nameLabels.includes(normLabel(next.text))))) formShaped = true
       }
     })
   }
