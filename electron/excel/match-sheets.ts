@@ -62,7 +62,7 @@ export function matchSheet(sheet: SheetIdentity, candidates: MatchCandidate[], c
   const ofUnit = candidates.filter((c) => units.includes(n(c.unitName)))
   return {
     kind: 'unmatched',
-    reason: code ? `项目编码“${sheet.projectCode}”和项目名称“${sheet.projectName}”都找不到对应的项目` : `找不到项目“${sheet.projectName}”${ofUnit.length ? '（该单位的项目列在下面）' : ''}`,
+    reason: code ? `项目编码“${sheet.projectCode}”和项目名称“${sheet.projectName}”都找不到对应的项目` : `找不到项目“${sheet.projectName}”${ofUnit.length ? '（该单位的项目已排在选择列表前面）' : ''}`,
     suggestions: ofUnit,
   }
 }

@@ -201,7 +201,7 @@ describe('自评表 forms imported as-is', () => {
     expect(preview.matching).toHaveLength(1)
     const m = preview.matching![0]!
     expect(m).toMatchObject({ sheet: '农村公路养护', read: '师宗县交通运输局 · 农村公路日常养护', canCreate: false })
-    expect(m.reason).toBe('找不到项目“农村公路日常养护”（该单位的项目列在下面）')
+    expect(m.reason).toBe('找不到项目“农村公路日常养护”（该单位的项目已排在选择列表前面）')
     // The unit's own projects first.
     expect(m.candidates[0]!.label).toBe('师宗县交通运输局 · 农村公路养护经费（A1）')
     expect((await t.fail('stageExcel/apply', { roundId: t.round.id, fileName: '养护.xlsx', base64 })).message).toContain('有 1 张工作表还没有对应到项目')

@@ -83,7 +83,7 @@ export function EvalRulesPage() {
         <Col xs={24} xl={12}>
           <Card size="small" title="运行监控预警（红黄绿灯）">
             <Typography.Paragraph type="secondary">
-              执行进度 = 执行率 ÷ 时间进度 × 100；正向指标进度 = 完成值 ÷（年度目标 ÷ 12 × 月份）× 100。低于红灯分界为红灯，低于黄灯分界为黄灯。默认值来自一体化系统的常见配置（60/80）。
+              执行进度 = 执行率 ÷ 时间进度 × 100；正向指标进度 = 完成值 ÷（年度目标 ÷ 12 × 月份）× 100，比率类指标（见下方“按比率亮灯”的二级指标及以%为单位的指标）直接用完成值 ÷ 年度目标 × 100。低于红灯分界为红灯，低于黄灯分界为黄灯。默认值来自一体化系统的常见配置（60/80）。
             </Typography.Paragraph>
             <Space size="large" wrap>
               <Num label="红灯分界" value={r.warnings.red} onChange={(v) => set({ warnings: { ...r.warnings, red: v } })} />
@@ -155,7 +155,8 @@ export function EvalRulesPage() {
               <Space direction="vertical" size={2}>
                 <Typography.Text>反向指标（≤）未达标时</Typography.Text>
                 <Select
-                  style={{ width: 330 }}
+                  style={{ width: 420 }}
+                  popupMatchSelectWidth={false}
                   value={r.scoring.reverseFormula}
                   onChange={(v: ReverseFormula) => set({ scoring: { ...r.scoring, reverseFormula: v } })}
                   options={(Object.keys(REVERSE_FORMULAS) as ReverseFormula[]).map((k) => ({ value: k, label: `${REVERSE_FORMULAS[k]}${k === 'linear' ? '（默认）' : ''}` }))}
