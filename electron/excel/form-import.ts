@@ -125,5 +125,6 @@ export function targetsFromForm(
     row: 0,
     indicatorRows: form.indicators.map((i) => i.row),
     sheet: form.sheet,
+    layout: form.layout.name,
   }
 }

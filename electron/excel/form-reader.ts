@@ -83,6 +83,10 @@ export function normLabel(s: string): string {
 }
 
 const isPlaceholder = (t: string) => PLACEHOLDERS.includes(t.replace(/\s+/g, ''))
+/** Template instructions left in a value cell ("（请填写项目名称）", "例：≥95%"): nothing was filled in. */
+const isInstruction = (t: string) => /^[（(【]?\s*(请(填写|输入|选择|根据|按|在)|填写说明|填表说明|示例[:：]|例[:：]|如[:：])/.test(t.trim())
+/** A value cell that holds nothing: a placeholder or an instruction. */
+const isBlank = (t: string) => !t || isPlaceholder(t) || isInstruction(t)
 
 interface Span {
   top: number
@@ -261,12 +265,12 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
         // "项目名称：XX" in one cell; "项目名称：" alone is a label with a trailing colon.
         const inline = inlineValue(cell.text, labels)
         if (inline) {
-          header[key] = isPlaceholder(inline) ? '' : inline
+          header[key] = isBlank(inline) ? '' : inline
           return
         }
         if (matches(cell.text, labels)) {
           const next = cells[i + 1]
-          header[key] = next && next.c > cell.span.right && !isLabel(next.text) && !isPlaceholder(next.text) ? next.text : ''
+          header[key] = next && next.c > cell.span.right && !isLabel(next.text) && !isBlank(next.text) ? next.text : ''
           return
         }
       }
@@ -331,7 +335,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
       if (!bad && !norm && AMOUNTS.some((k) => line.fen[k] !== null)) err(r, labelCells[0]?.c ?? 1, '资金来源', '该行填写了金额但没有资金名称（年度资金总额、财政拨款、其他资金等）')
       if (hasNote) {
         const note = g.valueAt(r, fc.get('note')!)
-        if (note && !isPlaceholder(note) && !executionNote.includes(note)) executionNote = executionNote ? `${executionNote}；${note}` : note
+        if (!isBlank(note) && !executionNote.includes(note)) executionNote = executionNote ? `${executionNote}；${note}` : note
       }
       if (fc.has('score') && !typedExecutionScore) {
         const cell = g.cell(r, fc.get('score')!)
@@ -422,7 +426,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
     const below = (s: { r: number; c: number; span: Span }) => {
       for (let rr = s.span.bottom + 1; rr <= Math.min(g.rows, s.span.bottom + 3); rr++) {
         const t = g.valueAt(rr, s.c)
-        if (t && !isPlaceholder(t)) return t
+        if (!isBlank(t)) return t
       }
       return ''
     }
@@ -431,7 +435,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
       goalActual = actualHead ? below(actualHead) : ''
     } else {
       const next = cells[at + 1]
-      goal = next && !isLabel(next.text) && !isPlaceholder(next.text) ? next.text : ''
+      goal = next && !isLabel(next.text) && !isBlank(next.text) ? next.text : ''
     }
   }
 
@@ -529,6 +533,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
 
       // 完成值: an inline unit or operator is dropped; a placeholder means 不适用.
       let actual = ic.has('actual') ? valueText(g.cell(r, ic.get('actual')!)) : ''
+      if (isInstruction(actual)) actual = ''
       let inapplicable = false
       if (actual && isPlaceholder(actual)) {
         inapplicable = true
@@ -540,7 +545,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
       }
       const reasonText = at(r, 'reason')
       const noteText = at(r, 'note')
-      indicators.push({ row: r, level1, level2, name, operator, targetValue, unit, weight, actual, inapplicable, score, reason: reasonText && !isPlaceholder(reasonText) ? reasonText : '', note: noteText && !isPlaceholder(noteText) ? noteText : '' })
+      indicators.push({ row: r, level1, level2, name, operator, targetValue, unit, weight, actual, inapplicable, score, reason: isBlank(reasonText) ? '' : reasonText, note: isBlank(noteText) ? '' : noteText })
     }
     if (indicators.length === 0) err(indHead.row + 1, 0, '三级指标', '绩效指标表中没有指标')
   }
@@ -554,14 +559,14 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
         const labels = layout.footer[key]
         if (!labels.length || footer[key]) continue
         const inline = inlineValue(cell.text, labels)
-        if (inline) footer[key] = isPlaceholder(inline) ? '' : inline
+        if (inline) footer[key] = isBlank(inline) ? '' : inline
         else if (matches(cell.text, labels)) {
           const next = cells[i + 1]
           const right = next && !isLabel(next.text) ? next.text : ''
-          footer[key] = right && !isPlaceholder(right) ? right : ''
+          footer[key] = isBlank(right) ? '' : right
           if (!right && !next) {
             const below = g.valueAt(cell.span.bottom + 1, cell.c)
-            if (below && !isLabel(below) && !isPlaceholder(below)) footer[key] = below
+            if (!isBlank(below) && !isLabel(below)) footer[key] = below
           }
         }
       }

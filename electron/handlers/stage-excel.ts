@@ -197,7 +197,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
       unitName: unit.name,
       projectName: p.name,
       action,
-      detail: `${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
+      detail: `${p.layout ? `按《${p.layout}》读取工作表“${p.sheet}”；` : ''}${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
     })
     steps.push(async (w) => {
       let projectId = existing?.id

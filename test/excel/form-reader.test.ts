@@ -92,6 +92,11 @@ describe('cells as units fill them', () => {
     expect(f.warnings.map((w) => w.message)).toContain('指标“补助学生人数”的指标性质为“正向”，指标值却写作“≤1200”（≤），按“≤”计分，请确认')
     expect(f.indicators[0]!.operator).toBe('≤')
   })
+  it('template instructions left in value cells count as blank', async () => {
+    const f = await formWith({ C25: '（请填写评价结论，限200字）', J18: '请填写未完成原因', C26: '例：资金支付进度偏慢' })
+    expect([f.footer.conclusion, f.footer.problems, f.footer.improvements]).toEqual(['', '', '加快资金审核发放'])
+    expect(f.indicators[0]!.reason).toBe('')
+  })
   it('full-width operators in the 指标性质 column', async () => {
     const f = read((await load(await F.provinceMeals())).worksheets[0]!)
     expect(f.indicators.map((i) => i.operator)).toEqual(['≥', '=', '≥', '≤', '定性', '≥'])
