@@ -40,6 +40,11 @@ export function selfEvalFromForm(form: FormSheet, own: Indicator[], rules: Scori
     return own.map((i, k) => i.weight ?? fallback[k]!)
   })()
   const values: SelfEvalFromForm['values'] = []
+  if (own.length === 0) {
+    // Scored on 执行率 alone the project would look excellent; refuse instead.
+    at(problems, 0, '三级指标', `项目“${form.projectName}”没有已批复的绩效目标，无法按指标自评；请先在“绩效目标”中录入或导入该项目的申报表`)
+    return { values, problems, warnings, ownScores: 0 }
+  }
   const seen = new Map<string, number>()
   let ownScores = 0
   for (const fi of form.indicators) {

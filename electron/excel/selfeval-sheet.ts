@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs'
 import { FUND_ROW_SOURCES, type ImportProblem } from '../../shared/domain'
 import { numericValue } from '../../shared/indicators'
 import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shared/money'
-import { DEFAULT_SCORING_RULES, scoreIndicator } from '../../shared/scoring'
+import { DEFAULT_SCORING_RULES, scoreIndicator, type ScoringRules } from '../../shared/scoring'
 import { cellText, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
 import type { ParsedSelfEval, SelfEvalWorkbookInput, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
 import { MONEY_FORMAT, moneyUnitOf, newWorkbook, protect, writeInstructions, writeLists } from './targets-sheet'
@@ -578,7 +578,8 @@ function showMoney(fen: number, unit: MoneyUnit): string {
   return unit === '元' ? formatMoney(fen, '元', 2, true) : formatMoney(fen, '万元', 6, true).replace(/0{1,4}$/, '')
 }
 
-export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook): ParsedSelfEval {
+/** `rules`: the county's scoring settings (its 定性 synonyms decide which 完成值 can be scored by rule). */
+export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook, rules: ScoringRules = DEFAULT_SCORING_RULES): ParsedSelfEval {
   const problems: ImportProblem[] = []
   const projects: ParsedSelfEval['projects'] = []
   const seen = new Map<string, string>()
@@ -600,7 +601,7 @@ export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook): ParsedSelfEval {
     }
     if (key) seen.set(key, ws.name)
     const before = problems.length
-    const project = parseProjectSheet(ws, head, problems)
+    const project = parseProjectSheet(ws, head, problems, rules)
     if (project && problems.length === before) projects.push(project)
   }
   if (found === 0) {
@@ -671,7 +672,7 @@ function readHead(ws: ExcelJS.Worksheet): Head | null {
   return head
 }
 
-function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportProblem[]): (SheetSelfEvalProject & { sheet: string }) | null {
+function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportProblem[], rules: ScoringRules): (SheetSelfEvalProject & { sheet: string }) | null {
   const sheet = ws.name
   const at = (row: number, col: number, label: string, message: string) =>
     problems.push({ sheet, row, column: col ? `${columnLetter(col)}（${label}）` : label, message })
@@ -876,10 +877,10 @@ function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportPr
     }
 
     if (actual && !inapplicable) {
-      const rule = scoreIndicator({ operator, targetValue, actual, weight }, DEFAULT_SCORING_RULES)
+      const rule = scoreIndicator({ operator, targetValue, actual, weight }, rules)
       if (score === null && !scoreText && rule.score === null) {
         if (operator === '定性') {
-          const levels = DEFAULT_SCORING_RULES.qualitative.map((q) => `“${q.level}”`).join('')
+          const levels = rules.qualitative.map((q) => `“${q.level}”`).join('')
           at(r, col('actual'), '完成值', `${label}为定性指标，完成值“${actual}”不是${levels}之一，请从下拉列表中选择，或自行填写得分`)
         } else if (numericValue(targetValue) !== null) {
           at(r, col('actual'), '完成值', `${label}的完成值“${actual}”不是数字，无法按规则计分；请只填数字${unit ? `（单位为“${unit}”）` : ''}，或自行填写得分`)

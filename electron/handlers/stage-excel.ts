@@ -276,7 +276,7 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
     const forms = formSheets(wb, 'selfeval')
     if (forms.length) return planSelfEvalForms(ctx, roundId, fileName, forms, matches)
   }
-  const parsed = parseSelfEvalWorkbook(wb)
+  const parsed = parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring)
   const problems: ImportProblem[] = [...parsed.problems]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))

@@ -190,6 +190,14 @@ describe('自评表 forms imported as-is', () => {
     expect(e.totalScore).toBe(93.97) // 8.5 + 85.47
   })
 
+  it('a project without approved targets is refused rather than scored on 执行率 alone', async () => {
+    const t = await selfEvalSetUp()
+    await t.call('targets/save', { projectId: t.road.id, annualGoal: '年度目标', indicators: [] })
+    const preview = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '养护.xlsx', base64: b64(await F.mofRoad()) })
+    expect(preview.problems.map((p) => p.message)).toEqual(['项目“农村公路养护经费”没有已批复的绩效目标，无法按指标自评；请先在“绩效目标”中录入或导入该项目的申报表'])
+    expect(preview.rows).toEqual([])
+  })
+
   it('a sheet that matches no project goes to the matching step and is applied only once picked', async () => {
     const t = await selfEvalSetUp()
     const wb = new (await import('exceljs')).default.Workbook()
