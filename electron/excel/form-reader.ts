@@ -434,8 +434,10 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
       goal = expected ? below(expected) : below({ r, c: label.c, span: label.span })
       goalActual = actualHead ? below(actualHead) : ''
     } else {
+      // Beside the label, or (a label heading its own row) under it.
       const next = cells[at + 1]
-      goal = next && !isLabel(next.text) && !isBlank(next.text) ? next.text : ''
+      goal = next && !isLabel(next.text) && !isBlank(next.text) ? next.text : below({ r, c: label.c, span: label.span })
+      if (isLabel(goal)) goal = ''
     }
   }
 
@@ -489,7 +491,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
       const split = targetText && !isPlaceholder(targetText) ? splitInlineTarget(targetText) : null
       let operator: IndicatorOperator | '' = ''
       let targetValue = targetText && !isPlaceholder(targetText) ? targetText : ''
-      let unit = at(r, 'unit')
+      let unit = at(r, 'unit').replace(/％/g, '%')
       if (isPlaceholder(unit)) unit = ''
       if (opColumn === '定性' || (!split && targetValue && !opColumn)) {
         operator = '定性'
@@ -655,19 +657,24 @@ function readFundPairs(g: Grid, end: number, unit: MoneyUnit, err: (r: number, c
     const cells = g.starts(r)
     cells.forEach((cell, i) => {
       const raw = cell.text.replace(/^其中[：:]?/, '')
-      const norm = normLabel(raw)
+      // "资金总额（万元）：1573" in one cell, or the label with its amount in the next cell.
+      const inline = /^([^：:]+)[：:]\s*(\S.*)$/.exec(raw)
+      const labelText = inline ? inline[1]! : raw
+      const norm = normLabel(labelText)
       const isTotal = FUND_TOTAL_LABELS.some((l) => normLabel(l) === norm)
       const part = FUND_PART_LABELS[norm]
       if (!isTotal && !part) return
       const next = cells[i + 1]
-      if (!next || isPlaceholder(next.text)) return
-      const rowUnit: MoneyUnit = /[（(]元[)）]/.test(cell.text) ? '元' : /[（(]万元[)）]/.test(cell.text) ? '万元' : unit
-      const m = parseMoney(next.text, rowUnit)
+      const valueText = inline ? inline[2]! : next?.text
+      const valueCol = inline ? cell.c : next?.c
+      if (!valueText || valueCol === undefined || isBlank(valueText)) return
+      const rowUnit: MoneyUnit = /[（(]元[)）]/.test(labelText) || /[^万]元$/.test(valueText) ? '元' : /[（(]万元[)）]/.test(labelText) ? '万元' : unit
+      const m = parseMoney(valueText, rowUnit)
       if (!m.ok) {
-        err(r, next.c, normLabel(cell.text), `“${normLabel(cell.text)}”：${m.message}`)
+        err(r, valueCol, norm, `“${norm}”：${m.message}`)
         return
       }
-      found.push({ r, c: next.c, label: normLabel(cell.text), total: isTotal, source: isTotal ? '资金总额' : part!, fen: m.fen })
+      found.push({ r, c: valueCol, label: norm, total: isTotal, source: isTotal ? '资金总额' : part!, fen: m.fen })
     })
   }
   // Each 其中 belongs to the 总额 above it; a form may have two (项目资金总额 and 年度资金申请总额).

@@ -111,6 +111,35 @@ describe('cells as units fill them', () => {
   })
 })
 
+describe('a 申报表 with 长期目标 / 年度目标 columns and amounts after a colon', () => {
+  it('takes the 年度 goal and 年度指标值, and the inline 资金总额', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('申报表')
+    const rows: Record<number, (string | null)[]> = {
+      1: ['项目支出绩效目标申报表'],
+      2: ['项目名称', '乡村道路亮化工程'],
+      3: ['主管部门', '师宗县住房和城乡建设局'],
+      4: ['资金总额（万元）：120', null, '其中：财政拨款：100', null, '其他：20'],
+      5: ['绩效目标', '长期目标', null, '年度目标'],
+      6: [null, '三年内实现主要村道亮化全覆盖', null, '完成20个自然村道路亮化'],
+      7: ['一级指标', '二级指标', '三级指标', '长期指标值', '年度指标值'],
+      8: ['产出', '数量', '亮化村数', '≥60个', '≥20个'],
+      9: [null, '质量', '路灯验收合格率', '100%', '=100%'],
+    }
+    for (const [r, vs] of Object.entries(rows)) vs.forEach((v, i) => v && (ws.getCell(Number(r), i + 1).value = v))
+    ws.mergeCells('A5:A6')
+    const f = read(ws, 'targets')
+    expect(f.problems).toEqual([])
+    expect(f.goal).toBe('完成20个自然村道路亮化')
+    expect(f.totalFen?.budget).toBe(120_000_000)
+    expect(f.funds.map((x) => [x.source, x.budgetFen])).toEqual([
+      ['当年财政资金', 100_000_000],
+      ['其他资金', 20_000_000],
+    ])
+    expect(f.indicators.map((i) => `${i.level1}/${i.level2}/${i.name}/${i.operator}${i.targetValue}${i.unit}`)).toEqual(['产出指标/数量指标/亮化村数/≥20个', '产出指标/质量指标/路灯验收合格率/=100%'])
+  })
+})
+
 describe('matching without ids', () => {
   const candidates = [
     { id: 'i1', unitName: '师宗县教育体育局', projectName: '学生资助补助经费', projectCode: '530323230001' },
