@@ -465,7 +465,8 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
         tableEnd = r
         break
       }
-      let name = at(r, 'name')
+      // "指标1：培训人次" numbers the rows of some templates; the name is what follows.
+      let name = at(r, 'name').replace(/^指标\s*\d+\s*[：:、.．]\s*/, '')
       if (!name || isPlaceholder(name)) {
         if (starts.length === 0) continue // spacer row
         const anyValue = ['targetValue', 'actual', 'score'].some((k) => at(r, k) && !isPlaceholder(at(r, k)))

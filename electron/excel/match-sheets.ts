@@ -1,7 +1,7 @@
 /**
  * Which project a unit's form belongs to, when the sheet carries none of the product's hidden ids:
  * by 项目编码 when the sheet has one, else by 单位 (单位名称, 主管部门 or 实施单位) plus 项目名称, both
- * normalised (spaces, full and half width, brackets, the county's name in front). One candidate is a
+ * normalised (spaces, full and half width, brackets, the county's name and a budget year in front). One candidate is a
  * match; none or several go to the matching step in the preview. Nothing is guessed.
  */
 
@@ -32,6 +32,8 @@ export function normalizeName(s: string, county = ''): string {
   if (c && t.startsWith(c) && t.length > c.length) t = t.slice(c.length)
   // "师宗县" written without 县, or a county name typed in front that the settings do not know.
   if (c && c.length > 1 && /[县市区旗]$/.test(c) && t.startsWith(c.slice(0, -1)) && t.length > c.length) t = t.slice(c.length - 1)
+  // "2023年度…" / "2023年…" in front of a project name: the budget year, not part of the name.
+  t = t.replace(/^20\d\d年度?(?=\S{2,})/, '')
   return t.toLowerCase()
 }
 

@@ -97,6 +97,10 @@ describe('cells as units fill them', () => {
     expect([f.footer.conclusion, f.footer.problems, f.footer.improvements]).toEqual(['', '', '加快资金审核发放'])
     expect(f.indicators[0]!.reason).toBe('')
   })
+  it('numbered indicator names ("指标1：…") are read without the number', async () => {
+    const f = await formWith({ C18: '指标1：补助学生人数', C19: '指标2:补助对象认定准确率' })
+    expect(f.indicators.slice(0, 2).map((i) => i.name)).toEqual(['补助学生人数', '补助对象认定准确率'])
+  })
   it('full-width operators in the 指标性质 column', async () => {
     const f = read((await load(await F.provinceMeals())).worksheets[0]!)
     expect(f.indicators.map((i) => i.operator)).toEqual(['≥', '=', '≥', '≤', '定性', '≥'])
@@ -151,6 +155,7 @@ describe('matching without ids', () => {
     [{ projectCode: '', projectName: '学生资助补助经费', unitNames: ['教育体育局'] }, 'i1', '单位和项目名称'], // county prefix
     [{ projectCode: '', projectName: '学生资助 补助经费', unitNames: ['师宗县教育体育局（盖章）'] }, 'i1', '单位和项目名称'], // spaces, 盖章
     [{ projectCode: '', projectName: '城乡环卫一体化经费', unitNames: ['', '师宗县住房和城乡建设局'] }, 'i2', '单位和项目名称'], // by 主管部门
+    [{ projectCode: '', projectName: '2023年度学生资助补助经费', unitNames: ['师宗县教育体育局'] }, 'i1', '单位和项目名称'], // the year in front
   ])('%o → %s', (sheet, id, by) => {
     const r = matchSheet(sheet, candidates, '师宗县')
     expect(r).toMatchObject({ kind: 'matched', by })
