@@ -91,6 +91,7 @@ export function decimalValue(v: string): Dec | null {
  * An empty or unknown operator is an error: nothing is scored as ≥ by default.
  */
 export function scoreIndicator(i: IndicatorScoreInput, r: ScoringRules): IndicatorScore {
+  if (!Number.isFinite(i.weight)) return { score: null, met: null, rule: '该指标没有分值，无法按规则计分' }
   const w = decOf(i.weight)
   const places = r.scoreDecimals ?? 2
   const one: Dec = { n: 1n, s: 0 }
@@ -136,6 +137,7 @@ export function scoreIndicator(i: IndicatorScoreInput, r: ScoringRules): Indicat
 /** Whether a final score is within what the rule allows without a recorded reason. */
 export function needsOverrideReason(suggested: number | null, final: number | null, operator: string, weight: number, actual: string, r: ScoringRules): boolean {
   if (final === null) return false
+  if (!Number.isFinite(final) || !Number.isFinite(weight)) return true
   if (parseOperator(operator) === '定性') {
     const k = matchQualitative(actual, r.qualitative)
     if (k === null) return suggested !== final
