@@ -420,7 +420,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
     }
     // Sub-headers 预期目标 / 实际完成情况 on the label's row (or the rows it spans), texts under them.
     const subRows = [r, ...(label.span.bottom > r ? [r + 1] : [])]
-    const sub = subRows.flatMap((sr) => g.starts(sr).filter((s) => s !== label && s.c > label.span.right - (sr === r ? 0 : 99)).map((s) => ({ ...s, r: sr })))
+    const sub = subRows.flatMap((sr) => g.starts(sr).filter((s) => s.c > label.span.right).map((s) => ({ ...s, r: sr })))
     const expected = sub.find((s) => matches(s.text, layout.goal.goalExpected))
     const actualHead = sub.find((s) => matches(s.text, layout.goal.goalActual))
     const below = (s: { r: number; c: number; span: Span }) => {
