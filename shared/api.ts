@@ -113,7 +113,11 @@ const itemFilters = z.object({
   limit: z.number().int().min(1).max(5000).optional(),
 })
 
-const stageUpload = fileUpload.extend({ roundId: id })
+const stageUpload = fileUpload.extend({
+  roundId: id,
+  /** Matching step: sheet name → the project (or round item) picked for it, or MATCH_CREATE. */
+  matches: z.record(z.string(), z.string()).optional(),
+})
 
 const docParams = z.object({
   kind: z.enum(DOC_KIND_KEYS),

@@ -292,10 +292,28 @@ export interface ItemDetail {
   problems: IndicatorProblem[]
 }
 
+/** A form sheet the import could not tie to one project: the user picks it in the preview. */
+export interface ImportMatchRequest {
+  sheet: string
+  /** What the sheet says, e.g. 师宗县教育体育局 · 学生资助补助经费（编码 530323…）. */
+  read: string
+  reason: string
+  /** Projects (绩效目标) or round items (监控/自评) to choose from; value → label. */
+  candidates: { id: string; label: string }[]
+  /** 绩效目标 only: the sheet may instead be added to the 项目库 as a new project. */
+  canCreate: boolean
+}
+/** The choice for a sheet in `matches`: a candidate id, or this to add the sheet as a new project. */
+export const MATCH_CREATE = '__new__'
+
 export interface StageImportPreview {
   summary: { projectsCreated: number; projectsUpdated: number; indicatorsCreated: number; indicatorsUpdated: number; indicatorsRemoved: number; itemsFilled: number }
   rows: { unitName: string; projectName: string; action: '新增' | '更新' | '不变'; detail: string }[]
   problems: ImportProblem[]
+  /** Shown, not blocking: a rule the form has no column for, a unit's own score beside the rule's. */
+  warnings?: ImportProblem[]
+  /** Sheets waiting for the user to pick their project; the import cannot be applied until none is left. */
+  matching?: ImportMatchRequest[]
 }
 
 export interface JobState {

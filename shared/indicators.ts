@@ -2,7 +2,7 @@
  * 绩效指标: the three-level table (中发〔2018〕34号; 财预〔2015〕88号) and the completeness checks run
  * before review. Every problem is a Chinese sentence naming the indicator.
  */
-import { parseMoney } from './money'
+import { formatWan, parseMoney } from './money'
 
 export const LEVELS = {
   产出指标: ['数量指标', '质量指标', '时效指标', '成本指标'],
@@ -42,13 +42,59 @@ export function normalizeLevel2(s: string): string {
   const hit = ALL_LEVEL2.find((k) => k === t || k.replace('指标', '') === t || (k === '服务对象满意度指标' && t === '满意度'))
   return hit ?? t
 }
+/**
+ * What people write for an operator, full-width forms included (﹦ ＝ ≧ ≦ ＞ ＜ ⩾ ⩽). ">" and "<" are read
+ * as ≥ and ≤ because forms use them so; anything else is not guessed.
+ */
+const OPERATOR_WORDS: [IndicatorOperator, string[]][] = [
+  ['≥', ['≥', '≧', '⩾', '>=', '＞＝', '＞=', '>＝', '=>', '>', '＞', '大于等于', '大于或等于', '不低于', '不少于', '不小于', '正向', '正向指标']],
+  ['≤', ['≤', '≦', '⩽', '<=', '＜＝', '＜=', '<＝', '=<', '<', '＜', '小于等于', '小于或等于', '不高于', '不超过', '不大于', '不多于', '反向', '反向指标']],
+  ['=', ['=', '＝', '﹦', '==', '等于']],
+  ['定性', ['定性', '定性指标']],
+]
+const OPERATOR_OF = new Map(OPERATOR_WORDS.flatMap(([op, words]) => words.map((w) => [w, op] as const)))
+/** Operator tokens longest first, for reading one at the start of a cell ("≥90%"). */
+const OPERATOR_TOKENS = [...OPERATOR_OF.keys()].filter((w) => !/指标$|^正向$|^反向$|^定性$/.test(w)).sort((a, b) => b.length - a.length)
+
+/** The operator written, or null when it is empty or not one of ≥ ≤ = 定性 (never defaulted to ≥). */
+export function parseOperator(s: string): IndicatorOperator | null {
+  return OPERATOR_OF.get(s.replace(/\s/g, '')) ?? null
+}
+
+/** Normalises a typed operator; unknown text is returned as typed so the checks can name it. */
 export function normalizeOperator(s: string): string {
-  const t = s.replace(/\s/g, '')
-  if (['≥', '>=', '＞＝', '>', '＞', '大于等于', '不低于', '正向'].includes(t)) return '≥'
-  if (['≤', '<=', '＜＝', '<', '＜', '小于等于', '不高于', '反向'].includes(t)) return '≤'
-  if (['=', '＝', '等于'].includes(t)) return '='
-  if (['定性', '定性指标'].includes(t)) return '定性'
-  return t
+  return parseOperator(s) ?? s.replace(/\s/g, '')
+}
+
+export interface InlineTarget {
+  /** Operator written in the cell, or null when the cell starts with the number. */
+  operator: IndicatorOperator | null
+  value: string
+  unit: string
+}
+
+/**
+ * Splits what a form holds in one cell: "≥90%" → ≥ 90 %, "≤30万元" → ≤ 30 万元, "=100" → = 100,
+ * "≧ 95 ％" → ≥ 95 %. Null when the cell holds no number (a 定性 target such as "明显改善").
+ */
+export function splitInlineTarget(text: string): InlineTarget | null {
+  let t = toHalfWidthDigits(text).replace(/\s+/g, '').replace(/％/g, '%')
+  let operator: IndicatorOperator | null = null
+  const tok = OPERATOR_TOKENS.find((w) => t.startsWith(w))
+  if (tok) {
+    operator = OPERATOR_OF.get(tok)!
+    t = t.slice(tok.length)
+  }
+  const m = /^(-?\d+(?:,\d{3})*(?:\.\d+)?)(.*)$/.exec(t)
+  if (!m) return null
+  const unit = m[2]!.replace(/^[（(](.*)[）)]$/, '$1')
+  // A number followed by more words is a sentence ("3个月内完成"), not a value and a unit.
+  if (unit.length > 6 || /[，,。；;]/.test(unit)) return null
+  return { operator, value: m[1]!.replace(/,/g, ''), unit }
+}
+
+function toHalfWidthDigits(s: string): string {
+  return s.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\uFF0E/g, '.')
 }
 
 export function parentOf(level2: string): Level1 | null {
@@ -60,7 +106,7 @@ export function isNumeric(v: string): boolean {
   return /^-?\d+(\.\d+)?%?$/.test(v.replace(/[,，\s]/g, ''))
 }
 export function numericValue(v: string): number | null {
-  const t = v.replace(/[,，\s%]/g, '')
+  const t = toHalfWidthDigits(v).replace(/[,，\s%％]/g, '')
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null
 }
 
@@ -111,7 +157,7 @@ export function checkIndicators(annualGoal: string, list: IndicatorInput[], opts
       const r = parseMoney(ind.targetValue, ind.unit)
       if (r.ok) {
         const fen = r.fen
-        const projectWan = (opts.projectAmountFen / 1_000_000).toFixed(2)
+        const projectWan = formatWan(opts.projectAmountFen)
         if (fen > opts.projectAmountFen * 1.05) {
           err(i, `${label}为${ind.targetValue}${ind.unit}，超过项目资金${projectWan}万元，请核对单位是否应为“元”`)
         } else if (ind.unit === '元' && fen * 10_000 <= opts.projectAmountFen * 1.05 && fen * 10_000 >= opts.projectAmountFen * 0.01) {

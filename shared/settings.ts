@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DEFAULT_EXANTE_RULES, checkThresholds } from './exante'
 import { DEFAULT_WARNING_RULES } from './monitoring'
+import { ambiguousSynonyms, DEFAULT_QUALITATIVE_SYNONYMS } from './qualitative'
 import { DEFAULT_REPORT_TEMPLATE } from './report-template'
 import { DEFAULT_SCORING_RULES } from './scoring'
 
@@ -48,7 +49,12 @@ export const exanteRulesSchema = z
   })
 
 export const warningRulesSchema = z
-  .object({ red: z.number().min(0).max(100), yellow: z.number().min(0).max(200), reverseRedFactor: z.number().min(1).max(5) })
+  .object({
+    red: z.number().min(0).max(100),
+    yellow: z.number().min(0).max(200),
+    reverseRedFactor: z.number().min(1).max(5),
+    rateLevel2: z.array(z.string().min(1)),
+  })
   .refine((v) => v.yellow > v.red, { message: '黄灯分界须高于红灯分界', path: ['yellow'] })
 
 export const scoringRulesSchema = z
@@ -56,9 +62,17 @@ export const scoringRulesSchema = z
     weights: z.object({ execution: z.number().min(0), output: z.number().min(0), effect: z.number().min(0), satisfaction: z.number().min(0) }),
     capExecution: z.boolean(),
     grades: z.object({ excellent: z.number(), good: z.number(), pass: z.number() }),
-    qualitative: z.array(z.object({ level: z.string().min(1), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1) })),
+    qualitative: z.array(
+      z.object({ level: z.string().min(1), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1), synonyms: z.array(z.string().trim().min(1, '同义词不能为空')) }),
+    ),
+    scoreDecimals: z.number().int().min(0).max(2),
+    reverseFormula: z.enum(['linear', 'ratio']),
   })
   .refine((v) => v.grades.excellent > v.grades.good && v.grades.good > v.grades.pass, { message: '等级分数线须为 优 > 良 > 中', path: ['grades'] })
+  .superRefine((v, ctx) => {
+    const twice = ambiguousSynonyms(v.qualitative)
+    if (twice.length) ctx.addIssue({ code: 'custom', message: `定性等级的同义词“${twice.join('”“')}”出现在不止一个等级中，请只保留在一个等级`, path: ['qualitative'] })
+  })
 
 /** A line of the 第三方机构考评表 (defaults: 嘉定区 sample sheet, domain-facts §5). */
 export const ratingItemSchema = z.object({ key: z.string().min(1), group: z.string(), name: z.string().min(1), points: z.number().positive(), guide: z.string() })
@@ -146,15 +160,26 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     exante: s.exante ?? DEFAULT_SETTINGS.exante,
     outputDir: s.outputDir ?? DEFAULT_SETTINGS.outputDir,
     numberForms: s.numberForms ?? DEFAULT_SETTINGS.numberForms,
-    warnings: s.warnings ?? DEFAULT_SETTINGS.warnings,
+    warnings: { ...DEFAULT_SETTINGS.warnings, ...(s.warnings ?? {}) },
     indicatorWeightTotal: s.indicatorWeightTotal ?? DEFAULT_SETTINGS.indicatorWeightTotal,
-    scoring: s.scoring ?? DEFAULT_SETTINGS.scoring,
+    scoring: scoringWithDefaults(s.scoring),
     consequences: s.consequences ?? DEFAULT_SETTINGS.consequences,
     reportRecipients: s.reportRecipients ?? DEFAULT_SETTINGS.reportRecipients,
     ratingItems: s.ratingItems ?? DEFAULT_SETTINGS.ratingItems,
     rectifyDays: s.rectifyDays ?? DEFAULT_SETTINGS.rectifyDays,
     reportTemplate: s.reportTemplate ?? DEFAULT_SETTINGS.reportTemplate,
     sessionIdleMinutes: s.sessionIdleMinutes ?? DEFAULT_SETTINGS.sessionIdleMinutes,
+  }
+}
+
+/** Stored scoring rules from before the synonym lists and variants: the new keys take their defaults. */
+function scoringWithDefaults(stored: Partial<Settings['scoring']> | undefined): Settings['scoring'] {
+  const d = DEFAULT_SETTINGS.scoring
+  if (!stored) return d
+  return {
+    ...d,
+    ...stored,
+    qualitative: (stored.qualitative ?? d.qualitative).map((q) => ({ ...q, synonyms: q.synonyms ?? DEFAULT_QUALITATIVE_SYNONYMS[q.level] ?? [] })),
   }
 }
 

@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs'
 import { FUND_ROW_SOURCES, type ImportProblem } from '../../shared/domain'
 import { numericValue } from '../../shared/indicators'
 import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shared/money'
-import { DEFAULT_SCORING_RULES, scoreIndicator } from '../../shared/scoring'
+import { DEFAULT_SCORING_RULES, scoreIndicator, type ScoringRules } from '../../shared/scoring'
 import { cellText, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
 import type { ParsedSelfEval, SelfEvalWorkbookInput, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
 import { MONEY_FORMAT, moneyUnitOf, newWorkbook, protect, writeInstructions, writeLists } from './targets-sheet'
@@ -453,7 +453,7 @@ const INDICATOR_COLUMNS: ColumnSpec[] = [
   { key: 'id', label: '指标编号', aliases: ['指标ID', '系统指标编号'], required: false },
 ]
 
-const TOTAL_LABEL = /^(合计|总计|小计|年度资金总额|资金总额|总额)$/
+const TOTAL_LABEL = /^(合计|总计|小计|年度资金总额|资金总额|总额)[：:]?$/
 const SOURCE_ALIASES: Record<string, string> = { 当年财政拨款: '当年财政资金', 财政拨款: '当年财政资金', 上年结转: '上年结转资金', 其它资金: '其他资金' }
 /** A section title ("二、绩效指标（90分）") or a footer label: the end of the table above it. */
 const SECTION = /^([一二三四五六七八九十]+[、．.]|总分|评价结论|存在问题|改进措施|项目负责人|自评结论)/
@@ -578,7 +578,8 @@ function showMoney(fen: number, unit: MoneyUnit): string {
   return unit === '元' ? formatMoney(fen, '元', 2, true) : formatMoney(fen, '万元', 6, true).replace(/0{1,4}$/, '')
 }
 
-export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook): ParsedSelfEval {
+/** `rules`: the county's scoring settings (its 定性 synonyms decide which 完成值 can be scored by rule). */
+export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook, rules: ScoringRules = DEFAULT_SCORING_RULES): ParsedSelfEval {
   const problems: ImportProblem[] = []
   const projects: ParsedSelfEval['projects'] = []
   const seen = new Map<string, string>()
@@ -600,13 +601,21 @@ export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook): ParsedSelfEval {
     }
     if (key) seen.set(key, ws.name)
     const before = problems.length
-    const project = parseProjectSheet(ws, head, problems)
+    const project = parseProjectSheet(ws, head, problems, rules)
     if (project && problems.length === before) projects.push(project)
   }
   if (found === 0) {
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到项目自评表，请使用财政局下发的自评表模板填写（每个项目一张工作表，不要改动表头）' })
   }
   return { projects, problems }
+}
+
+/** Whether the workbook is the product's own 自评表 export (its sheets carry the hidden 自评编号). */
+export function hasSelfEvalIds(wb: ExcelJS.Workbook): boolean {
+  return wb.worksheets.some((ws) => {
+    for (let r = 1; r <= Math.min(ws.rowCount, 15); r++) if (textOf(ws.getCell(r, ID_COL)) === ID_LABELS.itemId) return true
+    return false
+  })
 }
 
 interface Head {
@@ -663,7 +672,7 @@ function readHead(ws: ExcelJS.Worksheet): Head | null {
   return head
 }
 
-function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportProblem[]): (SheetSelfEvalProject & { sheet: string }) | null {
+function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportProblem[], rules: ScoringRules): (SheetSelfEvalProject & { sheet: string }) | null {
   const sheet = ws.name
   const at = (row: number, col: number, label: string, message: string) =>
     problems.push({ sheet, row, column: col ? `${columnLetter(col)}（${label}）` : label, message })
@@ -868,10 +877,10 @@ function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportPr
     }
 
     if (actual && !inapplicable) {
-      const rule = scoreIndicator({ operator, targetValue, actual, weight }, DEFAULT_SCORING_RULES)
+      const rule = scoreIndicator({ operator, targetValue, actual, weight }, rules)
       if (score === null && !scoreText && rule.score === null) {
         if (operator === '定性') {
-          const levels = DEFAULT_SCORING_RULES.qualitative.map((q) => `“${q.level}”`).join('')
+          const levels = rules.qualitative.map((q) => `“${q.level}”`).join('')
           at(r, col('actual'), '完成值', `${label}为定性指标，完成值“${actual}”不是${levels}之一，请从下拉列表中选择，或自行填写得分`)
         } else if (numericValue(targetValue) !== null) {
           at(r, col('actual'), '完成值', `${label}的完成值“${actual}”不是数字，无法按规则计分；请只填数字${unit ? `（单位为“${unit}”）` : ''}，或自行填写得分`)

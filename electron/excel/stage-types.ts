@@ -33,6 +33,10 @@ export interface ParsedTargetsProject extends SheetProject {
   /** Row of the project on the 项目信息 sheet, for messages. */
   row: number
   indicatorRows: number[]
+  /** The sheet a form-shaped 申报表 came from (one project per sheet); absent for the 项目信息 table. */
+  sheet?: string
+  /** The layout it was read by, for the preview. */
+  layout?: string
 }
 
 export interface ParsedTargets {

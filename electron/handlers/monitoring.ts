@@ -1,6 +1,8 @@
 /** 运行监控 data of one item: execution to date, forecasts, per-indicator progress and the lights. */
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import type { QualitativeLevel } from '../../shared/qualitative'
+import { DEFAULT_SCORING_RULES } from '../../shared/scoring'
 import { budgetLight, indicatorLight, worstLight, type Light, type WarningRules } from '../../shared/monitoring'
 import { AppError } from '../../shared/result'
 import { canEdit, type ItemStatus } from '../../shared/stage'
@@ -21,7 +23,7 @@ export interface MonitorInput {
  * Writes one item's monitoring figures and recomputes its lights. Used by the form and by the
  * Excel import, so both give the same result.
  */
-export async function writeMonitoring(w: Writer, itemId: string, input: MonitorInput, rules: WarningRules): Promise<void> {
+export async function writeMonitoring(w: Writer, itemId: string, input: MonitorInput, rules: WarningRules, levels: QualitativeLevel[] = DEFAULT_SCORING_RULES.qualitative): Promise<void> {
   const trx = w.trx as unknown as Kysely<DB>
   const item = await trx
     .selectFrom('round_items as i')
@@ -41,7 +43,7 @@ export async function writeMonitoring(w: Writer, itemId: string, input: MonitorI
   for (const v of input.values) {
     const ind = byId.get(v.indicatorId)
     if (!ind) throw new AppError('VALIDATION', `指标不属于项目“${item.name}”，可能已被修改，请刷新后重填`)
-    const light = indicatorLight({ operator: ind.operator, level2: ind.level2, targetValue: ind.target_value, ...v }, month, rules)
+    const light = indicatorLight({ operator: ind.operator, level2: ind.level2, targetValue: ind.target_value, unit: ind.unit, ...v }, month, rules, levels)
     lights.push(light)
     const row = { actual: v.actual, forecast: v.forecast, likelihood: v.likelihood, causes: JSON.stringify(v.causes), measures: v.measures, light }
     const old = existing.get(v.indicatorId)
@@ -64,11 +66,12 @@ export async function writeMonitoring(w: Writer, itemId: string, input: MonitorI
 
 export const monitoringHandlers: Pick<Handlers, 'monitoring/save'> = {
   async 'monitoring/save'(input, ctx) {
-    const rules = (await ctx.settings()).warnings
+    const settings = await ctx.settings()
+    const rules = settings.warnings
     const year = await ctx.db.selectFrom('round_items as i').innerJoin('rounds as r', 'r.id', 'i.round_id').select('r.work_year').where('i.id', '=', input.itemId).executeTakeFirst()
     if (year) await ctx.assertYearOpen(year.work_year)
     await ctx.write((w) =>
-      writeMonitoring(w, input.itemId, { executedFen: input.executedWan, forecastFen: input.forecastWan, deviation: input.deviation, measures: input.measures, values: input.values }, rules),
+      writeMonitoring(w, input.itemId, { executedFen: input.executedWan, forecastFen: input.forecastWan, deviation: input.deviation, measures: input.measures, values: input.values }, rules, settings.scoring.qualitative),
     )
     return loadItemDetail(ctx, input.itemId)
   },

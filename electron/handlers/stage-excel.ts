@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
-import type { ImportProblem, StageImportPreview } from '../../shared/domain'
+import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
+import { formatWan } from '../../shared/money'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB } from '../db/schema'
@@ -17,7 +18,13 @@ import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monit
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../excel/targets-sheet'
-import { buildSelfEvalWorkbook, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
+import { buildSelfEvalWorkbook, hasSelfEvalIds, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
+import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
+import { selfEvalFromForm, targetsFromForm } from '../excel/form-import'
+import { matchSheet, normalizeName, type MatchCandidate } from '../excel/match-sheets'
+import type { ParsedTargets } from '../excel/stage-types'
+import type ExcelJS from 'exceljs'
+import { executionScore, totalScore } from '../../shared/scoring'
 import { FUND_ROW_SOURCES } from '../../shared/domain'
 import { computeSelfEval, writeSelfEval, type SelfEvalInput } from './evaluation'
 import { parseJson, type Ctx, type Handlers } from './context'
@@ -38,6 +45,55 @@ interface Plan {
   steps: Step[]
 }
 
+type Matches = Record<string, string>
+
+const emptyPreview = (problems: ImportProblem[]): StageImportPreview => ({
+  summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 },
+  rows: [],
+  problems,
+  warnings: [],
+  matching: [],
+})
+
+/**
+ * The form-shaped sheets of a workbook (one project per sheet, read by labels), each with its layout.
+ * A workbook of tables (the product's 项目信息/绩效指标 export) has none and keeps its fast path.
+ */
+function formSheets(wb: ExcelJS.Workbook, stage: 'selfeval' | 'targets'): FormSheet[] {
+  const out: FormSheet[] = []
+  for (const ws of wb.worksheets) {
+    const d = detectLayout(ws, stage)
+    if (d) out.push(readFormSheet(ws, d.layout))
+  }
+  return out
+}
+
+const describeSheet = (f: FormSheet) =>
+  `${[f.header.unitName, f.header.department].filter(Boolean).filter((x, i, a) => a.indexOf(x) === i).join(' / ') || '（未填单位）'} · ${f.projectName || '（未填项目名称）'}${f.projectCode ? `（编码 ${f.projectCode}）` : ''}`
+
+/**
+ * The project a form sheet belongs to: the user's pick from the matching step, else by code or by
+ * unit + name. Unmatched or ambiguous sheets are queued for the matching step; null means "not yet".
+ */
+function resolveSheet(form: FormSheet, candidates: MatchCandidate[], matches: Matches, county: string, preview: StageImportPreview, canCreate: boolean): MatchCandidate | 'create' | null {
+  const chosen = matches[form.sheet]
+  if (chosen === MATCH_CREATE && canCreate) return 'create'
+  if (chosen) {
+    const c = candidates.find((x) => x.id === chosen)
+    if (c) return c
+    preview.problems.push({ sheet: form.sheet, row: 0, column: '项目名称', message: `为工作表“${form.sheet}”选择的项目已不在本任务中，请重新选择` })
+    return null
+  }
+  const r = matchSheet({ projectCode: form.projectCode, projectName: form.projectName, unitNames: [form.header.unitName, form.header.department] }, candidates, county)
+  if (r.kind === 'matched') return r.candidate
+  const label = (c: MatchCandidate) => `${c.unitName} · ${c.projectName}${c.projectCode ? `（${c.projectCode}）` : ''}`
+  // Suggestions first, then every other project so that any can be picked.
+  const ordered = [...r.suggestions, ...candidates.filter((c) => !r.suggestions.includes(c))].slice(0, 1000)
+  const request: ImportMatchRequest = { sheet: form.sheet, read: describeSheet(form), reason: r.reason, candidates: ordered.map((c) => ({ id: c.id, label: label(c) })), canCreate }
+  preview.matching!.push(request)
+  return null
+}
+
 /** Marks imported items as submitted (the unit handing in its workbook is its submission). */
 async function submitImported(w: Writer, itemId: string, status: ItemStatus, fileName: string) {
   const to = nextStatus(status, 'submit')
@@ -47,10 +103,14 @@ async function submitImported(w: Writer, itemId: string, status: ItemStatus, fil
   await w.update('round_items', itemId, { status: to, submitted_at: w.now })
 }
 
-async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: string, matches: Matches): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'targets') throw new AppError('VALIDATION', '请在绩效目标任务中导入申报表')
-  const parsed = parseTargetsWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
+  // The sheet's shape picks the reader: the product's 项目信息 table (many projects, read as a table),
+  // or form-shaped sheets (one project each, read by their labels).
+  const forms = wb.worksheets.some((ws) => ws.name.trim() === '项目信息') ? [] : formSheets(wb, 'targets')
+  const parsed: ParsedTargets = forms.length ? { projects: [], problems: [] } : parseTargetsWorkbook(wb)
   const problems: ImportProblem[] = [...parsed.problems]
   const settings = await ctx.settings()
   const scope = parseJson<string[]>(round.unit_ids, [])
@@ -63,11 +123,35 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   const items = await ctx.db.selectFrom('round_items').select(['id', 'project_id', 'status']).where('round_id', '=', roundId).execute()
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview = emptyPreview(problems)
   const steps: Step[] = []
+  if (forms.length) {
+    const unitById = new Map(units.map((u) => [u.id, u]))
+    const candidates: MatchCandidate[] = projects.map((p) => ({ id: p.id, unitName: unitById.get(p.unit_id)?.name ?? '', projectName: p.name, projectCode: p.code }))
+    const county = settings.org.county
+    for (const form of forms) {
+      problems.push(...form.problems)
+      preview.warnings!.push(...form.warnings)
+      const hit = resolveSheet(form, candidates, matches, county, preview, true)
+      if (!hit || form.problems.length) continue
+      const existing = hit === 'create' ? null : projectById.get(hit.id)!
+      let unit = existing ? unitById.get(existing.unit_id) : undefined
+      if (!unit) {
+        const names = [form.header.unitName, form.header.department].filter(Boolean).map((n) => normalizeName(n, county))
+        const found = units.filter((u) => names.includes(normalizeName(u.name, county)))
+        if (found.length !== 1) {
+          problems.push({ sheet: form.sheet, row: 0, column: '主管部门', message: `新增项目需要预算单位，但“${[form.header.unitName, form.header.department].filter(Boolean).join('”/“') || '（未填）'}”${found.length ? '对应多个单位' : '不在单位名单中'}，请先在“设置—预算单位”中添加或在表中填写单位全称` })
+          continue
+        }
+        unit = found[0]!
+      }
+      const info = existing ? { id: existing.id, code: existing.code, name: existing.name, fundSource: existing.fund_source, category: existing.category, amountFen: existing.amount_fen, annualGoal: existing.annual_goal } : null
+      parsed.projects.push(targetsFromForm(form, { code: unit.code, name: unit.name }, info, existing ? (indicators.get(existing.id) ?? []) : []))
+    }
+  }
   const seen = new Set<string>()
   for (const p of parsed.projects) {
-    const where = (column: string, message: string) => problems.push({ sheet: '项目信息', row: p.row, column, message })
+    const where = (column: string, message: string) => problems.push({ sheet: p.sheet ?? '项目信息', row: p.row, column, message })
     const unit = unitByCode.get(p.unitCode) ?? unitByName.get(p.unitName)
     if (!unit) {
       where('单位编码', `预算单位“${p.unitCode || p.unitName}”不在单位名单中，请先在“设置—预算单位”中添加`)
@@ -113,7 +197,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
       unitName: unit.name,
       projectName: p.name,
       action,
-      detail: `${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
+      detail: `${p.layout ? `按《${p.layout}》读取工作表“${p.sheet}”；` : ''}${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
     })
     steps.push(async (w) => {
       let projectId = existing?.id
@@ -146,7 +230,9 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
   // Read before the write transaction, once for every project of the workbook.
-  const rules = (await ctx.settings()).warnings
+  const settings = await ctx.settings()
+  const rules = settings.warnings
+  const levels = settings.scoring.qualitative
   const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
@@ -174,17 +260,23 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
     }
     if (bad) continue
     preview.summary.itemsFilled++
-    preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : (p.executedFen / 1_000_000).toFixed(2) + '万元'}，${values.length}个指标` })
+    preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : formatWan(p.executedFen) + '万元'}，${values.length}个指标` })
     const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
-      await writeMonitoring(w, item.id, input, rules)
+      await writeMonitoring(w, item.id, input, rules, levels)
     })
   }
   return { preview, steps }
 }
 
-async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
-  const parsed = parseSelfEvalWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64: string, matches: Matches): Promise<Plan> {
+  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
+  // The product's own 自评表 (hidden ids) keeps its reader; any other form is read by its labels.
+  if (!hasSelfEvalIds(wb)) {
+    const forms = formSheets(wb, 'selfeval')
+    if (forms.length) return planSelfEvalForms(ctx, roundId, fileName, forms, matches)
+  }
+  const parsed = parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring)
   const problems: ImportProblem[] = [...parsed.problems]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
@@ -229,11 +321,69 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
   return { preview, steps }
 }
 
-async function plan(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+/** 自评 from form sheets (the 财政部 form, provincial variants): matched, converted and scored by rule. */
+async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, forms: FormSheet[], matches: Matches): Promise<Plan> {
+  const settings = await ctx.settings()
+  const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
+  const candidates: MatchCandidate[] = rows.map((r) => ({ id: r.id, unitName: r.unitName, projectName: r.projectName, projectCode: r.projectCode }))
+  const preview = emptyPreview([])
+  const { problems } = preview
+  const warnings = preview.warnings!
+  const steps: Step[] = []
+  const used = new Map<string, string>()
+  for (const form of forms) {
+    problems.push(...form.problems)
+    warnings.push(...form.warnings)
+    const hit = resolveSheet(form, candidates, matches, settings.org.county, preview, false)
+    if (!hit || hit === 'create') continue
+    const item = byId.get(hit.id)!
+    if (used.has(item.id)) {
+      problems.push({ sheet: form.sheet, row: 0, column: '项目名称', message: `工作表“${form.sheet}”与“${used.get(item.id)}”对应同一个项目“${item.projectName}”，请删除多余的一张或重新选择` })
+      continue
+    }
+    used.set(item.id, form.sheet)
+    if (!canEdit(item.status)) {
+      problems.push({ sheet: form.sheet, row: 0, column: '项目名称', message: `项目“${item.projectName}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
+      continue
+    }
+    const conv = selfEvalFromForm(form, indicators.get(item.projectId) ?? [], settings.scoring, fileName)
+    problems.push(...conv.problems)
+    warnings.push(...conv.warnings)
+    if (form.problems.length || conv.problems.length) continue
+    const input: SelfEvalInput = { funds: form.funds, values: conv.values, executionNote: form.executionNote, conclusion: form.footer.conclusion, problems: form.footer.problems, improvements: form.footer.improvements }
+    try {
+      const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
+      const exec = executionScore(computed.budget, computed.executed, settings.scoring)
+      if (form.typedExecutionScore && form.typedExecutionScore.value !== exec.score) {
+        warnings.push({ sheet: form.sheet, row: 0, column: form.typedExecutionScore.where, message: `单位填报的预算执行得分${form.typedExecutionScore.value}与按金额计算的${exec.score}分不同，按金额计算` })
+      }
+      const total = computed.total
+      if (form.typedTotalScore && total && form.typedTotalScore.value !== total.total) {
+        // The unit's own indicator scores are already kept; a different 总分 is shown, not stored over the rule's.
+        warnings.push({ sheet: form.sheet, row: 0, column: form.typedTotalScore.where, message: `单位填报总分${form.typedTotalScore.value}分，按规则和单位各项得分计算为${total.total}分（${total.grade}），以计算结果为准，请核对` })
+      }
+      preview.summary.itemsFilled++
+      preview.rows.push({
+        unitName: item.unitName,
+        projectName: item.projectName,
+        action: item.status === '待填报' ? '新增' : '更新',
+        detail: `按《${form.layout.name}》读取工作表“${form.sheet}”；${total ? `自评得分${total.total}分（${total.grade}）` : '尚有指标未得分'}${conv.ownScores ? `；${conv.ownScores}个指标保留单位填报得分` : ''}`,
+      })
+      steps.push((w) => writeSelfEval(w, item.id, computed))
+    } catch (e) {
+      problems.push({ sheet: form.sheet, row: 0, column: '', message: e instanceof Error ? e.message : String(e) })
+    }
+  }
+  return { preview, steps }
+}
+
+async function plan(ctx: Ctx, roundId: string, fileName: string, base64: string, matches: Matches = {}): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
-  if (round.stage === 'targets') return planTargets(ctx, roundId, fileName, base64)
+  if (round.stage === 'targets') return planTargets(ctx, roundId, fileName, base64, matches)
   if (round.stage === 'monitoring') return planMonitoring(ctx, roundId, fileName, base64)
-  if (round.stage === 'selfeval') return planSelfEval(ctx, roundId, fileName, base64)
+  if (round.stage === 'selfeval') return planSelfEval(ctx, roundId, fileName, base64, matches)
   throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
 }
 
@@ -326,12 +476,16 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     return { paths, folder }
   },
 
-  async 'stageExcel/preview'({ roundId, fileName, base64 }, ctx) {
-    return (await plan(ctx, roundId, fileName, base64)).preview
+  async 'stageExcel/preview'({ roundId, fileName, base64, matches }, ctx) {
+    return (await plan(ctx, roundId, fileName, base64, matches)).preview
   },
 
-  async 'stageExcel/apply'({ roundId, fileName, base64 }, ctx) {
-    const { preview, steps } = await plan(ctx, roundId, fileName, base64)
+  async 'stageExcel/apply'({ roundId, fileName, base64, matches }, ctx) {
+    const { preview, steps } = await plan(ctx, roundId, fileName, base64, matches)
+    const waiting = preview.matching?.length ?? 0
+    if (waiting > 0) {
+      throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${waiting} 张工作表还没有对应到项目，请在预览中为每张表选择项目后再导入。`, waiting ? preview.matching!.map((m) => ({ sheet: m.sheet, row: 0, column: '项目名称', message: `${m.read}：${m.reason}` })) : [])
+    }
     if (preview.problems.length > 0) {
       throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
     }

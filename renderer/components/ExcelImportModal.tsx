@@ -2,11 +2,15 @@
  * The one Excel import dialog: pick a file → preview (what will be created/changed) and the
  * problems table (工作表 / 行 / 列 / 问题) → 确认导入. A file with problems cannot be applied, so it
  * changes nothing. Used by 预算单位 and by the stage forms (申报表 / 监控表 / 自评表).
+ *
+ * Forms filled without the product's ids may not name their project unambiguously: such sheets come
+ * back as `matching` requests, and the dialog asks the user to pick the project for each (or, for a
+ * 申报表, to add it to the 项目库) before the file can be applied. Warnings are shown but do not block.
  */
 import { InboxOutlined } from '@ant-design/icons'
-import { Alert, Button, Modal, Space, Upload } from 'antd'
+import { Alert, Button, Modal, Select, Space, Table, Upload } from 'antd'
 import { useState, type ReactNode } from 'react'
-import type { ImportProblem } from '../../shared/domain'
+import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem } from '../../shared/domain'
 import { ApiError } from '../api'
 import { ProblemsTable, importProblemsOf, notifySuccess, showError } from '../errors'
 import { readAsBase64 } from './SavedFile'
@@ -14,7 +18,13 @@ import { readAsBase64 } from './SavedFile'
 export interface PickedFile {
   fileName: string
   base64: string
+  /** The matching step's choices: sheet name → project (or round item) id, or MATCH_CREATE. */
+  matches?: Record<string, string>
 }
+
+/** Previews that carry `matching` / `warnings` (the stage import) get the matching step without extra wiring. */
+const defaultMatching = (p: unknown): ImportMatchRequest[] => (p as { matching?: ImportMatchRequest[] }).matching ?? []
+const defaultWarnings = (p: unknown): ImportProblem[] => (p as { warnings?: ImportProblem[] }).warnings ?? []
 
 export interface ExcelImportModalProps<P> {
   open: boolean
@@ -26,6 +36,10 @@ export interface ExcelImportModalProps<P> {
   /** A preview holding only the problems the server refused the file with. */
   fromProblems(problems: ImportProblem[]): P
   problemsOf(p: P): ImportProblem[]
+  /** Sheets waiting for their project to be picked. */
+  matchingOf?(p: P): ImportMatchRequest[]
+  /** Notes that do not block the import. */
+  warningsOf?(p: P): ImportProblem[]
   /** Counts beside the file name (e.g. 新增 3 / 更新 1). */
   renderCounts?(p: P): ReactNode
   /** Rows that will be created or changed. */
@@ -45,14 +59,41 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
   const [picked, setPicked] = useState<PickedFile | null>(null)
   const [preview, setPreview] = useState<P | null>(null)
   const [busy, setBusy] = useState(false)
+  const [choices, setChoices] = useState<Record<string, string>>({})
+  const matchingOf = props.matchingOf ?? defaultMatching
+  const warningsOf = props.warningsOf ?? defaultWarnings
 
   const reset = () => {
     setPicked(null)
     setPreview(null)
+    setChoices({})
   }
   const close = () => {
     reset()
     props.onClose()
+  }
+
+  const check = async (p: PickedFile) => {
+    setPicked(p)
+    try {
+      setPreview(await props.preview(p))
+    } catch (e) {
+      const problems = e instanceof ApiError ? importProblemsOf(e.details) : null
+      if (problems) setPreview(props.fromProblems(problems))
+      else showError(e)
+    }
+  }
+
+  /** Re-checks the file with the projects picked in the matching step. */
+  const applyChoices = async () => {
+    if (!picked) return
+    setBusy(true)
+    try {
+      await check({ ...picked, matches: { ...(picked.matches ?? {}), ...choices } })
+      setChoices({})
+    } finally {
+      setBusy(false)
+    }
   }
 
   const pick = async (file: File) => {
@@ -96,8 +137,11 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
   }
 
   const problems = preview ? props.problemsOf(preview) : []
+  const matching = preview ? matchingOf(preview) : []
+  const warnings = preview ? warningsOf(preview) : []
   const changes = !!preview && props.hasChanges(preview)
-  const canApply = !!preview && problems.length === 0 && changes
+  const canApply = !!preview && problems.length === 0 && matching.length === 0 && changes
+  const allChosen = matching.every((m) => choices[m.sheet])
 
   return (
     <Modal
@@ -155,8 +199,54 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
               <ProblemsTable problems={problems} />
             </div>
           )}
+          {matching.length > 0 && (
+            <div data-testid="import-matching" style={{ marginBottom: 12 }}>
+              <Alert
+                type="warning"
+                showIcon
+                style={{ marginBottom: 8 }}
+                message={`有 ${matching.length} 张工作表无法按项目编码或“单位＋项目名称”唯一对应到项目，请为每张表选择对应的项目，然后点“按所选项目重新检查”。系统不会自行猜测。`}
+              />
+              <Table<ImportMatchRequest>
+                size="small"
+                rowKey="sheet"
+                dataSource={matching}
+                pagination={false}
+                columns={[
+                  { title: '工作表', dataIndex: 'sheet', width: 110 },
+                  { title: '表中填写', dataIndex: 'read', width: 220 },
+                  { title: '原因', dataIndex: 'reason' },
+                  {
+                    title: '对应项目',
+                    width: 280,
+                    render: (_v, m) => (
+                      <Select
+                        showSearch
+                        optionFilterProp="label"
+                        placeholder="选择项目"
+                        style={{ width: '100%' }}
+                        value={choices[m.sheet]}
+                        onChange={(v: string) => setChoices({ ...choices, [m.sheet]: v })}
+                        data-testid={`match-${m.sheet}`}
+                        options={[...(m.canCreate ? [{ value: MATCH_CREATE, label: '新增为项目库中的新项目' }] : []), ...m.candidates.map((c) => ({ value: c.id, label: c.label }))]}
+                      />
+                    ),
+                  },
+                ]}
+              />
+              <Button style={{ marginTop: 8 }} disabled={!allChosen} loading={busy} onClick={applyChoices} data-testid="import-rematch">
+                按所选项目重新检查
+              </Button>
+            </div>
+          )}
+          {warnings.length > 0 && (
+            <div data-testid="import-warnings" style={{ marginBottom: 12 }}>
+              <Alert type="info" showIcon style={{ marginBottom: 8 }} message={`${warnings.length} 条提示（不影响导入）：表中缺少某些列、单位自填的得分与规则建议不同等，导入后可在项目中核对。`} />
+              <ProblemsTable problems={warnings} />
+            </div>
+          )}
           {preview && props.renderRows(preview)}
-          {preview && problems.length === 0 && !changes && <Alert type="info" showIcon message={props.noChangesText ?? '文件内容与现有数据完全一致，无需导入。'} />}
+          {preview && problems.length === 0 && matching.length === 0 && !changes && <Alert type="info" showIcon message={props.noChangesText ?? '文件内容与现有数据完全一致，无需导入。'} />}
         </div>
       )}
     </Modal>

@@ -247,6 +247,19 @@ describe('自评表: malformed workbooks', () => {
     })
   })
 
+  it('a 合计 labelled “年度资金总额:” (trailing colon) is still the total: a 0 beside parts of 15.5 is refused, not added', async () => {
+    const problems = await secondSheetProblems((ws) => {
+      ws.getCell(F.total, 1).value = '年度资金总额:'
+      ws.getCell(F.total, F.budget).value = 0
+    })
+    expect(only(problems)).toEqual({
+      sheet: SHEETS[1],
+      row: F.total,
+      column: 'C（全年预算数）',
+      message: '合计行的全年预算数0.00不等于各资金来源之和15.50，请按资金来源分行填写，合计行恢复求和公式或改为各行之和',
+    })
+  })
+
   it('accepts a typed 执行率 that matches, however it is written', async () => {
     // 15.2 / 15.5 = 98.0645…%; "98%" stands for 97.5–98.5%.
     const cases: [ExcelJS.CellValue, string | undefined][] = [['98.06%', undefined], ['98.0645%', undefined], [0.9806, '0.00%'], ['0.9806', undefined], [98.06, '0.00'], ['98%', undefined], [' 98.06 ％', undefined]]

@@ -1,12 +1,15 @@
 /**
  * 设置 · 监控与评价规则: every rule that varies by region is a setting with a sourced default —
- * warning thresholds, 自评 weights and grade bands, budget consequences, 整改 days, the 考评表
- * items, the report's 主送 and the annual report template.
+ * warning thresholds, 自评 weights and grade bands, the 定性 levels' synonyms, the scoring variants,
+ * budget consequences, 整改 days, the 考评表 items, the report's 主送 and the annual report template.
  */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons'
-import { Button, Card, Checkbox, Col, Input, InputNumber, Row, Space, Table, Typography } from 'antd'
+import { Button, Card, Checkbox, Col, Input, InputNumber, Row, Select, Space, Table, Typography } from 'antd'
 import { useEffect, useState } from 'react'
+import { ALL_LEVEL2 } from '../../../shared/indicators'
+import { ambiguousSynonyms, DEFAULT_QUALITATIVE_SYNONYMS } from '../../../shared/qualitative'
 import { DEFAULT_REPORT_TEMPLATE } from '../../../shared/report-template'
+import { REVERSE_FORMULAS, type ReverseFormula } from '../../../shared/scoring'
 import { DEFAULT_RATING_ITEMS, DEFAULT_SETTINGS, type Settings } from '../../../shared/settings'
 import { PageHeader } from '../../components/PageHeader'
 import { useApp } from '../../store'
@@ -47,9 +50,12 @@ export function EvalRulesPage() {
   const w = r.scoring.weights
   const weightSum = w.execution + w.output + w.effect + w.satisfaction
   const ratingSum = r.ratingItems.reduce((a, it) => a + (it.points || 0), 0)
+  const twice = ambiguousSynonyms(r.scoring.qualitative)
   const problem =
     r.warnings.yellow <= r.warnings.red
       ? '黄灯分界须高于红灯分界'
+      : twice.length
+        ? `定性等级的同义词“${twice.join('”“')}”出现在不止一个等级中，请只保留在一个等级`
       : !(r.scoring.grades.excellent > r.scoring.grades.good && r.scoring.grades.good > r.scoring.grades.pass)
         ? '等级分数线须为 优 > 良 > 中'
         : r.ratingItems.some((it) => !it.name.trim() || !(it.points > 0))
@@ -77,7 +83,7 @@ export function EvalRulesPage() {
         <Col xs={24} xl={12}>
           <Card size="small" title="运行监控预警（红黄绿灯）">
             <Typography.Paragraph type="secondary">
-              执行进度 = 执行率 ÷ 时间进度 × 100；正向指标进度 = 完成值 ÷（年度目标 ÷ 12 × 月份）× 100。低于红灯分界为红灯，低于黄灯分界为黄灯。默认值来自一体化系统的常见配置（60/80）。
+              执行进度 = 执行率 ÷ 时间进度 × 100；正向指标进度 = 完成值 ÷（年度目标 ÷ 12 × 月份）× 100，比率类指标（见下方“按比率亮灯”的二级指标及以%为单位的指标）直接用完成值 ÷ 年度目标 × 100。低于红灯分界为红灯，低于黄灯分界为黄灯。默认值来自一体化系统的常见配置（60/80）。
             </Typography.Paragraph>
             <Space size="large" wrap>
               <Num label="红灯分界" value={r.warnings.red} onChange={(v) => set({ warnings: { ...r.warnings, red: v } })} />
@@ -103,6 +109,69 @@ export function EvalRulesPage() {
                 执行率得分不超过分值
               </Checkbox>
             </Space>
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="定性指标完成等级与计分方式" data-testid="rules-qualitative">
+            <Typography.Paragraph type="secondary">
+              定性指标的完成值须与下列等级名称或其同义词完全一致（忽略空格和标点）才按等级计分和亮灯；不一致的不给建议分，导入时会提示。
+            </Typography.Paragraph>
+            {r.scoring.qualitative.map((q, i) => (
+              <div key={q.level} style={{ marginBottom: 8 }}>
+                <Typography.Text>
+                  {q.level}（建议得分值的{Math.round(q.suggest * 100)}%）
+                </Typography.Text>
+                <Select
+                  mode="tags"
+                  style={{ width: '100%' }}
+                  value={q.synonyms}
+                  tokenSeparators={['，', ',', '、']}
+                  placeholder="输入同义词后回车"
+                  data-testid={`synonyms-${i}`}
+                  onChange={(v: string[]) => set({ scoring: { ...r.scoring, qualitative: r.scoring.qualitative.map((x, j) => (j === i ? { ...x, synonyms: v.map((w) => w.trim()).filter(Boolean) } : x)) } })}
+                />
+              </div>
+            ))}
+            <Button
+              size="small"
+              onClick={() => set({ scoring: { ...r.scoring, qualitative: r.scoring.qualitative.map((q) => ({ ...q, synonyms: DEFAULT_QUALITATIVE_SYNONYMS[q.level] ?? [] })) } })}
+            >
+              恢复默认同义词
+            </Button>
+            <Space size="large" wrap style={{ marginTop: 12 }}>
+              <Space direction="vertical" size={2}>
+                <Typography.Text>指标得分保留</Typography.Text>
+                <Select
+                  style={{ width: 160 }}
+                  value={r.scoring.scoreDecimals}
+                  onChange={(v: number) => set({ scoring: { ...r.scoring, scoreDecimals: v } })}
+                  options={[
+                    { value: 2, label: '两位小数（默认）' },
+                    { value: 1, label: '一位小数' },
+                    { value: 0, label: '整数分' },
+                  ]}
+                />
+              </Space>
+              <Space direction="vertical" size={2}>
+                <Typography.Text>反向指标（≤）未达标时</Typography.Text>
+                <Select
+                  style={{ width: 420 }}
+                  popupMatchSelectWidth={false}
+                  value={r.scoring.reverseFormula}
+                  onChange={(v: ReverseFormula) => set({ scoring: { ...r.scoring, reverseFormula: v } })}
+                  options={(Object.keys(REVERSE_FORMULAS) as ReverseFormula[]).map((k) => ({ value: k, label: `${REVERSE_FORMULAS[k]}${k === 'linear' ? '（默认）' : ''}` }))}
+                />
+              </Space>
+            </Space>
+            <Typography.Text style={{ display: 'block', marginTop: 12 }}>按比率亮灯、不按月份折算的二级指标</Typography.Text>
+            <Checkbox.Group
+              value={r.warnings.rateLevel2}
+              onChange={(v) => set({ warnings: { ...r.warnings, rateLevel2: v as string[] } })}
+              options={ALL_LEVEL2.map((l) => ({ value: l, label: l }))}
+            />
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              勾选的二级指标（及以%为单位的指标）监控时直接用完成值÷目标值比较；其余按“目标值÷12×月份”折算进度。
+            </Typography.Text>
           </Card>
         </Col>
         <Col xs={24} xl={12}>

@@ -142,7 +142,7 @@ export function RoundBar({
           <ExcelImportModal<StageImportPreview>
             open={importOpen}
             title={`导入${cfg.excel.form}`}
-            hint={`选择单位填好的《${cfg.excel.form}》（由本任务“导出Excel”生成）。按表中的编号匹配项目，重复导入只会更新，不会重复；表中有问题时不会导入任何数据。`}
+            hint={`选择单位填好的《${cfg.excel.form}》：本任务“导出Excel”生成的表，或单位按财政部、省级格式自行填写的表（每个项目一张工作表）。有编号的按编号匹配项目，没有的按项目编码或单位和项目名称匹配，对不上的在预览中选择；重复导入只会更新，不会重复；表中有问题时不会导入任何数据。`}
             preview={(f) => call('stageExcel/preview', { roundId: round.id, ...f })}
             fromProblems={(problems) => ({ summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems })}
             problemsOf={(p) => p.problems}

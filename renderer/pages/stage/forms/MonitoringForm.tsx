@@ -6,6 +6,7 @@ import { AutoComplete, Input, Select, Table, Tag } from 'antd'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Indicator } from '../../../../shared/domain'
 import { formatMoney, parseMoney } from '../../../../shared/money'
+import { DEFAULT_SCORING_RULES } from '../../../../shared/scoring'
 import { budgetLight, DEFAULT_WARNING_RULES, DEVIATION_CAUSES, indicatorLight, LIKELIHOODS, worstLight, type Light } from '../../../../shared/monitoring'
 import { call } from '../../../api'
 import { attempt, notifySuccess } from '../../../errors'
@@ -27,6 +28,7 @@ const money = (fen: number | null) => (fen === null ? '' : formatMoney(fen, '万
 
 export function MonitoringForm({ detail, editable, onSaved, onDirty, saveRef }: StageFormProps) {
   const rules = useApp((s) => s.settings?.warnings) ?? DEFAULT_WARNING_RULES
+  const qualitative = useApp((s) => s.settings?.scoring.qualitative) ?? DEFAULT_SCORING_RULES.qualitative
   const month = detail.round.asOfMonth ?? 12
   const init = () => {
     const byId = new Map(detail.values.map((v) => [v.indicatorId, v]))
@@ -70,9 +72,9 @@ export function MonitoringForm({ detail, editable, onSaved, onDirty, saveRef }: 
     () =>
       detail.indicators.map((ind: Indicator, k) => {
         const v = values[k]
-        return v ? indicatorLight({ operator: ind.operator, level2: ind.level2, targetValue: ind.targetValue, actual: v.actual, forecast: v.forecast, likelihood: v.likelihood }, month, rules) : null
+        return v ? indicatorLight({ operator: ind.operator, level2: ind.level2, targetValue: ind.targetValue, unit: ind.unit, actual: v.actual, forecast: v.forecast, likelihood: v.likelihood }, month, rules, qualitative) : null
       }),
-    [values, detail.indicators, month, rules],
+    [values, detail.indicators, month, rules, qualitative],
   )
   const itemLight = worstLight([budget?.light ?? null, ...lights])
 
