@@ -21,6 +21,7 @@ import {
 } from 'docx'
 import type { FontSettings } from '../../shared/settings'
 import { cjkFont, documentStyles, exactLine, pageNumberFooter, portraitPage, textWidthChars } from './gongwen'
+import { finishDocx } from './ooxml-finish'
 import { FONT_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH, mmToTwip } from './units'
 
 export interface FormCell {
@@ -239,5 +240,5 @@ export function buildFormDoc(spec: FormDocSpec): Document {
 }
 
 export async function renderFormDoc(spec: FormDocSpec): Promise<Buffer> {
-  return Packer.toBuffer(buildFormDoc(spec))
+  return finishDocx(await Packer.toBuffer(buildFormDoc(spec)))
 }
