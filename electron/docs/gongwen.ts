@@ -710,7 +710,9 @@ export function buildGongwen(spec: GongwenSpec): Document {
   // paragraph travels with them when they do not fit.
   const tail = spec.attachments.length > 0 || spec.signature.trim() !== '' || spec.date !== ''
   const body = spec.body.map((b, i) => {
-    const keepWithNext = tail && i === spec.body.length - 1
+    // Only a short last paragraph (≤ 3 lines, which widow control would not split anyway) is tied
+    // to the 署名: LibreOffice moves a keep-with-next paragraph whole, leaving a page half empty.
+    const keepWithNext = tail && i === spec.body.length - 1 && bodyLines(b.text) <= 3
     flow.push({ before: 0, lines: bodyLines(b.text), line: LINE_PITCH, keepNext: keepWithNext || isHeadingLine(b) })
     return bodyParagraph(b, fonts, { keepWithNext })
   })

@@ -24,7 +24,10 @@ import {
   pdfWords,
   requireRenderTools,
   squash,
-  type Raster,
+  ruleRows,
+  isRed,
+  isDark,
+  lines,
 } from './render'
 import { feedbackNotice, longNotice, opinionForm } from './samples'
 
@@ -87,31 +90,6 @@ function pageText(name: Name, page: number): string {
 
 function pageOf(name: Name, needle: string): number {
   return texts[name].findIndex((t) => t.includes(needle)) + 1
-}
-
-/** Rows of a raster in which `match` pixels form a run at least `minRun` long. */
-function ruleRows(r: Raster, match: (red: number, green: number, blue: number) => boolean, minRun: number): { y: number; run: number }[] {
-  const rows: { y: number; run: number }[] = []
-  for (let y = 0; y < r.height; y++) {
-    let best = 0
-    let run = 0
-    for (let x = 0; x < r.width; x++) {
-      const i = (y * r.width + x) * 3
-      if (match(r.rgb[i] ?? 0, r.rgb[i + 1] ?? 0, r.rgb[i + 2] ?? 0)) best = Math.max(best, ++run)
-      else run = 0
-    }
-    if (best >= minRun) rows.push({ y, run: best })
-  }
-  return rows
-}
-const isRed = (r: number, g: number, b: number) => r > 170 && g < 110 && b < 110
-const isDark = (r: number, g: number, b: number) => r < 110 && g < 110 && b < 110
-
-/** Groups of adjacent rows (one drawn line may cover two pixel rows). */
-function lines(rows: { y: number }[]): number[] {
-  const out: number[] = []
-  for (const { y } of rows) if (out.length === 0 || y - (out[out.length - 1] ?? 0) > 2) out.push(y)
-  return out
 }
 
 describe('公文 rendered by LibreOffice', () => {
