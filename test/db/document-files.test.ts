@@ -102,7 +102,7 @@ describe('document files', () => {
     expect(existsSync(xlsx)).toBe(true)
     const round = (await t.call('rounds/list', { stage: 'monitoring', workYear: 2024 }))[0]!
     const d = await t.call('docs/draft', { kind: 'monitoring-feedback', recordId: round.id })
-    expect(d.attachments).toEqual(['2024年度绩效运行监控红灯、黄灯预警项目汇总表', '2024年度绩效运行监控预警项目明细表（电子表格）'])
+    expect(d.attachments).toEqual(['2024年度运行监控预警项目汇总表', '2024年度运行监控预警项目明细表（Excel）'])
     // Re-issue under a new title whose Excel annex cannot be written (a folder holds its name).
     const title = '关于反馈2024年度绩效运行监控结果的通知'
     mkdirSync(join(dir, `师财预〔2024〕103号 ${title}（附件2）.xlsx`))

@@ -104,9 +104,11 @@ export const composeTargetsOpinion: Composer = async ({ recordId }, ctx) => {
   const d = await itemOf(ctx, recordId, 'targets')
   const s = await ctx.settings()
   const c = d.item.conclusion as TargetConclusion | null
-  const history = d.reviews
-    .filter((r) => r.action === 'return' || r.action === 'approve')
-    .map((r) => `第${r.seq}次（${r.at.slice(0, 10)}，${r.divisionName || r.operatorName}）${r.actionName}${r.conclusion ? '，结论“' + r.conclusion + '”' : ''}：${[r.summary, ...r.opinions.map((o) => `${o.label}：${o.text}`)].filter(Boolean).join('；') || '无'}`)
+  // The review history as it stands: one line per 审核 (a return or the approval), numbered by
+  // review, not by log entry, so that "第N次" and 审核轮次 count the same thing.
+  const reviews = d.reviews.filter((r) => r.action === 'return' || r.action === 'approve')
+  const history = reviews
+    .map((r, i) => `第${i + 1}次（${r.at.slice(0, 10)}，${r.divisionName || r.operatorName}）${r.actionName}${r.conclusion ? '，结论“' + r.conclusion + '”' : ''}：${[r.summary, ...r.opinions.map((o) => `${o.label}：${o.text}`)].filter(Boolean).join('；') || '无'}`)
     .join('\n')
   const count = (l1: string) => d.indicators.filter((i) => i.level1 === l1).length
   const body = d.item.resultUse || (c ? `审核结论为“${c}”，${TARGET_CONSEQUENCE[c]}。建议在预算申报、预算管理中运用审核结果。` : '')
@@ -127,7 +129,7 @@ export const composeTargetsOpinion: Composer = async ({ recordId }, ctx) => {
           [L('年度总体目标'), V(d.project.annualGoal || '—', 3)],
           [L('绩效指标'), V(`共${d.indicators.length}个：产出指标${count('产出指标')}个，效益指标${count('效益指标')}个，满意度指标${count('满意度指标')}个`, 3)],
           [L('审核过程'), V(history || '—', 3)],
-          [L('审核结论'), V(c ?? ''), L('审核轮次'), V(`${d.item.reviewCount}次`)],
+          [L('审核结论'), V(c ?? ''), L('审核轮次'), V(`${reviews.length}次`)],
           [L('结果运用意见'), V(text.body, 3, { minHeightMm: 40 })],
           [L('资金管理股室意见'), V(SIGN, 3, { minHeightMm: 22 })],
           [L('预算股意见'), V(SIGN, 3, { minHeightMm: 22 })],
@@ -197,6 +199,9 @@ export const composeMonitoringOpinion: Composer = async ({ recordId }, ctx) => {
  * issued beside the notice and named in the 附件 line. Every figure says what it counts: the
  * projects under monitoring (the round's scope) or those whose 监控表 was reviewed.
  */
+/** Units whose red-light problems the body spells out; beyond that the body refers to the annexes. */
+const MAX_UNITS_IN_BODY = 8
+
 export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'monitoring')
   const s = await ctx.settings()
@@ -223,8 +228,8 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
   }
   const unitLines = [...byUnit.entries()].map(([name, u], i) => `${i + 1}. ${name}：${u.problems.join('；')}。请于收到本通知后加快执行进度，落实纠偏措施${u.measures.length ? '（' + u.measures.join('；') + '）' : ''}。`)
   const rate = budget > 0 ? Math.round((executed * 10000) / budget) / 100 : 0
-  const summaryTitle = `${y}年度绩效运行监控红灯、黄灯预警项目汇总表`
-  const listTitle = `${y}年度绩效运行监控预警项目明细表（电子表格）`
+  const summaryTitle = `${y}年度运行监控预警项目汇总表`
+  const listTitle = `${y}年度运行监控预警项目明细表（Excel）`
   const warned = lights.red + lights.yellow
   const body = [
     `根据《${s.org.bureau}关于对${y}年度县级部门预算绩效开展运行监控的通知》，县财政局对${y}年度县级部门预算项目开展了绩效运行监控，现将监控结果反馈如下：`,
@@ -237,7 +242,9 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
       .filter(Boolean)
       .join('、')}。`,
     '二、存在的问题及整改要求',
-    ...(unitLines.length ? unitLines : warned ? [] : ['本次监控未发现需要纠偏的问题。']),
+    // A handful of red-light projects are named here; a county's hundred go to the annexes only,
+    // or the notice becomes the list it refers to.
+    ...(unitLines.length > 0 && unitLines.length <= MAX_UNITS_IN_BODY ? unitLines : warned ? [] : ['本次监控未发现需要纠偏的问题。']),
     ...(warned ? [`红灯、黄灯预警项目按单位汇总见附件1，逐个项目的预警情况和主要问题见附件2。各单位要对照附件逐项分析原因，落实纠偏措施。`] : []),
     '三、结果运用',
     '监控结果将运用于预算申报、预算管理和完善政策。对执行进度严重滞后、绩效目标难以实现的项目，县财政局将按程序调减预算或收回资金。',
@@ -307,7 +314,7 @@ async function warningListWorkbook(title: string, month: number, details: ItemDe
   const ws = wb.addWorksheet('预警项目明细')
   const heads = ['序号', '预算单位', '项目名称', '全年预算（万元）', `1-${month}月执行（万元）`, '执行率', '预警', '主要问题', '纠偏措施']
   ws.mergeCells(1, 1, 1, heads.length)
-  ws.getCell(1, 1).value = title.replace(/（电子表格）$/, '')
+  ws.getCell(1, 1).value = title.replace(/（Excel）$/, '')
   ws.getCell(1, 1).font = { name: '方正小标宋简体', size: 16 }
   ws.getCell(1, 1).alignment = { horizontal: 'center' }
   ws.addRow(heads).font = { bold: true }
