@@ -20,8 +20,10 @@ import {
   type IBorderOptions,
 } from 'docx'
 import type { FontSettings } from '../../shared/settings'
-import { cjkFont, documentStyles, exactLine, pageNumberFooter, portraitPage, textWidthChars } from './gongwen'
-import { FONT_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH, mmToTwip } from './units'
+import { countLines } from './flow'
+import { cjkFont, documentStyles, exactLine, pageNumberFooter, portraitPage, textWidthChars, titleLines } from './gongwen'
+import { finishDocx } from './ooxml-finish'
+import { BODY_CHAR_SPACING, FONT_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH, mmToTwip } from './units'
 
 export interface FormCell {
   text: string
@@ -83,7 +85,7 @@ const CELL_PAD_Y = mmToTwip(1)
  * then 小四. Five or more columns start at 小四 so labels stay on one or two lines. The estimate
  * counts full-width characters per line (textWidthChars); a near miss only costs a second page.
  */
-function fitType(spec: FormDocSpec, widths: number[]): { size: number; leading: number } {
+function fitType(spec: FormDocSpec, widths: number[]): { size: number; leading: number; minScale: number } {
   const candidates =
     widths.length <= 4
       ? [
@@ -97,34 +99,44 @@ function fitType(spec: FormDocSpec, widths: number[]): { size: number; leading: 
           { size: FONT_SIZE.小四, leading: 1.25 },
           { size: FONT_SIZE.五号, leading: 1.25 },
         ]
-  const titleLines = spec.title.split(/\r?\n/).reduce((n, t) => n + Math.max(1, Math.ceil((textWidthChars(t) * FONT_SIZE.二号 * 10) / TEXT_WIDTH)), 0)
   const notesHeight = (spec.notes ?? []).reduce(
-    (h, t) => h + Math.max(1, Math.ceil((textWidthChars(t) * FONT_SIZE.四号 * 10) / TEXT_WIDTH)) * FONT_SIZE.四号 * 15,
+    (h, t) => h + countLines(t, { width: TEXT_WIDTH, halfPoints: FONT_SIZE.四号, spacing: BODY_CHAR_SPACING }) * Math.round(FONT_SIZE.四号 * 15),
     0,
   )
   const heading =
-    titleLines * LINE_PITCH +
+    titleLines(spec.title).length * LINE_PITCH +
     (spec.docNumber ? LINE_PITCH * 1.5 : 0) +
     (spec.subtitle ? LINE_PITCH * (spec.docNumber ? 1 : 1.5) : 0) +
     LINE_PITCH / 3 +
     (notesHeight ? notesHeight + LINE_PITCH / 3 : 0)
-  for (const c of candidates) {
-    const line = c.size * 10 * c.leading
+  const heightWith = (c: { size: number; leading: number }, minScale: number): number => {
+    const line = Math.round(c.size * 10 * c.leading)
     let height = heading
     for (const row of spec.rows) {
       let rowHeight = mmToTwip(MIN_ROW_MM)
       for (const { cell, span, start } of normaliseRow(row, widths.length)) {
         const room = Math.max(1, widths.slice(start, start + span).reduce((a, b) => a + b, 0) - 2 * CELL_PAD_X)
-        const lines = cell.text
-          .split(/\r?\n/)
-          .reduce((n, part) => n + Math.max(1, Math.ceil((textWidthChars(part) * c.size * 10) / room)), 0)
-        rowHeight = Math.max(rowHeight, lines * line + 2 * CELL_PAD_Y, mmToTwip(cell.minHeightMm ?? 0))
+        const lines = cell.text.split(/\r?\n/).reduce((n, part) => n + countLines(part, { width: room, halfPoints: c.size, spacing: BODY_CHAR_SPACING }), 0)
+        rowHeight = Math.max(rowHeight, lines * line + 2 * CELL_PAD_Y + 10, mmToTwip(scaledMin(cell, minScale)))
       }
       height += rowHeight
     }
-    if (height <= TEXT_HEIGHT) return c
+    return height
   }
-  return candidates[candidates.length - 1] ?? { size: FONT_SIZE.小四, leading: 1.25 }
+  // Half a line of slack for borders and the renderers' rounding.
+  const room = TEXT_HEIGHT - LINE_PITCH / 2
+  for (const c of candidates) if (heightWith(c, 1) <= room) return { ...c, minScale: 1 }
+  // Still too tall at the smallest type: shrink the space left empty in the long free-text cells
+  // (their minimum heights) rather than push a row onto a second page.
+  const last = candidates[candidates.length - 1]!
+  for (let k = 9; k >= 3; k--) if (heightWith(last, k / 10) <= room) return { ...last, minScale: k / 10 }
+  return { ...last, minScale: 0.3 }
+}
+
+/** A free-text cell's minimum height, shrunk by `scale` but never below an ordinary row. */
+function scaledMin(cell: FormCell, scale: number): number {
+  const min = cell.minHeightMm ?? 0
+  return min > MIN_ROW_MM ? Math.max(MIN_ROW_MM, min * scale) : min
 }
 
 export function buildFormDoc(spec: FormDocSpec): Document {
@@ -132,7 +144,7 @@ export function buildFormDoc(spec: FormDocSpec): Document {
   const body = cjkFont(fonts.body, fonts.latin)
   const widths = columnTwips(spec.columns)
   const tableWidth = widths.reduce((a, b) => a + b, 0)
-  const { size, leading } = fitType(spec, widths)
+  const { size, leading, minScale } = fitType(spec, widths)
   const cellLine = exactLine(Math.round(size * 10 * leading))
 
   const children: (Paragraph | Table)[] = [
@@ -140,9 +152,8 @@ export function buildFormDoc(spec: FormDocSpec): Document {
       alignment: AlignmentType.CENTER,
       spacing: { ...exactLine(), before: 0, after: 0 },
       keepNext: true,
-      children: spec.title
-        .split(/\r?\n/)
-        .map((t, i) => new TextRun({ text: t, break: i ? 1 : 0, font: cjkFont(fonts.title, fonts.latin), size: FONT_SIZE.二号 })),
+      // Broken by words like a 公文 title (no "…意见/书").
+      children: titleLines(spec.title).map((t, i) => new TextRun({ text: t, break: i ? 1 : 0, font: cjkFont(fonts.title, fonts.latin), size: FONT_SIZE.二号 })),
     }),
   ]
   if (spec.docNumber) {
@@ -172,7 +183,7 @@ export function buildFormDoc(spec: FormDocSpec): Document {
   const inner: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' }
   const rows = spec.rows.map((row) => {
     const cells = normaliseRow(row, widths.length)
-    const minMm = Math.max(MIN_ROW_MM, ...cells.map((c) => c.cell.minHeightMm ?? 0))
+    const minMm = Math.max(MIN_ROW_MM, ...cells.map((c) => scaledMin(c.cell, minScale)))
     return new TableRow({
       height: { value: mmToTwip(minMm), rule: HeightRule.ATLEAST },
       // Tall opinion cells may split across pages; short rows must not leave a label behind.
@@ -180,7 +191,7 @@ export function buildFormDoc(spec: FormDocSpec): Document {
       children: cells.map(({ cell, span, start }) => {
         const width = widths.slice(start, start + span).reduce((a, b) => a + b, 0)
         const alignment = ALIGN[cell.align ?? (cell.label ? 'center' : 'left')]
-        const tall = (cell.minHeightMm ?? 0) > MIN_ROW_MM
+        const tall = scaledMin(cell, minScale) > MIN_ROW_MM
         return new TableCell({
           width: { size: width, type: WidthType.DXA },
           columnSpan: span > 1 ? span : undefined,
@@ -226,7 +237,7 @@ export function buildFormDoc(spec: FormDocSpec): Document {
   }
 
   return new Document({
-    title: spec.title,
+    title: spec.title.replace(/\s*\n\s*/g, ''),
     styles: documentStyles(fonts),
     sections: [
       {
@@ -239,5 +250,5 @@ export function buildFormDoc(spec: FormDocSpec): Document {
 }
 
 export async function renderFormDoc(spec: FormDocSpec): Promise<Buffer> {
-  return Packer.toBuffer(buildFormDoc(spec))
+  return finishDocx(await Packer.toBuffer(buildFormDoc(spec)))
 }

@@ -38,6 +38,9 @@ import {
 } from 'docx'
 import type { FontSettings } from '../../shared/settings'
 import { formatChineseDate, parseBody, type BodyBlock } from '../../shared/documents'
+import { breakTitle } from '../../shared/title-lines'
+import { countLines, layoutFlow, tablePages, type FlowBlock } from './flow'
+import { finishDocx } from './ooxml-finish'
 import {
   A4,
   BODY_CHAR,
@@ -47,6 +50,7 @@ import {
   FOOTER_DISTANCE,
   GONGWEN_MARGIN,
   LANDSCAPE_MARGIN,
+  LANDSCAPE_TEXT_HEIGHT,
   LANDSCAPE_TEXT_WIDTH,
   LINE_PITCH,
   RED,
@@ -248,13 +252,23 @@ function headBlock(spec: GongwenSpec): Paragraph[] {
 // ---------------------------------------------------------------------------------------------
 // 主体
 
-function titleParagraph(text: string, fonts: FontSettings, before: number): Paragraph {
+/** Characters of 2号 (condensed like the body) on one line of the given width: 20 in the 版心. */
+function titleChars(width: number): number {
+  return Math.floor(width / (charTwips(FONT_SIZE.二号) + BODY_CHAR_SPACING))
+}
+
+/** The title's lines: broken by words into a 梯形/菱形 (title-lines.ts), or as the user broke it. */
+export function titleLines(text: string, width: number = TEXT_WIDTH, words?: readonly string[]): string[] {
+  return breakTitle(text, titleChars(width), words)
+}
+
+function titleParagraph(text: string, fonts: FontSettings, before: number, width: number = TEXT_WIDTH, words?: readonly string[]): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { ...exactLine(), before, after: 0 },
     keepNext: true,
     keepLines: true,
-    children: linesToRuns(text, { font: cjkFont(fonts.title, fonts.latin), size: FONT_SIZE.二号 }),
+    children: linesToRuns(titleLines(text, width, words).join('\n'), { font: cjkFont(fonts.title, fonts.latin), size: FONT_SIZE.二号 }),
   })
 }
 
@@ -266,11 +280,29 @@ const BODY_INDENT = { firstLine: 2 * BODY_CHAR, firstLineChars: 200 }
 /**
  * Splits "（一）加强组织领导。各单位要……" into the heading phrase and the running text, so that only the
  * phrase takes the heading face — the usual house style when a heading runs into its paragraph.
+ * A "phrase" is short and has no comma; a numbered paragraph that is one long sentence has none,
+ * and is set in the body face throughout (a whole sentence in 黑体 reads as shouting).
  */
-function splitHeading(text: string): [string, string] {
-  const stop = text.indexOf('。')
-  if (stop < 0 || stop === text.length - 1) return [text, '']
-  return [text.slice(0, stop + 1), text.slice(stop + 1)]
+export function splitHeading(text: string): [string, string] {
+  const stop = text.search(/[。：:]/)
+  const head = stop < 0 ? text : text.slice(0, stop + 1)
+  const phrase = head.replace(/^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])/, '')
+  if (/[，,；;]/.test(phrase) || [...phrase].length > 24) return ['', text]
+  return [head, text.slice(head.length)]
+}
+
+/** A heading on a line of its own (no running text after the phrase): it keeps with what follows. */
+function isHeadingLine(block: BodyBlock): boolean {
+  if (block.level === 0 || block.level === 3) return false
+  const [head, rest] = splitHeading(block.text)
+  return head !== '' && rest === ''
+}
+
+const BODY_LINE = { width: TEXT_WIDTH, halfPoints: BODY_SIZE, spacing: BODY_CHAR_SPACING }
+
+/** Lines a body paragraph takes (first line indented two characters). */
+function bodyLines(text: string): number {
+  return countLines(text, { ...BODY_LINE, firstIndent: 2 * BODY_CHAR })
 }
 
 export function bodyParagraph(
@@ -281,8 +313,8 @@ export function bodyParagraph(
   const body = cjkFont(fonts.body, fonts.latin)
   const headingFace = block.level === 1 ? fonts.heading1 : block.level === 2 ? fonts.heading2 : null
   let children: TextRun[]
-  if (headingFace) {
-    const [head, rest] = splitHeading(block.text)
+  const [head, rest] = headingFace ? splitHeading(block.text) : ['', block.text]
+  if (headingFace && head) {
     children = [new TextRun({ text: head, font: cjkFont(headingFace, fonts.latin) })]
     if (rest) children.push(new TextRun({ text: rest, font: body }))
   } else {
@@ -292,9 +324,10 @@ export function bodyParagraph(
     alignment: AlignmentType.BOTH,
     indent: BODY_INDENT,
     spacing: { ...exactLine(), before, after: 0 },
-    // A heading line stays with what follows; a "（一）标题。正文…" paragraph is running text and must
-    // be free to break, or chained keep-with-next pushes whole sections onto the next page.
-    keepNext: keepWithNext || (block.level > 0 && block.level < 3 && block.text.length <= 30) ? true : undefined,
+    // §7.3.3: a heading line stays with the first lines of what follows. Running text never keeps
+    // with the next paragraph (chains of keeps left pages two-thirds empty), except the last one,
+    // which travels with the 署名 (keepWithNext).
+    keepNext: keepWithNext || isHeadingLine(block) ? true : undefined,
     widowControl: true,
     children,
   })
@@ -308,51 +341,68 @@ function stripTrailingPunctuation(s: string): string {
  * §7.3.5 附件说明: one blank line under the body, two characters in: "附件：1.名称". Further items line
  * up under "1."; a wrapped name lines up under its first character (hanging by the number's width).
  */
-function attachmentParagraphs(items: string[], fonts: FontSettings): Paragraph[] {
+function attachmentParagraphs(items: string[], fonts: FontSettings): Laid[] {
   const names = items.map(stripTrailingPunctuation).filter((s) => s.length > 0)
   if (names.length === 0) return []
   const font = cjkFont(fonts.body, fonts.latin)
   const lead = 2 * BODY_CHAR // 右 2 字
   const label = 3 * BODY_CHAR // "附件：" is three characters
   if (names.length === 1) {
+    const text = `附件：${names[0]}`
     return [
-      new Paragraph({
-        alignment: AlignmentType.BOTH,
-        indent: { left: lead + label, hanging: label },
-        spacing: { ...exactLine(), before: LINE_PITCH, after: 0 },
-        keepNext: true,
-        children: [new TextRun({ text: `附件：${names[0]}`, font })],
-      }),
+      {
+        para: new Paragraph({
+          alignment: AlignmentType.BOTH,
+          indent: { left: lead + label, hanging: label },
+          spacing: { ...exactLine(), before: LINE_PITCH, after: 0 },
+          keepNext: true,
+          children: [new TextRun({ text, font })],
+        }),
+        flow: { before: LINE_PITCH, line: LINE_PITCH, keepNext: true, lines: countLines(text, { ...BODY_LINE, width: TEXT_WIDTH - lead - label, firstIndent: -label }) },
+      },
     ]
   }
   // "1." in a Latin face at 3号 is about ¾ of a character; "10." about 1.
   const numberWidth = Math.round(BODY_CHAR * (names.length >= 10 ? 1.125 : 0.75))
-  return names.map(
-    (name, i) =>
-      new Paragraph({
+  return names.map((name, i) => {
+    const text = `${i === 0 ? '附件：' : ''}${i + 1}.${name}`
+    const left = lead + label + numberWidth
+    const hanging = numberWidth + (i === 0 ? label : 0)
+    const before = i === 0 ? LINE_PITCH : 0
+    return {
+      para: new Paragraph({
         alignment: AlignmentType.BOTH,
-        indent: { left: lead + label + numberWidth, hanging: numberWidth + (i === 0 ? label : 0) },
-        spacing: { ...exactLine(), before: i === 0 ? LINE_PITCH : 0, after: 0 },
+        indent: { left, hanging },
+        spacing: { ...exactLine(), before, after: 0 },
         keepNext: true,
-        children: [new TextRun({ text: `${i === 0 ? '附件：' : ''}${i + 1}.${name}`, font })],
+        children: [new TextRun({ text, font })],
       }),
-  )
+      flow: { before, line: LINE_PITCH, keepNext: true, lines: countLines(text, { ...BODY_LINE, width: TEXT_WIDTH - left, firstIndent: -hanging }) },
+    }
+  })
 }
+
+/** A paragraph of the main text together with its place in the page flow (flow.ts). */
+interface Laid {
+  para: Paragraph
+  flow: FlowBlock
+}
+const oneLine = (before: number, keepNext = false): FlowBlock => ({ before, lines: 1, line: LINE_PITCH, keepNext, keepLines: true })
 
 /**
  * 署名 and 成文日期 for a sealed document (§7.3.5.1): the date 右空四字, the 署名 centred over it.
  * Two blank lines above leave room for the seal, whose top must be within a line of the text.
  */
-function signatureBlock(spec: GongwenSpec): Paragraph[] {
+function signatureBlock(spec: GongwenSpec): Laid[] {
   const font = cjkFont(spec.fonts.body, spec.fonts.latin)
   const date = formatChineseDate(spec.date)
   const dateRight = 4 * BODY_CHAR
-  const out: Paragraph[] = []
+  const out: Laid[] = []
   if (spec.signature.trim()) {
     // Without a date there is nothing to centre on: 右空二字 as for an unsealed 署名.
     const offset = date ? ((textWidthChars(date) - textWidthChars(spec.signature)) / 2) * BODY_CHAR : -2 * BODY_CHAR
-    out.push(
-      new Paragraph({
+    out.push({
+      para: new Paragraph({
         alignment: AlignmentType.RIGHT,
         indent: { right: Math.max(0, Math.round(dateRight + offset)) },
         spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
@@ -360,17 +410,20 @@ function signatureBlock(spec: GongwenSpec): Paragraph[] {
         keepLines: true,
         children: [new TextRun({ text: spec.signature.trim(), font })],
       }),
-    )
+      flow: oneLine(2 * LINE_PITCH, !!date),
+    })
   }
   if (date) {
-    out.push(
-      new Paragraph({
+    const before = out.length ? 0 : 2 * LINE_PITCH
+    out.push({
+      para: new Paragraph({
         alignment: AlignmentType.RIGHT,
         indent: { right: dateRight },
-        spacing: { ...exactLine(), before: out.length ? 0 : 2 * LINE_PITCH, after: 0 },
+        spacing: { ...exactLine(), before, after: 0 },
         children: [new TextRun({ text: date, font })],
       }),
-    )
+      flow: oneLine(before),
+    })
   }
   return out
 }
@@ -443,7 +496,7 @@ function annexChildren(annex: Annex, fonts: FontSettings, width: number): (Parag
       keepNext: true,
       children: [new TextRun({ text: annex.label, font: cjkFont(fonts.heading1, fonts.latin) })],
     }),
-    titleParagraph(annex.title, fonts, LINE_PITCH),
+    titleParagraph(annex.title, fonts, LINE_PITCH, width),
   ]
   if (annex.table) {
     // Half a line of air between the title and the table's top rule.
@@ -464,20 +517,55 @@ function annexChildren(annex: Annex, fonts: FontSettings, width: number): (Parag
   return out
 }
 
+/** Pages an annex takes (it starts on a page of its own), worked out as the renderers lay it out. */
+function annexPages(annex: Annex, width: number, height: number): number {
+  const lead: FlowBlock[] = [oneLine(0, true), { before: LINE_PITCH, lines: titleLines(annex.title, width).length, line: LINE_PITCH, keepNext: true, keepLines: true }]
+  const blocks = parseBody((annex.paragraphs ?? []).join('\n'))
+  const textLine = { ...BODY_LINE, width, firstIndent: 2 * BODY_CHAR }
+  const trail: FlowBlock[] = blocks.map((b, i) => ({
+    before: i > 0 ? 0 : annex.table ? Math.round(LINE_PITCH / 2) : LINE_PITCH,
+    lines: countLines(b.text, textLine),
+    line: LINE_PITCH,
+    keepNext: isHeadingLine(b),
+  }))
+  if (!annex.table) return layoutFlow([...lead, ...trail], height).page
+  const t = annex.table
+  const widths = columnWidths(t.columns, width)
+  const size = t.columns.length > 6 ? FONT_SIZE.五号 : FONT_SIZE.小四
+  const line = Math.round(size * 10 * 1.45)
+  const rowHeight = (cells: string[]) =>
+    Math.max(...t.columns.map((_, c) => countLines(cells[c] ?? '', { width: (widths[c] ?? 0) - 2 * mmToTwip(1.5), halfPoints: size, spacing: BODY_CHAR_SPACING }))) * line +
+    2 * mmToTwip(0.8) +
+    10
+  const rows = t.rows.map(rowHeight)
+  if (t.footer) rows.push(rowHeight(t.footer))
+  lead.push({ before: 0, lines: 1, line: Math.round(LINE_PITCH / 2), keepNext: true })
+  return tablePages(lead, rowHeight(t.columns.map((c) => c.title)), rows, trail, height)
+}
+
 // ---------------------------------------------------------------------------------------------
 // 版记
 
 /**
  * 版记 (§7.4): 抄送 and 印发机关/印发日期 between rules as wide as the 版心 — thick first and last,
  * thin between — in 4号仿宋. Built as a one-column table whose cell borders are the rules (paragraph
- * borders of neighbouring paragraphs merge in Word). The table floats to the foot of the 版心, so in
- * Word and WPS its last rule lies on the bottom of the 版心 of the final page, as the standard asks;
- * if the text already reaches that far, Word moves it to the foot of the next page, also per §7.4.
- * LibreOffice 7.x imports a full-width floating table as an ordinary one and shows the 版记 right
- * after the text — acceptable, and better than its frame conversion of narrower floats, which
- * pushes whole tables above it onto the next page.
+ * borders of neighbouring paragraphs merge in Word). It is never a float: LibreOffice sets a
+ * bottom-aligned floating table right after the text. Instead a spacer paragraph of exact height
+ * pushes it down until its last rule lies on the foot of the 版心 — on the page where the text ends
+ * when that page is even and has room (the height of the text is known, flow.ts), otherwise on a
+ * page of its own that starts on the next even page (an "even page" section break, which every
+ * renderer honours, inserting the blank page itself when the text ends on an even page).
  */
-function colophon(spec: GongwenSpec, placement: 'float' | 'ownPage'): (Paragraph | Table)[] {
+interface Colophon {
+  table: Table
+  /** From the table's top to the last rule's foot, plus the 1-pt closing paragraph, in twips. */
+  height: number
+}
+
+/** Slack between the last rule and the foot of the 版心: absorbs rounding of rule widths. */
+const COLOPHON_SLACK = mmToTwip(1)
+
+function colophonTable(spec: GongwenSpec): Colophon {
   const size = FONT_SIZE.四号
   const oneChar = charTwips(size)
   const font = cjkFont(spec.fonts.body, spec.fonts.latin)
@@ -486,9 +574,12 @@ function colophon(spec: GongwenSpec, placement: 'float' | 'ownPage'): (Paragraph
   const rowHeight = { value: LINE_PITCH, rule: HeightRule.ATLEAST }
   const line = { ...exactLine(), before: 0, after: 0 }
   const rows: TableRow[] = []
+  let lines = 0
   const copy = spec.copyTo.trim().replace(/^抄送[:：]\s*/, '').replace(/[。．.，,；;\s]+$/u, '')
   const cellProps = { width: { size: TEXT_WIDTH, type: WidthType.DXA }, verticalAlign: VerticalAlignTable.CENTER }
   if (copy) {
+    const text = `抄送：${copy}。`
+    lines += countLines(text, { width: TEXT_WIDTH - oneChar * 5, firstIndent: -oneChar * 3, halfPoints: size, spacing: BODY_CHAR_SPACING })
     rows.push(
       new TableRow({
         cantSplit: true,
@@ -502,7 +593,8 @@ function colophon(spec: GongwenSpec, placement: 'float' | 'ownPage'): (Paragraph
                 // 左右各空一字; a wrapped list lines up after "抄送：".
                 indent: { left: oneChar * 4, right: oneChar, hanging: oneChar * 3 },
                 spacing: line,
-                children: [new TextRun({ text: `抄送：${copy}。`, font, size })],
+                keepNext: true,
+                children: [new TextRun({ text, font, size })],
               }),
             ],
           }),
@@ -511,6 +603,7 @@ function colophon(spec: GongwenSpec, placement: 'float' | 'ownPage'): (Paragraph
     )
   }
   const printDate = spec.printDate ? `${formatChineseDate(spec.printDate)}印发` : ''
+  lines += 1
   rows.push(
     new TableRow({
       cantSplit: true,
@@ -534,51 +627,32 @@ function colophon(spec: GongwenSpec, placement: 'float' | 'ownPage'): (Paragraph
       ],
     }),
   )
-  const tiny = TINY_LINE
-  const noBorders = {
-    top: NO_BORDER,
-    bottom: NO_BORDER,
-    left: NO_BORDER,
-    right: NO_BORDER,
-    insideHorizontal: NO_BORDER,
-    insideVertical: NO_BORDER,
-  }
-  const base = {
+  const noBorders = { top: NO_BORDER, bottom: NO_BORDER, left: NO_BORDER, right: NO_BORDER, insideHorizontal: NO_BORDER, insideVertical: NO_BORDER }
+  const table = new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
     columnWidths: [TEXT_WIDTH],
     layout: TableLayoutType.FIXED,
     margins: { left: 0, right: 0, top: 0, bottom: 0 },
     borders: noBorders,
     rows,
-  }
-  if (placement === 'ownPage') {
-    // On a page of its own the free height is known exactly, so push the 版记 to the foot with a
-    // spacer instead of a float: identical in every renderer. 2 mm of slack absorbs rounding of
-    // border widths; overshooting would throw the 版记 onto yet another page.
-    const rules = ((RULE.thick * 2 + (copy ? RULE.thin : 0)) / 8) * 20
-    const spacer = TEXT_HEIGHT - rows.length * LINE_PITCH - rules - 20 - mmToTwip(2)
-    return [
-      new Paragraph({ spacing: { line: spacer, lineRule: LineRuleType.EXACT, before: 0, after: 0 }, children: [] }),
-      new Table(base),
-      new Paragraph({ spacing: tiny, children: [] }),
-    ]
-  }
+  })
+  const rules = ((RULE.thick * 2 + (copy ? RULE.thin : 0)) / 8) * 20
+  return { table, height: lines * LINE_PITCH + rules + TINY_LINE.line }
+}
+
+/** Spacer, 版记, closing 1-pt paragraph: the 版记's last rule lands `COLOPHON_SLACK` above the foot. */
+function colophonAt(c: Colophon, used: number, newPage = false): (Paragraph | Table)[] {
+  const spacer = TEXT_HEIGHT - used - c.height - COLOPHON_SLACK
   return [
-    // Keeps the 版记 from touching an annex table just above: Word merges adjacent tables into one.
-    new Paragraph({ spacing: tiny, children: [] }),
-    new Table({
-      ...base,
-      float: {
-        horizontalAnchor: TableAnchorType.MARGIN,
-        absoluteHorizontalPosition: 0,
-        verticalAnchor: TableAnchorType.MARGIN,
-        relativeVerticalPosition: RelativeVerticalPosition.BOTTOM,
-        topFromText: LINE_PITCH,
-      },
-    }),
-    // The float's anchor. Tiny, so it never spills onto a page of its own.
-    new Paragraph({ spacing: tiny, children: [] }),
+    new Paragraph({ spacing: { line: Math.max(20, spacer), lineRule: LineRuleType.EXACT, before: 0, after: 0 }, pageBreakBefore: newPage || undefined, keepNext: true, children: [] }),
+    c.table,
+    new Paragraph({ spacing: TINY_LINE, children: [] }),
   ]
+}
+
+/** The 版记 may share the last text page when that is even and leaves a blank line above it. */
+function colophonFitsAfter(end: { page: number; used: number }, c: Colophon): boolean {
+  return end.page % 2 === 0 && end.used + LINE_PITCH + c.height + COLOPHON_SLACK <= TEXT_HEIGHT
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,12 +673,29 @@ function landscapePage(): NonNullable<ISectionOptions['properties']>['page'] {
   }
 }
 
+/** Height of the 版头 (mark, 文号 and red rule), title and 主送 on page 1, as flow blocks. */
+function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string): FlowBlock[] {
+  const { size } = markGeometry(spec.issuerMark)
+  const top = mmToTwip(35)
+  const glyph = size * 10
+  let lines = Math.ceil((top + glyph) / LINE_PITCH)
+  while (2 * lines * LINE_PITCH - 2 * top - glyph < glyph * 1.1) lines++
+  const blocks: FlowBlock[] = [
+    { before: 0, lines: 1, line: lines * LINE_PITCH, keepNext: true, keepLines: true },
+    { before: 2 * LINE_PITCH + RED_RULE_TWIPS, lines: 1, line: LINE_PITCH, keepNext: true, keepLines: true },
+    { before: 2 * LINE_PITCH - RED_RULE_TWIPS, lines: titleLineCount, line: LINE_PITCH, keepNext: true, keepLines: true },
+  ]
+  if (recipients) blocks.push({ before: LINE_PITCH, lines: bodyLines(`${recipients}：`) , line: LINE_PITCH })
+  return blocks
+}
+
 export function buildGongwen(spec: GongwenSpec): Document {
   const { fonts } = spec
   const main: (Paragraph | Table)[] = [...headBlock(spec)]
   // §7.3.1: the title two lines under the red rule (less the rule's own height, to stay on the rhythm).
   main.push(titleParagraph(spec.title, fonts, 2 * LINE_PITCH - RED_RULE_TWIPS))
   const recipients = spec.recipients.trim().replace(/[:：]$/, '')
+  const flow: FlowBlock[] = headFlow(spec, titleLines(spec.title).length, recipients)
   if (recipients) {
     // §7.3.2: 主送 one line under the title, flush left, ending with a full-width colon.
     main.push(
@@ -618,14 +709,23 @@ export function buildGongwen(spec: GongwenSpec): Document {
   // §7.3.5: the 署名/日期 (and the seal over them) may not stand on a page without text, so the last
   // paragraph travels with them when they do not fit.
   const tail = spec.attachments.length > 0 || spec.signature.trim() !== '' || spec.date !== ''
-  const body = spec.body.map((b, i) => bodyParagraph(b, fonts, { keepWithNext: tail && i === spec.body.length - 1 }))
+  const body = spec.body.map((b, i) => {
+    // Only a short last paragraph (≤ 3 lines, which widow control would not split anyway) is tied
+    // to the 署名: LibreOffice moves a keep-with-next paragraph whole, leaving a page half empty.
+    const keepWithNext = tail && i === spec.body.length - 1 && bodyLines(b.text) <= 3
+    flow.push({ before: 0, lines: bodyLines(b.text), line: LINE_PITCH, keepNext: keepWithNext || isHeadingLine(b) })
+    return bodyParagraph(b, fonts, { keepWithNext })
+  })
   if (!recipients && body.length > 0) {
     // Without a 主送 line the blank line under the title goes above the first paragraph instead.
     main.push(new Paragraph({ spacing: exactLine(), children: [] }))
+    flow.splice(3, 0, oneLine(0))
   }
   main.push(...body)
-  main.push(...attachmentParagraphs(spec.attachments, fonts))
-  main.push(...signatureBlock(spec))
+  for (const laid of [...attachmentParagraphs(spec.attachments, fonts), ...signatureBlock(spec)]) {
+    main.push(laid.para)
+    flow.push(laid.flow)
+  }
 
   const sections: ISectionOptions[] = []
   const footers = (): { default: Footer; even: Footer } => gongwenFooters(fonts)
@@ -645,26 +745,33 @@ export function buildGongwen(spec: GongwenSpec): Document {
       children: annexChildren(annex, fonts, landscape ? LANDSCAPE_TEXT_WIDTH : TEXT_WIDTH),
     })
   }
-  // §7.4 / §8: annexes bound with the document come before the 版记, which closes the document on a
-  // portrait page. After a landscape annex the 版记 therefore needs a portrait page of its own.
+  // §7.4 / §8: annexes bound with the document come before the 版记, which closes the document on
+  // the last even page. Where the text ends is known only for the main text (flow.ts), so after
+  // annexes the 版记 takes the next even page of its own.
   const hasColophon = spec.printer.trim() !== '' || spec.printDate !== '' || spec.copyTo.trim() !== ''
   if (hasColophon) {
-    const last = sections[sections.length - 1]
-    const lastLandscape = spec.annexes.length > 0 && spec.annexes[spec.annexes.length - 1]?.landscape === true
-    if (last && !lastLandscape) {
-      sections[sections.length - 1] = { ...last, children: [...last.children, ...colophon(spec, 'float')] }
+    const c = colophonTable(spec)
+    const end = layoutFlow(flow, TEXT_HEIGHT)
+    const first = sections[0]!
+    if (spec.annexes.length === 0 && colophonFitsAfter(end, c)) {
+      sections[0] = { ...first, children: [...first.children, ...colophonAt(c, end.used)] }
     } else {
+      // On a page of its own, the next even one: after an even page a blank page comes first.
+      // (An "even page" section break would say the same, but LibreOffice ignores it.)
+      const pages = end.page + spec.annexes.reduce((n, a) => n + (a.landscape ? annexPages(a, LANDSCAPE_TEXT_WIDTH, LANDSCAPE_TEXT_HEIGHT) : annexPages(a, TEXT_WIDTH, TEXT_HEIGHT)), 0)
+      const blank = pages % 2 === 0
+      // §7.5: no page number on the 版记 page standing alone, nor on the blank page before it.
       sections.push({
         properties: { type: SectionType.NEXT_PAGE, page: portraitPage() },
-        footers: footers(),
-        children: colophon(spec, 'ownPage'),
+        footers: { default: new Footer({ children: [] }), even: new Footer({ children: [] }) },
+        children: [...(blank ? [new Paragraph({ spacing: TINY_LINE, children: [] })] : []), ...colophonAt(c, 0, blank)],
       })
     }
   }
 
   return new Document({
     creator: spec.signature || spec.printer || '预算绩效管理',
-    title: spec.title,
+    title: spec.title.replace(/\s*\n\s*/g, ''),
     evenAndOddHeaderAndFooters: true,
     styles: documentStyles(fonts),
     sections,
@@ -672,5 +779,5 @@ export function buildGongwen(spec: GongwenSpec): Document {
 }
 
 export async function renderGongwen(spec: GongwenSpec): Promise<Buffer> {
-  return Packer.toBuffer(buildGongwen(spec))
+  return finishDocx(await Packer.toBuffer(buildGongwen(spec)))
 }

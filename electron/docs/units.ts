@@ -67,6 +67,7 @@ export const LANDSCAPE_MARGIN = {
   right: GONGWEN_MARGIN.top,
 } as const
 export const LANDSCAPE_TEXT_WIDTH = A4.height - LANDSCAPE_MARGIN.left - LANDSCAPE_MARGIN.right
+export const LANDSCAPE_TEXT_HEIGHT = A4.width - LANDSCAPE_MARGIN.top - LANDSCAPE_MARGIN.bottom
 
 export const LINES_PER_PAGE = 22
 export const CHARS_PER_LINE = 28

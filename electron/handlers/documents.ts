@@ -5,7 +5,8 @@
  */
 import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
+import { promises as fsp } from 'node:fs'
+import { basename, dirname, extname, join } from 'node:path'
 import { formatDocNumber, nextSerial } from '../../shared/docnumber'
 import { DOC_KINDS, type DocDraft, type DocKind } from '../../shared/documents'
 import type { RegisterEntry } from '../../shared/domain'
@@ -123,7 +124,7 @@ export async function issueDocument(
   const composed = await COMPOSERS[kind](params, ctx)
   const outDir = await ctx.outputDir()
   const numbered = isNumbered(kind, settings)
-  return ctx.write(async (w) => {
+  return ctx.write(async (w): Promise<string> => {
     const existing = await w.trx.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const prefix = existing?.prefix ?? prefixFor(kind, settings)
     const year = existing?.year ?? Number(date.slice(0, 4))
@@ -139,10 +140,12 @@ export async function issueDocument(
       } else serial = nextSerial(taken)
     }
     const docNumber = serial !== null ? formatDocNumber(prefix, year, serial) : ''
-    const fileName = safeFileName(`${docNumber ? docNumber + ' ' : ''}${text.title}${numbered ? '' : '（' + (composed.records[0]?.label ?? '') + '）'}`) + '.docx'
-    const path = join(outDir, String(year), DOC_KINDS[kind].name, fileName)
-    const buffer = await composed.render({ ...text, date, docNumber: docNumber || null }, settings)
-    await writeFileAtomic(path, buffer)
+    const issueText = { ...text, date, docNumber: docNumber || null }
+    const buffer = await composed.render(issueText, settings)
+    const companions = composed.companions ? await composed.companions(issueText, settings) : []
+    const dir = join(outDir, String(year), DOC_KINDS[kind].name)
+    const path = await uniquePath(w.trx, dir, documentBaseName(kind, docNumber, text.title, composed.records[0]?.label ?? ''), existing?.id ?? null)
+    const fileName = basename(path)
     const row = {
       kind,
       doc_key: composed.key,
@@ -150,7 +153,7 @@ export async function issueDocument(
       year,
       serial,
       doc_number: docNumber,
-      title: text.title,
+      title: text.title.replace(/\s*\n\s*/g, ''),
       recipients: text.recipients,
       issued_date: date,
       file_name: fileName,
@@ -160,14 +163,91 @@ export async function issueDocument(
       generated: 1,
       operator_id: w.operatorId,
     }
+    // The register row first: a number taken twice fails here, before any file exists.
+    let id: string
     if (existing) {
       await w.update('documents', existing.id, row)
-      return existing.id
+      id = existing.id
+    } else {
+      id = randomUUID()
+      await w.insert('documents', { id, ...row })
     }
-    const newId = randomUUID()
-    await w.insert('documents', { id: newId, ...row })
-    return newId
+    // Then the files, last in the transaction: if one cannot be written, the row is rolled back
+    // and what was written is taken away again, and the previous version is put back.
+    const files = [{ path, data: buffer }, ...companions.map((c) => ({ path: companionPath(path, c.label, c.ext), data: c.data }))]
+    const previous = existing?.file_path ? [existing.file_path, ...(await companionsOf(existing.file_path))] : []
+    await replaceFiles(files, previous, ctx.now())
+    return id
   })
+}
+
+/**
+ * A document's file name: 文号 and title for a numbered document; for the others the kind (when
+ * the title does not say it) and the record, so that two documents never share a name (the 自评
+ * and the 财政评价 意见书 of one project carry the same title).
+ */
+export function documentBaseName(kind: DocKind, docNumber: string, title: string, recordLabel: string): string {
+  const flat = title.replace(/\s*\n\s*/g, '')
+  // A 文号 is never issued twice: with it, the name is unique already (and stays short).
+  if (docNumber) return safeFileName(`${docNumber} ${flat}`)
+  const k = DOC_KINDS[kind]
+  const kindPart = flat.includes(k.name) ? '' : `【${k.name}】`
+  return safeFileName(`${kindPart}${flat}${recordLabel ? `（${recordLabel}）` : ''}`)
+}
+
+/** The name, made unique against every other registered document (a second one gets "（2）"). */
+async function uniquePath(db: Ctx['db'], dir: string, base: string, selfId: string | null): Promise<string> {
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${base}${n > 1 ? `（${n}）` : ''}.docx`)
+    let q = db.selectFrom('documents').select('id').where('file_path', '=', path)
+    if (selfId) q = q.where('id', '!=', selfId)
+    if (!(await q.executeTakeFirst())) return path
+  }
+}
+
+/** "…通知.docx" + 附件2 + xlsx → "…通知（附件2）.xlsx", beside the document. */
+function companionPath(docPath: string, label: string, ext: string): string {
+  return join(dirname(docPath), `${basename(docPath, extname(docPath))}（${label}）.${ext}`)
+}
+
+async function companionsOf(docPath: string): Promise<string[]> {
+  const stem = basename(docPath, extname(docPath))
+  const names = await fsp.readdir(dirname(docPath)).catch(() => [] as string[])
+  return names.filter((n) => n.startsWith(`${stem}（附件`)).map((n) => join(dirname(docPath), n))
+}
+
+/** 旧版本/<name> 2024-12-28 0930.docx: where a regenerated document's previous file goes. */
+function archivedPath(path: string, now: Date): string {
+  const stamp = now.toISOString().slice(0, 16).replace('T', ' ').replace(':', '')
+  return join(dirname(path), '旧版本', `${basename(path, extname(path))} ${stamp}${extname(path)}`)
+}
+
+/**
+ * Moves the previous files aside to 旧版本, then writes the new ones atomically. On any failure the
+ * new files are removed and the previous ones moved back, then the error goes on (rolling back the
+ * register row), so a failed issue leaves exactly what was there before.
+ */
+async function replaceFiles(files: { path: string; data: Buffer }[], previous: string[], now: Date): Promise<void> {
+  const moved: { from: string; to: string }[] = []
+  const written: string[] = []
+  try {
+    for (const old of previous) {
+      if (!(await fsp.stat(old).catch(() => null))) continue
+      const to = archivedPath(old, now)
+      await fsp.mkdir(dirname(to), { recursive: true })
+      await fsp.rename(old, to)
+      moved.push({ from: old, to })
+    }
+    for (const f of files) {
+      await writeFileAtomic(f.path, f.data)
+      written.push(f.path)
+    }
+  } catch (e) {
+    for (const p of written) await fsp.rm(p, { force: true }).catch(() => undefined)
+    for (const m of moved.reverse()) await fsp.rename(m.to, m.from).catch(() => undefined)
+    if (e instanceof AppError) throw e
+    throw new AppError('IO', e instanceof Error ? e.message : String(e))
+  }
 }
 
 export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {

@@ -107,7 +107,10 @@ describe('renderGongwen', () => {
     expect(numberP).not.toContain('<w:ind')
 
     expect(textOf(titleP ?? '')).toBe('师宗县财政局关于2025年预算项目财政评估结果反馈的通知')
-    const title = runWith(document, '师宗县财政局关于2025年预算项目财政评估结果反馈的通知')
+    // 20 characters of 2号 to a line: broken between words, 梯形 (short line over long).
+    expect(titleP).toContain('<w:br/>')
+    const title = runWith(document, '师宗县财政局关于2025年')
+    expect(textOf(runWith(document, '预算项目财政评估结果反馈的通知'))).toBe('预算项目财政评估结果反馈的通知')
     expect(attr(title, 'w:sz', 'w:val')).toBe('44')
     expect(attr(title, 'w:rFonts', 'w:eastAsia')).toBe('方正小标宋简体')
     expect(attr(titleP ?? '', 'w:jc', 'w:val')).toBe('center')
@@ -170,7 +173,13 @@ describe('renderGongwen', () => {
 
     const table = /<w:tbl>(?:(?!<w:tbl>)[\s\S])*?抄送：[\s\S]*?<\/w:tbl>/.exec(document)?.[0] ?? ''
     expect(attr(table, 'w:tblW', 'w:w')).toBe(String(TEXT_WIDTH))
-    expect(attr(table, 'w:tblpPr', 'w:tblpYSpec')).toBe('bottom') // at the foot of the 版心
+    // Not a float (LibreOffice sets a bottom-aligned float right under the text): a spacer of exact
+    // height above it carries it to the foot of the 版心.
+    expect(table).not.toContain('w:tblpPr')
+    const before = document.slice(0, document.indexOf(table))
+    const spacer = paragraphs(before).at(-1) ?? ''
+    expect(attr(spacer, 'w:spacing', 'w:lineRule')).toBe('exact')
+    expect(Number(attr(spacer, 'w:spacing', 'w:line'))).toBeGreaterThan(8 * LINE_PITCH)
     const borders = [...table.matchAll(/<w:tcBorders>([\s\S]*?)<\/w:tcBorders>/g)].map((m) => m[1] ?? '')
     expect(borders).toHaveLength(2)
     expect(attr(borders[0] ?? '', 'w:top', 'w:sz')).toBe('8') // thick first rule
@@ -192,10 +201,12 @@ describe('renderGongwen', () => {
     expect(sect).toMatch(/<w:footerReference w:type="even"/)
     const all = [...footers.values()]
     expect(all.length).toBeGreaterThanOrEqual(2)
-    for (const f of all) {
+    // The 版记 on a page of its own has none (§7.5); every other footer has the field, with a cached result.
+    expect(all.filter((f) => textOf(f) === '').length).toBe(2)
+    for (const f of all.filter((f) => textOf(f) !== '')) {
       expect(f).toContain('PAGE')
       expect(f).toContain('<w:fldChar w:fldCharType="begin"/>')
-      expect(textOf(f)).toBe('—  —')
+      expect(textOf(f)).toBe('— 1 —')
       expect(attr(f, 'w:sz', 'w:val')).toBe('28')
     }
     const odd = all.filter((f) => attr(f, 'w:jc', 'w:val') === 'right')
@@ -256,7 +267,7 @@ describe('renderGongwen', () => {
     expect(textOf(title)).toBe('师宗县财政局关于2025年预算项目财政评估结果反馈的通知')
 
     const sections = document.match(/<w:sectPr>[\s\S]*?<\/w:sectPr>/g) ?? []
-    expect(sections).toHaveLength(2)
+    expect(sections).toHaveLength(3) // body, annex, 版记 on the next even page
     expect(attr(runWith(document, '一、评估范围'), 'w:rFonts', 'w:eastAsia')).toBe('黑体')
     expect(attr(runWith(document, '（一）评估方式。'), 'w:rFonts', 'w:eastAsia')).toBe('楷体_GB2312')
     const first = paragraphWith(document, '一、评估范围')

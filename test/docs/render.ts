@@ -157,3 +157,29 @@ export function pdfFonts(pdf: string): string[] {
     .map((l) => l.split(/\s+/)[0] ?? '')
     .filter(Boolean)
 }
+
+/** Rows of a raster in which `match` pixels form a run at least `minRun` long. */
+export function ruleRows(r: Raster, match: (red: number, green: number, blue: number) => boolean, minRun: number): { y: number; run: number }[] {
+  const rows: { y: number; run: number }[] = []
+  for (let y = 0; y < r.height; y++) {
+    let best = 0
+    let run = 0
+    for (let x = 0; x < r.width; x++) {
+      const i = (y * r.width + x) * 3
+      if (match(r.rgb[i] ?? 0, r.rgb[i + 1] ?? 0, r.rgb[i + 2] ?? 0)) best = Math.max(best, ++run)
+      else run = 0
+    }
+    if (best >= minRun) rows.push({ y, run: best })
+  }
+  return rows
+}
+export const isRed = (r: number, g: number, b: number) => r > 170 && g < 110 && b < 110
+export const isDark = (r: number, g: number, b: number) => r < 110 && g < 110 && b < 110
+
+/** Groups of adjacent rows (one drawn line may cover two pixel rows). */
+export function lines(rows: { y: number }[]): number[] {
+  const out: number[] = []
+  for (const { y } of rows) if (out.length === 0 || y - (out[out.length - 1] ?? 0) > 2) out.push(y)
+  return out
+}
+

@@ -138,7 +138,8 @@ export const composeEvalOpinion: Composer = async ({ recordId }, ctx) => {
   const body = d.item.resultUse || `该项目评价等级为“${e.grade}”，${e.consequence || s.consequences[(e.grade ?? '中') as '优']}。请各业务管理股在编制下年度部门预算时运用评价结果。`
   return {
     key: `eval-opinion:${d.item.id}`,
-    records: [{ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` }],
+    // The 自评 and the 财政评价 意见书 of one project: the record says which.
+    records: [{ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}·${d.round.stage === 'fiscaleval' ? '财政评价' : '自评'}` }],
     defaults: { title: `${s.org.bureau}预算绩效评价结果运用意见书`, recipients: ['各业务管理股', d.item.divisionName].filter(Boolean).join('、'), body, attachments: [], copyTo: '' },
     render: (text, st) =>
       renderFormDoc({

@@ -6,6 +6,7 @@ import { formatChineseDate } from '../../../shared/documents'
 import type { ItemDetail, Round, RoundItem } from '../../../shared/domain'
 import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
 import { LIGHT_NAMES } from '../../../shared/monitoring'
+import ExcelJS from 'exceljs'
 import { AppError } from '../../../shared/result'
 import { TARGET_CONSEQUENCE, type TargetConclusion } from '../../../shared/stage'
 import type { Ctx } from '../../handlers/context'
@@ -103,9 +104,11 @@ export const composeTargetsOpinion: Composer = async ({ recordId }, ctx) => {
   const d = await itemOf(ctx, recordId, 'targets')
   const s = await ctx.settings()
   const c = d.item.conclusion as TargetConclusion | null
-  const history = d.reviews
-    .filter((r) => r.action === 'return' || r.action === 'approve')
-    .map((r) => `第${r.seq}次（${r.at.slice(0, 10)}，${r.divisionName || r.operatorName}）${r.actionName}${r.conclusion ? '，结论“' + r.conclusion + '”' : ''}：${[r.summary, ...r.opinions.map((o) => `${o.label}：${o.text}`)].filter(Boolean).join('；') || '无'}`)
+  // The review history as it stands: one line per 审核 (a return or the approval), numbered by
+  // review, not by log entry, so that "第N次" and 审核轮次 count the same thing.
+  const reviews = d.reviews.filter((r) => r.action === 'return' || r.action === 'approve')
+  const history = reviews
+    .map((r, i) => `第${i + 1}次（${r.at.slice(0, 10)}，${r.divisionName || r.operatorName}）${r.actionName}${r.conclusion ? '，结论“' + r.conclusion + '”' : ''}：${[r.summary, ...r.opinions.map((o) => `${o.label}：${o.text}`)].filter(Boolean).join('；') || '无'}`)
     .join('\n')
   const count = (l1: string) => d.indicators.filter((i) => i.level1 === l1).length
   const body = d.item.resultUse || (c ? `审核结论为“${c}”，${TARGET_CONSEQUENCE[c]}。建议在预算申报、预算管理中运用审核结果。` : '')
@@ -126,7 +129,7 @@ export const composeTargetsOpinion: Composer = async ({ recordId }, ctx) => {
           [L('年度总体目标'), V(d.project.annualGoal || '—', 3)],
           [L('绩效指标'), V(`共${d.indicators.length}个：产出指标${count('产出指标')}个，效益指标${count('效益指标')}个，满意度指标${count('满意度指标')}个`, 3)],
           [L('审核过程'), V(history || '—', 3)],
-          [L('审核结论'), V(c ?? ''), L('审核轮次'), V(`${d.item.reviewCount}次`)],
+          [L('审核结论'), V(c ?? ''), L('审核轮次'), V(`${reviews.length}次`)],
           [L('结果运用意见'), V(text.body, 3, { minHeightMm: 40 })],
           [L('资金管理股室意见'), V(SIGN, 3, { minHeightMm: 22 })],
           [L('预算股意见'), V(SIGN, 3, { minHeightMm: 22 })],
@@ -189,6 +192,16 @@ export const composeMonitoringOpinion: Composer = async ({ recordId }, ctx) => {
   }
 }
 
+/**
+ * 关于反馈…绩效运行监控结果的通知 (师财预〔2024〕103号). Annex policy: the notice lists what the units
+ * must act on — the 红灯/黄灯 projects — not every green line. The Word annex sums them by unit (a
+ * row of text is a row on paper); the project list with its problems goes out as an Excel annex
+ * issued beside the notice and named in the 附件 line. Every figure says what it counts: the
+ * projects under monitoring (the round's scope) or those whose 监控表 was reviewed.
+ */
+/** Units whose red-light problems the body spells out; beyond that the body refers to the annexes. */
+const MAX_UNITS_IN_BODY = 8
+
 export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'monitoring')
   const s = await ctx.settings()
@@ -196,13 +209,14 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
   if (reviewed.length === 0) throw new AppError('VALIDATION', '该监控任务还没有审核通过的项目，无法生成结果反馈通知')
   const y = round.budgetYear
   const m = round.asOfMonth ?? 12
-  const details = await Promise.all(reviewed.map((i) => loadItemDetail(ctx, i.id)))
+  const details = await Promise.all(reviewed.filter((i) => i.light === 'red' || i.light === 'yellow').map((i) => loadItemDetail(ctx, i.id)))
   const lights = { red: 0, yellow: 0, green: 0 }
   for (const i of reviewed) if (i.light) lights[i.light]++
   const executed = sumFen(reviewed.map((i) => i.executedFen ?? 0))
   const budget = sumFen(reviewed.map((i) => i.amountFen))
+  const scopeFen = sumFen(items.map((i) => i.amountFen))
   const byUnit = new Map<string, { problems: string[]; measures: string[] }>()
-  // The body names each unit's red-light projects; yellow ones are in the annex table.
+  // The body names each unit's red-light projects; the yellow ones are in the annexes.
   for (const d of details) {
     if (d.item.light !== 'red') continue
     const p = problemsOf(d)
@@ -214,15 +228,38 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
   }
   const unitLines = [...byUnit.entries()].map(([name, u], i) => `${i + 1}. ${name}：${u.problems.join('；')}。请于收到本通知后加快执行进度，落实纠偏措施${u.measures.length ? '（' + u.measures.join('；') + '）' : ''}。`)
   const rate = budget > 0 ? Math.round((executed * 10000) / budget) / 100 : 0
+  const summaryTitle = `${y}年度运行监控预警项目汇总表`
+  const listTitle = `${y}年度运行监控预警项目明细表（Excel）`
+  const warned = lights.red + lights.yellow
   const body = [
     `根据《${s.org.bureau}关于对${y}年度县级部门预算绩效开展运行监控的通知》，县财政局对${y}年度县级部门预算项目开展了绩效运行监控，现将监控结果反馈如下：`,
     '一、监控总体情况',
-    `本次共监控项目${reviewed.length}个，涉及预算资金${formatWanPlain(budget)}万元，截至${m}月底执行${formatWanPlain(executed)}万元，执行率${rate}%。其中红灯预警项目${lights.red}个、黄灯预警项目${lights.yellow}个、绿灯项目${lights.green}个。`,
+    `本次纳入监控的项目${items.length}个、预算资金${formatWanPlain(scopeFen)}万元。各单位报送并经审核的监控表${reviewed.length}份，涉及预算资金${formatWanPlain(budget)}万元，截至${m}月底执行${formatWanPlain(executed)}万元，执行率${rate}%。按已审核项目统计，${[
+      lights.red ? `红灯预警项目${lights.red}个` : '',
+      lights.yellow ? `黄灯预警项目${lights.yellow}个` : '',
+      lights.green ? `绿灯项目${lights.green}个` : '',
+    ]
+      .filter(Boolean)
+      .join('、')}。`,
     '二、存在的问题及整改要求',
-    ...(unitLines.length ? unitLines : ['本次监控未发现需要纠偏的问题。']),
+    // A handful of red-light projects are named here; a county's hundred go to the annexes only,
+    // or the notice becomes the list it refers to.
+    ...(unitLines.length > 0 && unitLines.length <= MAX_UNITS_IN_BODY ? unitLines : warned ? [] : ['本次监控未发现需要纠偏的问题。']),
+    ...(warned ? [`红灯、黄灯预警项目按单位汇总见附件1，逐个项目的预警情况和主要问题见附件2。各单位要对照附件逐项分析原因，落实纠偏措施。`] : []),
     '三、结果运用',
     '监控结果将运用于预算申报、预算管理和完善政策。对执行进度严重滞后、绩效目标难以实现的项目，县财政局将按程序调减预算或收回资金。',
   ].join('\n')
+  const units = new Map<string, { red: number; yellow: number; fen: number; executed: number }>()
+  for (const i of reviewed) {
+    if (i.light !== 'red' && i.light !== 'yellow') continue
+    const u = units.get(i.unitName) ?? { red: 0, yellow: 0, fen: 0, executed: 0 }
+    u[i.light]++
+    u.fen += i.amountFen
+    u.executed += i.executedFen ?? 0
+    units.set(i.unitName, u)
+  }
+  const unitRows = [...units.entries()].sort((a, b) => b[1].red - a[1].red || b[1].yellow - a[1].yellow || a[0].localeCompare(b[0], 'zh'))
+  const pct = (a: number, b: number) => (b > 0 ? `${Math.round((a * 10000) / b) / 100}%` : '')
   return {
     key: `monitoring-feedback:${round.id}`,
     records: reviewed.map((i) => ({ id: i.id, label: `${i.unitName}·${i.projectName}` })),
@@ -230,39 +267,74 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
       title: `关于反馈县本级${y}年度绩效运行监控结果的通知`,
       recipients: recipientsFor(reviewed.map((i) => i.unitName)),
       body,
-      attachments: [`${y}年度绩效运行监控结果明细表`],
+      attachments: warned ? [summaryTitle, listTitle] : [],
       copyTo: '',
     },
     render: (text, st) =>
-      renderNotice(text, st, [
-        {
-          label: '附件',
-          title: text.attachments[0] ?? `${y}年度绩效运行监控结果明细表`,
-          landscape: true,
-          table: {
-            columns: [
-              { title: '序号', widthMm: 12, align: 'center' },
-              { title: '预算单位', widthMm: 40 },
-              { title: '项目名称', widthMm: 50 },
-              { title: '全年预算（万元）', widthMm: 26, align: 'right' },
-              { title: `1-${m}月执行（万元）`, widthMm: 26, align: 'right' },
-              { title: '执行率', widthMm: 18, align: 'right' },
-              { title: '预警', widthMm: 14, align: 'center' },
-              { title: '主要问题', widthMm: 39 },
-            ],
-            rows: details.map((d, i) => [
-              String(i + 1),
-              d.item.unitName,
-              d.item.projectName,
-              formatWan(d.item.amountFen),
-              d.item.executedFen === null ? '' : formatWan(d.item.executedFen),
-              d.item.executionRate === null ? '' : `${d.item.executionRate}%`,
-              d.item.light ? LIGHT_NAMES[d.item.light] : '',
-              problemsOf(d).join('；'),
-            ]),
-            footer: ['合计', '', `${reviewed.length}个项目`, formatWan(budget), formatWan(executed), `${rate}%`, '', ''],
-          },
-        },
-      ]),
+      renderNotice(
+        text,
+        st,
+        warned
+          ? [
+              {
+                label: '附件1',
+                title: text.attachments[0] ?? summaryTitle,
+                table: {
+                  columns: [
+                    { title: '序号', widthMm: 12, align: 'center' },
+                    { title: '预算单位', widthMm: 54 },
+                    { title: '红灯项目（个）', widthMm: 20, align: 'center' },
+                    { title: '黄灯项目（个）', widthMm: 20, align: 'center' },
+                    { title: '预警项目预算（万元）', widthMm: 28, align: 'right' },
+                    { title: `1-${m}月执行率`, widthMm: 22, align: 'right' },
+                  ],
+                  rows: unitRows.map(([name, u], i) => [String(i + 1), name, String(u.red || ''), String(u.yellow || ''), formatWan(u.fen), pct(u.executed, u.fen)]),
+                  footer: ['合计', `${unitRows.length}个单位`, String(lights.red), String(lights.yellow), formatWan(sumFen(unitRows.map(([, u]) => u.fen))), pct(sumFen(unitRows.map(([, u]) => u.executed)), sumFen(unitRows.map(([, u]) => u.fen)))],
+                },
+              },
+            ]
+          : [],
+      ),
+    companions: async (text) =>
+      warned
+        ? [
+            {
+              label: '附件2',
+              ext: 'xlsx',
+              data: await warningListWorkbook(text.attachments[1] ?? listTitle, m, details),
+            },
+          ]
+        : [],
   }
+}
+
+/** 附件2 as a workbook: one row per 红灯/黄灯 project with its figures, problems and measures. */
+async function warningListWorkbook(title: string, month: number, details: ItemDetail[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet('预警项目明细')
+  const heads = ['序号', '预算单位', '项目名称', '全年预算（万元）', `1-${month}月执行（万元）`, '执行率', '预警', '主要问题', '纠偏措施']
+  ws.mergeCells(1, 1, 1, heads.length)
+  ws.getCell(1, 1).value = title.replace(/（Excel）$/, '')
+  ws.getCell(1, 1).font = { name: '方正小标宋简体', size: 16 }
+  ws.getCell(1, 1).alignment = { horizontal: 'center' }
+  ws.addRow(heads).font = { bold: true }
+  const sorted = [...details].sort((a, b) => (a.item.light === b.item.light ? a.item.unitName.localeCompare(b.item.unitName, 'zh') : a.item.light === 'red' ? -1 : 1))
+  sorted.forEach((d, i) =>
+    ws.addRow([
+      i + 1,
+      d.item.unitName,
+      d.item.projectName,
+      Number(formatWanPlain(d.item.amountFen)),
+      d.item.executedFen === null ? null : Number(formatWanPlain(d.item.executedFen)),
+      d.item.executionRate === null ? '' : `${d.item.executionRate}%`,
+      d.item.light ? LIGHT_NAMES[d.item.light] : '',
+      problemsOf(d).join('；'),
+      d.measures ?? '',
+    ]),
+  )
+  ;[6, 28, 36, 14, 14, 9, 6, 60, 40].forEach((w, i) => (ws.getColumn(i + 1).width = w))
+  ws.getColumn(8).alignment = { wrapText: true, vertical: 'top' }
+  ws.getColumn(9).alignment = { wrapText: true, vertical: 'top' }
+  ws.views = [{ state: 'frozen', ySplit: 2 }]
+  return Buffer.from(await wb.xlsx.writeBuffer())
 }

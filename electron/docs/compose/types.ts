@@ -22,6 +22,11 @@ export interface Composed {
   defaults: DocDefaults
   records: { id: string; label: string }[]
   render(text: IssueText, settings: Settings): Promise<Buffer>
+  /**
+   * Files issued with the document (e.g. a long list as an Excel annex named in the 附件 line):
+   * `label` is the 附件 label the file name carries ("附件2"), written beside the .docx.
+   */
+  companions?(text: IssueText, settings: Settings): Promise<{ label: string; ext: string; data: Buffer }[]>
 }
 
 export interface ComposeParams {
