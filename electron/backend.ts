@@ -19,6 +19,7 @@ import { exanteHandlers } from './handlers/exante'
 import { masterdataHandlers } from './handlers/masterdata'
 import { monitoringHandlers } from './handlers/monitoring'
 import { projectHandlers } from './handlers/projects'
+import { projectImportHandlers } from './handlers/project-import'
 import { roundHandlers } from './handlers/rounds'
 import { stageExcelHandlers } from './handlers/stage-excel'
 import { trainingHandlers } from './handlers/trainings'
@@ -53,6 +54,7 @@ export const handlers: Handlers = {
   ...exanteHandlers,
   ...documentHandlers,
   ...projectHandlers,
+  ...projectImportHandlers,
   ...roundHandlers,
   ...monitoringHandlers,
   ...stageExcelHandlers,
