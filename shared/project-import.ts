@@ -22,7 +22,7 @@ export interface ProjectFieldSpec {
 }
 
 export const PROJECT_FIELD_SPECS: Record<ProjectField, ProjectFieldSpec> = {
-  unitCode: { label: '单位编码', aliases: ['预算单位编码', '单位代码', '预算单位代码', '单位编号', '部门编码', '单位（编码）'], required: false, hint: '有编码时按编码对应预算单位' },
+  unitCode: { label: '单位编码', aliases: ['预算单位编码', '单位代码', '预算单位代码', '单位编号', '部门编码'], required: false, hint: '有编码时按编码对应预算单位' },
   unitName: { label: '预算单位', aliases: ['单位名称', '预算单位名称', '单位', '部门名称', '预算部门', '填报单位', '实施单位'], required: true, hint: '无编码或编码不符时按名称对应' },
   code: { label: '项目编码', aliases: ['项目代码', '预算项目编码', '项目编号', '项目库编码', '项目ID', '项目唯一码'], required: true, hint: '再次导入时按项目编码更新' },
   name: { label: '项目名称', aliases: ['预算项目名称', '项目', '项目全称', '支出项目名称'], required: true, hint: '' },

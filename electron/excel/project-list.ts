@@ -183,10 +183,14 @@ export function parseCsv(text: string): GridRow[] {
 
 const FIELD_WORDS: [ProjectField, string[]][] = PROJECT_FIELDS.map((f) => [f, [PROJECT_FIELD_SPECS[f].label, ...PROJECT_FIELD_SPECS[f].aliases].map(normalizeHeaderText)])
 
+/** Joins a merged group label and the sub-header under it, e.g. 预算金额（万元）·合计. */
+const GROUP_SEP = '·'
+
 function fieldOf(header: string): ProjectField | null {
-  const h = normalizeHeaderText(header)
-  if (!h) return null
-  for (const [f, words] of FIELD_WORDS) if (words.includes(h)) return f
+  const whole = normalizeHeaderText(header)
+  if (!whole) return null
+  const own = normalizeHeaderText(header.slice(header.lastIndexOf(GROUP_SEP) + 1))
+  for (const h of [whole, own]) for (const [f, words] of FIELD_WORDS) if (words.includes(h)) return f
   return null
 }
 
@@ -205,8 +209,7 @@ function headerTexts(grid: Grid, at: number, withParent: boolean): string[] {
     if (up) group = up
     else if (!own) group = ''
     if (!own) out.push(up)
-    else if (!up && group && group !== own) out.push(`${group}${own}`)
-    else if (up && up !== own) out.push(fieldOf(own) ? own : `${up}${own}`)
+    else if (group && group !== own) out.push(`${group}${GROUP_SEP}${own}`)
     else out.push(own)
   }
   return out
@@ -215,7 +218,7 @@ function headerTexts(grid: Grid, at: number, withParent: boolean): string[] {
 function scoreHeaders(texts: string[]): number {
   const seen = new Set<ProjectField>()
   for (const t of texts) {
-    const f = fieldOf(t) ?? fieldOf(t.replace(/^.*?(合计|小计)$/, '$1'))
+    const f = fieldOf(t)
     if (f) seen.add(f)
   }
   return seen.size
@@ -228,7 +231,8 @@ export function locateTable(grids: Grid[], fileName: string): LocatedTable {
     const last = Math.min(grid.rows.length, MAX_HEADER_SCAN)
     for (let at = 0; at < last; at++) {
       for (const withParent of [false, true]) {
-        if (withParent && at === 0) continue
+        // A group-label row has several labels; a title row above a header has one.
+        if (withParent && (at === 0 || grid.rows[at - 1]!.cells.filter(Boolean).length < 2)) continue
         const texts = headerTexts(grid, at, withParent)
         const score = scoreHeaders(texts) + (withParent ? 0.1 : 0)
         if (!best || score > best.score) best = { grid, at, texts, score, withParent }
