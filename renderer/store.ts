@@ -12,6 +12,7 @@ export type PageKey =
   | 'trainings'
   | 'exante'
   | 'projects'
+  | 'projects-year'
   | 'targets'
   | 'monitoring'
   | 'selfeval'
@@ -36,6 +37,7 @@ export const PAGE_TITLES: Record<PageKey, string> = {
   trainings: '业务培训',
   exante: '事前评估 · 评估项目',
   projects: '事前评估 · 项目库',
+  'projects-year': '年度项目库',
   targets: '绩效目标 · 目标审核',
   monitoring: '运行监控 · 监控任务',
   selfeval: '绩效评价 · 单位自评',
@@ -106,9 +108,9 @@ export interface PageParams {
 
 export const currentYear = () => new Date().getFullYear()
 
-/** The year to start in: the latest year holding data, else the current year. */
+/** The year to start in: the latest year holding data or chosen on first start, else the current year. */
 export function defaultWorkYear(info: AppInfo | null): number {
-  const years = info?.workYears ?? []
+  const years = [...(info?.workYears ?? []), ...(info?.chosenWorkYear ? [info.chosenWorkYear] : [])]
   return years.length ? Math.max(...years) : currentYear()
 }
 
@@ -159,10 +161,21 @@ export const useApp = create<State>((set, get) => ({
   },
 }))
 
-/** Years offered by the header switcher: years with data, the current year and its neighbours. */
+/**
+ * Years offered by the header switcher: every year the data needs (work years with records, and
+ * for each budget year with projects the work years that handle it: the year itself and the next,
+ * which evaluates it), and N−1 … N+1 around the year chosen on first start (else the PC's year).
+ */
 export function selectableYears(info: AppInfo | null, workYear: number): number[] {
-  const now = currentYear()
+  const anchor = info?.chosenWorkYear ?? currentYear()
   const set = new Set<number>([...(info?.workYears ?? []), workYear])
-  for (let y = now - 3; y <= now + 1; y++) set.add(y)
-  return [...set].sort((a, b) => b - a)
+  for (const b of info?.budgetYears ?? []) set.add(b).add(b + 1)
+  for (let y = anchor - 1; y <= anchor + 1; y++) set.add(y)
+  return [...set].filter((y) => y >= 2000 && y <= 2100).sort((a, b) => b - a)
+}
+
+/** Years offered on first start: the PC's year and its neighbours, the clerk picks the one worked in. */
+export function firstYearChoices(): number[] {
+  const now = currentYear()
+  return [now + 1, now, now - 1, now - 2]
 }
