@@ -4,6 +4,7 @@ import type { ApiOutput } from '../shared/api'
 import type { Division, Operator, Unit } from '../shared/domain'
 import type { Settings } from '../shared/settings'
 import { call } from './api'
+import { workYearsOffered } from '../shared/dates'
 
 export type AppInfo = ApiOutput<'app/info'>
 
@@ -161,17 +162,9 @@ export const useApp = create<State>((set, get) => ({
   },
 }))
 
-/**
- * Years offered by the header switcher: every year the data needs (work years with records, and
- * for each budget year with projects the work years that handle it: the year itself and the next,
- * which evaluates it), and N−1 … N+1 around the year chosen on first start (else the PC's year).
- */
+/** Years offered by the header switcher (the rule is in shared/dates). */
 export function selectableYears(info: AppInfo | null, workYear: number): number[] {
-  const anchor = info?.chosenWorkYear ?? currentYear()
-  const set = new Set<number>([...(info?.workYears ?? []), workYear])
-  for (const b of info?.budgetYears ?? []) set.add(b).add(b + 1)
-  for (let y = anchor - 1; y <= anchor + 1; y++) set.add(y)
-  return [...set].filter((y) => y >= 2000 && y <= 2100).sort((a, b) => b - a)
+  return workYearsOffered({ dataYears: info?.workYears ?? [], budgetYears: info?.budgetYears ?? [], chosen: info?.chosenWorkYear ?? null, current: workYear, pcYear: currentYear() })
 }
 
 /** Years offered on first start: the PC's year and its neighbours, the clerk picks the one worked in. */

@@ -26,3 +26,17 @@ export function addDays(iso: string, days: number): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
   return isoDate(new Date(y, m - 1, d + days))
 }
+
+/**
+ * The work years a clerk may switch to: every year the data needs (work years with records; for
+ * each budget year with projects, that year and the next, which evaluates it), the year being
+ * worked in, and N−1 … N+1 around the year chosen on first start (before that, the PC's year −3 … +1).
+ */
+export function workYearsOffered(o: { dataYears: number[]; budgetYears: number[]; chosen: number | null; current: number; pcYear: number }): number[] {
+  const set = new Set<number>([...o.dataYears, o.current])
+  for (const b of o.budgetYears) set.add(b).add(b + 1)
+  // Before a year is chosen the PC's clock is all there is: offer a wider range around it.
+  const [from, to] = o.chosen !== null ? [o.chosen - 1, o.chosen + 1] : [o.pcYear - 3, o.pcYear + 1]
+  for (let y = from; y <= to; y++) set.add(y)
+  return [...set].filter((y) => y >= 2000 && y <= 2100).sort((a, b) => b - a)
+}

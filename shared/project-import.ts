@@ -47,6 +47,8 @@ export interface ImportColumn {
   letter: string
   header: string
   samples: string[]
+  /** 元 or 万元 when the header itself says so. */
+  moneyUnit: MoneyUnit | null
 }
 
 export interface ProjectImportRead {
@@ -63,6 +65,8 @@ export interface ProjectImportRead {
   moneyUnit: MoneyUnit | null
   /** Where the money unit was read from, e.g. 表头“预算金额（万元）”; empty when not found. */
   moneyUnitSource: string
+  /** The unit a title line gives (“金额单位：万元”), whatever column is chosen. */
+  titleMoneyUnit: MoneyUnit | null
 }
 
 /** What to do with a unit the list names but the 单位名单 does not hold. */

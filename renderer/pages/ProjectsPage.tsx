@@ -134,9 +134,20 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
               : `${budgetYear}年项目库还没有项目。点击“导入项目清单”导入预算管理一体化系统导出的项目清单，或点击“新增项目”逐个录入${budgetYear === workYear + 1 ? '；事前评估予以支持的项目可在“评估项目”中纳入项目库' : ''}`,
           }}
           columns={[
-            { title: '预算单位', dataIndex: 'unitName', width: 200, ellipsis: true, sorter: (a, b) => zhCompare(a.unitName, b.unitName) },
-            { title: '股室', dataIndex: 'divisionName', width: 100, ellipsis: true, render: (d: string | null) => d ?? <span className="hint">未指定</span> },
-            { title: '项目编码', dataIndex: 'code', width: 130, ellipsis: true },
+            {
+              title: '预算单位 / 股室',
+              dataIndex: 'unitName',
+              width: 190,
+              ellipsis: true,
+              sorter: (a, b) => zhCompare(a.unitName, b.unitName),
+              render: (u: string, p) => (
+                <div>
+                  <div style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{u}</div>
+                  <div className="hint">{p.divisionName ?? '股室未指定'}</div>
+                </div>
+              ),
+            },
+            { title: '项目编码', dataIndex: 'code', width: 120, ellipsis: true },
             {
               title: '项目名称',
               dataIndex: 'name',
@@ -144,14 +155,14 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
               sorter: (a, b) => zhCompare(a.name, b.name),
               render: (name: string, p) => <EvaluationNote name={name} note={p.evaluationNote ?? null} />,
             },
-            { title: '类别', dataIndex: 'category', width: 100 },
-            { title: '资金来源', dataIndex: 'fundSource', width: 120, render: (f: string, p) => (p.fundChannel && p.fundChannel !== '本级' ? `${f}·${p.fundChannel}` : f) },
-            { title: '金额（万元）', dataIndex: 'amountFen', width: 120, align: 'right', className: 'num', sorter: (a, b) => a.amountFen - b.amountFen, render: (f: number) => wan(f) },
-            { title: '绩效目标', width: 100, render: (_: unknown, p) => targetsTag(p) },
-            { title: '来源', dataIndex: 'origin', width: 80, render: (o: Project['origin']) => <Tag color={ORIGIN_COLORS[o]}>{o}</Tag> },
+            { title: '类别', dataIndex: 'category', width: 90 },
+            { title: '资金来源', dataIndex: 'fundSource', width: 130, render: (f: string, p) => (p.fundChannel && p.fundChannel !== '本级' ? `${f}·${p.fundChannel}` : f) },
+            { title: '金额（万元）', dataIndex: 'amountFen', width: 110, align: 'right', className: 'num', sorter: (a, b) => a.amountFen - b.amountFen, render: (f: number) => wan(f) },
+            { title: '绩效目标', width: 90, render: (_: unknown, p) => targetsTag(p) },
+            { title: '来源', dataIndex: 'origin', width: 72, render: (o: Project['origin']) => <Tag color={ORIGIN_COLORS[o]}>{o}</Tag> },
             {
               title: '操作',
-              width: 110,
+              width: 100,
               render: (_: unknown, p) => (
                 <Space size={4}>
                   <Button type="link" size="small" disabled={readOnly} onClick={() => setEditing(p)}>
@@ -169,13 +180,13 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
           summary={() =>
             data.rows.length ? (
               <Table.Summary.Row className="sum-row">
-                <Table.Summary.Cell index={0} colSpan={6}>
+                <Table.Summary.Cell index={0} colSpan={5}>
                   合计（{data.rows.length} 个项目）
                 </Table.Summary.Cell>
-                <Table.Summary.Cell index={6} align="right" className="num">
+                <Table.Summary.Cell index={5} align="right" className="num">
                   <span data-testid="projects-sum">{wan(data.totalFen)}</span>
                 </Table.Summary.Cell>
-                <Table.Summary.Cell index={7} colSpan={3} />
+                <Table.Summary.Cell index={6} colSpan={4} />
               </Table.Summary.Row>
             ) : null
           }

@@ -99,10 +99,10 @@ describe('a first year from an empty database', () => {
       await shot(page, 'fy-04-preview')
       await dlg.getByTestId('import-apply').click()
       await expectMessage(page, '导入完成：新增 6 个、更新 0 个、未变 0 个项目，新增预算单位 2 个')
-      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(6)
+      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(6)
       await expect.poll(() => page.getByTestId('projects-sum').textContent()).toBe('3668.50')
       // 学生资助补助经费 came as 中央转移支付 in the 预算类型 column.
-      await expect.poll(() => page.locator('.ant-table-row').filter({ hasText: '学生资助补助经费' }).textContent()).toContain('一般公共预算·中央转移支付')
+      await expect.poll(() => page.locator('.page-card .ant-table-row').filter({ hasText: '学生资助补助经费' }).textContent()).toContain('一般公共预算·中央转移支付')
       await shot(page, 'fy-05-projects-imported')
 
       // 3. One more project by hand; the 股室 line follows the unit.
@@ -115,13 +115,13 @@ describe('a first year from an empty database', () => {
       await shot(page, 'fy-06-add-project')
       await form.getByRole('button', { name: '保存' }).click()
       await expectMessage(page, '已在2024年项目库中新增“乡村教师生活补助”')
-      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(7)
+      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(7)
       // 3668.50 + 286.40 = 3954.90 万元.
       await expect.poll(() => page.getByTestId('projects-sum').textContent()).toBe('3954.90')
 
       // 4. Last year's baseline: the 2023 list as CSV (UTF-8 with BOM), then its approved targets.
       await pick(page, page.getByTestId('budget-year'), '2023年（上年）')
-      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(0)
+      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(0)
       const csv = join(s.dir, '2023年项目清单.csv')
       writeFileSync(
         csv,
@@ -137,7 +137,7 @@ describe('a first year from an empty database', () => {
       await expect.poll(() => dlg23.getByTestId('import-preview').isVisible(), { timeout: T }).toBe(true)
       await dlg23.getByTestId('import-apply').click()
       await expectMessage(page, '导入完成：新增 2 个')
-      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(2)
+      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(2)
 
       const targets = join(s.dir, '2023年绩效目标申报表.xlsx')
       writeFileSync(
@@ -184,7 +184,7 @@ describe('a first year from an empty database', () => {
       await shot(page, 'fy-07-history-targets-preview')
       await hist.getByTestId('import-apply').click()
       await expectMessage(page, '已导入 2 个项目的已批复绩效目标（3 个指标），记为历史目标导入')
-      await expect.poll(() => page.locator('.ant-table-row').filter({ hasText: '已批复' }).count()).toBe(2)
+      await expect.poll(() => page.locator('.page-card .ant-table-row').filter({ hasText: '已批复' }).count()).toBe(2)
       await shot(page, 'fy-08-baseline-2023')
 
       // 5. The year switcher offers the years around the first year.

@@ -64,6 +64,7 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       setRead(r)
       setMapping(r.mapping)
       setMoneyUnit(r.moneyUnit)
+      setUnitSource(r.moneyUnit ? `从${r.moneyUnitSource}识别，请确认` : '文件中没有写明金额单位，请选择')
       setPreview(null)
     } catch (e) {
       showError(e)
@@ -97,6 +98,18 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       showError(e)
     } finally {
       setBusy(false)
+    }
+  }
+
+  /** Where the unit shown was read from; follows the amount column the clerk picks. */
+  const [unitSource, setUnitSource] = useState('')
+  const chooseColumn = (field: ProjectField, index: number | null) => {
+    setMapping({ ...mapping, [field]: index })
+    if (field !== 'amount' || !read) return
+    const col = read.columns.find((c) => c.index === index)
+    if (col?.moneyUnit) {
+      setMoneyUnit(col.moneyUnit)
+      setUnitSource(`从表头“${col.header}”识别，请确认`)
     }
   }
 
@@ -191,7 +204,7 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
                     value={mapping[field] ?? -1}
                     options={columnOptions}
                     data-testid={`map-${field}`}
-                    onChange={(v: number) => setMapping({ ...mapping, [field]: v < 0 ? null : v })}
+                    onChange={(v: number) => chooseColumn(field, v < 0 ? null : v)}
                   />
                 ),
               },
@@ -207,11 +220,14 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
           <div style={{ marginTop: 12 }} data-testid="money-unit">
             <Space>
               <span>金额单位：</span>
-              <Radio.Group value={moneyUnit} onChange={(e) => setMoneyUnit(e.target.value as MoneyUnit)}>
+              <Radio.Group value={moneyUnit} onChange={(e) => {
+                  setMoneyUnit(e.target.value as MoneyUnit)
+                  setUnitSource('按您的选择读取金额')
+                }}>
                 <Radio value="万元">万元</Radio>
                 <Radio value="元">元</Radio>
               </Radio.Group>
-              <span className="hint">{read.moneyUnit ? `从${read.moneyUnitSource}识别，请确认` : '文件中没有写明金额单位，请选择'}</span>
+              <span className="hint">{unitSource}</span>
             </Space>
           </div>
         </div>
