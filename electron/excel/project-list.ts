@@ -260,7 +260,7 @@ export function locateTable(grids: Grid[], fileName: string): LocatedTable {
   for (let c = 0; c < width; c++) {
     const header = texts[c] ?? ''
     if (!header && samplesOf(c).length === 0) continue
-    columns.push({ index: c, letter: columnLetter(c + 1), header, samples: samplesOf(c) })
+    columns.push({ index: c, letter: columnLetter(c + 1), header, samples: samplesOf(c), moneyUnit: headerMoneyUnit(header) })
   }
   const titleText = grid.rows
     .slice(0, withParent ? at - 1 : at)
@@ -309,14 +309,24 @@ export function guessMapping(columns: ImportColumn[]): ColumnMapping {
   return mapping
 }
 
+/** 万元 or 元 as a header writes it: “金额（万元）”, “预算数(元)”, “单位：元”. */
+export function headerMoneyUnit(header: string): MoneyUnit | null {
+  if (/万元/.test(header)) return '万元'
+  if (/[（(]\s*元\s*[）)]|单位[:：]?\s*元/.test(header)) return '元'
+  return null
+}
+
+export function titleMoneyUnit(table: LocatedTable): { unit: MoneyUnit; source: string } | null {
+  const m = /(?:金额)?单位\s*[:：]\s*(万元|元)/.exec(table.titleText)
+  return m ? { unit: m[1] as MoneyUnit, source: `标题“${m[0]}”` } : null
+}
+
 /** 万元 or 元 from the amount column's header, else from a title line such as “金额单位：万元”. */
 export function detectMoneyUnit(table: LocatedTable, amountColumn: number | null | undefined): { unit: MoneyUnit | null; source: string } {
   const header = amountColumn === null || amountColumn === undefined ? '' : (table.columns.find((c) => c.index === amountColumn)?.header ?? '')
-  if (/万元/.test(header)) return { unit: '万元', source: `表头“${header}”` }
-  if (/[（(]\s*元\s*[）)]|单位[:：]?\s*元/.test(header)) return { unit: '元', source: `表头“${header}”` }
-  const m = /(?:金额)?单位\s*[:：]\s*(万元|元)/.exec(table.titleText)
-  if (m) return { unit: m[1] as MoneyUnit, source: `标题“${m[0]}”` }
-  return { unit: null, source: '' }
+  const own = headerMoneyUnit(header)
+  if (own) return { unit: own, source: `表头“${header}”` }
+  return titleMoneyUnit(table) ?? { unit: null, source: '' }
 }
 
 /** Keeps a remembered mapping only where its header words still stand in this file. */

@@ -38,6 +38,7 @@ import {
   normalizeFundSource,
   parseYesNo,
   readGrids,
+  titleMoneyUnit,
   type LocatedTable,
 } from '../excel/project-list'
 import type { Ctx, Handlers } from './context'
@@ -363,6 +364,7 @@ export const projectImportHandlers: Pick<Handlers, 'projects/importRead' | 'proj
       remembered: !!memory,
       moneyUnit: detected.unit ?? memory?.moneyUnit ?? null,
       moneyUnitSource: detected.unit ? detected.source : memory?.moneyUnit ? '上次导入同样表头的文件时的选择' : '',
+      titleMoneyUnit: titleMoneyUnit(table)?.unit ?? null,
     }
     return out
   },
