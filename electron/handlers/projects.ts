@@ -267,6 +267,7 @@ export const projectHandlers: Pick<
   },
 
   async 'projects/remove'({ id }, ctx) {
+    await ctx.assertYearOpen((await getProject(ctx.db, id)).budgetYear)
     const used = await ctx.db.selectFrom('round_items').select('id').where('project_id', '=', id).limit(1).executeTakeFirst()
     if (used) throw new AppError('CONFLICT', '该项目已纳入绩效目标或监控任务，不能删除')
     const fromExante = await ctx.db.selectFrom('exante_proposals').select('id').where('library_project_id', '=', id).executeTakeFirst()

@@ -119,6 +119,20 @@ describe('a first year from an empty database', () => {
       // 3668.50 + 286.40 = 3954.90 万元.
       await expect.poll(() => page.getByTestId('projects-sum').textContent()).toBe('3954.90')
 
+      // The same export again: the mapping is remembered, nothing would change, nothing is duplicated.
+      await page.getByTestId('project-import').click()
+      await dlg.locator('input[type=file]').setInputFiles(file)
+      await expect.poll(() => dlg.getByText('已按上次导入同样表头的文件时的对应关系填好').isVisible(), { timeout: T }).toBe(true)
+      await expect.poll(() => dlg.getByTestId('map-amount').textContent()).toContain('资金下达（元）·小计')
+      await dlg.getByTestId('import-next').click()
+      await expect.poll(() => dlg.getByTestId('import-nothing').textContent(), { timeout: T }).toContain('6 个项目与2024年项目库完全一致')
+      await expect.poll(() => dlg.getByTestId('import-apply').isDisabled()).toBe(true)
+      await shot(page, 'fy-06b-reimport-remembered')
+      await dlg.getByRole('button', { name: '取消' }).click()
+      await page.getByRole('button', { name: '放弃导入' }).click()
+      await expect.poll(() => dlg.isVisible()).toBe(false)
+      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(7)
+
       // 4. Last year's baseline: the 2023 list as CSV (UTF-8 with BOM), then its approved targets.
       await pick(page, page.getByTestId('budget-year'), '2023年（上年）')
       await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(0)

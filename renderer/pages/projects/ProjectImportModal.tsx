@@ -309,6 +309,9 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
               <ProblemsTable problems={preview.problems} />
             </div>
           )}
+          {preview.problems.length === 0 && preview.rows.length > 0 && preview.counts.create + preview.counts.update === 0 && (
+            <Alert type="info" showIcon style={{ marginBottom: 8 }} data-testid="import-nothing" message={`文件中的 ${preview.rows.length} 个项目与${budgetYear}年项目库完全一致（按项目编码对应），无需导入。`} />
+          )}
           <Table
             size="small"
             rowKey="row"
