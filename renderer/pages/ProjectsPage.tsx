@@ -186,7 +186,7 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
                 <Table.Summary.Cell index={5} align="right" className="num">
                   <span data-testid="projects-sum">{wan(data.totalFen)}</span>
                 </Table.Summary.Cell>
-                <Table.Summary.Cell index={6} colSpan={4} />
+                <Table.Summary.Cell index={6} colSpan={3} />
               </Table.Summary.Row>
             ) : null
           }
