@@ -237,6 +237,20 @@ describe('项目库 import: the 一体化 export in its own words', () => {
   })
 })
 
+describe('项目库 import: a closed year', () => {
+  it('refuses to import into or edit the 项目库 of a locked work year', async () => {
+    const t = await setUp()
+    const r = await read(t, await EXPORT_2024())
+    await t.call('projects/importApply', choices(r))
+    await t.call('yearData/lock', { workYear: 2024, locked: true, reason: '年度结账' })
+    const again = await read(t, await EXPORT_2024(1600))
+    expect((await t.fail('projects/importApply', choices(again))).message).toContain('2024年度已结账锁定')
+    const p = (await t.call('projects/list', { budgetYear: 2024 })).rows[0]!
+    expect((await t.fail('projects/remove', { id: p.id })).code).toBe('LOCKED')
+    expect((await t.call('projects/list', { budgetYear: 2024 })).rows.map((x) => x.amountFen).sort((a, b) => a - b)).toEqual([88_000_000, 320_500_000, 1_573_000_000])
+  })
+})
+
 describe('项目库 import: files that are not a project list', () => {
   const cases: [string, () => Promise<Buffer>, string][] = [
     ['an empty file', async () => Buffer.alloc(0), '文件内容为空'],
