@@ -20,6 +20,7 @@ import { exanteHandlers } from './handlers/exante'
 import { masterdataHandlers } from './handlers/masterdata'
 import { monitoringHandlers } from './handlers/monitoring'
 import { projectHandlers } from './handlers/projects'
+import { projectImportHandlers } from './handlers/project-import'
 import { roundHandlers } from './handlers/rounds'
 import { sessionHandlers } from './handlers/session'
 import { stageExcelHandlers } from './handlers/stage-excel'
@@ -56,6 +57,7 @@ export const handlers: Handlers = {
   ...exanteHandlers,
   ...documentHandlers,
   ...projectHandlers,
+  ...projectImportHandlers,
   ...roundHandlers,
   ...monitoringHandlers,
   ...stageExcelHandlers,

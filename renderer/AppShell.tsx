@@ -65,6 +65,7 @@ function menuFor(roles: readonly Role[]): MenuProps['items'] {
 const MENU: MenuProps['items'] = [
   { key: 'welcome', label: '首页' },
   { key: 'dashboard', label: '驾驶舱' },
+  { key: 'projects-year', label: '年度项目库' },
   { key: 'g-basic', label: '基础工作', children: [{ key: 'trainings', label: '业务培训' }] },
   {
     key: 'g-exante',
@@ -114,7 +115,9 @@ function PageView({ page }: { page: PageKey }) {
     case 'exante':
       return <ExantePage />
     case 'projects':
-      return <ProjectsPage />
+      return <ProjectsPage key="exante" yearOffset={1} />
+    case 'projects-year':
+      return <ProjectsPage key="year" yearOffset={0} />
     case 'targets':
     case 'monitoring':
     case 'selfeval':

@@ -4,6 +4,7 @@ import type { ApiOutput } from '../shared/api'
 import type { Division, Operator, Unit } from '../shared/domain'
 import type { Settings } from '../shared/settings'
 import { call } from './api'
+import { workYearsOffered } from '../shared/dates'
 
 export type AppInfo = ApiOutput<'app/info'>
 
@@ -12,6 +13,7 @@ export type PageKey =
   | 'trainings'
   | 'exante'
   | 'projects'
+  | 'projects-year'
   | 'targets'
   | 'monitoring'
   | 'selfeval'
@@ -36,6 +38,7 @@ export const PAGE_TITLES: Record<PageKey, string> = {
   trainings: '业务培训',
   exante: '事前评估 · 评估项目',
   projects: '事前评估 · 项目库',
+  'projects-year': '年度项目库',
   targets: '绩效目标 · 目标审核',
   monitoring: '运行监控 · 监控任务',
   selfeval: '绩效评价 · 单位自评',
@@ -118,9 +121,9 @@ export interface PageParams {
 
 export const currentYear = () => new Date().getFullYear()
 
-/** The year to start in: the latest year holding data, else the current year. */
+/** The year to start in: the latest year holding data or chosen on first start, else the current year. */
 export function defaultWorkYear(info: AppInfo | null): number {
-  const years = info?.workYears ?? []
+  const years = [...(info?.workYears ?? []), ...(info?.chosenWorkYear ? [info.chosenWorkYear] : [])]
   return years.length ? Math.max(...years) : currentYear()
 }
 
@@ -180,10 +183,13 @@ export const useApp = create<State>((set, get) => ({
   },
 }))
 
-/** Years offered by the header switcher: years with data, the current year and its neighbours. */
+/** Years offered by the header switcher (the rule is in shared/dates). */
 export function selectableYears(info: AppInfo | null, workYear: number): number[] {
+  return workYearsOffered({ dataYears: info?.workYears ?? [], budgetYears: info?.budgetYears ?? [], chosen: info?.chosenWorkYear ?? null, current: workYear, pcYear: currentYear() })
+}
+
+/** Years offered on first start: the PC's year and its neighbours, the clerk picks the one worked in. */
+export function firstYearChoices(): number[] {
   const now = currentYear()
-  const set = new Set<number>([...(info?.workYears ?? []), workYear])
-  for (let y = now - 3; y <= now + 1; y++) set.add(y)
-  return [...set].sort((a, b) => b - a)
+  return [now + 1, now, now - 1, now - 2]
 }

@@ -43,6 +43,7 @@ import { DEVIATION_CAUSES, LIKELIHOODS } from './monitoring'
 import { ITEM_ACTIONS, ITEM_STATUSES, STAGE_KEYS, TARGET_CONCLUSIONS } from './stage'
 import { EXANTE_CONCLUSIONS } from './exante'
 import { parseMoney } from './money'
+import { FUND_CHANNELS, PROJECT_FIELDS, type ProjectImportPreview, type ProjectImportRead, type ProjectImportResult } from './project-import'
 import { settingsSchema, type Settings } from './settings'
 import { PASSWORD_MIN, ROLES } from './roles'
 
@@ -119,6 +120,30 @@ const stageUpload = fileUpload.extend({
   matches: z.record(z.string(), z.string()).optional(),
 })
 
+const projectImportChoices = z.object({
+  token: z.string().min(1, '请先选择要导入的文件'),
+  budgetYear: year,
+  mapping: z.partialRecord(z.enum(PROJECT_FIELDS), z.number().int().min(0).nullable()),
+  moneyUnit: z.enum(['元', '万元'], { error: '请确认金额单位是元还是万元' }),
+  /** Unknown units by key: create them, or map them onto an existing unit. */
+  units: z
+    .record(
+      z.string(),
+      z.discriminatedUnion('action', [
+        z.object({ action: z.literal('create'), divisionId: z.string().nullable().default(null) }),
+        z.object({ action: z.literal('map'), unitId: z.string().min(1, '请选择要对应到的预算单位') }),
+      ]),
+    )
+    .default({}),
+})
+
+/** Last year's approved targets loaded as history (历史目标导入): what a file would do. */
+export interface HistoryTargetsPreview {
+  rows: { unitName: string; projectName: string; code: string; indicators: number; action: '导入' | '更新' }[]
+  problems: import('./domain').ImportProblem[]
+  counts: { projects: number; indicators: number }
+}
+
 const docParams = z.object({
   kind: z.enum(DOC_KIND_KEYS),
   recordId: z.string().optional(),
@@ -140,11 +165,17 @@ export const api = {
       viewLabel: string | null
       empty: boolean
       workYears: number[]
+      /** Budget years that hold projects. */
+      budgetYears: number[]
+      /** The work year chosen on first start; null until the clerk has chosen one. */
+      chosenWorkYear: number | null
       harness: boolean
       /** The working file's full integrity check, run in the background after start. */
       integrity: { state: 'checking' | 'ok' | 'damaged' | 'unchecked'; reason?: string }
     }>(),
   },
+  /** Records the work year the clerk chose on first start (the years offered follow it). */
+  'app/chooseWorkYear': { input: z.object({ workYear: year }), output: out<{ chosenWorkYear: number }>() },
   'session/get': {
     input: z.object({}),
     output: out<{
@@ -268,10 +299,18 @@ export const api = {
       amountWan,
       fundSource: z.enum(FUND_SOURCES),
       category: z.enum(PROJECT_CATEGORIES),
+      fundChannel: z.enum(FUND_CHANNELS).default('本级'),
+      /** false: a budget line monitored for its money only, without 绩效目标. */
+      needsTargets: z.boolean().default(true),
     }),
     output: out<ProjectDetail>(),
   },
   'projects/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  'projects/importRead': { input: fileUpload.extend({ budgetYear: year }), output: out<ProjectImportRead>() },
+  'projects/importPreview': { input: projectImportChoices, output: out<ProjectImportPreview>() },
+  'projects/importApply': { input: projectImportChoices, output: out<ProjectImportResult>() },
+  'projects/historyTargetsPreview': { input: fileUpload.extend({ budgetYear: year }), output: out<HistoryTargetsPreview>() },
+  'projects/historyTargetsApply': { input: fileUpload.extend({ budgetYear: year }), output: out<HistoryTargetsPreview['counts']>() },
   'targets/get': { input: z.object({ projectId: id }), output: out<ProjectTargets>() },
   'targets/save': {
     input: z.object({ projectId: id, annualGoal: z.string().trim().max(1000, '年度总体目标不能超过1000字'), indicators: z.array(indicatorInput).max(200, '指标不能超过200个') }),

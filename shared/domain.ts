@@ -93,6 +93,18 @@ export interface Project {
   originId: string | null
   /** The latest 绩效评价 of the same unit's project of that name in an earlier year. */
   evaluationNote?: string | null
+  /** 项目编码 as the 一体化 system numbers it; empty for lines entered without one. */
+  code?: string
+  category?: ProjectCategory
+  /** 本级 or 中央/省级/市级转移支付. */
+  fundChannel?: string
+  /** false: a budget line under monitoring only, without 绩效目标. */
+  needsTargets?: boolean
+  /** '历史目标导入' when the targets were loaded as already approved history. */
+  targetsOrigin?: string
+  targetsApprovedAt?: string | null
+  indicatorCount?: number
+  divisionName?: string | null
 }
 
 export interface RegisterEntry {

@@ -30,6 +30,7 @@ const REVIEW: readonly Role[] = ['预算股', '股室审核']
 
 export const CHANNEL_ROLES = {
   'app/info': ALL,
+  'app/chooseWorkYear': ['系统管理员', '预算股'],
   'session/get': PUBLIC,
   'session/setup': PUBLIC,
   'session/signIn': PUBLIC,
@@ -61,6 +62,12 @@ export const CHANNEL_ROLES = {
   'projects/get': ALL,
   'projects/save': ENTRY,
   'projects/remove': BUDGET,
+  'projects/importRead': ENTRY,
+  'projects/importPreview': ENTRY,
+  // Apply may create 预算单位 (as units/save); history marks targets 已批复 without a review.
+  'projects/importApply': ['系统管理员', '预算股'],
+  'projects/historyTargetsPreview': BUDGET,
+  'projects/historyTargetsApply': BUDGET,
   'targets/get': ALL,
   'targets/save': ENTRY,
   'library/list': ALL,

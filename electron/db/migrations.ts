@@ -361,6 +361,20 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('operators_name_unique').on('operators').column('name').unique().execute()
     },
   },
+  {
+    version: 7,
+    name: '2026-12-01 项目库 as the register of budget lines: 资金渠道, lines without targets, historic targets',
+    async up(db) {
+      // Where the money comes from beside the four budgets: 本级 or a 中央/省/市 transfer.
+      await db.schema.alterTable('projects').addColumn('fund_channel', 'text', (c) => c.notNull().defaultTo('本级')).execute()
+      // 0 = a budget line monitored for its money only (no 绩效目标 to set or review).
+      await db.schema.alterTable('projects').addColumn('needs_targets', 'integer', (c) => c.notNull().defaultTo(1)).execute()
+      // How the targets came to be approved outside a review round ('历史目标导入'), and when.
+      await db.schema.alterTable('projects').addColumn('targets_origin', 'text', (c) => c.notNull().defaultTo('')).execute()
+      await db.schema.alterTable('projects').addColumn('targets_approved_at', 'text').execute()
+      await db.schema.createIndex('projects_year_code').on('projects').columns(['budget_year', 'code']).execute()
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -106,6 +106,13 @@ export interface ProjectsTable {
   fund_source: string
   origin: string
   origin_id: string | null
+  /** 本级, 中央转移支付, 省级转移支付, 市级转移支付. */
+  fund_channel: Default<string>
+  /** 1 = a project with 绩效目标; 0 = a budget line under monitoring only. */
+  needs_targets: Default<number>
+  /** '历史目标导入' when last year's approved targets were loaded as history, else ''. */
+  targets_origin: Default<string>
+  targets_approved_at: Default<string | null>
   created_at: string
   updated_at: string
 }

@@ -172,6 +172,9 @@ export async function loadStageDemo(ctx: Ctx, units: { id: string; name: string;
         annual_goal: '按上级资金管理办法使用资金，按期完成年度建设和补助任务。',
         origin: '导入',
         origin_id: null,
+        // Targets come with the transfer from above: monitored here, not reviewed in the county's round.
+        fund_channel: `${levels[i % 3]}转移支付`,
+        needs_targets: 0,
       })
       await replaceIndicators(w, id, indicators)
       monitored.push({ id, unit, amount: extraAmounts[i]!, indicators })

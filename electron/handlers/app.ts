@@ -5,13 +5,22 @@ import { AppError } from '../../shared/result'
 import type { Role } from '../../shared/roles'
 import { parseRoles, toOperator } from '../auth/access'
 import { hashPassword } from '../auth/password'
-import { parseJson, type Handlers } from './context'
+import { parseJson, type Ctx, type Handlers } from './context'
+
+/** Settings-table key of the work year chosen on first start. */
+const WORK_YEAR_KEY = 'chosen_work_year'
+
+async function chosenWorkYear(ctx: Ctx): Promise<number | null> {
+  const row = await ctx.working.db.selectFrom('settings').select('value').where('key', '=', WORK_YEAR_KEY).executeTakeFirst()
+  const n = row ? Number(JSON.parse(row.value)) : NaN
+  return Number.isInteger(n) ? n : null
+}
 
 export { toOperator }
 
 export const appHandlers: Pick<
   Handlers,
-  'app/info' | 'operators/list' | 'operators/save' | 'settings/get' | 'settings/save' | 'audit/list' | 'files/open'
+  'app/info' | 'app/chooseWorkYear' | 'operators/list' | 'operators/save' | 'settings/get' | 'settings/save' | 'audit/list' | 'files/open'
 > = {
   async 'app/info'(_input, ctx) {
     const years = await sql<{ y: number }>`
@@ -19,6 +28,7 @@ export const appHandlers: Pick<
       UNION SELECT year FROM documents ORDER BY y`.execute(ctx.db)
     const counts = await sql<{ n: number }>`
       SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM exante_proposals) + (SELECT count(*) FROM trainings) AS n`.execute(ctx.db)
+    const budgetYears = await sql<{ y: number }>`SELECT DISTINCT budget_year AS y FROM projects ORDER BY y`.execute(ctx.db)
     return {
       appVersion: ctx.appVersion,
       schemaVersion: ctx.schemaVersion,
@@ -28,9 +38,21 @@ export const appHandlers: Pick<
       viewLabel: ctx.view?.label ?? null,
       empty: (counts.rows[0]?.n ?? 0) === 0,
       workYears: years.rows.map((r) => r.y),
+      budgetYears: budgetYears.rows.map((r) => r.y),
+      chosenWorkYear: await chosenWorkYear(ctx),
       harness: ctx.harness,
       integrity: ctx.integrity,
     }
+  },
+
+  async 'app/chooseWorkYear'({ workYear }, ctx) {
+    const before = await chosenWorkYear(ctx)
+    const value = JSON.stringify(workYear)
+    await ctx.write(async (w) => {
+      await w.trx.insertInto('settings').values({ key: WORK_YEAR_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute()
+      await w.log('update', 'settings', WORK_YEAR_KEY, before, workYear)
+    })
+    return { chosenWorkYear: workYear }
   },
 
   async 'operators/list'(_input, ctx) {

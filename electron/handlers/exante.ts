@@ -1,6 +1,6 @@
 /** 事前绩效评估: proposals for budget year N+1, scoring, conclusion, and the 项目库. */
 import { randomUUID } from 'node:crypto'
-import type { ExanteProposal, FundSource, Project } from '../../shared/domain'
+import type { ExanteProposal, FundSource, Project, ProjectCategory } from '../../shared/domain'
 import {
   checkExanteScores,
   entersLibrary,
@@ -206,14 +206,20 @@ export const exanteHandlers: Pick<
   },
 
   async 'projects/list'({ budgetYear, unitId, fundSource, search }, ctx) {
-    let q = ctx.db.selectFrom('projects as p').innerJoin('units as u', 'u.id', 'p.unit_id').selectAll('p').select('u.name as unit_name')
+    let q = ctx.db
+      .selectFrom('projects as p')
+      .innerJoin('units as u', 'u.id', 'p.unit_id')
+      .leftJoin('divisions as d', 'd.id', 'u.division_id')
+      .selectAll('p')
+      .select(['u.name as unit_name', 'd.name as division_name'])
+      .select((eb) => eb.selectFrom('indicators as x').select((e) => e.fn.countAll<number>().as('n')).whereRef('x.project_id', '=', 'p.id').as('indicator_count'))
     if (budgetYear) q = q.where('p.budget_year', '=', budgetYear)
     if (unitId) q = q.where('p.unit_id', '=', unitId)
     // A 股室审核 sees the projects of their own 股室's units only.
     const scope = listDivisionScope(ctx)
     if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (fundSource) q = q.where('p.fund_source', '=', fundSource)
-    if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`)]))
+    if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`), eb('p.code', 'like', `%${search.trim()}%`)]))
     const rows: Project[] = (await q.orderBy('u.code').orderBy('p.name').execute()).map((r) => ({
       id: r.id,
       budgetYear: r.budget_year,
@@ -224,6 +230,14 @@ export const exanteHandlers: Pick<
       fundSource: r.fund_source as FundSource,
       origin: r.origin as Project['origin'],
       originId: r.origin_id,
+      code: r.code,
+      category: r.category as ProjectCategory,
+      fundChannel: r.fund_channel,
+      needsTargets: r.needs_targets === 1,
+      targetsOrigin: r.targets_origin,
+      targetsApprovedAt: r.targets_approved_at,
+      indicatorCount: Number(r.indicator_count ?? 0),
+      divisionName: r.division_name ?? null,
     }))
     const notes = await evaluationNotes(ctx.db, rows.map((r) => ({ unitId: r.unitId, name: r.name, beforeYear: r.budgetYear })))
     for (const r of rows) r.evaluationNote = notes.get(`${r.unitId}|${r.name}`) ?? null

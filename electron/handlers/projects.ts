@@ -8,6 +8,11 @@ import { canEdit, type ItemStatus } from '../../shared/stage'
 import type { DB, IndicatorRow } from '../db/schema'
 import type { Writer } from '../db/writer'
 import type { Ctx, Handlers } from './context'
+import type { HistoryTargetsPreview } from '../../shared/api'
+import type { ImportProblem } from '../../shared/domain'
+import { normalizeUnitName } from '../../shared/project-import'
+import { loadWorkbook } from '../excel/read-table'
+import { parseTargetsWorkbook } from '../excel/targets-sheet'
 
 export function projectQuery(db: Kysely<DB>) {
   return db
@@ -35,6 +40,10 @@ export const toProjectDetail = (r: ProjectSelect): ProjectDetail => ({
   originId: r.origin_id,
   divisionId: r.division_id,
   divisionName: r.division_name ?? null,
+  fundChannel: r.fund_channel,
+  needsTargets: r.needs_targets === 1,
+  targetsOrigin: r.targets_origin,
+  targetsApprovedAt: r.targets_approved_at,
 })
 
 export const toIndicator = (r: IndicatorRow): Indicator => ({
@@ -135,6 +144,72 @@ export async function replaceIndicators(w: Writer, projectId: string, list: Indi
   return stats
 }
 
+/** How last year's approved targets are marked when loaded as history instead of reviewed. */
+export const HISTORY_IMPORT = '历史目标导入'
+
+/**
+ * Last year's targets, as approved then, from 申报表 workbooks (the product's own or the units'):
+ * each sheet project is matched to a project of that budget year by id, 项目编码, then unit and
+ * name. No review round is made; the project is marked 已批复 by 历史目标导入.
+ */
+async function planHistoryTargets(ctx: Ctx, fileName: string, base64: string, budgetYear: number) {
+  const parsed = parseTargetsWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const problems: ImportProblem[] = [...parsed.problems]
+  const projects = await projectQuery(ctx.db).where('p.budget_year', '=', budgetYear).execute()
+  const byId = new Map(projects.map((p) => [p.id, p]))
+  const byCode = new Map(projects.filter((p) => p.code).map((p) => [p.code, p]))
+  const byUnitName = new Map(projects.map((p) => [`${p.unit_code}|${p.name}`, p]))
+  const byName = new Map(projects.map((p) => [`${normalizeUnitName(p.unit_name)}|${p.name}`, p]))
+  const reviewed = new Set(
+    (
+      await ctx.db
+        .selectFrom('round_items as i')
+        .innerJoin('rounds as r', 'r.id', 'i.round_id')
+        .innerJoin('projects as p', 'p.id', 'i.project_id')
+        .select('i.project_id')
+        .where('r.stage', '=', 'targets')
+        .where('p.budget_year', '=', budgetYear)
+        .execute()
+    ).map((r) => r.project_id),
+  )
+  const matched: { projectId: string; annualGoal: string; indicators: IndicatorInput[] }[] = []
+  const rows: HistoryTargetsPreview['rows'] = []
+  const seen = new Map<string, number>()
+  for (const sp of parsed.projects) {
+    const where = (message: string) => problems.push({ sheet: '项目信息', row: sp.row, column: '项目名称', message })
+    const p = (sp.id && byId.get(sp.id)) || (sp.code && byCode.get(sp.code)) || byUnitName.get(`${sp.unitCode}|${sp.name}`) || byName.get(`${normalizeUnitName(sp.unitName)}|${sp.name}`)
+    if (!p) {
+      where(`项目“${sp.name}”（${sp.unitName || sp.unitCode}${sp.code ? `，编码${sp.code}` : ''}）不在${budgetYear}年项目库中，请先在项目库导入${budgetYear}年的项目清单`)
+      continue
+    }
+    if (seen.has(p.id)) {
+      where(`项目“${sp.name}”与第 ${seen.get(p.id)} 行是同一个项目`)
+      continue
+    }
+    seen.set(p.id, sp.row)
+    if (reviewed.has(p.id)) {
+      where(`项目“${p.name}”已纳入${budgetYear}年绩效目标审核任务，按审核结果为准，不能再作为历史目标导入`)
+      continue
+    }
+    if (sp.indicators.length === 0) {
+      where(`项目“${sp.name}”没有绩效指标，请在“绩效指标”表中填写该项目批复的指标`)
+      continue
+    }
+    const existing = (await listIndicators(ctx.db, [p.id])).get(p.id) ?? []
+    const byKey = new Map(existing.map((i) => [`${i.level2}|${i.name}`, i.id]))
+    matched.push({
+      projectId: p.id,
+      annualGoal: sp.annualGoal,
+      // Keep ids of indicators that match by name so values already recorded against them stay attached.
+      indicators: sp.indicators.map((i) => ({ ...i, id: byKey.get(`${normalizeLevel2(i.level2)}|${i.name.trim()}`) })),
+    })
+    rows.push({ unitName: p.unit_name, projectName: p.name, code: p.code, indicators: sp.indicators.length, action: p.targets_origin === HISTORY_IMPORT ? '更新' : '导入' })
+  }
+  if (parsed.projects.length === 0 && problems.length === 0) problems.push({ sheet: '项目信息', row: 0, column: '', message: '申报表中没有项目' })
+  const preview: HistoryTargetsPreview = { rows, problems, counts: { projects: matched.length, indicators: matched.reduce((a, m) => a + m.indicators.length, 0) } }
+  return { preview, matched }
+}
+
 const toLibrary = (r: Selectable<DB['library_indicators']>): LibraryIndicator => ({
   id: r.id,
   level1: r.level1,
@@ -149,7 +224,7 @@ const toLibrary = (r: Selectable<DB['library_indicators']>): LibraryIndicator =>
 
 export const projectHandlers: Pick<
   Handlers,
-  'projects/get' | 'projects/save' | 'projects/remove' | 'targets/get' | 'targets/save' | 'library/list' | 'library/save' | 'library/remove'
+  'projects/get' | 'projects/save' | 'projects/remove' | 'projects/historyTargetsPreview' | 'projects/historyTargetsApply' | 'targets/get' | 'targets/save' | 'library/list' | 'library/save' | 'library/remove'
 > = {
   async 'projects/get'({ id }, ctx) {
     return getProject(ctx.db, id)
@@ -166,8 +241,24 @@ export const projectHandlers: Pick<
       .where('name', '=', input.name)
       .executeTakeFirst()
     if (clash && clash.id !== input.id) throw new AppError('CONFLICT', `该单位${input.budgetYear}年已有名为“${input.name}”的项目`)
+    if (input.code) {
+      // 项目编码 is how a re-import finds the line again: one per budget year.
+      const same = await projectQuery(ctx.db).where('p.budget_year', '=', input.budgetYear).where('p.code', '=', input.code).executeTakeFirst()
+      if (same && same.id !== input.id) throw new AppError('CONFLICT', `${input.budgetYear}年项目库中已有项目编码为“${input.code}”的项目（${same.unit_name}·${same.name}）`)
+    }
+    await ctx.assertYearOpen(input.budgetYear)
     const id = input.id ?? randomUUID()
-    const row = { budget_year: input.budgetYear, unit_id: input.unitId, code: input.code, name: input.name, amount_fen: input.amountWan, fund_source: input.fundSource, category: input.category }
+    const row = {
+      budget_year: input.budgetYear,
+      unit_id: input.unitId,
+      code: input.code,
+      name: input.name,
+      amount_fen: input.amountWan,
+      fund_source: input.fundSource,
+      category: input.category,
+      fund_channel: input.fundChannel,
+      needs_targets: input.needsTargets ? 1 : 0,
+    }
     await ctx.write(async (w) => {
       if (input.id) await w.update('projects', id, row)
       else await w.insert('projects', { id, ...row, annual_goal: '', origin: '手工', origin_id: null })
@@ -176,6 +267,7 @@ export const projectHandlers: Pick<
   },
 
   async 'projects/remove'({ id }, ctx) {
+    await ctx.assertYearOpen((await getProject(ctx.db, id)).budgetYear)
     const used = await ctx.db.selectFrom('round_items').select('id').where('project_id', '=', id).limit(1).executeTakeFirst()
     if (used) throw new AppError('CONFLICT', '该项目已纳入绩效目标或监控任务，不能删除')
     const fromExante = await ctx.db.selectFrom('exante_proposals').select('id').where('library_project_id', '=', id).executeTakeFirst()
@@ -185,6 +277,27 @@ export const projectHandlers: Pick<
       await w.remove('projects', id)
     })
     return { removed: true }
+  },
+
+  async 'projects/historyTargetsPreview'({ fileName, base64, budgetYear }, ctx) {
+    return (await planHistoryTargets(ctx, fileName, base64, budgetYear)).preview
+  },
+
+  async 'projects/historyTargetsApply'({ fileName, base64, budgetYear }, ctx) {
+    await ctx.assertYearOpen(budgetYear)
+    const { preview, matched } = await planHistoryTargets(ctx, fileName, base64, budgetYear)
+    if (preview.problems.length > 0) {
+      throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
+    }
+    await ctx.write(async (w) => {
+      for (const m of matched) {
+        const before = await w.update('projects', m.projectId, { annual_goal: m.annualGoal, targets_origin: HISTORY_IMPORT, targets_approved_at: w.now })
+        await replaceIndicators(w, m.projectId, m.indicators)
+        // The approval did not happen here: it is history, recorded as such.
+        await w.log(HISTORY_IMPORT, 'projects', m.projectId, { targetsOrigin: before.targets_origin }, { targetsOrigin: HISTORY_IMPORT, fileName, indicators: m.indicators.length, status: '已批复' })
+      }
+    })
+    return preview.counts
   },
 
   async 'targets/get'({ projectId }, ctx) {

@@ -245,7 +245,7 @@ export function newItemRow(id: string, roundId: string, projectId: string) {
 }
 
 /** Adds the projects of the round's budget year inside its scope that have no item yet. */
-async function addMissingItems(w: Writer, round: { id: string; budget_year: number; unit_ids: string; project_ids: string }): Promise<number> {
+async function addMissingItems(w: Writer, round: { id: string; stage: string; budget_year: number; unit_ids: string; project_ids: string }): Promise<number> {
   const unitIds = parseJson<string[]>(round.unit_ids, [])
   let q = w.trx
     .selectFrom('projects as p')
@@ -253,6 +253,8 @@ async function addMissingItems(w: Writer, round: { id: string; budget_year: numb
     .where('p.budget_year', '=', round.budget_year)
     .where((eb) => eb.not(eb.exists(eb.selectFrom('round_items as i').select('i.id').whereRef('i.project_id', '=', 'p.id').where('i.round_id', '=', round.id))))
   if (unitIds.length > 0) q = q.where('p.unit_id', 'in', unitIds)
+  // Budget lines monitored for their money only have no 绩效目标 to review.
+  if (round.stage === 'targets') q = q.where('p.needs_targets', '=', 1)
   const projectIds = parseJson<string[]>(round.project_ids, [])
   if (projectIds.length > 0) q = q.where('p.id', 'in', projectIds)
   const missing = await q.execute()

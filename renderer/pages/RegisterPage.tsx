@@ -9,6 +9,7 @@ import { openFile } from '../components/SavedFile'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { zhDate } from '../../shared/dates'
 
 interface ManualForm {
   prefix: string
@@ -134,7 +135,7 @@ export function RegisterPage() {
             },
             { title: '标题', dataIndex: 'title', ellipsis: { showTitle: true } },
             { title: '主送', dataIndex: 'recipients', width: 160, ellipsis: { showTitle: true }, render: (v: string) => v || '—' },
-            { title: '成文日期', dataIndex: 'issuedDate', width: 105, sorter: (a, b) => a.issuedDate.localeCompare(b.issuedDate) },
+            { title: '成文日期', dataIndex: 'issuedDate', width: 130, sorter: (a, b) => a.issuedDate.localeCompare(b.issuedDate), render: (d: string) => zhDate(d) },
             {
               title: '涉及记录',
               dataIndex: 'records',

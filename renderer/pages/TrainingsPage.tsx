@@ -8,6 +8,7 @@ import { call } from '../api'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { zhDate } from '../../shared/dates'
 
 interface TrainingForm {
   date: Dayjs
@@ -124,7 +125,7 @@ export function TrainingsPage() {
           pagination={false}
           locale={{ emptyText: `${workYear}年度还没有培训记录，点击“新增培训”添加` }}
           columns={[
-            { title: '日期', dataIndex: 'date', width: 110, sorter: (a, b) => a.date.localeCompare(b.date), defaultSortOrder: 'ascend' },
+            { title: '日期', dataIndex: 'date', width: 130, sorter: (a, b) => a.date.localeCompare(b.date), defaultSortOrder: 'ascend', render: (d: string) => zhDate(d) },
             { title: '培训名称', dataIndex: 'title' },
             { title: '组织单位', dataIndex: 'organiser', width: 160 },
             { title: '形式', dataIndex: 'form', width: 90 },

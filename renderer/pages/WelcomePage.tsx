@@ -1,10 +1,10 @@
 /** 首页: on an empty database a welcome card with the first steps and 载入演示数据; else the year at a glance. */
-import { Button, Card, Col, Row, Statistic, Steps, Typography } from 'antd'
+import { Button, Card, Col, Row, Select, Space, Statistic, Steps, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { call } from '../api'
 import { attempt, notifySuccess } from '../errors'
 import { wan } from '../format'
-import { useApp } from '../store'
+import { firstYearChoices, useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 
 interface Overview {
@@ -28,6 +28,7 @@ export function WelcomePage() {
   const setPage = useApp((s) => s.setPage)
   const [overview, setOverview] = useState<Overview | null>(null)
   const [busy, setBusy] = useState(false)
+  const [yearChoice, setYearChoice] = useState(workYear)
 
   useEffect(() => {
     if (info?.empty) return
@@ -63,9 +64,18 @@ export function WelcomePage() {
     setPage('dashboard')
   }
 
+  const chooseYear = async () => {
+    const r = await attempt(() => call('app/chooseWorkYear', { workYear: yearChoice }))
+    if (!r) return
+    useApp.setState({ workYear: r.chosenWorkYear })
+    await useApp.getState().loadInfo()
+    notifySuccess(`工作年度已设为 ${r.chosenWorkYear} 年`)
+  }
+
   if (info?.empty) {
     const orgDone = !!settings?.org.county && !!settings?.org.prefixBudget
-    const step = !orgDone ? 0 : divisions.length === 0 ? 1 : units.length === 0 ? 2 : 3
+    const yearDone = info.chosenWorkYear !== null
+    const step = !yearDone ? 0 : !orgDone ? 1 : divisions.length === 0 ? 2 : units.length === 0 ? 3 : 4
     return (
       <Card title="欢迎使用预算绩效管理" style={{ maxWidth: 820 }} data-testid="welcome-card">
         <Typography.Paragraph>
@@ -76,9 +86,24 @@ export function WelcomePage() {
           size="small"
           current={step}
           items={[
+            {
+              title: '工作年度',
+              description: yearDone ? (
+                <span data-testid="chosen-work-year">当前工作年度 {info.chosenWorkYear} 年（本年目标与监控、上年评价、下年事前评估），可在右上角切换</span>
+              ) : (
+                <Space data-testid="first-year-choice">
+                  <span>选择当前工作的年度：</span>
+                  <Select size="small" style={{ width: 110 }} value={yearChoice} onChange={setYearChoice} options={firstYearChoices().map((y) => ({ value: y, label: `${y}年` }))} data-testid="first-year-select" />
+                  <Button size="small" type="primary" onClick={chooseYear} data-testid="first-year-ok">
+                    确定
+                  </Button>
+                </Space>
+              ),
+            },
             { title: '单位信息', description: <a onClick={() => setPage('settings-org')}>填写县名、财政局全称、发文机关标志和文号代字</a> },
             { title: '股室', description: <a onClick={() => setPage('divisions')}>登记预算股和各资金管理股室</a> },
             { title: '预算单位', description: <a onClick={() => setPage('units')}>手工录入或从 Excel 导入预算单位名单</a> },
+            { title: '项目库', description: <a onClick={() => setPage('projects-year')}>导入本年度项目清单（预算管理一体化系统导出）；首年使用还须导入上年项目及已批复的绩效目标</a> },
             { title: '开始业务', description: <a onClick={() => setPage('exante')}>录入事前绩效评估项目、业务培训等</a> },
           ]}
         />

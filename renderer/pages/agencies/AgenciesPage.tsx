@@ -12,6 +12,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { attempt, notifySuccess, showError } from '../../errors'
 import { wan, zhCompare } from '../../format'
 import { useApp } from '../../store'
+import { zhDate } from '../../../shared/dates'
 
 const score = (v: number | null) => (v === null ? <span className="hint">未考评</span> : v.toFixed(2))
 
@@ -167,7 +168,7 @@ function EngagementHistory({ agency }: { agency: Agency }) {
         { title: '费用（万元）', dataIndex: 'feeFen', width: 100, align: 'right', className: 'num', render: (f: number) => wan(f) },
         { title: '选定方式', dataIndex: 'method', width: 76, render: (v: string) => v || '—' },
         { title: '评价期间', key: 'period', width: 190, render: (_v, e) => period(e) },
-        { title: '报告日期', dataIndex: 'reportDate', width: 100, render: (v: string | null) => v ?? '—' },
+        { title: '报告日期', dataIndex: 'reportDate', width: 130, render: (v: string | null) => (v ? zhDate(v) : '—') },
         {
           title: '考评得分',
           dataIndex: 'finalScore',

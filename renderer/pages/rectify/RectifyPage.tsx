@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { attempt } from '../../errors'
 import { zhCompare } from '../../format'
 import { selectableYears, useApp } from '../../store'
+import { zhDate } from '../../../shared/dates'
 
 const STATUSES = ['未整改', '整改中', '已整改'] as const
 type StatusFilter = (typeof STATUSES)[number] | '未完成'
@@ -113,11 +114,11 @@ export function RectifyPage() {
             {
               title: '整改期限',
               dataIndex: 'deadline',
-              width: 150,
+              width: 170,
               sorter: (a, b) => a.deadline.localeCompare(b.deadline),
               render: (v: string, x) => (
                 <Space size={4}>
-                  <span>{v}</span>
+                  <span>{zhDate(v)}</span>
                   {x.overdue && (
                     <Tag color="red" style={{ marginInlineEnd: 0 }}>
                       逾期
@@ -128,7 +129,7 @@ export function RectifyPage() {
             },
             { title: '份数', dataIndex: 'copies', width: 60, align: 'right', render: (v: number) => `${v}份` },
             { title: '状态', dataIndex: 'status', width: 80, render: (v: Rectification['status']) => <Tag color={STATUS_COLORS[v]}>{v}</Tag> },
-            { title: '报告收到日期', dataIndex: 'reportDate', width: 106, render: (v: string | null) => v ?? '—' },
+            { title: '报告收到日期', dataIndex: 'reportDate', width: 130, render: (v: string | null) => (v ? zhDate(v) : '—') },
             { title: '整改情况', dataIndex: 'reportContent', width: 160, ellipsis: true, render: (v: string) => (v ? <Tooltip title={v}>{v}</Tooltip> : <span className="hint">—</span>) },
           ]}
         />

@@ -8,6 +8,7 @@ import { Button, DatePicker, Input, InputNumber, Radio, Space, Tag } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useRef, useState } from 'react'
 import type { ItemDetail, Rectification } from '../../../../shared/domain'
+import { defaultDateIn } from '../../../../shared/dates'
 import { DEFAULT_SCORING_RULES, gradeOf } from '../../../../shared/scoring'
 import { ApiError, call } from '../../../api'
 import { DocumentDialog, type DocRequest } from '../../../components/DocumentDialog'
@@ -194,16 +195,18 @@ export function FiscalEvalForm({ detail, editable, onSaved, onDirty, saveRef }: 
   )
 }
 
-const addDays = (days: number) => dayjs().add(days, 'day')
+/** A 整改期限 counted from a date in the round's work year, not from the PC's clock alone. */
+const addDays = (days: number, workYear: number) => dayjs(defaultDateIn(workYear, new Date())).add(days, 'day')
 
 /** 整改: requirements and deadline → 整改通知 (文号) → 整改报告 received. */
 export function RectifyPanel({ detail, onSaved }: { detail: ItemDetail; onSaved: () => void }) {
   const settings = useApp((s) => s.settings)
+  const workYear = useApp((s) => s.workYear)
   const rect: Rectification | null = detail.rectification
   const findings = detail.evaluation?.findings ?? []
   const defaultRequirements = () =>
     findings.length ? `针对评价发现的问题认真整改：\n${findings.map((f, i) => `${i + 1}. ${f}`).join('\n')}\n整改完成后报送整改报告。` : ''
-  const [deadline, setDeadline] = useState<Dayjs>(rect ? dayjs(rect.deadline) : addDays(settings?.rectifyDays ?? 30))
+  const [deadline, setDeadline] = useState<Dayjs>(rect ? dayjs(rect.deadline) : addDays(settings?.rectifyDays ?? 30, workYear))
   const [copies, setCopies] = useState<number>(rect?.copies ?? 2)
   const [requirements, setRequirements] = useState(rect?.requirements ?? defaultRequirements())
   const [status, setStatus] = useState<Rectification['status']>(rect?.status ?? '未整改')
@@ -214,7 +217,7 @@ export function RectifyPanel({ detail, onSaved }: { detail: ItemDetail; onSaved:
 
   useEffect(() => {
     const r = detail.rectification
-    setDeadline(r ? dayjs(r.deadline) : addDays(settings?.rectifyDays ?? 30))
+    setDeadline(r ? dayjs(r.deadline) : addDays(settings?.rectifyDays ?? 30, workYear))
     setCopies(r?.copies ?? 2)
     setRequirements(r?.requirements ?? defaultRequirements())
     setStatus(r?.status ?? '未整改')
