@@ -15,9 +15,10 @@ describe('runtime', () => {
   })
 
   it.runIf(process.env.npm_lifecycle_event !== undefined)('is the node_modules Node when started through npm', () => {
-    const bundled = realpathSync(join(ROOT, 'node_modules/.bin/node'))
-    expect(realpathSync(process.execPath).startsWith(resolve(ROOT, 'node_modules'))).toBe(true)
-    expect(bundled.startsWith(resolve(ROOT, 'node_modules'))).toBe(true)
+    // realpath on both sides: node_modules may itself be a link (a git worktree sharing one install).
+    const modules = realpathSync(join(ROOT, 'node_modules'))
+    expect(realpathSync(process.execPath).startsWith(modules)).toBe(true)
+    expect(realpathSync(join(ROOT, 'node_modules/.bin/node')).startsWith(modules)).toBe(true)
   })
 
   it('loads better-sqlite3 from its shipped prebuild (nothing was compiled)', async () => {
@@ -28,6 +29,6 @@ describe('runtime', () => {
     expect(existsSync(join(ROOT, 'node_modules/better-sqlite3/build'))).toBe(false)
     const req = createRequire(join(ROOT, 'package.json'))
     const { getPrebuildPath } = req(join(ROOT, 'node_modules/better-sqlite3/lib/binding.js')) as { getPrebuildPath(): string | null }
-    expect(getPrebuildPath()).toBe(join(ROOT, 'node_modules/better-sqlite3/prebuilds', `${process.platform}-${process.arch}.node`))
+    expect(realpathSync(getPrebuildPath()!)).toBe(realpathSync(join(ROOT, 'node_modules/better-sqlite3/prebuilds', `${process.platform}-${process.arch}.node`)))
   })
 })
