@@ -288,7 +288,16 @@ export interface ItemDetail {
 }
 
 export interface StageImportPreview {
-  summary: { projectsCreated: number; projectsUpdated: number; indicatorsCreated: number; indicatorsUpdated: number; indicatorsRemoved: number; itemsFilled: number }
+  summary: {
+    projectsCreated: number
+    projectsUpdated: number
+    indicatorsCreated: number
+    indicatorsUpdated: number
+    indicatorsRemoved: number
+    itemsFilled: number
+    /** Of the filled items, those complete enough to go to review: handing in the form submits them. */
+    itemsSubmitted: number
+  }
   rows: { unitName: string; projectName: string; action: '新增' | '更新' | '不变'; detail: string }[]
   problems: ImportProblem[]
 }
@@ -301,6 +310,13 @@ export interface JobState {
   status: 'running' | 'done' | 'cancelled' | 'failed'
   message: string
   paths: string[]
+  /** A job over many records (bulk review, a batch of 意见书): how many were done, which were refused and why. */
+  outcome?: JobOutcome
+}
+
+export interface JobOutcome {
+  done: number
+  refused: { id: string; label: string; reason: string }[]
 }
 
 // ——— Year packages, locks and backups ———

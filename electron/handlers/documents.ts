@@ -19,6 +19,7 @@ import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
+import { noticeDeadlineProblem } from './rounds'
 
 const COMPOSERS: Record<DocKind, Composer> = {
   'exante-opinion': composeExanteOpinion,
@@ -120,6 +121,10 @@ export async function issueDocument(
     throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
   }
   await ctx.assertYearOpen(Number(date.slice(0, 4)))
+  if (DOC_KINDS[kind].scope === 'round' && kind.endsWith('-notice') && params.recordId) {
+    const late = await noticeDeadlineProblem(ctx.db, params.recordId, { noticeDate: date })
+    if (late) throw new AppError('VALIDATION', late)
+  }
   const composed = await COMPOSERS[kind](params, ctx)
   const outDir = await ctx.outputDir()
   const numbered = isNumbered(kind, settings)
@@ -203,23 +208,46 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'doc
     return { entry, path: entry.filePath }
   },
 
-  async 'docs/batch'({ kind, roundId, date }, ctx) {
+  async 'docs/batch'({ kind, roundId, date, itemIds }, ctx) {
     if (DOC_KINDS[kind].scope !== 'record') throw new AppError('VALIDATION', `“${DOC_KINDS[kind].name}”不是逐个项目生成的文书`)
-    const items = await ctx.db.selectFrom('round_items').select('id').where('round_id', '=', roundId).where('status', '=', '已审核').execute()
-    if (items.length === 0) throw new AppError('VALIDATION', '该任务中还没有审核通过的项目，无法批量生成意见书')
+    // A selection from the list may hold items not yet reviewed: each is refused with its reason.
+    let q = ctx.db
+      .selectFrom('round_items as i')
+      .innerJoin('projects as p', 'p.id', 'i.project_id')
+      .innerJoin('units as u', 'u.id', 'p.unit_id')
+      .select(['i.id', 'i.status', 'p.name as project_name', 'u.name as unit_name'])
+      .where('i.round_id', '=', roundId)
+    q = itemIds ? q.where('i.id', 'in', itemIds) : q.where('i.status', '=', '已审核')
+    const items = await q.orderBy('u.code').orderBy('p.name').execute()
+    if (items.length === 0) throw new AppError('VALIDATION', itemIds ? '没有选中任何项目' : '该任务中还没有审核通过的项目，无法批量生成意见书')
+    if (!items.some((it) => it.status === '已审核')) throw new AppError('VALIDATION', `所选${items.length}个项目都还未审核通过，审核通过后才能生成${DOC_KINDS[kind].name}`)
     return ctx.jobs.start(`批量生成${DOC_KINDS[kind].name}`, items.length, async (job) => {
       let done = 0
+      let n = 0
       for (const it of items) {
         if (job.cancelled) return `已取消：已生成 ${done} 份，其余未生成`
-        const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
-        const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
-        const text = { ...composed.defaults, ...(existing ? parseJson<Partial<DocDefaults>>(existing.content, {}) : {}) }
-        const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
-        const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
-        job.addPath(row.file_path)
-        job.progress(++done, composed.records[0]?.label)
+        const label = `${it.unit_name}·${it.project_name}`
+        if (it.status !== '已审核') {
+          job.refuse(it.id, label, `当前状态为“${it.status}”，审核通过后才能生成意见书`)
+        } else {
+          try {
+            const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
+            const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
+            const text = { ...composed.defaults, ...(existing ? parseJson<Partial<DocDefaults>>(existing.content, {}) : {}) }
+            const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
+            const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
+            job.addPath(row.file_path)
+            job.succeeded()
+            done++
+          } catch (e) {
+            if (!(e instanceof AppError)) throw e
+            job.refuse(it.id, label, e.message)
+          }
+        }
+        job.progress(++n, label)
       }
-      return `已生成 ${done} 份${DOC_KINDS[kind].name}`
+      const refused = n - done
+      return `已生成 ${done} 份${DOC_KINDS[kind].name}${refused ? `，${refused} 项未生成` : ''}`
     })
   },
 

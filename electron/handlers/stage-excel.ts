@@ -11,7 +11,7 @@ import { checkIndicators } from '../../shared/indicators'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB } from '../db/schema'
-import type { Writer } from '../db/writer'
+import { withWriter, type Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { loadWorkbook } from '../excel/read-table'
@@ -32,10 +32,56 @@ async function roundRow(db: Kysely<DB>, id: string) {
   return r
 }
 
-type Step = (w: Writer) => Promise<void>
+/** What a step did with its item: submitted it for review, or why it kept it back. */
+type Submission = { submitted: true } | { submitted: false; reason: string }
+type Step = (w: Writer) => Promise<Submission>
 interface Plan {
   preview: StageImportPreview
+  /** One per preview row, in the same order. */
   steps: Step[]
+  /** Known before writing (申报表: its own checks); otherwise found by a rehearsal that is rolled back. */
+  predicted?: Submission[]
+}
+
+const emptySummary = (): StageImportPreview['summary'] => ({ projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0, itemsSubmitted: 0 })
+
+/**
+ * After the import wrote an item's data: submit it if the stage's checks find nothing missing, as
+ * the clerk's 提交审核 would (the unit handing in its form is its submission).
+ */
+async function submitIfComplete(ctx: Ctx, w: Writer, itemId: string, fileName: string): Promise<Submission> {
+  const d = await loadItemDetail(ctx, itemId, w.trx as unknown as Kysely<DB>)
+  const errors = d.problems.filter((p) => p.severity === 'error')
+  if (errors.length > 0) return { submitted: false, reason: `仍有${errors.length}处需完善（${errors[0]!.message}${errors.length > 1 ? '等' : ''}），导入后暂不提交审核` }
+  await submitImported(w, itemId, d.item.status, fileName)
+  return { submitted: true }
+}
+
+const ROLLBACK = Symbol('rehearsal')
+
+/** Runs the steps in a transaction that is always rolled back, to tell the preview what apply will submit. */
+async function rehearse(ctx: Ctx, steps: Step[]): Promise<Submission[] | null> {
+  if (ctx.view) return null
+  const out: Submission[] = []
+  try {
+    await withWriter(ctx.db, ctx.session.operatorId, ctx.now(), async (w) => {
+      for (const step of steps) out.push(await step(w))
+      throw ROLLBACK
+    })
+  } catch (e) {
+    if (e !== ROLLBACK) return null
+  }
+  return out
+}
+
+/** The preview says, per row and in total, what importing will submit for review. */
+function annotate(preview: StageImportPreview, outcomes: Submission[]): void {
+  outcomes.forEach((o, k) => {
+    const row = preview.rows[k]
+    if (!row) return
+    row.detail = `${row.detail}；${o.submitted ? '导入后提交审核' : o.reason}`
+  })
+  preview.summary.itemsSubmitted = outcomes.filter((o) => o.submitted).length
 }
 
 /** Marks imported items as submitted (the unit handing in its workbook is its submission). */
@@ -63,8 +109,9 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   const items = await ctx.db.selectFrom('round_items').select(['id', 'project_id', 'status']).where('round_id', '=', roundId).execute()
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
   const steps: Step[] = []
+  const predicted: Submission[] = []
   const seen = new Set<string>()
   for (const p of parsed.projects) {
     const where = (column: string, message: string) => problems.push({ sheet: '项目信息', row: p.row, column, message })
@@ -113,8 +160,10 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
       unitName: unit.name,
       projectName: p.name,
       action,
-      detail: `${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
+      detail: `${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）`,
     })
+    const submission: Submission = errors ? { submitted: false, reason: `仍有${errors}处需完善，导入后暂不提交审核` } : { submitted: true }
+    predicted.push(submission)
     steps.push(async (w) => {
       let projectId = existing?.id
       const row = { code: p.code, name: p.name, amount_fen: p.amountFen, fund_source: p.fundSource, category: p.category, annual_goal: p.annualGoal }
@@ -130,9 +179,10 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
         it = { id, project_id: projectId, status: '待填报' }
       }
       if (errors === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
+      return submission
     })
   }
-  return { preview, steps }
+  return { preview, steps, predicted }
 }
 
 async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
@@ -147,7 +197,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
   // Read before the write transaction, once for every project of the workbook.
   const rules = (await ctx.settings()).warnings
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -178,6 +228,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
     const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
       await writeMonitoring(w, item.id, input, rules)
+      return submitIfComplete(ctx, w, item.id, fileName)
     })
   }
   return { preview, steps }
@@ -191,7 +242,7 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -221,7 +272,10 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
       preview.summary.itemsFilled++
       preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: computed.total ? `自评得分${computed.total.total}分（${computed.total.grade}）` : '尚有指标未得分' })
-      steps.push((w) => writeSelfEval(w, item.id, computed))
+      steps.push(async (w) => {
+        await writeSelfEval(w, item.id, computed)
+        return submitIfComplete(ctx, w, item.id, fileName)
+      })
     } catch (e) {
       problems.push({ sheet: p.sheet, row: 0, column: '', message: e instanceof Error ? e.message : String(e) })
     }
@@ -327,7 +381,12 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
   },
 
   async 'stageExcel/preview'({ roundId, fileName, base64 }, ctx) {
-    return (await plan(ctx, roundId, fileName, base64)).preview
+    const { preview, steps, predicted } = await plan(ctx, roundId, fileName, base64)
+    if (preview.problems.length === 0) {
+      const outcomes = predicted ?? (await rehearse(ctx, steps))
+      if (outcomes) annotate(preview, outcomes)
+    }
+    return preview
   },
 
   async 'stageExcel/apply'({ roundId, fileName, base64 }, ctx) {
@@ -335,9 +394,11 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     if (preview.problems.length > 0) {
       throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
     }
+    const outcomes: Submission[] = []
     await ctx.write(async (w) => {
-      for (const step of steps) await step(w)
+      for (const step of steps) outcomes.push(await step(w))
     })
+    annotate(preview, outcomes)
     return preview.summary
   },
 }
