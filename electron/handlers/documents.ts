@@ -7,7 +7,7 @@ import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { formatDocNumber, nextSerial } from '../../shared/docnumber'
-import { DOC_KINDS, type DocDraft, type DocKind } from '../../shared/documents'
+import { DOC_KINDS, unitRecordId, type DocDraft, type DocKind } from '../../shared/documents'
 import type { RegisterEntry } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { isOrgComplete, type Settings } from '../../shared/settings'
@@ -15,6 +15,7 @@ import { composeAnnualReport } from '../docs/compose/annual'
 import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFiscalEvalNotice, composeRectifyNotice, composeSelfEvalNotice } from '../docs/compose/evaluation'
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
 import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
+import { composeReviewFeedback } from '../docs/compose/review-feedback'
 import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
@@ -36,6 +37,7 @@ const COMPOSERS: Record<DocKind, Composer> = {
   'eval-report': composeEvalReport,
   'agency-rating': composeAgencyRating,
   'annual-report': composeAnnualReport,
+  'review-feedback': composeReviewFeedback,
 }
 
 const kindName = (kind: string) => (DOC_KINDS as Record<string, { name: string }>)[kind]?.name ?? '手工登记'
@@ -175,6 +177,42 @@ export async function issueDocument(
   })
 }
 
+/** One document per unit (审核意见反馈单) for the units of the selection that have returned items. */
+async function batchPerUnit(ctx: Ctx, kind: DocKind, roundId: string, date: string, itemIds: string[] | undefined) {
+  let q = ctx.db
+    .selectFrom('round_items as i')
+    .innerJoin('projects as p', 'p.id', 'i.project_id')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .select(['u.id', 'u.name', 'u.code'])
+    .where('i.round_id', '=', roundId)
+    .where('i.status', '=', '退回修改')
+    .distinct()
+  if (itemIds) q = q.where('i.id', 'in', itemIds)
+  const units = await q.orderBy('u.code').execute()
+  if (units.length === 0) throw new AppError('VALIDATION', `${itemIds ? '所选项目中' : '本任务中'}没有退回修改的项目，无需生成${DOC_KINDS[kind].name}`)
+  return ctx.jobs.start(`生成${DOC_KINDS[kind].name}（${units.length}个单位）`, units.length, async (job) => {
+    let n = 0
+    let done = 0
+    for (const u of units) {
+      if (job.cancelled) break
+      try {
+        const recordId = unitRecordId(roundId, u.id)
+        const composed = await COMPOSERS[kind]({ recordId }, ctx)
+        const docId = await issueDocument(ctx, kind, { recordId }, composed.defaults, date, null)
+        const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
+        job.addPath(row.file_path)
+        job.succeeded()
+        done++
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        job.refuse(u.id, u.name, e.message)
+      }
+      job.progress(++n, u.name)
+    }
+    return `${job.cancelled ? '已取消：' : ''}已为 ${done} 个单位生成${DOC_KINDS[kind].name}${n > done ? `，${n - done} 个单位未生成` : ''}`
+  })
+}
+
 export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
   async 'docs/draft'(input, ctx) {
     const settings = await ctx.settings()
@@ -209,6 +247,7 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'doc
   },
 
   async 'docs/batch'({ kind, roundId, date, itemIds }, ctx) {
+    if (DOC_KINDS[kind].scope === 'unit') return batchPerUnit(ctx, kind, roundId, date, itemIds)
     if (DOC_KINDS[kind].scope !== 'record') throw new AppError('VALIDATION', `“${DOC_KINDS[kind].name}”不是逐个项目生成的文书`)
     // A selection from the list may hold items not yet reviewed: each is refused with its reason.
     let q = ctx.db

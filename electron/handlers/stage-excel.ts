@@ -24,6 +24,7 @@ import { parseJson, type Ctx, type Handlers } from './context'
 import { writeMonitoring, type MonitorInput } from './monitoring'
 import { listIndicators, replaceIndicators } from './projects'
 import { getRound, itemQuery, loadItemDetail, newItemRow, toItem } from './rounds'
+import { loadOpenOpinions, opinionCell } from './review-opinions'
 
 
 async function roundRow(db: Kysely<DB>, id: string) {
@@ -298,6 +299,16 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     const chosen = unitIds.length ? rows.filter((r) => unitIds.includes(r.unitId)) : rows
     if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
     const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
+    // A returned item's workbook carries the opinions it was returned with, where they apply.
+    const opinions = await loadOpenOpinions(ctx.db, roundId)
+    const opinionsOf = (itemId: string, indicatorIds: string[]) => {
+      const o = opinions.get(itemId)
+      if (!o) return { project: undefined, indicator: (_id: string): string | undefined => undefined }
+      const known = new Set(indicatorIds)
+      // An opinion on an indicator the unit has since removed still reaches it, on the project row.
+      const orphans = [...o.indicators].filter(([id]) => !known.has(id)).flatMap(([, t]) => t)
+      return { project: opinionCell([...o.project, ...orphans]), indicator: (id: string) => opinionCell(o.indicators.get(id)) }
+    }
     const folder = join(await ctx.outputDir(), String(round.workYear), safeFileName(round.title))
     const byUnit = new Map<string, typeof chosen>()
     for (const r of chosen) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r])
@@ -312,7 +323,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         const projects: SheetProject[] = []
         for (const r of group) {
           const p = await ctx.db.selectFrom('projects').select(['annual_goal']).where('id', '=', r.projectId).executeTakeFirstOrThrow()
-          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: p.annual_goal, indicators: (indicators.get(r.projectId) ?? []).map((i) => ({ ...i })) })
+          const own = indicators.get(r.projectId) ?? []
+          const op = opinionsOf(r.id, own.map((i) => i.id))
+          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: p.annual_goal, indicators: own.map((i) => ({ ...i, opinion: op.indicator(i.id) })), opinion: op.project })
         }
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
         buf = await buildTargetsWorkbook({ title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects })
@@ -352,7 +365,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         const projects: SheetMonitorProject[] = []
         for (const r of group) {
           const it = await ctx.db.selectFrom('round_items').select(['deviation', 'measures']).where('id', '=', r.id).executeTakeFirstOrThrow()
+          const op = opinionsOf(r.id, (indicators.get(r.projectId) ?? []).map((i) => i.id))
           projects.push({
+            opinion: op.project,
             itemId: r.id,
             projectId: r.projectId,
             unitCode: r.unitCode,
@@ -366,7 +381,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
             measures: it.measures,
             indicators: (indicators.get(r.projectId) ?? []).map((i) => {
               const v = vmap.get(`${r.id}|${i.id}`)
-              return { ...i, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '' }
+              return { ...i, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '', opinion: op.indicator(i.id) }
             }),
           })
         }
