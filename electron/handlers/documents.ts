@@ -284,6 +284,7 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'doc
           }
         }
         job.progress(++n, label)
+        await new Promise((resolve) => setImmediate(resolve))
       }
       const refused = n - done
       return `已生成 ${done} 份${DOC_KINDS[kind].name}${refused ? `，${refused} 项未生成` : ''}`

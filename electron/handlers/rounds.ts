@@ -540,6 +540,8 @@ export const roundHandlers: Pick<
           job.refuse(r.id, label, e.message)
         }
         job.progress(++n, label)
+        // SQLite calls resolve as microtasks: yield so that progress polls and 取消 are served meanwhile.
+        await new Promise((resolve) => setImmediate(resolve))
       }
       const left = rows.length - n
       return bulkMessage(name, n, job, left, missing)
