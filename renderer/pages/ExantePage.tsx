@@ -24,6 +24,7 @@ import { attempt, notifySuccess } from '../errors'
 import { ConclusionTag, wan, zhCompare } from '../format'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { GuardedModal } from '../components/EditModal'
 
 type ConclusionFilter = ExanteConclusion | '未确认'
 
@@ -379,7 +380,7 @@ function ExanteFormModal({ editing, onClose, onSaved }: { editing: ExanteProposa
   const isNew = editing === 'new'
   const budgetYear = editing && editing !== 'new' ? editing.budgetYear : workYear + 1
   return (
-    <Modal
+    <GuardedModal
       open={editing !== null}
       title={isNew ? `新增事前评估项目（${budgetYear}年预算）` : `评分 / 编辑 · ${editing ? editing.projectName : ''}`}
       width={760}
@@ -469,7 +470,7 @@ function ExanteFormModal({ editing, onClose, onSaved }: { editing: ExanteProposa
           </>
         )}
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }
 
@@ -502,7 +503,7 @@ function ConfirmModal({ proposal, onClose, onDone }: { proposal: ExanteProposal 
   }
 
   return (
-    <Modal open={proposal !== null} title="确认评估结论" width={560} onCancel={onClose} onOk={submit} okText="确认" cancelText="取消" confirmLoading={busy} forceRender>
+    <GuardedModal open={proposal !== null} title="确认评估结论" width={560} onCancel={onClose} onOk={submit} okText="确认" cancelText="取消" confirmLoading={busy} forceRender>
       {proposal && (
         <Descriptions size="small" column={1} bordered style={{ marginBottom: 12 }} labelStyle={{ width: 100 }}>
           <Descriptions.Item label="项目">{proposal.projectName}</Descriptions.Item>
@@ -532,6 +533,6 @@ function ConfirmModal({ proposal, onClose, onDone }: { proposal: ExanteProposal 
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} placeholder={differs ? '必填：说明调整结论的理由' : '可选'} />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }

@@ -9,6 +9,7 @@ import { openFile } from '../components/SavedFile'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { GuardedModal } from '../components/EditModal'
 
 interface ManualForm {
   prefix: string
@@ -166,7 +167,7 @@ export function RegisterPage() {
           footer={() => <span>共 {rows.length} 份</span>}
         />
       </div>
-      <Modal
+      <GuardedModal
         open={manualOpen}
         title="手工登记文号"
         onCancel={() => setManualOpen(false)}
@@ -204,7 +205,7 @@ export function RegisterPage() {
             <DatePicker allowClear={false} />
           </Form.Item>
         </Form>
-      </Modal>
+      </GuardedModal>
     </div>
   )
 }

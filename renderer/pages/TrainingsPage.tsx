@@ -8,6 +8,7 @@ import { call } from '../api'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { GuardedDrawer } from '../components/EditModal'
 
 interface TrainingForm {
   date: Dayjs
@@ -163,7 +164,7 @@ export function TrainingsPage() {
           )}
         />
       </div>
-      <Drawer
+      <GuardedDrawer
         open={editing !== null}
         title={editing === 'new' ? '新增培训' : '编辑培训'}
         width={560}
@@ -213,7 +214,7 @@ export function TrainingsPage() {
             <Input.TextArea rows={4} maxLength={2000} placeholder="培训内容、主讲人等" />
           </Form.Item>
         </Form>
-      </Drawer>
+      </GuardedDrawer>
     </div>
   )
 }

@@ -12,6 +12,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { attempt, notifySuccess, showError } from '../../errors'
 import { wan, zhCompare } from '../../format'
 import { useApp } from '../../store'
+import { GuardedModal } from '../../components/EditModal'
 
 const score = (v: number | null) => (v === null ? <span className="hint">未考评</span> : v.toFixed(2))
 
@@ -238,7 +239,7 @@ function AgencyForm({ editing, onClose, onSaved }: { editing: Agency | 'new' | n
   }
 
   return (
-    <Modal
+    <GuardedModal
       open={editing !== null}
       title={editing === 'new' ? '新增第三方机构' : `编辑 · ${editing ? editing.name : ''}`}
       width={640}
@@ -275,6 +276,6 @@ function AgencyForm({ editing, onClose, onSaved }: { editing: Agency | 'new' | n
           <Switch checkedChildren="启用" unCheckedChildren="停用" />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }

@@ -142,14 +142,19 @@ export function RoundBar({
           <ExcelImportModal<StageImportPreview>
             open={importOpen}
             title={`导入${cfg.excel.form}`}
-            hint={`选择单位填好的《${cfg.excel.form}》（由本任务“导出Excel”生成）。按表中的编号匹配项目，重复导入只会更新，不会重复；表中有问题时不会导入任何数据。`}
+            hint={`选择单位填好的《${cfg.excel.form}》（由本任务“导出Excel”生成）。按表中的编号匹配项目，重复导入只会更新，不会重复；表中有问题时不会导入任何数据。填写完整的项目导入后即提交审核（等同单位报送），未填完的保持待填报。`}
             preview={(f) => call('stageExcel/preview', { roundId: round.id, ...f })}
-            fromProblems={(problems) => ({ summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems })}
+            fromProblems={(problems) => ({ summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0, itemsSubmitted: 0 }, rows: [], problems })}
             problemsOf={(p) => p.problems}
             hasChanges={(p) => p.rows.some((r) => r.action !== '不变')}
             renderCounts={(p) => (
               <>
                 <Tag color="blue">填报 {p.summary.itemsFilled} 个项目</Tag>
+                {p.problems.length === 0 && (
+                  <Tag color={p.summary.itemsSubmitted === p.summary.itemsFilled ? 'green' : 'gold'} data-testid="import-submits">
+                    导入后提交审核 {p.summary.itemsSubmitted} 个{p.summary.itemsFilled > p.summary.itemsSubmitted ? `，${p.summary.itemsFilled - p.summary.itemsSubmitted} 个未填完暂不提交` : ''}
+                  </Tag>
+                )}
                 {p.summary.projectsCreated > 0 && <Tag color="green">新增项目 {p.summary.projectsCreated}</Tag>}
                 {p.summary.projectsUpdated > 0 && <Tag color="blue">更新项目 {p.summary.projectsUpdated}</Tag>}
                 {p.summary.indicatorsCreated + p.summary.indicatorsUpdated + p.summary.indicatorsRemoved > 0 && (
@@ -178,7 +183,7 @@ export function RoundBar({
             }
             apply={async (f) => {
               const s = await call('stageExcel/apply', { roundId: round.id, ...f })
-              const parts = [`填报 ${s.itemsFilled} 个项目`]
+              const parts = [`填报 ${s.itemsFilled} 个项目`, `提交审核 ${s.itemsSubmitted} 个`]
               if (s.projectsCreated) parts.push(`新增项目 ${s.projectsCreated} 个`)
               if (s.projectsUpdated) parts.push(`更新项目 ${s.projectsUpdated} 个`)
               if (s.indicatorsCreated + s.indicatorsUpdated + s.indicatorsRemoved) parts.push(`指标新增 ${s.indicatorsCreated}、修改 ${s.indicatorsUpdated}、删除 ${s.indicatorsRemoved}`)
