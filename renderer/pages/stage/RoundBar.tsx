@@ -27,7 +27,9 @@ export function RoundBar({
   onChanged,
   onRemoved,
   onStatus,
+  readOnly = null,
 }: {
+  readOnly?: string | null
   cfg: StageConfig
   rounds: Round[]
   round: Round | null
@@ -72,17 +74,17 @@ export function RoundBar({
           onChange={onSelect}
           options={rounds.map((r) => ({ value: r.id, label: r.title }))}
         />
-        <Tooltip title="编辑任务名称、截止日期等">
-          <Button icon={<EditOutlined />} onClick={() => onEdit(round)} aria-label="编辑任务" />
+        <Tooltip title={readOnly ?? '编辑任务名称、截止日期等'}>
+          <Button icon={<EditOutlined />} onClick={() => onEdit(round)} aria-label="编辑任务" disabled={!!readOnly} data-testid="round-edit" />
         </Tooltip>
-        <Tooltip title="把项目库中后来新增、属于本任务范围的项目加入本任务">
-          <Button icon={<SyncOutlined />} onClick={sync}>
+        <Tooltip title={readOnly ?? '把项目库中后来新增、属于本任务范围的项目加入本任务'}>
+          <Button icon={<SyncOutlined />} onClick={sync} disabled={!!readOnly} data-testid="round-sync">
             同步项目
           </Button>
         </Tooltip>
-        <Popconfirm title={`删除任务“${round.title}”？`} description="只有全部项目都还未填报的任务才能删除。" okText="删除" cancelText="取消" onConfirm={remove}>
-          <Tooltip title="删除任务">
-            <Button icon={<DeleteOutlined />} danger aria-label="删除任务" />
+        <Popconfirm title={`删除任务“${round.title}”？`} description="只有全部项目都还未填报的任务才能删除。" okText="删除" cancelText="取消" onConfirm={remove} disabled={!!readOnly}>
+          <Tooltip title={readOnly ?? '删除任务'}>
+            <Button icon={<DeleteOutlined />} danger aria-label="删除任务" disabled={!!readOnly} />
           </Tooltip>
         </Popconfirm>
         <span className="spacer" />
@@ -121,14 +123,16 @@ export function RoundBar({
             <Button size="small" icon={<DownloadOutlined />} onClick={() => setExportOpen(true)} data-testid="excel-export">
               导出Excel
             </Button>
-            <Button size="small" icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="excel-import">
-              导入Excel
-            </Button>
+            <Tooltip title={readOnly}>
+              <Button size="small" icon={<UploadOutlined />} onClick={() => setImportOpen(true)} disabled={!!readOnly} data-testid="excel-import">
+                导入Excel
+              </Button>
+            </Tooltip>
           </>
         )}
         {cfg.batchKind && (
-          <Tooltip title={reviewed ? `为本任务 ${reviewed} 个已审核项目各生成一份${DOC_KINDS[cfg.batchKind].name}` : '本任务还没有审核通过的项目'}>
-            <Button size="small" icon={<CopyOutlined />} disabled={!reviewed} onClick={() => setBatchOpen(true)} data-testid="batch-open">
+          <Tooltip title={readOnly ?? (reviewed ? `为本任务 ${reviewed} 个已审核项目各生成一份${DOC_KINDS[cfg.batchKind].name}` : '本任务还没有审核通过的项目')}>
+            <Button size="small" icon={<CopyOutlined />} disabled={!reviewed || !!readOnly} onClick={() => setBatchOpen(true)} data-testid="batch-open">
               批量生成意见书
             </Button>
           </Tooltip>
