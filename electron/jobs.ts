@@ -14,6 +14,8 @@ export interface JobControl {
   /** Jobs over many records: count one record done, or record why one was refused (kept in order). */
   succeeded(): void
   refuse(id: string, label: string, reason: string): void
+  /** What succeeded() and refuse() have recorded so far. */
+  readonly outcome: JobOutcome
 }
 
 export class JobRegistry {
@@ -36,6 +38,9 @@ export class JobRegistry {
       succeeded() {
         state.outcome ??= { done: 0, refused: [] }
         state.outcome.done++
+      },
+      get outcome() {
+        return state.outcome ?? { done: 0, refused: [] }
       },
       refuse(id, label, reason) {
         state.outcome ??= { done: 0, refused: [] }

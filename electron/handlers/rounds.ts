@@ -6,7 +6,7 @@
 import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { FundSource, ItemDetail, MonitorValue, ProjectCategory, Review, ReviewOpinion, Round, RoundItem } from '../../shared/domain'
+import type { FundSource, ItemDetail, JobOutcome, MonitorValue, ProjectCategory, Review, ReviewOpinion, Round, RoundItem } from '../../shared/domain'
 import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
 import { sumFen, ratePercent } from '../../shared/money'
 import type { Light } from '../../shared/monitoring'
@@ -294,10 +294,11 @@ export interface ItemFilterInput {
   status?: string | undefined
 }
 
-function bulkMessage(name: string, n: number, job: { readonly cancelled: boolean }, left: number, missing: number): string {
-  // The counts themselves are in the job's outcome; the message is the sentence the dialog shows.
-  const parts = [job.cancelled ? `已取消：处理了 ${n} 项` : `已处理 ${n} 项`]
-  if (left > 0) parts.push(`其余 ${left} 项未处理`)
+function bulkMessage(name: string, job: { readonly cancelled: boolean; readonly outcome: JobOutcome }, left: number, missing: number): string {
+  const { done, refused } = job.outcome
+  const parts = [`${job.cancelled ? '已取消，' : ''}完成 ${done} 项`]
+  if (refused.length > 0) parts.push(`${refused.length} 项未处理（原因见下表）`)
+  if (left > 0) parts.push(`其余 ${left} 项因取消未处理`)
   if (missing > 0) parts.push(`${missing} 项已不在本任务中`)
   return `批量${name}：${parts.join('，')}`
 }
@@ -544,7 +545,7 @@ export const roundHandlers: Pick<
         await new Promise((resolve) => setImmediate(resolve))
       }
       const left = rows.length - n
-      return bulkMessage(name, n, job, left, missing)
+      return bulkMessage(name, { cancelled: job.cancelled, outcome: job.outcome }, left, missing)
     })
   },
 

@@ -61,7 +61,7 @@ export function JobProgressModal({ job, onClose }: { job: JobState | null; onClo
     <Modal
       open={job !== null}
       title={state?.title ?? '正在处理'}
-      width={640}
+      width={720}
       closable={!running}
       maskClosable={false}
       onCancel={() => !running && onClose(stateRef.current)}
@@ -112,7 +112,7 @@ export function JobProgressModal({ job, onClose }: { job: JobState | null; onClo
                   data-testid="job-refused"
                   pagination={state.outcome.refused.length > 8 ? { pageSize: 8, size: 'small', showSizeChanger: false } : false}
                   columns={[
-                    { title: '项目', dataIndex: 'label', width: 230, ellipsis: true },
+                    { title: '项目', dataIndex: 'label', width: 280, ellipsis: { showTitle: true } },
                     { title: '未处理的原因', dataIndex: 'reason' },
                   ]}
                 />

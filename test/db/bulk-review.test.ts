@@ -79,7 +79,7 @@ describe('bulk 提交审核 / 审核通过 / 退回修改 over 600 items', () =>
     for (const id of ids.returned) expect(reasons.get(id)).toBe('当前状态为“退回修改”，不能审核通过。该项目已退回单位修改，请待单位修改后重新提交')
     // Refusals carry the names the list shows.
     for (const r of end.outcome!.refused) expect(r.label).toBe(names.get(r.id))
-    expect(end.message).toBe('批量审核通过：已处理 600 项')
+    expect(end.message).toBe('批量审核通过：完成 540 项，60 项未处理（原因见下表）')
 
     const after = await t.call('items/list', { roundId })
     expect(after.counts).toMatchObject({ 待填报: 30, 已填报: 0, 退回修改: 10, 已审核: 560 })
@@ -133,7 +133,7 @@ describe('bulk 提交审核 / 审核通过 / 退回修改 over 600 items', () =>
     await t.call('jobs/cancel', { id: job.id })
     const end = await wait(job)
     expect(end.status).toBe('cancelled')
-    expect(end.message).toMatch(/^批量审核通过：已取消：处理了 \d+ 项，其余 \d+ 项未处理$/)
+    expect(end.message).toMatch(/^批量审核通过：已取消，完成 \d+ 项，其余 \d+ 项因取消未处理$/)
     const done = end.outcome!.done
     expect(done).toBeGreaterThanOrEqual(1)
     expect(done).toBeLessThan(before.total)
