@@ -5,7 +5,9 @@
  */
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup } from '../helpers/backend'
 import { completeIndicators, makeStageBackend } from '../helpers/stage-setup'
@@ -17,6 +19,8 @@ async function setUp() {
   dirs.push(t.dataDir)
   return t
 }
+/** Files kept for looking at (rendered to PDF/PNG by hand): test-output/review-loop/. */
+const OUT = join(fileURLToPath(new URL('../..', import.meta.url)), 'test-output', 'review-loop')
 const docXml = async (path: string) => (await JSZip.loadAsync(readFileSync(path))).file('word/document.xml')!.async('string')
 const plain = (xml: string) => xml.replace(/<[^>]+>/g, '')
 
@@ -60,6 +64,8 @@ describe('绩效目标 returned with opinions', () => {
     })
 
     const exported = await t.call('stageExcel/export', { roundId: round.id, unitIds: [t.units.jsj.id], oneFile: false })
+    mkdirSync(OUT, { recursive: true })
+    copyFileSync(exported.paths[0]!, join(OUT, '退回后重新导出的申报表.xlsx'))
     const wb = await readBook(exported.paths[0]!)
     const projects = wb.getWorksheet('项目信息')!
     const ph = headers(projects)
@@ -113,6 +119,8 @@ describe('绩效目标 returned with opinions', () => {
     expect(draft.body).toContain('《2024年度项目支出绩效目标申报表》')
     expect(draft.body).toContain('2024年3月15日前')
     const issued = await t.call('docs/issue', { kind: 'review-feedback', recordId, title: draft.title, recipients: draft.recipients, body: draft.body, attachments: [], copyTo: '', date: '2024-03-05', serial: null })
+    mkdirSync(OUT, { recursive: true })
+    copyFileSync(issued.path, join(OUT, '审核意见反馈单.docx'))
     const text = plain(await docXml(issued.path))
     expect(text).toContain('师宗县财政局绩效目标审核意见反馈单')
     expect(text).toContain('致：师宗县住房和城乡建设局')

@@ -37,24 +37,24 @@ export const composeReviewFeedback: Composer = async ({ recordId }, ctx) => {
     defaults: { title: `${s.org.bureau}${STAGES[round.stage].name}审核意见反馈单`, recipients: unitName, body, attachments: [], copyTo: '' },
     render: (text, st) => {
       const rows: FormCell[][] = [
-        [L('预算单位'), V(unitName, 2), L('任务'), V(round.title, 2)],
-        [L('退回项目'), V(`${returned.length}个`, 2), L('修改意见'), V(`${opinionCount}条`, 2)],
-        [L('序号'), L('项目名称'), L('第几次审核'), L('针对'), L('修改意见', 2)],
+        [L('预算单位', 2), V(unitName, 2), L('退回项目'), V(`${returned.length}个`)],
+        [L('任务', 2), V(round.title, 2), L('修改意见'), V(`${opinionCount}条`)],
+        [L('序号'), L('项目名称'), L('审核轮次'), L('针对'), L('修改意见', 2)],
       ]
       let n = 0
       for (const item of returned) {
         const o = open.get(item.id)!
         for (const op of o.all) {
-          rows.push([V(String(++n), 1, { align: 'center' }), V(item.projectName), V(`第${o.reviewNo}次（${o.at.slice(0, 10)}）`, 1, { align: 'center' }), V(op.label), V(op.text, 2)])
+          rows.push([V(String(++n), 1, { align: 'center' }), V(item.projectName), V(`第${o.reviewNo}次\n${formatChineseDate(o.at.slice(0, 10))}`, 1, { align: 'center' }), V(op.label), V(op.text, 2)])
         }
       }
-      rows.push([L('修改要求'), V(text.body, 5, { minHeightMm: 24 })])
-      rows.push([L('审核股室'), V(divisions.join('、'), 2), L('日期'), V(formatChineseDate(text.date), 2)])
+      rows.push([L('修改要求', 2), V(text.body, 4, { minHeightMm: 24 })])
+      rows.push([L('审核股室', 2), V(divisions.join('、')), L('日期'), V(formatChineseDate(text.date), 2)])
       return renderFormDoc({
         title: text.title,
         docNumber: text.docNumber,
         subtitle: `致：${text.recipients || unitName}`,
-        columns: [14, 38, 26, 28, 25, 25],
+        columns: [14, 36, 30, 28, 24, 24],
         rows,
         fonts: st.fonts,
       })
