@@ -97,6 +97,8 @@ export interface SheetSelfEvalIndicator {
   /** 得分 as the unit filled it; null when blank (the app then scores by rule). */
   score: number | null
   reason: string
+  /** Export only: the reviewers' open opinion on this indicator. */
+  opinion?: string
 }
 
 export interface SheetSelfEvalProject {
@@ -113,6 +115,8 @@ export interface SheetSelfEvalProject {
   conclusion: string
   problems: string
   improvements: string
+  /** Export only: the reviewers' open opinions on the project as a whole. */
+  opinion?: string
 }
 
 export interface SelfEvalWorkbookInput {

@@ -336,7 +336,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
           const d = await loadItemDetail(ctx, r.id)
           const e = d.evaluation!
           const given = new Map(e.funds.map((f) => [f.source, f]))
+          const op = opinionsOf(r.id, d.indicators.map((i) => i.id))
           projects.push({
+            opinion: op.project,
             itemId: r.id,
             projectId: r.projectId,
             unitCode: r.unitCode,
@@ -348,7 +350,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
             executionNote: e.executionNote,
             indicators: d.indicators.map((ind, k) => {
               const v = e.values[k]!
-              return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason }
+              return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason, opinion: op.indicator(ind.id) }
             }),
             conclusion: e.conclusion,
             problems: e.problems,

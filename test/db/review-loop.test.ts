@@ -140,6 +140,53 @@ describe('绩效目标 returned with opinions', () => {
   })
 })
 
+describe('自评 returned with opinions', () => {
+  it('re-exports the project’s 自评表 with the indicator opinions in their own column and the project’s under the form', async () => {
+    const t = await setUp()
+    const p = await t.call('projects/save', { budgetYear: 2023, unitId: t.units.jsj.id, code: 'A2', name: '农村公路养护经费', amountWan: '300', fundSource: '一般公共预算', category: '项目' })
+    await t.call('targets/save', { projectId: p.id, annualGoal: '养护', indicators: completeIndicators('300') })
+    const round = await t.call('rounds/save', { stage: 'selfeval', workYear: 2024, title: '2023年度自评', deadline: '2024-06-30', unitIds: [] })
+    const item = (await t.call('items/list', { roundId: round.id })).rows[0]!
+    const d = await t.call('items/get', { id: item.id })
+    const actual: Record<string, string> = { 清扫保洁面积: '120', 生活垃圾无害化处理率: '96', 资金拨付及时率: '95', 项目总成本: '290', 城乡人居环境改善: '达成年度指标', 长效管护机制建立: '达成年度指标', 服务对象满意度: '92' }
+    await t.call('selfeval/save', {
+      itemId: item.id,
+      funds: [{ source: '当年财政资金', initialWan: '300', budgetWan: '300', executedWan: '290' }],
+      values: d.indicators.map((i) => ({ indicatorId: i.id, actual: actual[i.name]!, inapplicable: false, finalScore: null, overrideReason: '', reason: '' })),
+      conclusion: '完成年度目标',
+      problems: '无',
+      improvements: '无',
+    })
+    await t.call('items/transition', { id: item.id, action: 'submit' })
+    const sat = d.indicators.find((i) => i.name === '服务对象满意度')!
+    await t.call('items/transition', { id: item.id, action: 'return', summary: '评价结论过于简单，请对照年度目标逐项说明', opinions: [{ ref: sat.id, label: '指标“服务对象满意度”', text: '请附满意度调查问卷统计表' }] })
+
+    const exported = await t.call('stageExcel/export', { roundId: round.id, unitIds: [], oneFile: true })
+    const wb = await readBook(exported.paths[0]!)
+    const ws = wb.getWorksheet('农村公路养护经费')!
+    let header = 0
+    let opinionCol = 0
+    ws.eachRow((row, r) => row.eachCell((c, n) => {
+      if (String(c.value).startsWith('审核意见')) [header, opinionCol] = [r, n]
+    }))
+    expect(header).toBeGreaterThan(0)
+    let satRow = 0
+    let projectRow = 0
+    for (let r = header + 1; r <= ws.rowCount; r++) {
+      if (ws.getCell(r, 3).value === '服务对象满意度') satRow = r
+      if (String(ws.getCell(r, 1).value ?? '').startsWith('财政局审核意见')) projectRow = r
+    }
+    expect(ws.getCell(satRow, opinionCol).value).toBe('请附满意度调查问卷统计表')
+    expect(fillOf(ws.getCell(satRow, opinionCol))).toBe('FFFFC7CE')
+    expect(ws.getCell(projectRow, 3).value).toBe('评价结论过于简单，请对照年度目标逐项说明')
+    expect(fillOf(ws.getCell(projectRow, 3))).toBe('FFFFC7CE')
+    // Still the unit's form to fill and hand back: it imports without problems.
+    const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '自评表.xlsx', base64: readFileSync(exported.paths[0]!).toString('base64') })
+    expect(preview.problems).toEqual([])
+    expect(preview.rows[0]!.detail).toMatch(/导入后提交审核$/)
+  })
+})
+
 describe('a filled 监控表 submits what it filled', () => {
   async function monitoringRound() {
     const t = await setUp()
