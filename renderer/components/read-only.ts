@@ -21,8 +21,11 @@ const useLocks = create<{ locked: Map<number, string>; load(): Promise<void> }>(
   },
 }))
 
-/** null when the work year's data may be changed; otherwise the reason, as one Chinese sentence. */
-export function useReadOnlyReason(workYear: number): string | null {
+/**
+ * null when the work year's data may be changed; otherwise the reason, as one Chinese sentence.
+ * Pass null for data of no particular year (机构, 发文登记): only a viewed package makes them read-only.
+ */
+export function useReadOnlyReason(workYear: number | null): string | null {
   const viewing = useViewing((s) => s.viewing)
   const info = useApp((s) => s.info)
   const dataVersion = useApp((s) => s.dataVersion)
@@ -32,7 +35,7 @@ export function useReadOnlyReason(workYear: number): string | null {
     void load()
   }, [load, dataVersion])
   if (viewing || info?.readOnly) return `正在查看只读的年度数据包“${viewing?.label ?? info?.viewLabel ?? ''}”，不能修改；如需修改，请在“年度数据”中关闭数据包回到工作数据`
-  const at = locked.get(workYear)
+  const at = workYear === null ? undefined : locked.get(workYear)
   if (at !== undefined) return `${workYear}年度已结账锁定${at ? `（${at}）` : ''}，不能修改；如确需修改，请先在“年度数据”中解锁`
   return null
 }

@@ -25,6 +25,7 @@ import { ConclusionTag, wan, zhCompare } from '../format'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 import { GuardedModal } from '../components/EditModal'
+import { useReadOnlyReason } from '../components/read-only'
 
 type ConclusionFilter = ExanteConclusion | '未确认'
 
@@ -40,6 +41,7 @@ const STATUS_COLORS: Record<ExanteProposal['status'], string> = { 待评分: 'de
 
 export function ExantePage() {
   const workYear = useApp((s) => s.workYear)
+  const readOnly = useReadOnlyReason(workYear)
   const units = useApp((s) => s.units)
   const divisions = useApp((s) => s.divisions)
   const dataVersion = useApp((s) => s.dataVersion)
@@ -101,17 +103,19 @@ export function ExantePage() {
         note={`工作年度 ${workYear}`}
         extra={
           <>
-            <Tooltip title={selected.length && !selectedEligible.length ? '所选项目中没有可纳入的（须已确认“予以支持”或“调整后予以支持”且尚未纳入）' : '勾选已确认予以支持的项目后，纳入下一年度项目库'}>
-              <Button disabled={!selectedEligible.length} onClick={toLibrary}>
+            <Tooltip title={readOnly ?? (selected.length && !selectedEligible.length ? '所选项目中没有可纳入的（须已确认“予以支持”或“调整后予以支持”且尚未纳入）' : '勾选已确认予以支持的项目后，纳入下一年度项目库')}>
+              <Button disabled={!selectedEligible.length || !!readOnly} onClick={toLibrary}>
                 纳入项目库{selectedEligible.length ? `（${selectedEligible.length}）` : ''}
               </Button>
             </Tooltip>
             <Button icon={<FileWordOutlined />} onClick={() => setDoc({ kind: 'exante-feedback', workYear })} disabled={!data.count && !filtered}>
               生成结果反馈通知
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-              新增项目
-            </Button>
+            <Tooltip title={readOnly}>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={!!readOnly}>
+                新增项目
+              </Button>
+            </Tooltip>
           </>
         }
       />

@@ -9,6 +9,7 @@ import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 import { GuardedDrawer } from '../components/EditModal'
+import { useReadOnlyReason } from '../components/read-only'
 
 interface TrainingForm {
   date: Dayjs
@@ -25,6 +26,7 @@ const FORMS = ['视频会', '现场培训', '线上培训', '以会代训', '专
 
 export function TrainingsPage() {
   const workYear = useApp((s) => s.workYear)
+  const readOnly = useReadOnlyReason(workYear)
   const divisions = useApp((s) => s.divisions)
   const units = useApp((s) => s.units)
   const settings = useApp((s) => s.settings)
@@ -111,9 +113,11 @@ export function TrainingsPage() {
         title={`业务培训（${workYear}年度）`}
         note="记录本年度组织或参加的预算绩效管理培训，年度工作总结按此统计培训次数"
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            新增培训
-          </Button>
+          <Tooltip title={readOnly}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={!!readOnly}>
+              新增培训
+            </Button>
+          </Tooltip>
         }
       />
       <div className="page-card">
