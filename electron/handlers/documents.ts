@@ -146,7 +146,9 @@ export async function issueDocument(
       } else serial = nextSerial(taken)
     }
     const docNumber = serial !== null ? formatDocNumber(prefix, year, serial) : ''
-    const fileName = safeFileName(`${docNumber ? docNumber + ' ' : ''}${text.title}${numbered ? '' : '（' + (composed.records[0]?.label ?? '') + '）'}`) + '.docx'
+    // Unnumbered forms, and per-unit ones (one 反馈单 per unit under one title), are told apart by their record.
+    const byRecord = !numbered || DOC_KINDS[kind].scope === 'unit'
+    const fileName = safeFileName(`${docNumber ? docNumber + ' ' : ''}${text.title}${byRecord ? '（' + (composed.records[0]?.label ?? '') + '）' : ''}`) + '.docx'
     const path = join(outDir, String(year), DOC_KINDS[kind].name, fileName)
     const buffer = await composed.render({ ...text, date, docNumber: docNumber || null }, settings)
     await writeFileAtomic(path, buffer)

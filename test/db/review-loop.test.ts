@@ -137,6 +137,7 @@ describe('绩效目标 returned with opinions', () => {
     const end = await t.backend.ctx.jobs.wait(job.id)
     expect(end).toMatchObject({ status: 'done', total: 1, outcome: { done: 1, refused: [] } })
     expect(end.paths).toHaveLength(1)
+    expect(end.paths[0]).toMatch(/审核意见反馈单（师宗县住房和城乡建设局）\.docx$/)
   })
 })
 

@@ -123,6 +123,8 @@ describe('bulk review on a stage list', () => {
       await expect.poll(() => page.getByTestId('job-close').isVisible(), { timeout: 30_000 }).toBe(true)
       await expect.poll(() => job.getByTestId('job-done-count').textContent()).toBe('完成 2 项')
       await expect.poll(() => job.getByTestId('job-files').locator('.ant-list-item').count()).toBe(2)
+      // One per unit, told apart by the unit's name.
+      expect(await job.getByTestId('job-files').textContent()).toMatch(/审核意见反馈单（师宗县教育体育局）\.docx.*审核意见反馈单（师宗县住房和城乡建设局）\.docx|审核意见反馈单（师宗县住房和城乡建设局）\.docx.*审核意见反馈单（师宗县教育体育局）\.docx/)
       await shot(page, 'bulk-04-feedback')
       await page.getByTestId('job-close').click()
 
