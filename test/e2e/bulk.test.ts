@@ -86,6 +86,12 @@ describe('bulk review on a stage list', () => {
       await shot(page, 'bulk-02-esc-asks')
       await page.getByTestId('discard-cancel').click()
       await expect.poll(() => dlg.getByTestId('bulk-opinion').inputValue()).toBe('产出指标未量化，请按申报要求细化数量指标和质量指标')
+      // A click outside the dialog asks too.
+      await expect.poll(() => page.getByTestId('discard-cancel').isVisible()).toBe(false)
+      await page.mouse.click(12, 790)
+      await expect.poll(() => page.getByTestId('discard-cancel').isVisible()).toBe(true)
+      await page.getByTestId('discard-cancel').click()
+      await expect.poll(() => dlg.getByTestId('bulk-opinion').inputValue()).toBe('产出指标未量化，请按申报要求细化数量指标和质量指标')
       await dlg.getByTestId('bulk-ok').click()
       await expect.poll(() => page.getByTestId('job-close').isVisible(), { timeout: 30_000 }).toBe(true)
       await expect.poll(() => job.getByTestId('job-done-count').textContent()).toBe('完成 3 项')
