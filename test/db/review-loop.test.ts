@@ -255,6 +255,28 @@ describe('a filled 监控表 submits what it filled', () => {
     expect(held.message).toContain('指标“生活垃圾无害化处理率”的1-9月完成值“约九成”不是数字：定量指标（≥95%）的1-9月完成值只填数字')
   })
 
+  it('a returned 监控表 comes back with the opinions on its project row and indicator row', async () => {
+    const { t, round, path } = await monitoringRound()
+    await t.call('stageExcel/apply', { roundId: round.id, fileName: '监控表.xlsx', base64: await fill(path, { 城乡环卫一体化经费: { executed: 1000, forecast: 1573 } }, onTarget) })
+    const item = (await t.call('items/list', { roundId: round.id })).rows.find((r) => r.projectName === '城乡环卫一体化经费')!
+    const ind = (await t.call('items/get', { id: item.id })).indicators.find((i) => i.name === '资金拨付及时率')!
+    await t.call('items/transition', { id: item.id, action: 'return', summary: '执行进度说明不充分', opinions: [{ ref: ind.id, label: '指标“资金拨付及时率”', text: '请核实拨付凭证后填写' }] })
+    const again = await t.call('stageExcel/export', { roundId: round.id, unitIds: [t.units.jsj.id], oneFile: false })
+    const wb = await readBook(again.paths[0]!)
+    const ps = wb.getWorksheet('项目执行')!
+    const ph = headers(ps)
+    const pRow = rowWhere(ps, ph.get('项目名称')!, '城乡环卫一体化经费')
+    expect(pRow.getCell(ph.get('审核意见（请按意见修改后重新报送）')!).value).toBe('执行进度说明不充分')
+    const is = wb.getWorksheet('指标完成')!
+    const ih = headers(is)
+    const iRow = rowWhere(is, ih.get('三级指标')!, '资金拨付及时率')
+    const cell = iRow.getCell(ih.get('审核意见（请按意见修改后重新报送）')!)
+    expect(cell.value).toBe('请核实拨付凭证后填写')
+    expect(fillOf(cell)).toBe('FFFFC7CE')
+    // What the unit had filled is still there to correct.
+    expect(iRow.getCell(ih.get('1-9月完成值')!).value).toBe('98')
+  })
+
   it('执行数 above 全年预算 stops the submission until a 说明 is given, then stays a warning', async () => {
     const { t, round, path } = await monitoringRound()
     const base64 = await fill(path, { 学生资助补助经费: { executed: 350, forecast: 350 } }, onTarget)
