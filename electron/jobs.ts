@@ -4,13 +4,18 @@
  * over the HTTP harness, so no push channel is needed.
  */
 import { randomUUID } from 'node:crypto'
-import type { JobState } from '../shared/domain'
+import type { JobOutcome, JobState } from '../shared/domain'
 import { AppError } from '../shared/result'
 
 export interface JobControl {
   progress(done: number, message?: string): void
   readonly cancelled: boolean
   addPath(path: string): void
+  /** Jobs over many records: count one record done, or record why one was refused (kept in order). */
+  succeeded(): void
+  refuse(id: string, label: string, reason: string): void
+  /** What succeeded() and refuse() have recorded so far. */
+  readonly outcome: JobOutcome
 }
 
 export class JobRegistry {
@@ -29,6 +34,17 @@ export class JobRegistry {
       },
       addPath(path) {
         state.paths.push(path)
+      },
+      succeeded() {
+        state.outcome ??= { done: 0, refused: [] }
+        state.outcome.done++
+      },
+      get outcome() {
+        return state.outcome ?? { done: 0, refused: [] }
+      },
+      refuse(id, label, reason) {
+        state.outcome ??= { done: 0, refused: [] }
+        state.outcome.refused.push({ id, label, reason })
       },
     }
     // Yield first so the caller gets the job id before any work happens.
@@ -71,7 +87,8 @@ export class JobRegistry {
   }
 
   private view(s: JobState & { cancel: boolean }): JobState {
-    const { cancel: _c, ...rest } = s
-    return { ...rest, paths: [...rest.paths] }
+    const { cancel: _c, outcome, ...rest } = s
+    const copy: JobOutcome | undefined = outcome ? { done: outcome.done, refused: [...outcome.refused] } : undefined
+    return { ...rest, paths: [...rest.paths], ...(copy ? { outcome: copy } : {}) }
   }
 }

@@ -40,7 +40,7 @@ import type {
 } from './domain'
 import { PROJECT_CATEGORIES } from './domain'
 import { DEVIATION_CAUSES, LIKELIHOODS } from './monitoring'
-import { ITEM_ACTIONS, ITEM_STATUSES, STAGE_KEYS, TARGET_CONCLUSIONS } from './stage'
+import { BULK_ACTIONS, ITEM_ACTIONS, ITEM_STATUSES, STAGE_KEYS, TARGET_CONCLUSIONS } from './stage'
 import { EXANTE_CONCLUSIONS } from './exante'
 import { parseMoney } from './money'
 import { FUND_CHANNELS, PROJECT_FIELDS, type ProjectImportPreview, type ProjectImportRead, type ProjectImportResult } from './project-import'
@@ -353,6 +353,20 @@ export const api = {
     }),
     output: out<{ item: RoundItem; problems: IndicatorProblem[] }>(),
   },
+  'items/bulk': {
+    input: z.object({
+      roundId: id,
+      /** The selected rows; without them, every row the filters show (all pages). */
+      ids: z.array(id).min(1, '请至少选择一个项目').max(20000).optional(),
+      filters: itemFilters.pick({ unitId: true, divisionId: true, status: true, fundSource: true, light: true, search: true }).optional(),
+      action: z.enum(BULK_ACTIONS),
+      conclusion: z.enum(TARGET_CONCLUSIONS).nullable().default(null),
+      summary: optText(2000).default(''),
+      /** 退回修改: the one opinion sent to every selected unit. */
+      opinion: optText(1000).default(''),
+    }),
+    output: out<JobState>(),
+  },
   'items/resultUse': {
     input: z.object({ id, resultUse: optText(2000), isPublic: z.boolean(), publicDate: isoDate.nullable().default(null) }),
     output: out<RoundItem>(),
@@ -383,7 +397,10 @@ export const api = {
   },
   'stageExcel/preview': { input: stageUpload, output: out<StageImportPreview>() },
   'stageExcel/apply': { input: stageUpload, output: out<StageImportPreview['summary']>() },
-  'docs/batch': { input: z.object({ kind: z.enum(DOC_KIND_KEYS), roundId: id, date: isoDate }), output: out<JobState>() },
+  'docs/batch': {
+    input: z.object({ kind: z.enum(DOC_KIND_KEYS), roundId: id, date: isoDate, /** The list's selection; without it, every reviewed item of the round. */ itemIds: z.array(id).min(1).max(20000).optional() }),
+    output: out<JobState>(),
+  },
   'jobs/get': { input: z.object({ id }), output: out<JobState>() },
   'jobs/cancel': { input: z.object({ id }), output: out<JobState>() },
   'docs/draft': { input: docParams, output: out<DocDraft>() },

@@ -54,6 +54,7 @@ export const CHANNELS = [
   'items/list',
   'items/get',
   'items/transition',
+  'items/bulk',
   'items/resultUse',
   'monitoring/save',
   'stageExcel/export',

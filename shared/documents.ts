@@ -17,7 +17,12 @@ export const DOC_KINDS = {
   'eval-report': { name: '财政评价结果报告', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'agency-rating': { name: '第三方机构考评表', layout: 'form', prefix: 'budget', scope: 'engagement' },
   'annual-report': { name: '年度预算绩效工作开展情况', layout: 'gongwen', prefix: 'budget', scope: 'year', numbered: false },
-} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement'; numbered?: boolean }>
+  /** To one unit: the opinions its returned items carry. recordId = `${roundId}:${unitId}` (unitRecordId). */
+  'review-feedback': { name: '审核意见反馈单', layout: 'form', prefix: 'budget', scope: 'unit' },
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' | 'unit'; numbered?: boolean }>
+
+/** The record id of a per-unit document of a round (审核意见反馈单). */
+export const unitRecordId = (roundId: string, unitId: string) => `${roundId}:${unitId}`
 
 export type DocKind = keyof typeof DOC_KINDS
 export const DOC_KIND_KEYS = Object.keys(DOC_KINDS) as [DocKind, ...DocKind[]]

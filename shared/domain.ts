@@ -319,7 +319,16 @@ export interface ImportMatchRequest {
 export const MATCH_CREATE = '__new__'
 
 export interface StageImportPreview {
-  summary: { projectsCreated: number; projectsUpdated: number; indicatorsCreated: number; indicatorsUpdated: number; indicatorsRemoved: number; itemsFilled: number }
+  summary: {
+    projectsCreated: number
+    projectsUpdated: number
+    indicatorsCreated: number
+    indicatorsUpdated: number
+    indicatorsRemoved: number
+    itemsFilled: number
+    /** Of the filled items, those complete enough to go to review: handing in the form submits them. */
+    itemsSubmitted: number
+  }
   rows: { unitName: string; projectName: string; action: '新增' | '更新' | '不变'; detail: string }[]
   problems: ImportProblem[]
   /** Shown, not blocking: a rule the form has no column for, a unit's own score beside the rule's. */
@@ -336,6 +345,13 @@ export interface JobState {
   status: 'running' | 'done' | 'cancelled' | 'failed'
   message: string
   paths: string[]
+  /** A job over many records (bulk review, a batch of 意见书): how many were done, which were refused and why. */
+  outcome?: JobOutcome
+}
+
+export interface JobOutcome {
+  done: number
+  refused: { id: string; label: string; reason: string }[]
 }
 
 // ——— Year packages, locks and backups ———

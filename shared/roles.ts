@@ -82,6 +82,8 @@ export const CHANNEL_ROLES = {
   'items/get': ALL,
   // Which action each role may take is ITEM_ACTION_ROLES below.
   'items/transition': ['预算股', '股室审核', '录入'],
+  // Each item of a bulk run is checked as one items/transition (role per action, 股室, no self-approval).
+  'items/bulk': ['预算股', '股室审核', '录入'],
   'items/resultUse': REVIEW,
   'monitoring/save': ENTRY,
   'stageExcel/export': ENTRY,

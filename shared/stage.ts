@@ -18,6 +18,10 @@ export type ItemStatus = (typeof ITEM_STATUSES)[number]
 export const ITEM_ACTIONS = ['submit', 'approve', 'return', 'reopen'] as const
 export type ItemAction = (typeof ITEM_ACTIONS)[number]
 
+/** What the lists offer over many selected rows at once (撤销审核 stays one item at a time, with its reason). */
+export const BULK_ACTIONS = ['submit', 'approve', 'return'] as const
+export type BulkAction = (typeof BULK_ACTIONS)[number]
+
 export const ACTION_NAMES: Record<ItemAction, string> = {
   submit: '提交审核',
   approve: '审核通过',

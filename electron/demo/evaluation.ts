@@ -144,7 +144,7 @@ export async function issueDemoDocuments(ctx: Ctx, h: Handlers): Promise<number>
     { kind: 'monitoring-notice', recordId: await rounds('monitoring'), date: '2024-10-08', serial: 70 },
     { kind: 'fiscaleval-notice', recordId: await rounds('fiscaleval'), date: '2024-11-04', serial: 101 },
     { kind: 'monitoring-feedback', recordId: await rounds('monitoring'), date: '2024-11-05', serial: 103 },
-    { kind: 'targets-notice', recordId: await rounds('targets'), date: '2024-11-15', serial: 104 },
+    { kind: 'targets-notice', recordId: await rounds('targets'), date: '2024-02-20', serial: 104 }, // before the round's 3月15日 deadline
   ]
   const fiscalItems: { rows: { id: string; projectName: string }[] } = await call('items/list', { roundId: await rounds('fiscaleval') })
   for (const it of fiscalItems.rows) {

@@ -21,6 +21,8 @@ import {
   writeInstructions,
   writeLists,
   writeTable,
+  withOpinions,
+  highlightOpinions,
   type CellRow,
   type SheetCol,
 } from './targets-sheet'
@@ -112,11 +114,10 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
     // The round item id: lets the importer tell a workbook of another round from this one.
     { header: '监控编号', width: 10, kind: 'id', hidden: true },
   ]
-  writeTable(projectsWs, {
-    title: input.title,
-    note: `金额单位：万元。灰色部分由财政局下发，请勿修改；请填写1-${m}月执行数、全年预计执行数，执行偏慢的填写偏差原因说明和纠偏措施。`,
-    cols: projectCols,
-    rows: input.projects.map((p, i): CellRow => {
+  const projectOpinions = input.projects.map((p) => p.opinion)
+  const projectTable = withOpinions(
+    projectCols,
+    input.projects.map((p, i): CellRow => {
       const r = 4 + i
       const rate = p.executedFen !== null && p.budgetFen > 0 ? p.executedFen / p.budgetFen : undefined
       return [
@@ -133,10 +134,18 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
         p.itemId,
       ]
     }),
+    projectOpinions,
+  )
+  writeTable(projectsWs, {
+    title: input.title,
+    note: `金额单位：万元。灰色部分由财政局下发，请勿修改；请填写1-${m}月执行数、全年预计执行数，执行偏慢的填写偏差原因说明和纠偏措施。${projectTable.column ? '红色标出的是财政局的审核意见，请逐条修改。' : ''}`,
+    cols: projectTable.cols,
+    rows: projectTable.rows,
     idColumnsOpenInSpareRows: false,
     freezeColumns: 4,
     spareRows: 0,
   })
+  highlightOpinions(projectsWs, projectTable.column, projectOpinions, [4])
 
   const indicatorCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -164,20 +173,24 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
     { header: '纠偏措施', width: 34, kind: 'input', wrap: true, highlight: true },
   ]
   const indicatorRows: CellRow[] = []
+  const indicatorOpinions: (string | undefined)[] = []
   for (const p of input.projects) {
     for (const i of p.indicators) {
       indicatorRows.push([p.projectId, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.actual, i.forecast, i.likelihood, i.causes.join('、'), i.measures])
+      indicatorOpinions.push(i.opinion)
     }
   }
+  const indicatorTable = withOpinions(indicatorCols, indicatorRows, indicatorOpinions)
   writeTable(indicatorsWs, {
     title: input.title,
-    note: `灰色部分为批复的绩效目标，请勿修改；请填写1-${m}月完成值、全年预计完成值，选择完成目标可能性，有偏差的选择偏差原因（可多项，用顿号分隔）并填写纠偏措施。`,
-    cols: indicatorCols,
-    rows: indicatorRows,
+    note: `灰色部分为批复的绩效目标，请勿修改；请填写1-${m}月完成值、全年预计完成值，选择完成目标可能性，有偏差的选择偏差原因（可多项，用顿号分隔）并填写纠偏措施。${indicatorTable.column ? '红色标出的是财政局的审核意见。' : ''}`,
+    cols: indicatorTable.cols,
+    rows: indicatorTable.rows,
     idColumnsOpenInSpareRows: false,
     freezeColumns: 3,
     spareRows: 0,
   })
+  highlightOpinions(indicatorsWs, indicatorTable.column, indicatorOpinions, [6])
 
   wb.calcProperties.fullCalcOnLoad = true
   await protect(projectsWs)

@@ -53,6 +53,8 @@ const FILL = { header: solid('FFDDEBF7'), label: solid('FFF2F2F2'), locked: soli
 const thin = { style: 'thin' as const, color: { argb: 'FF808080' } }
 const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin }
 const FONT: Partial<ExcelJS.Font> = { name: '宋体', size: 10.5 }
+const OPINION_FILL = solid('FFFFC7CE')
+const OPINION_FONT: Partial<ExcelJS.Font> = { ...FONT, color: { argb: 'FF9C0006' } }
 const BOLD: Partial<ExcelJS.Font> = { ...FONT, bold: true }
 const SMALL: Partial<ExcelJS.Font> = { name: '宋体', size: 9, color: { argb: 'FF595959' } }
 const ID_FONT: Partial<ExcelJS.Font> = { name: 'Arial', size: 8, color: { argb: 'FF7F7F7F' } }
@@ -315,6 +317,12 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
   ]
   for (const [col, text] of indHead) put(ws, r, col, text, { font: BOLD, fill: FILL.header, align: { horizontal: 'center' } })
   put(ws, r, IND.id, '指标编号', { font: ID_FONT, fill: FILL.id, border: false })
+  // A returned 自评表: the reviewers' opinions per indicator in their own column, right of the form.
+  const opinionCol = p.indicators.some((i) => i.opinion?.trim()) ? IND.id + 1 : null
+  if (opinionCol) {
+    put(ws, r, opinionCol, '审核意见\n（请按意见修改后重新报送）', { font: BOLD, fill: FILL.header, align: { horizontal: 'center' } })
+    ws.getColumn(opinionCol).width = 40
+  }
   ws.getRow(r).height = 32
   const indFirst = r + 1
   p.indicators.forEach((ind, k) => {
@@ -333,6 +341,10 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
     const score = put(ws, row, IND.score, ind.score, { fill: FILL.input, input: true, align: { horizontal: 'center' } })
     put(ws, row, IND.reason, ind.reason, { fill: FILL.input, input: true })
     put(ws, row, IND.id, ind.id, { font: ID_FONT, fill: FILL.id, border: false, numFmt: '@' })
+    if (opinionCol && ind.opinion?.trim()) {
+      put(ws, row, opinionCol, ind.opinion.trim(), { font: OPINION_FONT, fill: OPINION_FILL })
+      ws.getCell(row, IND.name).fill = OPINION_FILL
+    }
     if (ind.operator === '定性' && levelList) {
       actual.dataValidation = {
         type: 'list',
@@ -409,6 +421,13 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
       error: `${f.label}请不超过${FOOTER_LIMIT}字`,
     }
     ws.getRow(r).height = Math.max(4, linesIn(text, widthOf(3, LAST_COL))) * LINE + 8
+  }
+  if (p.opinion?.trim()) {
+    // The opinions on the project as a whole, under the form where the unit signs.
+    r++
+    label(r, 1, '财政局审核意见\n（请按意见修改）', 2)
+    put(ws, r, 3, p.opinion.trim(), { font: OPINION_FONT, fill: OPINION_FILL, align: { vertical: 'top' } }, LAST_COL)
+    ws.getRow(r).height = Math.max(3, linesIn(p.opinion, widthOf(3, LAST_COL))) * LINE + 8
   }
   r++
   put(ws, r, 1, '项目负责人：                财务负责人：                填报人：                联系电话：', { font: FONT, border: false, align: { vertical: 'bottom' } }, LAST_COL)

@@ -5,7 +5,10 @@
 import type { ImportProblem, Indicator } from '../../shared/domain'
 
 /** An indicator row; `id` is the app's for exported rows and empty for rows the unit added. */
-export type SheetIndicator = Omit<Indicator, 'projectId' | 'sort'>
+export type SheetIndicator = Omit<Indicator, 'projectId' | 'sort'> & {
+  /** Export only: the reviewers' open opinion on this indicator (a returned item), shown in its own column. */
+  opinion?: string
+}
 
 export interface SheetProject {
   /** The app's project id when exported from it; empty for a project the unit added. */
@@ -19,6 +22,8 @@ export interface SheetProject {
   amountFen: number
   annualGoal: string
   indicators: SheetIndicator[]
+  /** Export only: the reviewers' open opinions on the project as a whole. */
+  opinion?: string
 }
 
 /** Export input for the 申报表 (targets) workbook of one or more units. */
@@ -65,6 +70,8 @@ export interface SheetMonitorProject {
   deviation: string
   measures: string
   indicators: SheetMonitorIndicator[]
+  /** Export only: the reviewers' open opinions on the project as a whole. */
+  opinion?: string
 }
 
 export interface MonitoringWorkbookInput {
@@ -94,6 +101,8 @@ export interface SheetSelfEvalIndicator {
   /** 得分 as the unit filled it; null when blank (the app then scores by rule). */
   score: number | null
   reason: string
+  /** Export only: the reviewers' open opinion on this indicator. */
+  opinion?: string
 }
 
 export interface SheetSelfEvalProject {
@@ -110,6 +119,8 @@ export interface SheetSelfEvalProject {
   conclusion: string
   problems: string
   improvements: string
+  /** Export only: the reviewers' open opinions on the project as a whole. */
+  opinion?: string
 }
 
 export interface SelfEvalWorkbookInput {

@@ -104,14 +104,17 @@ export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise
     { header: '项目金额\n（万元）', width: 14, kind: 'input', numFmt: MONEY_FORMAT },
     { header: '年度总体目标', width: 60, kind: 'input', wrap: true },
   ]
+  const projectOpinions = input.projects.map((p) => p.opinion)
+  const projectTable = withOpinions(projectCols, input.projects.map((p) => [p.id, p.unitCode, p.unitName, p.code, p.name, p.fundSource, p.category, p.amountFen / 1_000_000, p.annualGoal]), projectOpinions)
   writeTable(projectsWs, {
     title: input.title,
-    note: '金额单位：万元。灰色列由系统生成，请勿修改；新增项目请在下方空行填写，项目编号留空。',
-    cols: projectCols,
-    rows: input.projects.map((p) => [p.id, p.unitCode, p.unitName, p.code, p.name, p.fundSource, p.category, p.amountFen / 1_000_000, p.annualGoal]),
+    note: `金额单位：万元。灰色列由系统生成，请勿修改；新增项目请在下方空行填写，项目编号留空。${projectTable.column ? '红色标出的是财政局的审核意见，请逐条修改。' : ''}`,
+    cols: projectTable.cols,
+    rows: projectTable.rows,
     idColumnsOpenInSpareRows: false,
     freezeColumns: 0,
   })
+  highlightOpinions(projectsWs, projectTable.column, projectOpinions, [5])
 
   const indicatorCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -128,20 +131,24 @@ export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise
     { header: '指标解释', width: 40, kind: 'input', wrap: true },
   ]
   const indicatorRows: CellRow[] = []
+  const indicatorOpinions: (string | undefined)[] = []
   for (const p of input.projects) {
     for (const i of p.indicators) {
       indicatorRows.push([p.id, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.weight, i.explanation])
+      indicatorOpinions.push(i.opinion)
     }
   }
+  const indicatorTable = withOpinions(indicatorCols, indicatorRows, indicatorOpinions)
   writeTable(indicatorsWs, {
     title: input.title,
-    note: '灰色列由系统生成，请勿修改。新增指标请在下方空行填写，项目编号、指标编号留空，项目名称须与“项目信息”表一致；删除指标请清空该行内容。',
-    cols: indicatorCols,
-    rows: indicatorRows,
+    note: `灰色列由系统生成，请勿修改。新增指标请在下方空行填写，项目编号、指标编号留空，项目名称须与“项目信息”表一致；删除指标请清空该行内容。${indicatorTable.column ? '红色标出的是财政局的审核意见。' : ''}`,
+    cols: indicatorTable.cols,
+    rows: indicatorTable.rows,
     // Pasting a copied indicator row into a spare row must not hit locked cells.
     idColumnsOpenInSpareRows: true,
     freezeColumns: 2,
   })
+  highlightOpinions(indicatorsWs, indicatorTable.column, indicatorOpinions, [6])
 
   await protect(projectsWs)
   await protect(indicatorsWs)
@@ -605,6 +612,34 @@ export function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): void {
     printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
     margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
   }
+}
+
+/** The reviewers' opinions on a returned item: their own locked column, the rows concerned tinted red. */
+export const OPINION_COL: SheetCol = { header: '审核意见\n（请按意见修改后重新报送）', width: 44, kind: 'locked', wrap: true }
+const OPINION_FILL = solid('FFFFC7CE')
+const OPINION_FONT = { ...FONT, color: { argb: 'FF9C0006' } }
+
+/**
+ * Adds OPINION_COL's values to a table's rows when any row has an opinion; returns the columns and
+ * rows to write. Without opinions the sheet is the plain template (nothing to tell the unit).
+ */
+export function withOpinions(cols: SheetCol[], rows: CellRow[], opinions: (string | undefined)[]): { cols: SheetCol[]; rows: CellRow[]; column: number | null } {
+  if (!opinions.some((o) => o?.trim())) return { cols, rows, column: null }
+  return { cols: [...cols, OPINION_COL], rows: rows.map((r, i) => [...r, opinions[i]?.trim() || null]), column: cols.length + 1 }
+}
+
+/** Tints the opinion cell and the row's key cells (e.g. 项目名称, 三级指标) of every row that has an opinion. */
+export function highlightOpinions(ws: ExcelJS.Worksheet, column: number | null, opinions: (string | undefined)[], keyColumns: number[]): void {
+  if (column === null) return
+  opinions.forEach((o, i) => {
+    if (!o?.trim()) return
+    const row = ws.getRow(FIRST_DATA_ROW + i)
+    for (const c of [column, ...keyColumns]) {
+      const cell = row.getCell(c)
+      cell.fill = OPINION_FILL
+      if (c === column) cell.font = OPINION_FONT
+    }
+  })
 }
 
 /** Protection without a password: it guards ids and headers against slips, not against intent. */

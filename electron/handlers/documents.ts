@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { formatDocNumber, nextSerial } from '../../shared/docnumber'
-import { DOC_KINDS, type DocDraft, type DocKind } from '../../shared/documents'
+import { DOC_KINDS, unitRecordId, type DocDraft, type DocKind } from '../../shared/documents'
 import type { RegisterEntry } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { isOrgComplete, type Settings } from '../../shared/settings'
@@ -16,10 +16,12 @@ import { composeAnnualReport } from '../docs/compose/annual'
 import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFiscalEvalNotice, composeRectifyNotice, composeSelfEvalNotice } from '../docs/compose/evaluation'
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
 import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
+import { composeReviewFeedback } from '../docs/compose/review-feedback'
 import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
+import { noticeDeadlineProblem } from './rounds'
 
 const COMPOSERS: Record<DocKind, Composer> = {
   'exante-opinion': composeExanteOpinion,
@@ -36,6 +38,7 @@ const COMPOSERS: Record<DocKind, Composer> = {
   'eval-report': composeEvalReport,
   'agency-rating': composeAgencyRating,
   'annual-report': composeAnnualReport,
+  'review-feedback': composeReviewFeedback,
 }
 
 const kindName = (kind: string) => (DOC_KINDS as Record<string, { name: string }>)[kind]?.name ?? '手工登记'
@@ -121,6 +124,10 @@ export async function issueDocument(
     throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
   }
   await ctx.assertYearOpen(Number(date.slice(0, 4)))
+  if (DOC_KINDS[kind].scope === 'round' && kind.endsWith('-notice') && params.recordId) {
+    const late = await noticeDeadlineProblem(ctx.db, params.recordId, { noticeDate: date })
+    if (late) throw new AppError('VALIDATION', late)
+  }
   const composed = await COMPOSERS[kind](params, ctx)
   const outDir = await ctx.outputDir()
   const numbered = isNumbered(kind, settings)
@@ -250,6 +257,42 @@ async function replaceFiles(files: { path: string; data: Buffer }[], previous: s
   }
 }
 
+/** One document per unit (审核意见反馈单) for the units of the selection that have returned items. */
+async function batchPerUnit(ctx: Ctx, kind: DocKind, roundId: string, date: string, itemIds: string[] | undefined) {
+  let q = ctx.db
+    .selectFrom('round_items as i')
+    .innerJoin('projects as p', 'p.id', 'i.project_id')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .select(['u.id', 'u.name', 'u.code'])
+    .where('i.round_id', '=', roundId)
+    .where('i.status', '=', '退回修改')
+    .distinct()
+  if (itemIds) q = q.where('i.id', 'in', itemIds)
+  const units = await q.orderBy('u.code').execute()
+  if (units.length === 0) throw new AppError('VALIDATION', `${itemIds ? '所选项目中' : '本任务中'}没有退回修改的项目，无需生成${DOC_KINDS[kind].name}`)
+  return ctx.jobs.start(`生成${DOC_KINDS[kind].name}（${units.length}个单位）`, units.length, async (job) => {
+    let n = 0
+    let done = 0
+    for (const u of units) {
+      if (job.cancelled) break
+      try {
+        const recordId = unitRecordId(roundId, u.id)
+        const composed = await COMPOSERS[kind]({ recordId }, ctx)
+        const docId = await issueDocument(ctx, kind, { recordId }, composed.defaults, date, null)
+        const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
+        job.addPath(row.file_path)
+        job.succeeded()
+        done++
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        job.refuse(u.id, u.name, e.message)
+      }
+      job.progress(++n, u.name)
+    }
+    return `${job.cancelled ? '已取消：' : ''}已为 ${done} 个单位生成${DOC_KINDS[kind].name}${n > done ? `，${n - done} 个单位未生成` : ''}`
+  })
+}
+
 export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
   async 'docs/draft'(input, ctx) {
     const settings = await ctx.settings()
@@ -283,23 +326,48 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'doc
     return { entry, path: entry.filePath }
   },
 
-  async 'docs/batch'({ kind, roundId, date }, ctx) {
+  async 'docs/batch'({ kind, roundId, date, itemIds }, ctx) {
+    if (DOC_KINDS[kind].scope === 'unit') return batchPerUnit(ctx, kind, roundId, date, itemIds)
     if (DOC_KINDS[kind].scope !== 'record') throw new AppError('VALIDATION', `“${DOC_KINDS[kind].name}”不是逐个项目生成的文书`)
-    const items = await ctx.db.selectFrom('round_items').select('id').where('round_id', '=', roundId).where('status', '=', '已审核').execute()
-    if (items.length === 0) throw new AppError('VALIDATION', '该任务中还没有审核通过的项目，无法批量生成意见书')
+    // A selection from the list may hold items not yet reviewed: each is refused with its reason.
+    let q = ctx.db
+      .selectFrom('round_items as i')
+      .innerJoin('projects as p', 'p.id', 'i.project_id')
+      .innerJoin('units as u', 'u.id', 'p.unit_id')
+      .select(['i.id', 'i.status', 'p.name as project_name', 'u.name as unit_name'])
+      .where('i.round_id', '=', roundId)
+    q = itemIds ? q.where('i.id', 'in', itemIds) : q.where('i.status', '=', '已审核')
+    const items = await q.orderBy('u.code').orderBy('p.name').execute()
+    if (items.length === 0) throw new AppError('VALIDATION', itemIds ? '没有选中任何项目' : '该任务中还没有审核通过的项目，无法批量生成意见书')
+    if (!items.some((it) => it.status === '已审核')) throw new AppError('VALIDATION', `所选${items.length}个项目都还未审核通过，审核通过后才能生成${DOC_KINDS[kind].name}`)
     return ctx.jobs.start(`批量生成${DOC_KINDS[kind].name}`, items.length, async (job) => {
       let done = 0
+      let n = 0
       for (const it of items) {
         if (job.cancelled) return `已取消：已生成 ${done} 份，其余未生成`
-        const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
-        const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
-        const text = { ...composed.defaults, ...(existing ? parseJson<Partial<DocDefaults>>(existing.content, {}) : {}) }
-        const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
-        const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
-        job.addPath(row.file_path)
-        job.progress(++done, composed.records[0]?.label)
+        const label = `${it.unit_name}·${it.project_name}`
+        if (it.status !== '已审核') {
+          job.refuse(it.id, label, `当前状态为“${it.status}”，审核通过后才能生成意见书`)
+        } else {
+          try {
+            const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
+            const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
+            const text = { ...composed.defaults, ...(existing ? parseJson<Partial<DocDefaults>>(existing.content, {}) : {}) }
+            const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
+            const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
+            job.addPath(row.file_path)
+            job.succeeded()
+            done++
+          } catch (e) {
+            if (!(e instanceof AppError)) throw e
+            job.refuse(it.id, label, e.message)
+          }
+        }
+        job.progress(++n, label)
+        await new Promise((resolve) => setImmediate(resolve))
       }
-      return `已生成 ${done} 份${DOC_KINDS[kind].name}`
+      const refused = n - done
+      return `已生成 ${done} 份${DOC_KINDS[kind].name}${refused ? `，${refused} 项未生成` : ''}`
     })
   },
 

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Agency, AgencyRating, Engagement, EvalValue, EvaluationDetail, FundRow, Rectification } from '../../shared/domain'
 import type { IndicatorProblem } from '../../shared/indicators'
 import { sumFen } from '../../shared/money'
+import { dateOrderProblem, numericValueProblem, overBudgetProblem } from '../../shared/value-checks'
 import { AppError } from '../../shared/result'
 import { defaultWeights, executionScore, gradeOf, needsOverrideReason, scoreIndicator, totalScore, type Grade, type ScoringRules } from '../../shared/scoring'
 import { canEdit, type ItemStatus } from '../../shared/stage'
@@ -81,7 +82,8 @@ export function checkSelfEval(e: EvaluationDetail, indicators: IndicatorRow[], d
   if (e.funds.length === 0) out.push({ severity: 'error', index: null, message: '未填写预算执行情况' })
   if (e.totals.budgetFen === 0 && e.funds.length > 0) out.push({ severity: 'error', index: null, message: '全年预算数合计为0，无法计算预算执行率' })
   e.funds.forEach((f) => {
-    if (f.executedFen > f.budgetFen) out.push({ severity: 'warning', index: null, message: `“${f.source}”全年执行数大于全年预算数，请核对` })
+    const over = overBudgetProblem(f.executedFen, f.budgetFen, `“${f.source}”全年执行数`, deviation, '预算执行情况说明')
+    if (over) out.push(over)
   })
   if (e.executionRate !== null && e.executionRate < 90 && !deviation.trim()) {
     out.push({ severity: 'error', index: null, message: `预算执行率${e.executionRate}%低于90%，须说明原因` })
@@ -89,7 +91,9 @@ export function checkSelfEval(e: EvaluationDetail, indicators: IndicatorRow[], d
   indicators.forEach((ind, k) => {
     const v = e.values[k]!
     if (v.inapplicable) return
+    const notNumber = numericValueProblem({ name: ind.name, operator: ind.operator, targetValue: ind.target_value, unit: ind.unit }, v.actual, '实际完成值')
     if (!v.actual.trim()) out.push({ severity: 'error', index: k, message: `指标“${ind.name}”未填写实际完成值` })
+    else if (notNumber) out.push({ severity: 'error', index: k, message: notNumber })
     else if (v.finalScore === null) out.push({ severity: 'error', index: k, message: `指标“${ind.name}”尚未得分` })
     if (v.finalScore !== null && v.finalScore < v.weight - 1e-9 && !v.reason.trim()) {
       out.push({ severity: 'error', index: k, message: `指标“${ind.name}”未完全完成，须填写偏差原因` })
@@ -433,6 +437,9 @@ export const evaluationHandlers: Pick<
     if (round.stage !== 'fiscaleval') throw new AppError('VALIDATION', '第三方委托只用于财政评价任务')
     await ctx.assertYearOpen(round.work_year)
     if (input.periodStart && input.periodEnd && input.periodEnd < input.periodStart) throw new AppError('VALIDATION', '评价结束日期早于开始日期')
+    const contract = { label: '合同日期', date: input.contractDate }
+    const misdated = dateOrderProblem(contract, { label: '交付期限', date: input.deliverBy }) ?? dateOrderProblem(contract, { label: '报告日期', date: input.reportDate })
+    if (misdated) throw new AppError('VALIDATION', `第三方委托：${misdated}`)
     const id = input.id ?? randomUUID()
     const row = {
       round_id: input.roundId,

@@ -6,12 +6,13 @@
 import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { FundSource, ItemDetail, MonitorValue, ProjectCategory, Review, Round, RoundItem } from '../../shared/domain'
+import type { FundSource, ItemDetail, JobOutcome, MonitorValue, ProjectCategory, Review, ReviewOpinion, Round, RoundItem } from '../../shared/domain'
 import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
 import { sumFen, ratePercent } from '../../shared/money'
 import type { Light } from '../../shared/monitoring'
 import { AppError } from '../../shared/result'
 import type { Settings } from '../../shared/settings'
+import { numericValueProblem, overBudgetProblem } from '../../shared/value-checks'
 import {
   ACTION_NAMES,
   actionForConclusion,
@@ -19,8 +20,10 @@ import {
   nextStatus,
   refusalMessage,
   STAGES,
+  type ItemAction,
   type ItemStatus,
   type Stage,
+  type TargetConclusion,
 } from '../../shared/stage'
 import { assertItemVisible, assertMayTransition, assertMayUseResult, listDivisionScope } from '../auth/scope'
 import type { DB, RoundRow } from '../db/schema'
@@ -196,7 +199,7 @@ async function checkFilled(
   annualGoal: string,
   amountFen: number,
   indicators: ItemDetail['indicators'],
-  item: { executed_fen: number | null; forecast_fen: number | null },
+  item: { executed_fen: number | null; forecast_fen: number | null; deviation: string },
   values: MonitorValue[],
 ): Promise<IndicatorProblem[]> {
   const s = await ctx.settings()
@@ -209,11 +212,19 @@ async function checkFilled(
   if (item.executed_fen !== null && item.forecast_fen !== null && item.forecast_fen < item.executed_fen) {
     out.push({ severity: 'error', index: null, message: '全年预计执行数小于已执行数，请核对' })
   }
-  if (item.forecast_fen !== null && item.forecast_fen > amountFen) out.push({ severity: 'warning', index: null, message: '全年预计执行数超过全年预算数，请说明原因' })
+  const overBudget = overBudgetProblem(item.executed_fen, amountFen, `1-${round.asOfMonth}月执行数`, item.deviation, '偏差原因说明')
+  if (overBudget) out.push(overBudget)
+  else if (item.forecast_fen !== null && item.forecast_fen > amountFen) {
+    out.push(overBudgetProblem(item.forecast_fen, amountFen, '全年预计执行数', item.deviation, '偏差原因说明')!)
+  }
   const byId = new Map(values.map((v) => [v.indicatorId, v]))
   indicators.forEach((ind, i) => {
     const v = byId.get(ind.id)
     if (!v?.actual) out.push({ severity: 'error', index: i, message: `指标“${ind.name}”未填写1-${round.asOfMonth}月完成值` })
+    for (const [value, field] of [[v?.actual ?? '', `1-${round.asOfMonth}月完成值`], [v?.forecast ?? '', '全年预计完成值']] as const) {
+      const bad = numericValueProblem(ind, value, field)
+      if (bad) out.push({ severity: 'error', index: i, message: bad })
+    }
     if (!v?.likelihood) out.push({ severity: 'error', index: i, message: `指标“${ind.name}”未选择完成目标可能性` })
     if (v && (v.likelihood === '有可能' || v.likelihood === '不可能' || v.light === 'red') && v.causes.length === 0) {
       out.push({ severity: 'error', index: i, message: `指标“${ind.name}”可能无法完成，请选择偏差原因并填写纠偏措施` })
@@ -262,9 +273,129 @@ async function addMissingItems(w: Writer, round: { id: string; stage: string; bu
   return missing.length
 }
 
+/** The list's filters (unit, 股室, fund, light, search, status), shared by the list and the bulk actions. */
+export function applyItemFilters(q: ReturnType<typeof itemQuery>, f: ItemFilterInput): ReturnType<typeof itemQuery> {
+  if (f.unitId) q = q.where('p.unit_id', '=', f.unitId)
+  if (f.divisionId) q = q.where('u.division_id', '=', f.divisionId)
+  if (f.fundSource) q = q.where('p.fund_source', '=', f.fundSource)
+  if (f.light === 'none') q = q.where('i.light', 'is', null)
+  else if (f.light) q = q.where('i.light', '=', f.light)
+  if (f.search?.trim()) {
+    const s = `%${f.search.trim()}%`
+    q = q.where((eb) => eb.or([eb('p.name', 'like', s), eb('u.name', 'like', s), eb('p.code', 'like', s)]))
+  }
+  if (f.status) q = q.where('i.status', '=', f.status)
+  return q
+}
+export interface ItemFilterInput {
+  unitId?: string | undefined
+  divisionId?: string | undefined
+  fundSource?: string | undefined
+  light?: string | undefined
+  search?: string | undefined
+  status?: string | undefined
+}
+
+function bulkMessage(name: string, job: { readonly cancelled: boolean; readonly outcome: JobOutcome }, left: number, missing: number): string {
+  const { done, refused } = job.outcome
+  const parts = [`${job.cancelled ? '已取消，' : ''}完成 ${done} 项`]
+  if (refused.length > 0) parts.push(`${refused.length} 项未处理（原因见下表）`)
+  if (left > 0) parts.push(`其余 ${left} 项因取消未处理`)
+  if (missing > 0) parts.push(`${missing} 项已不在本任务中`)
+  return `批量${name}：${parts.join('，')}`
+}
+
+/**
+ * A round's deadline may not fall before the date of the notice that launched it: units would be
+ * told to hand in before they were asked. Checked when the round is saved and when its notice is issued.
+ */
+export async function noticeDeadlineProblem(db: Kysely<DB>, roundId: string, change: { deadline?: string | null; noticeDate?: string }): Promise<string | null> {
+  const round = change.deadline === undefined ? await db.selectFrom('rounds').select('deadline').where('id', '=', roundId).executeTakeFirst() : null
+  const deadline = change.deadline === undefined ? (round?.deadline ?? null) : change.deadline
+  if (!deadline) return null
+  let noticeDate = change.noticeDate
+  let title = ''
+  if (noticeDate === undefined) {
+    const doc = await db.selectFrom('documents').select(['issued_date', 'title']).where('doc_key', 'like', `%-notice:${roundId}`).orderBy('issued_date', 'desc').executeTakeFirst()
+    if (!doc) return null
+    noticeDate = doc.issued_date
+    title = doc.title
+  }
+  if (deadline >= noticeDate) return null
+  return `任务截止日期（${deadline}）早于${title ? `《${title}》的` : '通知的'}成文日期（${noticeDate}）：单位收到通知时已过截止日期，请把截止日期改到通知日期之后`
+}
+
+export interface TransitionInput {
+  id: string
+  action: ItemAction
+  conclusion: TargetConclusion | null
+  summary: string
+  opinions: ReviewOpinion[]
+}
+
+/**
+ * One item through the state machine: the checks of its stage and status, then the review row and
+ * the new status in one audited transaction. Used by the item's own buttons and by the bulk actions.
+ */
+export async function transitionItem(ctx: Ctx, { id, action, conclusion, summary, opinions }: TransitionInput): Promise<void> {
+  // Only 提交审核 needs the stage's completeness checks; review actions need the row and the round.
+  const detail = action === 'submit' ? await loadItemDetail(ctx, id) : null
+  const r = detail ? null : await getItemRow(ctx.db, id)
+  const item = detail?.item ?? toItem(r!)
+  const round = detail?.round ?? (await getRound(ctx, r!.round_id, ctx.db, false))
+  // Role, 股室 and no self-approval for each item on its own (the drawer and a bulk run alike).
+  await assertMayTransition(ctx, ctx.db, id, action, item)
+  await ctx.assertYearOpen(round.workYear)
+  const to = nextStatus(item.status, action)
+  if (!to) throw new AppError('VALIDATION', refusalMessage(item.status, action))
+  if (action === 'submit') {
+    const errors = detail!.problems.filter((p) => p.severity === 'error')
+    if (errors.length > 0) {
+      throw new AppError('VALIDATION', `“${item.projectName}”还有${errors.length}处未完成，不能提交审核：${errors.slice(0, 5).map((e) => e.message).join('；')}`, errors)
+    }
+  }
+  if (action === 'approve' && round.stage === 'targets') {
+    if (!conclusion) throw new AppError('VALIDATION', '审核通过须选择审核结论（优、良、差）')
+    if (actionForConclusion(conclusion) === 'return') throw new AppError('VALIDATION', '审核结论为“中”的，应退回单位修改后重新报送，请选择“退回修改”')
+  }
+  if (action === 'return') {
+    if (opinions.length === 0 && !summary.trim()) throw new AppError('VALIDATION', '退回修改须填写修改意见')
+    if (round.stage === 'targets' && conclusion && actionForConclusion(conclusion) === 'approve') {
+      throw new AppError('VALIDATION', `审核结论为“${conclusion}”的不需退回，请选择“审核通过”`)
+    }
+  }
+  if (action === 'reopen' && !summary.trim()) throw new AppError('VALIDATION', '撤销审核须填写原因')
+  await ctx.write(async (w) => {
+    // Read again inside the transaction: a bulk run and a clerk at the drawer may meet on one item.
+    const now = await w.trx.selectFrom('round_items').select(['status', 'review_count']).where('id', '=', id).executeTakeFirst()
+    if (!now) throw new AppError('NOT_FOUND', '该项目不在任务中，可能已被删除，请刷新')
+    if (now.status !== item.status) throw new AppError('CONFLICT', `“${item.projectName}”的状态刚被改为“${now.status}”，请刷新后重试`)
+    const op = w.operatorId ? await w.trx.selectFrom('operators').select('division_id').where('id', '=', w.operatorId).executeTakeFirst() : undefined
+    const seq = (await w.trx.selectFrom('reviews').select((eb) => eb.fn.max<number>('seq').as('m')).where('item_id', '=', id).executeTakeFirst())?.m ?? 0
+    await w.insert('reviews', {
+      id: randomUUID(),
+      item_id: id,
+      seq: Number(seq) + 1,
+      action,
+      conclusion: conclusion ?? null,
+      summary,
+      opinions: JSON.stringify(opinions),
+      operator_id: w.operatorId,
+      division_id: op?.division_id ?? null,
+      at: w.now,
+    })
+    await w.update('round_items', id, {
+      status: to,
+      ...(action === 'submit' ? { submitted_at: w.now } : {}),
+      ...(action === 'approve' || action === 'return' ? { reviewed_at: w.now, review_count: now.review_count + 1, conclusion: conclusion ?? null } : {}),
+      ...(action === 'reopen' ? { conclusion: null } : {}),
+    })
+  })
+}
+
 export const roundHandlers: Pick<
   Handlers,
-  'rounds/list' | 'rounds/get' | 'rounds/save' | 'rounds/sync' | 'rounds/remove' | 'items/list' | 'items/get' | 'items/transition' | 'items/resultUse'
+  'rounds/list' | 'rounds/get' | 'rounds/save' | 'rounds/sync' | 'rounds/remove' | 'items/list' | 'items/get' | 'items/transition' | 'items/bulk' | 'items/resultUse'
 > = {
   async 'rounds/list'({ stage, workYear }, ctx) {
     let q = ctx.db.selectFrom('rounds').selectAll().where('stage', '=', stage)
@@ -293,6 +424,10 @@ export const roundHandlers: Pick<
       notes: input.notes,
     }
     if (input.stage === 'fiscaleval' && input.projectIds.length === 0) throw new AppError('VALIDATION', '请先选择要开展财政评价的项目')
+    if (input.id) {
+      const late = await noticeDeadlineProblem(ctx.db, input.id, { deadline: input.deadline })
+      if (late) throw new AppError('VALIDATION', late)
+    }
     await ctx.write(async (w) => {
       if (input.id) {
         const old = await w.trx.selectFrom('rounds').select(['stage']).where('id', '=', id).executeTakeFirst()
@@ -336,19 +471,10 @@ export const roundHandlers: Pick<
   },
 
   async 'items/list'(input, ctx) {
-    let q = itemQuery(ctx.db).where('i.round_id', '=', input.roundId)
-    if (input.unitId) q = q.where('p.unit_id', '=', input.unitId)
-    if (input.divisionId) q = q.where('u.division_id', '=', input.divisionId)
+    let q = applyItemFilters(itemQuery(ctx.db).where('i.round_id', '=', input.roundId), { ...input, status: undefined })
     // A 股室审核 sees the units of their own 股室 only, whatever the filters ask for.
     const scope = listDivisionScope(ctx)
     if (scope !== undefined) q = q.where('u.division_id', '=', scope)
-    if (input.fundSource) q = q.where('p.fund_source', '=', input.fundSource)
-    if (input.light === 'none') q = q.where('i.light', 'is', null)
-    else if (input.light) q = q.where('i.light', '=', input.light)
-    if (input.search?.trim()) {
-      const s = `%${input.search.trim()}%`
-      q = q.where((eb) => eb.or([eb('p.name', 'like', s), eb('u.name', 'like', s), eb('p.code', 'like', s)]))
-    }
     // Counts by status over the other filters, so the status tabs show what each would hold.
     const byStatus = await ctx.db
       .selectFrom(q.as('x'))
@@ -388,55 +514,50 @@ export const roundHandlers: Pick<
     return loadItemDetail(ctx, id)
   },
 
-  async 'items/transition'({ id, action, conclusion, summary, opinions }, ctx) {
-    const detail = await loadItemDetail(ctx, id)
-    const { item, round } = detail
-    await assertMayTransition(ctx, ctx.db, id, action, item)
-    await ctx.assertYearOpen(round.workYear)
-    const to = nextStatus(item.status, action)
-    if (!to) throw new AppError('VALIDATION', refusalMessage(item.status, action))
-    if (action === 'submit') {
-      const errors = detail.problems.filter((p) => p.severity === 'error')
-      if (errors.length > 0) {
-        throw new AppError('VALIDATION', `“${item.projectName}”还有${errors.length}处未完成，不能提交审核：${errors.slice(0, 5).map((e) => e.message).join('；')}`, errors)
-      }
-    }
-    const finalStatus = to
-    if (action === 'approve' && round.stage === 'targets') {
-      if (!conclusion) throw new AppError('VALIDATION', '审核通过须选择审核结论（优、良、差）')
-      if (actionForConclusion(conclusion) === 'return') throw new AppError('VALIDATION', '审核结论为“中”的，应退回单位修改后重新报送，请选择“退回修改”')
-    }
-    if (action === 'return') {
-      if (opinions.length === 0 && !summary.trim()) throw new AppError('VALIDATION', '退回修改须填写修改意见')
-      if (round.stage === 'targets' && conclusion && actionForConclusion(conclusion) === 'approve') {
-        throw new AppError('VALIDATION', `审核结论为“${conclusion}”的不需退回，请选择“审核通过”`)
-      }
-    }
-    if (action === 'reopen' && !summary.trim()) throw new AppError('VALIDATION', '撤销审核须填写原因')
-    await ctx.write(async (w) => {
-      const op = w.operatorId ? await w.trx.selectFrom('operators').select('division_id').where('id', '=', w.operatorId).executeTakeFirst() : undefined
-      const seq = (await w.trx.selectFrom('reviews').select((eb) => eb.fn.max<number>('seq').as('m')).where('item_id', '=', id).executeTakeFirst())?.m ?? 0
-      await w.insert('reviews', {
-        id: randomUUID(),
-        item_id: id,
-        seq: Number(seq) + 1,
-        action,
-        conclusion: conclusion ?? null,
-        summary,
-        opinions: JSON.stringify(opinions),
-        operator_id: w.operatorId,
-        division_id: op?.division_id ?? null,
-        at: w.now,
-      })
-      await w.update('round_items', id, {
-        status: finalStatus,
-        ...(action === 'submit' ? { submitted_at: w.now } : {}),
-        ...(action === 'approve' || action === 'return' ? { reviewed_at: w.now, review_count: item.reviewCount + 1, conclusion: conclusion ?? null } : {}),
-        ...(action === 'reopen' ? { conclusion: null } : {}),
-      })
-    })
-    const after = await loadItemDetail(ctx, id)
+  async 'items/transition'(input, ctx) {
+    await transitionItem(ctx, input)
+    const after = await loadItemDetail(ctx, input.id)
     return { item: after.item, problems: after.problems }
+  },
+
+  async 'items/bulk'({ roundId, ids, filters, action, conclusion, summary, opinion }, ctx) {
+    const round = await getRound(ctx, roundId, ctx.db, false)
+    await ctx.assertYearOpen(round.workYear)
+    if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
+    if (!ctx.session.operatorId) throw new AppError('NO_OPERATOR', '请先登录，再进行修改')
+    if (action === 'approve' && round.stage === 'targets' && !conclusion) throw new AppError('VALIDATION', '批量审核通过须选择审核结论（优、良、差）')
+    if (action === 'return' && !opinion.trim()) throw new AppError('VALIDATION', '批量退回修改须填写修改意见')
+    // The selection is resolved once, here: rows that appear or change later are not swept in.
+    let q = itemQuery(ctx.db).where('i.round_id', '=', roundId)
+    if (ids) q = q.where('i.id', 'in', ids)
+    else q = applyItemFilters(q, filters ?? {})
+    // "All filtered rows" of a 股室审核 are the rows of their 股室 (items outside it are refused one by one anyway).
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined && !ids) q = q.where('u.division_id', '=', scope)
+    const rows = await q.orderBy('u.code').orderBy('p.name').execute()
+    if (rows.length === 0) throw new AppError('VALIDATION', '没有选中任何项目')
+    const missing = ids ? ids.length - rows.length : 0
+    const name = ACTION_NAMES[action]
+    return ctx.jobs.start(`批量${name}（${rows.length}项）`, rows.length, async (job) => {
+      let n = 0
+      for (const r of rows) {
+        if (job.cancelled) break
+        const label = `${r.unit_name}·${r.project_name}`
+        try {
+          await transitionItem(ctx, { id: r.id, action, conclusion: action === 'approve' || (action === 'return' && round.stage === 'targets') ? (conclusion ?? (action === 'return' ? '中' : null)) : null, summary: action === 'return' ? opinion.trim() : summary, opinions: [] })
+          job.succeeded()
+        } catch (e) {
+          // One refusal does not stop the others: each item obeys the state machine on its own.
+          if (!(e instanceof AppError)) throw e
+          job.refuse(r.id, label, e.message)
+        }
+        job.progress(++n, label)
+        // SQLite calls resolve as microtasks: yield so that progress polls and 取消 are served meanwhile.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      const left = rows.length - n
+      return bulkMessage(name, { cancelled: job.cancelled, outcome: job.outcome }, left, missing)
+    })
   },
 
   async 'items/resultUse'({ id, resultUse, isPublic, publicDate }, ctx) {

@@ -12,7 +12,7 @@ import { formatWan } from '../../shared/money'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB } from '../db/schema'
-import type { Writer } from '../db/writer'
+import { withWriter, type Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { loadWorkbook } from '../excel/read-table'
@@ -31,6 +31,7 @@ import { parseJson, type Ctx, type Handlers } from './context'
 import { writeMonitoring, type MonitorInput } from './monitoring'
 import { listIndicators, replaceIndicators } from './projects'
 import { getRound, itemQuery, loadItemDetail, newItemRow, toItem } from './rounds'
+import { loadOpenOpinions, opinionCell } from './review-opinions'
 
 
 async function roundRow(db: Kysely<DB>, id: string) {
@@ -39,16 +40,62 @@ async function roundRow(db: Kysely<DB>, id: string) {
   return r
 }
 
-type Step = (w: Writer) => Promise<void>
+/** What a step did with its item: submitted it for review, or why it kept it back. */
+type Submission = { submitted: true } | { submitted: false; reason: string }
+type Step = (w: Writer) => Promise<Submission>
 interface Plan {
   preview: StageImportPreview
+  /** One per preview row, in the same order. */
   steps: Step[]
+  /** Known before writing (申报表: its own checks); otherwise found by a rehearsal that is rolled back. */
+  predicted?: Submission[]
+}
+
+const emptySummary = (): StageImportPreview['summary'] => ({ projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0, itemsSubmitted: 0 })
+
+/**
+ * After the import wrote an item's data: submit it if the stage's checks find nothing missing, as
+ * the clerk's 提交审核 would (the unit handing in its form is its submission).
+ */
+async function submitIfComplete(ctx: Ctx, w: Writer, itemId: string, fileName: string): Promise<Submission> {
+  const d = await loadItemDetail(ctx, itemId, w.trx as unknown as Kysely<DB>)
+  const errors = d.problems.filter((p) => p.severity === 'error')
+  if (errors.length > 0) return { submitted: false, reason: `仍有${errors.length}处需完善（${errors[0]!.message}${errors.length > 1 ? '等' : ''}），导入后暂不提交审核` }
+  await submitImported(w, itemId, d.item.status, fileName)
+  return { submitted: true }
+}
+
+const ROLLBACK = Symbol('rehearsal')
+
+/** Runs the steps in a transaction that is always rolled back, to tell the preview what apply will submit. */
+async function rehearse(ctx: Ctx, steps: Step[]): Promise<Submission[] | null> {
+  if (ctx.view) return null
+  const out: Submission[] = []
+  try {
+    await withWriter(ctx.db, ctx.session.operatorId, ctx.now(), async (w) => {
+      for (const step of steps) out.push(await step(w))
+      throw ROLLBACK
+    })
+  } catch (e) {
+    if (e !== ROLLBACK) return null
+  }
+  return out
+}
+
+/** The preview says, per row and in total, what importing will submit for review. */
+function annotate(preview: StageImportPreview, outcomes: Submission[]): void {
+  outcomes.forEach((o, k) => {
+    const row = preview.rows[k]
+    if (!row) return
+    row.detail = `${row.detail}；${o.submitted ? '导入后提交审核' : o.reason}`
+  })
+  preview.summary.itemsSubmitted = outcomes.filter((o) => o.submitted).length
 }
 
 type Matches = Record<string, string>
 
 const emptyPreview = (problems: ImportProblem[]): StageImportPreview => ({
-  summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 },
+  summary: emptySummary(),
   rows: [],
   problems,
   warnings: [],
@@ -125,6 +172,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
   const preview = emptyPreview(problems)
   const steps: Step[] = []
+  const predicted: Submission[] = []
   if (forms.length) {
     const unitById = new Map(units.map((u) => [u.id, u]))
     const candidates: MatchCandidate[] = projects.map((p) => ({ id: p.id, unitName: unitById.get(p.unit_id)?.name ?? '', projectName: p.name, projectCode: p.code }))
@@ -197,8 +245,10 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
       unitName: unit.name,
       projectName: p.name,
       action,
-      detail: `${p.layout ? `按《${p.layout}》读取工作表“${p.sheet}”；` : ''}${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）${errors ? `；仍有${errors}处需完善，导入后暂不提交审核` : ''}`,
+      detail: `${p.layout ? `按《${p.layout}》读取工作表“${p.sheet}”；` : ''}${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）`,
     })
+    const submission: Submission = errors ? { submitted: false, reason: `仍有${errors}处需完善，导入后暂不提交审核` } : { submitted: true }
+    predicted.push(submission)
     steps.push(async (w) => {
       let projectId = existing?.id
       const row = { code: p.code, name: p.name, amount_fen: p.amountFen, fund_source: p.fundSource, category: p.category, annual_goal: p.annualGoal }
@@ -214,9 +264,10 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
         it = { id, project_id: projectId, status: '待填报' }
       }
       if (errors === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
+      return submission
     })
   }
-  return { preview, steps }
+  return { preview, steps, predicted }
 }
 
 async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
@@ -233,7 +284,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const settings = await ctx.settings()
   const rules = settings.warnings
   const levels = settings.scoring.qualitative
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -264,6 +315,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
     const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
       await writeMonitoring(w, item.id, input, rules, levels)
+      return submitIfComplete(ctx, w, item.id, fileName)
     })
   }
   return { preview, steps }
@@ -283,7 +335,7 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -313,7 +365,10 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
       preview.summary.itemsFilled++
       preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: computed.total ? `自评得分${computed.total.total}分（${computed.total.grade}）` : '尚有指标未得分' })
-      steps.push((w) => writeSelfEval(w, item.id, computed))
+      steps.push(async (w) => {
+        await writeSelfEval(w, item.id, computed)
+        return submitIfComplete(ctx, w, item.id, fileName)
+      })
     } catch (e) {
       problems.push({ sheet: p.sheet, row: 0, column: '', message: e instanceof Error ? e.message : String(e) })
     }
@@ -371,7 +426,10 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
         action: item.status === '待填报' ? '新增' : '更新',
         detail: `按《${form.layout.name}》读取工作表“${form.sheet}”；${total ? `自评得分${total.total}分（${total.grade}）` : '尚有指标未得分'}${conv.ownScores ? `；${conv.ownScores}个指标保留单位填报得分` : ''}`,
       })
-      steps.push((w) => writeSelfEval(w, item.id, computed))
+      steps.push(async (w) => {
+        await writeSelfEval(w, item.id, computed)
+        return submitIfComplete(ctx, w, item.id, fileName)
+      })
     } catch (e) {
       problems.push({ sheet: form.sheet, row: 0, column: '', message: e instanceof Error ? e.message : String(e) })
     }
@@ -394,6 +452,16 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     const chosen = unitIds.length ? rows.filter((r) => unitIds.includes(r.unitId)) : rows
     if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
     const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
+    // A returned item's workbook carries the opinions it was returned with, where they apply.
+    const opinions = await loadOpenOpinions(ctx.db, roundId)
+    const opinionsOf = (itemId: string, indicatorIds: string[]) => {
+      const o = opinions.get(itemId)
+      if (!o) return { project: undefined, indicator: (_id: string): string | undefined => undefined }
+      const known = new Set(indicatorIds)
+      // An opinion on an indicator the unit has since removed still reaches it, on the project row.
+      const orphans = [...o.indicators].filter(([id]) => !known.has(id)).flatMap(([, t]) => t)
+      return { project: opinionCell([...o.project, ...orphans]), indicator: (id: string) => opinionCell(o.indicators.get(id)) }
+    }
     const folder = join(await ctx.outputDir(), String(round.workYear), safeFileName(round.title))
     const byUnit = new Map<string, typeof chosen>()
     for (const r of chosen) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r])
@@ -408,7 +476,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         const projects: SheetProject[] = []
         for (const r of group) {
           const p = await ctx.db.selectFrom('projects').select(['annual_goal']).where('id', '=', r.projectId).executeTakeFirstOrThrow()
-          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: p.annual_goal, indicators: (indicators.get(r.projectId) ?? []).map((i) => ({ ...i })) })
+          const own = indicators.get(r.projectId) ?? []
+          const op = opinionsOf(r.id, own.map((i) => i.id))
+          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: p.annual_goal, indicators: own.map((i) => ({ ...i, opinion: op.indicator(i.id) })), opinion: op.project })
         }
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
         buf = await buildTargetsWorkbook({ title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects })
@@ -419,7 +489,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
           const d = await loadItemDetail(ctx, r.id)
           const e = d.evaluation!
           const given = new Map(e.funds.map((f) => [f.source, f]))
+          const op = opinionsOf(r.id, d.indicators.map((i) => i.id))
           projects.push({
+            opinion: op.project,
             itemId: r.id,
             projectId: r.projectId,
             unitCode: r.unitCode,
@@ -431,7 +503,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
             executionNote: e.executionNote,
             indicators: d.indicators.map((ind, k) => {
               const v = e.values[k]!
-              return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason }
+              return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason, opinion: op.indicator(ind.id) }
             }),
             conclusion: e.conclusion,
             problems: e.problems,
@@ -448,7 +520,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         const projects: SheetMonitorProject[] = []
         for (const r of group) {
           const it = await ctx.db.selectFrom('round_items').select(['deviation', 'measures']).where('id', '=', r.id).executeTakeFirstOrThrow()
+          const op = opinionsOf(r.id, (indicators.get(r.projectId) ?? []).map((i) => i.id))
           projects.push({
+            opinion: op.project,
             itemId: r.id,
             projectId: r.projectId,
             unitCode: r.unitCode,
@@ -462,7 +536,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
             measures: it.measures,
             indicators: (indicators.get(r.projectId) ?? []).map((i) => {
               const v = vmap.get(`${r.id}|${i.id}`)
-              return { ...i, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '' }
+              return { ...i, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '', opinion: op.indicator(i.id) }
             }),
           })
         }
@@ -477,7 +551,13 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
   },
 
   async 'stageExcel/preview'({ roundId, fileName, base64, matches }, ctx) {
-    return (await plan(ctx, roundId, fileName, base64, matches)).preview
+    const { preview, steps, predicted } = await plan(ctx, roundId, fileName, base64, matches)
+    // What apply will submit is told once every sheet has its project and nothing is wrong.
+    if (preview.problems.length === 0 && !preview.matching?.length) {
+      const outcomes = predicted ?? (await rehearse(ctx, steps))
+      if (outcomes) annotate(preview, outcomes)
+    }
+    return preview
   },
 
   async 'stageExcel/apply'({ roundId, fileName, base64, matches }, ctx) {
@@ -489,9 +569,11 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     if (preview.problems.length > 0) {
       throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
     }
+    const outcomes: Submission[] = []
     await ctx.write(async (w) => {
-      for (const step of steps) await step(w)
+      for (const step of steps) outcomes.push(await step(w))
     })
+    annotate(preview, outcomes)
     return preview.summary
   },
 }

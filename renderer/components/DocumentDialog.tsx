@@ -12,6 +12,7 @@ import { DOC_KINDS, type DocDraft, type DocKind } from '../../shared/documents'
 import { call } from '../api'
 import { notifySuccess, showError } from '../errors'
 import { SavedFile } from './SavedFile'
+import { GuardedModal } from './EditModal'
 
 export interface DocRequest {
   kind: DocKind
@@ -145,7 +146,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
   )
 
   return (
-    <Modal open={request !== null} title={`生成文件 · ${kindName}`} width={900} style={{ top: 32 }} onCancel={onClose} footer={footer} maskClosable={false} forceRender styles={{ body: { maxHeight: 'calc(100vh - 170px)', overflowY: 'auto', paddingRight: 8 } }}>
+    <GuardedModal open={request !== null} title={`生成文件 · ${kindName}`} width={900} style={{ top: 32 }} onCancel={onClose} footer={footer} maskClosable={false} forceRender styles={{ body: { maxHeight: 'calc(100vh - 170px)', overflowY: 'auto', paddingRight: 8 } }}>
       {loadError ? (
         <Alert type="error" showIcon message="无法准备文件内容" description={loadError} />
       ) : issued ? (
@@ -217,7 +218,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
           </Typography.Paragraph>
         )}
       </div>
-    </Modal>
+    </GuardedModal>
   )
 }
 

@@ -1,9 +1,10 @@
 /**
- * Progress of a long job (e.g. 139 意见书): polls jobs/get every 300 ms, offers 取消 (jobs/cancel),
- * and when finished shows the result message and the files written.
+ * Progress of a long job (e.g. 139 意见书, a bulk 审核通过): polls jobs/get every 300 ms, offers 取消
+ * (jobs/cancel), and when finished shows the result message, how many records were done, the ones
+ * refused with their reasons, and the files written.
  */
 import { CheckCircleFilled, CloseCircleFilled, FolderOpenOutlined, StopOutlined } from '@ant-design/icons'
-import { Button, List, Modal, Progress, Space, Typography } from 'antd'
+import { Button, List, Modal, Progress, Space, Table, Tag, Typography } from 'antd'
 import { useEffect, useRef, useState } from 'react'
 import type { JobState } from '../../shared/domain'
 import { call } from '../api'
@@ -60,7 +61,7 @@ export function JobProgressModal({ job, onClose }: { job: JobState | null; onClo
     <Modal
       open={job !== null}
       title={state?.title ?? '正在处理'}
-      width={640}
+      width={720}
       closable={!running}
       maskClosable={false}
       onCancel={() => !running && onClose(stateRef.current)}
@@ -90,6 +91,34 @@ export function JobProgressModal({ job, onClose }: { job: JobState | null; onClo
                 ? `已取消。${state.message}`
                 : state.message}
           </div>
+          {state.outcome && (
+            <div data-testid="job-outcome" style={{ marginBottom: 10 }}>
+              <Space size={6} style={{ marginBottom: 6 }}>
+                <Tag color="green" data-testid="job-done-count">
+                  完成 {state.outcome.done} 项
+                </Tag>
+                {state.outcome.refused.length > 0 && (
+                  <Tag color="orange" data-testid="job-refused-count">
+                    未处理 {state.outcome.refused.length} 项
+                  </Tag>
+                )}
+                {!running && state.status === 'cancelled' && state.total > state.done && <Tag>取消后未处理 {state.total - state.done} 项</Tag>}
+              </Space>
+              {state.outcome.refused.length > 0 && (
+                <Table
+                  size="small"
+                  rowKey="id"
+                  dataSource={state.outcome.refused}
+                  data-testid="job-refused"
+                  pagination={state.outcome.refused.length > 8 ? { pageSize: 8, size: 'small', showSizeChanger: false } : false}
+                  columns={[
+                    { title: '项目', dataIndex: 'label', width: 280, ellipsis: { showTitle: true } },
+                    { title: '未处理的原因', dataIndex: 'reason' },
+                  ]}
+                />
+              )}
+            </div>
+          )}
           {!running && state.paths.length > 0 && (
             <>
               <Space style={{ marginBottom: 6 }}>

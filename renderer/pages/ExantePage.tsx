@@ -24,6 +24,8 @@ import { attempt, notifySuccess } from '../errors'
 import { ConclusionTag, wan, zhCompare } from '../format'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { GuardedModal } from '../components/EditModal'
+import { useReadOnlyReason } from '../components/read-only'
 
 type ConclusionFilter = ExanteConclusion | '未确认'
 
@@ -39,6 +41,7 @@ const STATUS_COLORS: Record<ExanteProposal['status'], string> = { 待评分: 'de
 
 export function ExantePage() {
   const workYear = useApp((s) => s.workYear)
+  const readOnly = useReadOnlyReason(workYear)
   const units = useApp((s) => s.units)
   const divisions = useApp((s) => s.divisions)
   const dataVersion = useApp((s) => s.dataVersion)
@@ -100,17 +103,19 @@ export function ExantePage() {
         note={`工作年度 ${workYear}`}
         extra={
           <>
-            <Tooltip title={selected.length && !selectedEligible.length ? '所选项目中没有可纳入的（须已确认“予以支持”或“调整后予以支持”且尚未纳入）' : '勾选已确认予以支持的项目后，纳入下一年度项目库'}>
-              <Button disabled={!selectedEligible.length} onClick={toLibrary}>
+            <Tooltip title={readOnly ?? (selected.length && !selectedEligible.length ? '所选项目中没有可纳入的（须已确认“予以支持”或“调整后予以支持”且尚未纳入）' : '勾选已确认予以支持的项目后，纳入下一年度项目库')}>
+              <Button disabled={!selectedEligible.length || !!readOnly} onClick={toLibrary}>
                 纳入项目库{selectedEligible.length ? `（${selectedEligible.length}）` : ''}
               </Button>
             </Tooltip>
             <Button icon={<FileWordOutlined />} onClick={() => setDoc({ kind: 'exante-feedback', workYear })} disabled={!data.count && !filtered}>
               生成结果反馈通知
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-              新增项目
-            </Button>
+            <Tooltip title={readOnly}>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={!!readOnly}>
+                新增项目
+              </Button>
+            </Tooltip>
           </>
         }
       />
@@ -379,7 +384,7 @@ function ExanteFormModal({ editing, onClose, onSaved }: { editing: ExanteProposa
   const isNew = editing === 'new'
   const budgetYear = editing && editing !== 'new' ? editing.budgetYear : workYear + 1
   return (
-    <Modal
+    <GuardedModal
       open={editing !== null}
       title={isNew ? `新增事前评估项目（${budgetYear}年预算）` : `评分 / 编辑 · ${editing ? editing.projectName : ''}`}
       width={760}
@@ -469,7 +474,7 @@ function ExanteFormModal({ editing, onClose, onSaved }: { editing: ExanteProposa
           </>
         )}
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }
 
@@ -502,7 +507,7 @@ function ConfirmModal({ proposal, onClose, onDone }: { proposal: ExanteProposal 
   }
 
   return (
-    <Modal open={proposal !== null} title="确认评估结论" width={560} onCancel={onClose} onOk={submit} okText="确认" cancelText="取消" confirmLoading={busy} forceRender>
+    <GuardedModal open={proposal !== null} title="确认评估结论" width={560} onCancel={onClose} onOk={submit} okText="确认" cancelText="取消" confirmLoading={busy} forceRender>
       {proposal && (
         <Descriptions size="small" column={1} bordered style={{ marginBottom: 12 }} labelStyle={{ width: 100 }}>
           <Descriptions.Item label="项目">{proposal.projectName}</Descriptions.Item>
@@ -532,6 +537,6 @@ function ConfirmModal({ proposal, onClose, onDone }: { proposal: ExanteProposal 
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} placeholder={differs ? '必填：说明调整结论的理由' : '可选'} />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }

@@ -10,6 +10,8 @@ import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 import { zhDate } from '../../shared/dates'
+import { GuardedModal } from '../components/EditModal'
+import { useReadOnlyReason } from '../components/read-only'
 
 interface ManualForm {
   prefix: string
@@ -21,6 +23,7 @@ interface ManualForm {
 }
 
 export function RegisterPage() {
+  const readOnly = useReadOnlyReason(null)
   const workYear = useApp((s) => s.workYear)
   const settings = useApp((s) => s.settings)
   const info = useApp((s) => s.info)
@@ -104,8 +107,8 @@ export function RegisterPage() {
         title="发文登记"
         note="每个文号只能使用一次；重新生成已登记的文件沿用原文号"
         extra={
-          <Tooltip title="登记在本软件之外印发的文件所用的文号，避免系统再次使用">
-            <Button type="primary" icon={<PlusOutlined />} onClick={openManual}>
+          <Tooltip title={readOnly ?? '登记在本软件之外印发的文件所用的文号，避免系统再次使用'}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={openManual} disabled={!!readOnly}>
               手工登记
             </Button>
           </Tooltip>
@@ -167,7 +170,7 @@ export function RegisterPage() {
           footer={() => <span>共 {rows.length} 份</span>}
         />
       </div>
-      <Modal
+      <GuardedModal
         open={manualOpen}
         title="手工登记文号"
         onCancel={() => setManualOpen(false)}
@@ -205,7 +208,7 @@ export function RegisterPage() {
             <DatePicker allowClear={false} />
           </Form.Item>
         </Form>
-      </Modal>
+      </GuardedModal>
     </div>
   )
 }

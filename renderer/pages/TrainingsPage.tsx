@@ -9,6 +9,8 @@ import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 import { zhDate } from '../../shared/dates'
+import { GuardedDrawer } from '../components/EditModal'
+import { useReadOnlyReason } from '../components/read-only'
 
 interface TrainingForm {
   date: Dayjs
@@ -25,6 +27,7 @@ const FORMS = ['视频会', '现场培训', '线上培训', '以会代训', '专
 
 export function TrainingsPage() {
   const workYear = useApp((s) => s.workYear)
+  const readOnly = useReadOnlyReason(workYear)
   const divisions = useApp((s) => s.divisions)
   const units = useApp((s) => s.units)
   const settings = useApp((s) => s.settings)
@@ -111,9 +114,11 @@ export function TrainingsPage() {
         title={`业务培训（${workYear}年度）`}
         note="记录本年度组织或参加的预算绩效管理培训，年度工作总结按此统计培训次数"
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            新增培训
-          </Button>
+          <Tooltip title={readOnly}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={!!readOnly}>
+              新增培训
+            </Button>
+          </Tooltip>
         }
       />
       <div className="page-card">
@@ -164,7 +169,7 @@ export function TrainingsPage() {
           )}
         />
       </div>
-      <Drawer
+      <GuardedDrawer
         open={editing !== null}
         title={editing === 'new' ? '新增培训' : '编辑培训'}
         width={560}
@@ -214,7 +219,7 @@ export function TrainingsPage() {
             <Input.TextArea rows={4} maxLength={2000} placeholder="培训内容、主讲人等" />
           </Form.Item>
         </Form>
-      </Drawer>
+      </GuardedDrawer>
     </div>
   )
 }

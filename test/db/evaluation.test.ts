@@ -196,8 +196,12 @@ describe('自评表 Excel in and out', () => {
     const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '养护自评表.xlsx', base64 })
     expect(preview.problems).toEqual([])
     expect(preview.summary.itemsFilled).toBe(1)
+    // Complete, so handing it in is its submission, as the preview says.
+    expect(preview.summary.itemsSubmitted).toBe(1)
+    expect(preview.rows[0]!.detail).toBe('自评得分98.5分（优）；导入后提交审核')
     await t.call('stageExcel/apply', { roundId: round.id, fileName: '养护自评表.xlsx', base64 })
     const item = (await t.call('items/list', { roundId: round.id })).rows.find((r) => r.projectId === t.other.id)!
+    expect(item.status).toBe('已填报')
     const e = (await t.call('items/get', { id: item.id })).evaluation!
     expect(e.totals).toMatchObject({ budgetFen: 300_000_000, executedFen: 285_000_000 })
     expect(e.executionScore).toBe(9.5)

@@ -13,6 +13,8 @@ import { attempt, notifySuccess, showError } from '../../errors'
 import { wan, zhCompare } from '../../format'
 import { useApp } from '../../store'
 import { zhDate } from '../../../shared/dates'
+import { GuardedModal } from '../../components/EditModal'
+import { useReadOnlyReason } from '../../components/read-only'
 
 const score = (v: number | null) => (v === null ? <span className="hint">未考评</span> : v.toFixed(2))
 
@@ -20,6 +22,7 @@ const score = (v: number | null) => (v === null ? <span className="hint">未考�
 const bareMessage = (m: string) => m.replace(/^“[^”]*”：/, '')
 
 export function AgenciesPage() {
+  const readOnly = useReadOnlyReason(null)
   const dataVersion = useApp((s) => s.dataVersion)
   const [rows, setRows] = useState<Agency[]>([])
   const [loading, setLoading] = useState(false)
@@ -63,9 +66,11 @@ export function AgenciesPage() {
             <Checkbox checked={showInactive} onChange={(e) => setShowInactive(e.target.checked)}>
               显示已停用
             </Checkbox>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-              新增机构
-            </Button>
+            <Tooltip title={readOnly}>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} disabled={!!readOnly}>
+                新增机构
+              </Button>
+            </Tooltip>
           </>
         }
       />
@@ -239,7 +244,7 @@ function AgencyForm({ editing, onClose, onSaved }: { editing: Agency | 'new' | n
   }
 
   return (
-    <Modal
+    <GuardedModal
       open={editing !== null}
       title={editing === 'new' ? '新增第三方机构' : `编辑 · ${editing ? editing.name : ''}`}
       width={640}
@@ -276,6 +281,6 @@ function AgencyForm({ editing, onClose, onSaved }: { editing: Agency | 'new' | n
           <Switch checkedChildren="启用" unCheckedChildren="停用" />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }

@@ -7,6 +7,7 @@ import { LEVELS, LEVEL1_KEYS, OPERATORS } from '../../../shared/indicators'
 import { call } from '../../api'
 import { PageHeader } from '../../components/PageHeader'
 import { attempt, notifySuccess } from '../../errors'
+import { GuardedDrawer } from '../../components/EditModal'
 
 type Editing = Partial<LibraryIndicator> | null
 
@@ -87,7 +88,7 @@ export function LibraryPage() {
           },
         ]}
       />
-      <Drawer
+      <GuardedDrawer
         open={editing !== null}
         title={editing?.id ? `编辑指标 · ${editing.name}` : '新增指标'}
         width={480}
@@ -126,7 +127,7 @@ export function LibraryPage() {
             <Input maxLength={20} />
           </Form.Item>
         </Form>
-      </Drawer>
+      </GuardedDrawer>
     </div>
   )
 }

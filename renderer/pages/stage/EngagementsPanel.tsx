@@ -15,6 +15,7 @@ import { DocumentDialog, type DocRequest } from '../../components/DocumentDialog
 import { attempt, notifySuccess, showError } from '../../errors'
 import { wan } from '../../format'
 import { useApp } from '../../store'
+import { GuardedModal } from '../../components/EditModal'
 
 const METHODS = ['询价', '竞争性磋商', '公开招标', '单一来源']
 const RATERS: AgencyRating['rater'][] = ['被评价单位', '财政部门']
@@ -344,7 +345,7 @@ function EngagementModal({
   }
 
   return (
-    <Modal open={editing !== null} title={editing === 'new' ? '新增第三方委托' : '编辑第三方委托'} width={760} onCancel={onClose} onOk={save} okText="保存" cancelText="取消" confirmLoading={busy} maskClosable={false} forceRender>
+    <GuardedModal open={editing !== null} title={editing === 'new' ? '新增第三方委托' : '编辑第三方委托'} width={760} onCancel={onClose} onOk={save} okText="保存" cancelText="取消" confirmLoading={busy} maskClosable={false} forceRender>
       <Form form={form} name="engagement" labelCol={{ flex: '96px' }} colon={false}>
         <Form.Item label="第三方机构" required>
           <Space.Compact style={{ width: '100%' }}>
@@ -422,7 +423,7 @@ function EngagementModal({
           form.setFieldValue('agencyId', a.id)
         }}
       />
-    </Modal>
+    </GuardedModal>
   )
 }
 
@@ -450,7 +451,7 @@ function AgencyQuickModal({ open, onClose, onSaved }: { open: boolean; onClose: 
     onSaved(a)
   }
   return (
-    <Modal open={open} title="新增第三方机构" onCancel={onClose} onOk={save} okText="保存" cancelText="取消" confirmLoading={busy} forceRender zIndex={1100}>
+    <GuardedModal open={open} title="新增第三方机构" onCancel={onClose} onOk={save} okText="保存" cancelText="取消" confirmLoading={busy} forceRender zIndex={1100}>
       <Form form={form} name="agency" labelCol={{ flex: '110px' }} colon={false}>
         <Form.Item name="name" label="机构名称" rules={[{ required: true, whitespace: true, message: '请填写机构名称' }]}>
           <Input maxLength={100} data-testid="agency-name" />
@@ -470,6 +471,6 @@ function AgencyQuickModal({ open, onClose, onSaved }: { open: boolean; onClose: 
           <Input.TextArea autoSize={{ minRows: 1, maxRows: 3 }} maxLength={1000} />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }

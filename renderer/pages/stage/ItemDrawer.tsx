@@ -39,6 +39,7 @@ export function ItemDrawer({
   onNavigate,
   onClose,
   onChanged,
+  readOnly = null,
 }: {
   cfg: StageConfig
   itemId: string | null
@@ -46,6 +47,8 @@ export function ItemDrawer({
   onNavigate: (id: string) => void
   onClose: () => void
   onChanged: () => void
+  /** Why nothing may be changed (read-only package, locked year): the edit buttons are disabled with it. */
+  readOnly?: string | null
 }) {
   const { modal } = App.useApp()
   const [detail, setDetail] = useState<ItemDetail | null>(null)
@@ -115,7 +118,7 @@ export function ItemDrawer({
 
   const index = itemId ? order.indexOf(itemId) : -1
   const item = detail?.item
-  const editable = !!item && canEdit(item.status)
+  const editable = !!item && canEdit(item.status) && !readOnly
   const allowed = (a: ItemAction) => !!item && nextStatus(item.status, a) !== null
   const Form = FORMS[cfg.stage]
 
@@ -174,28 +177,33 @@ export function ItemDrawer({
             </Space>
             <Space>
               {dirty && <span className="warn-text">有未保存的修改</span>}
+              {readOnly && (
+                <span className="hint" data-testid="item-readonly">
+                  只读，不能修改
+                </span>
+              )}
               {editable && (
                 <Button icon={<SaveOutlined />} loading={saving} onClick={save} data-testid="item-save">
                   保存
                 </Button>
               )}
               {allowed('submit') && (
-                <Button type="primary" loading={saving} onClick={submit} data-testid="item-submit">
+                <Button type="primary" loading={saving} onClick={submit} disabled={!!readOnly} data-testid="item-submit">
                   {dirty ? '保存并提交审核' : ACTION_NAMES.submit}
                 </Button>
               )}
               {allowed('return') && (
-                <Button danger onClick={() => guard(() => setAction('return'))} data-testid="item-return">
+                <Button danger onClick={() => guard(() => setAction('return'))} disabled={!!readOnly} data-testid="item-return">
                   {ACTION_NAMES.return}
                 </Button>
               )}
               {allowed('approve') && (
-                <Button type="primary" onClick={() => guard(() => setAction('approve'))} data-testid="item-approve">
+                <Button type="primary" onClick={() => guard(() => setAction('approve'))} disabled={!!readOnly} data-testid="item-approve">
                   {ACTION_NAMES.approve}
                 </Button>
               )}
               {allowed('reopen') && (
-                <Button onClick={() => setAction('reopen')} data-testid="item-reopen">
+                <Button onClick={() => setAction('reopen')} disabled={!!readOnly} data-testid="item-reopen">
                   {ACTION_NAMES.reopen}
                 </Button>
               )}
@@ -220,8 +228,10 @@ export function ItemDrawer({
             <Descriptions.Item label="预算年度">{detail.round.budgetYear}年</Descriptions.Item>
             <Descriptions.Item label="任务">{detail.round.title}</Descriptions.Item>
           </Descriptions>
-          {!editable && (
-            <Alert type="success" showIcon icon={<LockOutlined />} style={{ margin: '8px 0' }} message="已审核通过，填报内容已锁定；如需修改，请先“撤销审核”。" />
+          {readOnly ? (
+            <Alert type="warning" showIcon icon={<LockOutlined />} style={{ margin: '8px 0' }} message={readOnly} data-testid="item-readonly-reason" />
+          ) : (
+            !editable && <Alert type="success" showIcon icon={<LockOutlined />} style={{ margin: '8px 0' }} message="已审核通过，填报内容已锁定；如需修改，请先“撤销审核”。" />
           )}
           {submitProblems && submitProblems.length > 0 && (
             <Alert
@@ -260,7 +270,7 @@ export function ItemDrawer({
           {detail.item.status === '已审核' && (
             <section className="drawer-section">
               <h4>结果运用</h4>
-              <ResultUsePanel detail={detail} onSaved={() => void refresh()} />
+              <ResultUsePanel detail={detail} readOnly={readOnly} onSaved={() => void refresh()} />
             </section>
           )}
         </div>
@@ -283,7 +293,7 @@ function suggestion(detail: ItemDetail, consequences: Record<string, string> | u
 }
 
 /** 结果运用: what the result means (e.g. for next year's budget), and whether/when it was published. */
-function ResultUsePanel({ detail, onSaved }: { detail: ItemDetail; onSaved: () => void }) {
+function ResultUsePanel({ detail, readOnly, onSaved }: { detail: ItemDetail; readOnly: string | null; onSaved: () => void }) {
   const consequences = useApp((s) => s.settings?.consequences)
   const [text, setText] = useState(detail.item.resultUse)
   const [isPublic, setIsPublic] = useState(detail.item.isPublic)
@@ -319,9 +329,11 @@ function ResultUsePanel({ detail, onSaved }: { detail: ItemDetail; onSaved: () =
           公开 <Switch checked={isPublic} onChange={setIsPublic} data-testid="result-use-public" />
         </span>
         {isPublic && <DatePicker value={date ?? dayjs()} onChange={setDate} allowClear={false} data-testid="result-use-date" />}
-        <Button type="primary" ghost loading={busy} onClick={save} data-testid="result-use-save">
-          保存结果运用
-        </Button>
+        <Tooltip title={readOnly}>
+          <Button type="primary" ghost loading={busy} onClick={save} disabled={!!readOnly} data-testid="result-use-save">
+            保存结果运用
+          </Button>
+        </Tooltip>
         {detail.item.isPublic && <span className="hint">已于 {detail.item.publicDate} 公开</span>}
       </Space>
     </div>

@@ -8,6 +8,7 @@ import { LIGHT_NAMES, type Light } from '../../../shared/monitoring'
 import { ITEM_STATUSES, type ItemStatus } from '../../../shared/stage'
 import { wan, zhCompare } from '../../format'
 import { useApp } from '../../store'
+import { BulkActions, type Selection } from './BulkActions'
 import { CONCLUSION_COLORS, STATUS_COLORS, type StageConfig } from './config'
 
 export type LightFilter = Light | 'none'
@@ -63,6 +64,10 @@ export function ItemsTable({
   onOpen,
   scores,
   onVisible,
+  selection,
+  onSelection,
+  readOnly,
+  onBulkDone,
 }: {
   cfg: StageConfig
   round: Round
@@ -74,6 +79,11 @@ export function ItemsTable({
   onOpen: (id: string, order: string[]) => void
   scores: Map<string, ItemScore>
   onVisible: (rows: RoundItem[]) => void
+  selection: Selection
+  onSelection: (s: Selection) => void
+  /** Why nothing may be changed (read-only package, locked year), or null. */
+  readOnly: string | null
+  onBulkDone: () => void
 }) {
   const units = useApp((s) => s.units)
   const divisions = useApp((s) => s.divisions)
@@ -265,15 +275,29 @@ export function ItemsTable({
           ...ITEM_STATUSES.map((s) => ({ key: s, label: <span data-testid={`tab-${s}`}>{`${s} ${tabCount(s)}`}</span> })),
         ]}
       />
+      <BulkActions cfg={cfg} round={round} filters={filters} rows={data.rows} total={data.rows.length} selection={selection} onSelection={onSelection} readOnly={readOnly} onDone={onBulkDone} />
       <Table<RoundItem>
         size="small"
         rowKey="id"
         loading={loading}
+        rowSelection={{
+          selectedRowKeys: selection.all ? data.rows.map((r) => r.id) : selection.ids,
+          onChange: (keys) => onSelection({ ids: keys as string[], all: false }),
+          preserveSelectedRowKeys: true,
+          columnWidth: 36,
+          getCheckboxProps: (r) => ({ 'aria-label': `选择 ${r.projectName}` }) as never,
+        }}
         dataSource={data.rows}
         columns={columns}
         scroll={{ x: cfg.stage === 'monitoring' || cfg.stage === 'targets' ? 1090 : 980, y: 'calc(100vh - 390px)' }}
         rowClassName={(r) => (r.id === openId ? 'row-open' : 'row-click')}
-        onRow={(r) => ({ onClick: () => onOpen(r.id, sorted.map((x) => x.id)) })}
+        onRow={(r) => ({
+          onClick: (e) => {
+            // A click on the tick box selects the row; it does not open it.
+            if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return
+            onOpen(r.id, sorted.map((x) => x.id))
+          },
+        })}
         onChange={(p, _f, _s, extra) => {
           setPage({ current: p.current ?? 1, pageSize: p.pageSize ?? 50 })
           if (extra.action === 'sort') setSorted(extra.currentDataSource as RoundItem[])
@@ -294,11 +318,11 @@ export function ItemsTable({
           data.rows.length ? (
             <Table.Summary fixed="bottom">
               <Table.Summary.Row className="sum-row">
-                <Table.Summary.Cell index={0} colSpan={2}>
+                <Table.Summary.Cell index={0} colSpan={3}>
                   <span data-testid="items-count">合计（{data.rows.length} 项）</span>
                 </Table.Summary.Cell>
                 {columns.slice(2).map((c, i) => (
-                  <Table.Summary.Cell key={String(c.key)} index={i + 2} align={c.align === 'right' ? 'right' : undefined} className="num">
+                  <Table.Summary.Cell key={String(c.key)} index={i + 3} align={c.align === 'right' ? 'right' : undefined} className="num">
                     {summaryCell(c.key as string)}
                   </Table.Summary.Cell>
                 ))}

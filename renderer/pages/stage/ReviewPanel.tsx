@@ -8,6 +8,7 @@ import { ACTION_NAMES, TARGET_CONCLUSIONS, TARGET_CONSEQUENCE, type ItemAction, 
 import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { ConclusionTag } from './ItemsTable'
+import { GuardedModal } from '../../components/EditModal'
 
 const ACTION_COLORS: Record<string, string> = { submit: 'blue', approve: 'green', return: 'orange', reopen: 'gray' }
 
@@ -113,7 +114,7 @@ export function ReviewActionModal({
 
   const title = action ? `${ACTION_NAMES[action]} · ${detail.item.projectName}` : ''
   return (
-    <Modal
+    <GuardedModal
       open={action !== null}
       title={title}
       width={action === 'return' ? 760 : 560}
@@ -190,7 +191,7 @@ export function ReviewActionModal({
       <Input.TextArea value={summary} onChange={(e) => setSummary(e.target.value)} autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} data-testid="review-summary" />
       {error && <Alert type="error" showIcon style={{ marginTop: 10 }} message={error} />}
       {action === 'reopen' && detail.item.resultUse && <Alert type="warning" showIcon style={{ marginTop: 10 }} message="该项目已填写结果运用意见，撤销审核后原意见保留。" />}
-    </Modal>
+    </GuardedModal>
   )
 }
 

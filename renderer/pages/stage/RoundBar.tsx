@@ -27,7 +27,9 @@ export function RoundBar({
   onChanged,
   onRemoved,
   onStatus,
+  readOnly = null,
 }: {
+  readOnly?: string | null
   cfg: StageConfig
   rounds: Round[]
   round: Round | null
@@ -72,17 +74,17 @@ export function RoundBar({
           onChange={onSelect}
           options={rounds.map((r) => ({ value: r.id, label: r.title }))}
         />
-        <Tooltip title="编辑任务名称、截止日期等">
-          <Button icon={<EditOutlined />} onClick={() => onEdit(round)} aria-label="编辑任务" />
+        <Tooltip title={readOnly ?? '编辑任务名称、截止日期等'}>
+          <Button icon={<EditOutlined />} onClick={() => onEdit(round)} aria-label="编辑任务" disabled={!!readOnly} data-testid="round-edit" />
         </Tooltip>
-        <Tooltip title="把项目库中后来新增、属于本任务范围的项目加入本任务">
-          <Button icon={<SyncOutlined />} onClick={sync}>
+        <Tooltip title={readOnly ?? '把项目库中后来新增、属于本任务范围的项目加入本任务'}>
+          <Button icon={<SyncOutlined />} onClick={sync} disabled={!!readOnly} data-testid="round-sync">
             同步项目
           </Button>
         </Tooltip>
-        <Popconfirm title={`删除任务“${round.title}”？`} description="只有全部项目都还未填报的任务才能删除。" okText="删除" cancelText="取消" onConfirm={remove}>
-          <Tooltip title="删除任务">
-            <Button icon={<DeleteOutlined />} danger aria-label="删除任务" />
+        <Popconfirm title={`删除任务“${round.title}”？`} description="只有全部项目都还未填报的任务才能删除。" okText="删除" cancelText="取消" onConfirm={remove} disabled={!!readOnly}>
+          <Tooltip title={readOnly ?? '删除任务'}>
+            <Button icon={<DeleteOutlined />} danger aria-label="删除任务" disabled={!!readOnly} />
           </Tooltip>
         </Popconfirm>
         <span className="spacer" />
@@ -121,14 +123,16 @@ export function RoundBar({
             <Button size="small" icon={<DownloadOutlined />} onClick={() => setExportOpen(true)} data-testid="excel-export">
               导出Excel
             </Button>
-            <Button size="small" icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="excel-import">
-              导入Excel
-            </Button>
+            <Tooltip title={readOnly}>
+              <Button size="small" icon={<UploadOutlined />} onClick={() => setImportOpen(true)} disabled={!!readOnly} data-testid="excel-import">
+                导入Excel
+              </Button>
+            </Tooltip>
           </>
         )}
         {cfg.batchKind && (
-          <Tooltip title={reviewed ? `为本任务 ${reviewed} 个已审核项目各生成一份${DOC_KINDS[cfg.batchKind].name}` : '本任务还没有审核通过的项目'}>
-            <Button size="small" icon={<CopyOutlined />} disabled={!reviewed} onClick={() => setBatchOpen(true)} data-testid="batch-open">
+          <Tooltip title={readOnly ?? (reviewed ? `为本任务 ${reviewed} 个已审核项目各生成一份${DOC_KINDS[cfg.batchKind].name}` : '本任务还没有审核通过的项目')}>
+            <Button size="small" icon={<CopyOutlined />} disabled={!reviewed || !!readOnly} onClick={() => setBatchOpen(true)} data-testid="batch-open">
               批量生成意见书
             </Button>
           </Tooltip>
@@ -142,14 +146,19 @@ export function RoundBar({
           <ExcelImportModal<StageImportPreview>
             open={importOpen}
             title={`导入${cfg.excel.form}`}
-            hint={`选择单位填好的《${cfg.excel.form}》：本任务“导出Excel”生成的表，或单位按财政部、省级格式自行填写的表（每个项目一张工作表）。有编号的按编号匹配项目，没有的按项目编码或单位和项目名称匹配，对不上的在预览中选择；重复导入只会更新，不会重复；表中有问题时不会导入任何数据。`}
+            hint={`选择单位填好的《${cfg.excel.form}》：本任务“导出Excel”生成的表，或单位按财政部、省级格式自行填写的表（每个项目一张工作表）。有编号的按编号匹配项目，没有的按项目编码或单位和项目名称匹配，对不上的在预览中选择；重复导入只会更新，不会重复；表中有问题时不会导入任何数据。填写完整的项目导入后即提交审核（等同单位报送），未填完的保持待填报。`}
             preview={(f) => call('stageExcel/preview', { roundId: round.id, ...f })}
-            fromProblems={(problems) => ({ summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems })}
+            fromProblems={(problems) => ({ summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0, itemsSubmitted: 0 }, rows: [], problems })}
             problemsOf={(p) => p.problems}
             hasChanges={(p) => p.rows.some((r) => r.action !== '不变')}
             renderCounts={(p) => (
               <>
                 <Tag color="blue">填报 {p.summary.itemsFilled} 个项目</Tag>
+                {p.problems.length === 0 && (
+                  <Tag color={p.summary.itemsSubmitted === p.summary.itemsFilled ? 'green' : 'gold'} data-testid="import-submits">
+                    导入后提交审核 {p.summary.itemsSubmitted} 个{p.summary.itemsFilled > p.summary.itemsSubmitted ? `，${p.summary.itemsFilled - p.summary.itemsSubmitted} 个未填完暂不提交` : ''}
+                  </Tag>
+                )}
                 {p.summary.projectsCreated > 0 && <Tag color="green">新增项目 {p.summary.projectsCreated}</Tag>}
                 {p.summary.projectsUpdated > 0 && <Tag color="blue">更新项目 {p.summary.projectsUpdated}</Tag>}
                 {p.summary.indicatorsCreated + p.summary.indicatorsUpdated + p.summary.indicatorsRemoved > 0 && (
@@ -178,7 +187,7 @@ export function RoundBar({
             }
             apply={async (f) => {
               const s = await call('stageExcel/apply', { roundId: round.id, ...f })
-              const parts = [`填报 ${s.itemsFilled} 个项目`]
+              const parts = [`填报 ${s.itemsFilled} 个项目`, `提交审核 ${s.itemsSubmitted} 个`]
               if (s.projectsCreated) parts.push(`新增项目 ${s.projectsCreated} 个`)
               if (s.projectsUpdated) parts.push(`更新项目 ${s.projectsUpdated} 个`)
               if (s.indicatorsCreated + s.indicatorsUpdated + s.indicatorsRemoved) parts.push(`指标新增 ${s.indicatorsCreated}、修改 ${s.indicatorsUpdated}、删除 ${s.indicatorsRemoved}`)

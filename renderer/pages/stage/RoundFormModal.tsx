@@ -14,6 +14,7 @@ import { attempt, notifySuccess } from '../../errors'
 import { wan, zhCompare } from '../../format'
 import { useApp } from '../../store'
 import { CONCLUSION_COLORS, STAGE_CONFIG } from './config'
+import { GuardedModal } from '../../components/EditModal'
 
 type Candidate = ApiOutput<'fiscaleval/candidates'>['rows'][number]
 
@@ -96,7 +97,7 @@ export function RoundFormModal({
   }
 
   return (
-    <Modal
+    <GuardedModal
       open={editing !== null}
       title={isNew ? `新建任务 · ${cfg.title.split(' · ')[1]}（${budgetYear}年度预算）` : '编辑任务'}
       width={stage === 'fiscaleval' ? 1000 : 640}
@@ -141,7 +142,7 @@ export function RoundFormModal({
         </Form.Item>
       </Form>
       {stage === 'fiscaleval' && <ProjectPicker budgetYear={budgetYear} picked={picked} onChange={setPicked} />}
-    </Modal>
+    </GuardedModal>
   )
 }
 

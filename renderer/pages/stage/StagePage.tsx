@@ -5,17 +5,19 @@
  * open a list pre-filtered.
  */
 import { PlusOutlined } from '@ant-design/icons'
-import { Button, Empty, Spin, Tabs } from 'antd'
+import { Button, Empty, Spin, Tabs, Tooltip } from 'antd'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Round, RoundItem } from '../../../shared/domain'
 import { FUND_SOURCES, type FundSource } from '../../../shared/domain'
 import { ITEM_STATUSES, STAGES, type ItemStatus, type Stage } from '../../../shared/stage'
 import { call } from '../../api'
 import { PageHeader } from '../../components/PageHeader'
+import { useReadOnlyReason } from '../../components/read-only'
 import { attempt } from '../../errors'
 import { useApp, type PageParams } from '../../store'
 import { STAGE_CONFIG } from './config'
 import { EngagementsPanel } from './EngagementsPanel'
+import type { Selection } from './BulkActions'
 import { ItemDrawer } from './ItemDrawer'
 import { ItemsTable, type ItemFilters, type ItemScore, type ItemsData, type LightFilter } from './ItemsTable'
 import { RoundBar } from './RoundBar'
@@ -57,6 +59,10 @@ export function StagePage({ stage }: { stage: Stage }) {
   const [editingRound, setEditingRound] = useState<Round | 'new' | null>(null)
   const [tab, setTab] = useState('items')
   const [scores, setScores] = useState<Map<string, ItemScore>>(new Map())
+  const [selection, setSelection] = useState<Selection>({ ids: [], all: false })
+  const readOnly = useReadOnlyReason(workYear)
+  // Another round or other filters: the ticked rows may no longer be the ones shown.
+  useEffect(() => setSelection({ ids: [], all: false }), [roundId, filters])
   const wantedRound = useRef<string | null>(typeof initial.current.roundId === 'string' ? initial.current.roundId : null)
 
   // A navigate() to this page while it is shown: apply the new parameters.
@@ -170,9 +176,11 @@ export function StagePage({ stage }: { stage: Stage }) {
       title={cfg.title}
       note={`工作年度 ${workYear} · ${cfg.subject(budgetYear)}`}
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditingRound('new')} data-testid="round-new">
-          新建任务
-        </Button>
+        <Tooltip title={readOnly}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditingRound('new')} disabled={!!readOnly} data-testid="round-new">
+            新建任务
+          </Button>
+        </Tooltip>
       }
     />
   )
@@ -192,6 +200,10 @@ export function StagePage({ stage }: { stage: Stage }) {
       }}
       scores={scores}
       onVisible={onVisible}
+      selection={selection}
+      onSelection={setSelection}
+      readOnly={readOnly}
+      onBulkDone={refreshAfterChange}
     />
   )
 
@@ -212,9 +224,11 @@ export function StagePage({ stage }: { stage: Stage }) {
               </span>
             }
           >
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditingRound('new')}>
-              新建任务
-            </Button>
+            <Tooltip title={readOnly}>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditingRound('new')} disabled={!!readOnly}>
+                新建任务
+              </Button>
+            </Tooltip>
           </Empty>
         </div>
       ) : (
@@ -227,6 +241,7 @@ export function StagePage({ stage }: { stage: Stage }) {
               setRoundId(id)
               setOpenId(null)
             }}
+            readOnly={readOnly}
             onEdit={(r) => setEditingRound(r)}
             onChanged={refreshAfterChange}
             onRemoved={() => {
@@ -258,6 +273,7 @@ export function StagePage({ stage }: { stage: Stage }) {
             onNavigate={setOpenId}
             onClose={() => setOpenId(null)}
             onChanged={refreshAfterChange}
+            readOnly={readOnly}
           />
         </>
       )}

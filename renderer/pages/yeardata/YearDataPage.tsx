@@ -15,6 +15,7 @@ import { attempt, notifySuccess } from '../../errors'
 import { defaultWorkYear, useApp } from '../../store'
 import { packageTitle, useViewing } from './viewing'
 import './yeardata.css'
+import { GuardedModal } from '../../components/EditModal'
 
 const fmtTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—')
 const totalRows = (m: PackageManifest) => Object.values(m.rowCounts).reduce((a, b) => a + b, 0)
@@ -225,7 +226,7 @@ function LockModal({ year, onClose, onDone }: { year: YearStatus | null; onClose
     onDone()
   }
   return (
-    <Modal open={year !== null} title={year ? `${unlocking ? '解锁' : '锁定'}${year.workYear}年度` : ''} onCancel={onClose} onOk={submit} okText={unlocking ? '解锁' : '锁定'} cancelText="取消" confirmLoading={busy} forceRender>
+    <GuardedModal open={year !== null} title={year ? `${unlocking ? '解锁' : '锁定'}${year.workYear}年度` : ''} onCancel={onClose} onOk={submit} okText={unlocking ? '解锁' : '锁定'} cancelText="取消" confirmLoading={busy} forceRender>
       <Typography.Paragraph type="secondary">
         {unlocking
           ? '解锁后该年度的记录可以再次修改。解锁原因将记入操作日志。'
@@ -236,7 +237,7 @@ function LockModal({ year, onClose, onDone }: { year: YearStatus | null; onClose
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 4 }} maxLength={500} placeholder={unlocking ? '例如：更正2024年1-9月监控数据' : '例如：年度工作已结束'} />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }
 

@@ -95,6 +95,8 @@ export function SelfEvalForm({ detail, editable, onSaved, onDirty, saveRef }: St
     executed: sumFen(funds.map((f) => fenOf(f.executed))),
   }
   const exec = executionScore(totals.budget, totals.executed, rules)
+  // Any fund row whose 全年执行数 exceeds its 全年预算数 needs a 说明 (the backend refuses 提交审核 without one).
+  const overBudget = funds.some((f) => fenOf(f.executed) > fenOf(f.budget))
   const weights = detail.indicators.map((ind, k) => ev?.values[k]?.weight ?? ind.weight ?? 0)
 
   const scored = useMemo(
@@ -198,14 +200,15 @@ export function SelfEvalForm({ detail, editable, onSaved, onDirty, saveRef }: St
           </Table.Summary.Row>
         )}
       />
-      {((exec.rate !== null && exec.rate < 90) || executionNote) && (
+      {((exec.rate !== null && (exec.rate < 90 || overBudget)) || executionNote) && (
         <div style={{ marginTop: 6 }}>
           <div className="form-label">
-            执行率偏低原因说明
+            预算执行情况说明
             {exec.rate !== null && exec.rate < 90 && <span className="warn-text" style={{ marginLeft: 8, fontWeight: 'normal' }}>预算执行率低于 90%，须说明原因</span>}
+            {overBudget && <span className="warn-text" style={{ marginLeft: 8, fontWeight: 'normal' }} data-testid="se-over-budget">全年执行数超过全年预算数，须说明原因（如年中追加预算）</span>}
           </div>
           {editable ? (
-            <Input.TextArea value={executionNote} onChange={(e) => text(setExecutionNote)(e.target.value)} autoSize={{ minRows: 1, maxRows: 4 }} maxLength={500} status={exec.rate !== null && exec.rate < 90 && !executionNote.trim() ? 'warning' : undefined} data-testid="se-execution-note" />
+            <Input.TextArea value={executionNote} onChange={(e) => text(setExecutionNote)(e.target.value)} autoSize={{ minRows: 1, maxRows: 4 }} maxLength={500} status={exec.rate !== null && (exec.rate < 90 || overBudget) && !executionNote.trim() ? 'warning' : undefined} data-testid="se-execution-note" />
           ) : (
             <div className="readonly-text">{executionNote}</div>
           )}
