@@ -58,6 +58,8 @@ describe('bulk 提交审核 / 审核通过 / 退回修改 over 600 items', () =>
   }, 120_000)
 
   it('approves a mix by id: only 已填报 items pass; 待填报, 已审核 and 退回修改 ones are refused, each saying why', async () => {
+    // A second operator reviews: nobody approves what they submitted themselves (李明 submitted above).
+    await t.signInAs('张审核', ['预算股'])
     // Make the mix by hand first: 20 approved, 10 returned, one at a time as a reviewer would.
     for (const id of ids.filled.slice(0, 20)) await t.call('items/transition', { id, action: 'approve', conclusion: '良' })
     for (const id of ids.filled.slice(20, 30)) await t.call('items/transition', { id, action: 'return', conclusion: '中', opinions: [{ ref: 'other', label: '其他', text: '请细化产出指标' }] })
@@ -90,10 +92,11 @@ describe('bulk 提交审核 / 审核通过 / 退回修改 over 600 items', () =>
       ['submit', null],
       ['approve', '优'],
     ])
-    expect(one.reviews[1]!.operatorName).toBe('李明')
+    expect(one.reviews[0]!.operatorName).toBe('李明')
+    expect(one.reviews[1]!.operatorName).toBe('张审核')
     expect(reviewAudit() - auditBefore).toBe(540)
     const itemAudit = await t.call('audit/list', { entity: 'round_items', entityId: waiting[100]!, limit: 10 })
-    expect(itemAudit[0]).toMatchObject({ action: 'update', operatorName: '李明' })
+    expect(itemAudit[0]).toMatchObject({ action: 'update', operatorName: '张审核' })
     expect((itemAudit[0]!.after as { status: string }).status).toBe('已审核')
     // A refused item is untouched: no review row was added.
     expect((await t.call('items/get', { id: ids.returned[0]! })).reviews.map((r) => r.action)).toEqual(['submit', 'return'])
@@ -143,6 +146,7 @@ describe('bulk 提交审核 / 审核通过 / 退回修改 over 600 items', () =>
   }, 120_000)
 
   it('refuses while a closed year is locked, before any item is touched', async () => {
+    await t.signInAs('李明') // locking a year is the administrator's
     await t.call('yearData/lock', { workYear: 2024, locked: true, reason: '年度结账' })
     const e = await t.fail('items/bulk', { roundId, filters: { status: '已填报' }, action: 'approve', conclusion: '良' })
     expect(e.code).toBe('LOCKED')
