@@ -58,7 +58,7 @@ export function signInAs(ctx: Ctx, op: Operator) {
  * The signed-in operator as the database has it now, or null (and the session ended) when there is
  * none, it locked for idle time, or the operator was deactivated or removed meanwhile.
  */
-export async function currentOperator(ctx: Ctx): Promise<Operator | null> {
+export async function currentOperator(ctx: Ctx, touch = true): Promise<Operator | null> {
   const id = ctx.session.operatorId
   if (!id) return null
   const idleMs = (await workingSettings(ctx)).sessionIdleMinutes * 60_000
@@ -73,7 +73,10 @@ export async function currentOperator(ctx: Ctx): Promise<Operator | null> {
     return null
   }
   const op = toOperator(row)
+  const last = ctx.session.lastActiveAt
   signInAs(ctx, op)
+  // Asking who is signed in is not use: it must not keep an unattended session open.
+  if (!touch) ctx.session.lastActiveAt = last
   return op
 }
 

@@ -34,7 +34,7 @@ function waitMessage(failures: number, seconds: number) {
 
 export const sessionHandlers: Pick<Handlers, 'session/get' | 'session/setup' | 'session/signIn' | 'session/signOut' | 'operators/resetPassword'> = {
   async 'session/get'(_input, ctx) {
-    const operator = await currentOperator(ctx)
+    const operator = await currentOperator(ctx, false)
     const setup = await needsSetup(ctx)
     const counts = setup
       ? await sql<{ n: number }>`SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM exante_proposals) + (SELECT count(*) FROM trainings) AS n`.execute(ctx.working.db)

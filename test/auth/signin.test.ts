@@ -103,6 +103,11 @@ describe('sign-in', () => {
     await t.call('session/signIn', { name: TEST_ADMIN, password: TEST_PASSWORD })
     expect(await t.call('session/get', {})).toMatchObject({ operator: { name: TEST_ADMIN }, lockedName: null })
     await t.call('divisions/save', { name: '社会保障股' })
+    // Asking who is signed in is not use: it does not hold the lock off.
+    advance(9 * 60)
+    expect((await t.call('session/get', {})).operator?.name).toBe(TEST_ADMIN)
+    advance(2 * 60)
+    expect((await t.fail('units/list', {})).code).toBe('NO_OPERATOR')
   })
 
   it('an administrator resets a password; the old one stops working; nobody else may reset', async () => {

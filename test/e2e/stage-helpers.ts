@@ -81,6 +81,12 @@ export async function signInOnPage(s: StageSession, name: string, roles: Role[] 
   const { page } = s
   // Makes sure the operator exists with the test password (through the API, whoever is signed in).
   await signInAsOperator(s.backend.dispatch, name, roles, divisionId)
+  // An open item drawer covers the header: close it (the caller reopens the item as the new operator).
+  const close = drawer(page).locator('.ant-drawer-close')
+  if (await close.isVisible().catch(() => false)) {
+    await close.click()
+    await expect.poll(() => close.isVisible().catch(() => false)).toBe(false)
+  }
   await page.getByTestId('sign-out').click()
   const dlg = page.getByRole('dialog', { name: '登录' })
   await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../shared/result'
+import { signInTestAdmin } from '../helpers/backend'
 import {
   checkSqliteModule,
   createElectronPlatform,
@@ -196,6 +197,7 @@ describe('with the real backend (Node build of better-sqlite3)', () => {
     // Two opens: the second one takes an automatic start backup of a real database.
     for (let i = 0; i < 2; i++) {
       const b = await openBackend(opts)
+      await signInTestAdmin(b.dispatch)
       const r = await b.dispatch('app/info', {})
       expect(r.ok).toBe(true)
       await b.close()
@@ -232,6 +234,7 @@ describe('with the real backend (Node build of better-sqlite3)', () => {
     expect(kept).not.toBe(dbPath)
     expect(existsSync(kept)).toBe(true)
     expect(readFileSync(kept).equals(garbage)).toBe(true)
+    await signInTestAdmin(outcome.backend.dispatch) // app/info needs a signed-in operator
     const info = await outcome.backend.dispatch('app/info', {})
     expect(info.ok).toBe(true)
     await outcome.backend.close()
