@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { completeIndicators } from '../helpers/stage-setup'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
+import { TEST_PASSWORD } from '../helpers/backend'
 import { SHOTS, T, menu, openStageSession, pick, setUpCounty, shot } from './stage-helpers'
 
 let browser: LaunchedBrowser
@@ -53,7 +54,11 @@ describe('bulk review on a stage list', () => {
         if (!name.includes('未填报')) await api('targets/save', { projectId: p.id, annualGoal: '按期完成年度任务', indicators: completeIndicators(wan) })
       }
       const round = await api('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-12-31', unitIds: [] })
+      // A 录入 clerk submits; 李明 reviews (nobody approves what they submitted themselves).
+      await api('operators/save', { name: '王芳', divisionId: null, roles: ['录入'], password: TEST_PASSWORD })
+      await api('session/signIn', { name: '王芳', password: TEST_PASSWORD })
       for (const r of (await api('items/list', { roundId: round.id })).rows) if (!r.projectName.includes('未填报')) await api('items/transition', { id: r.id, action: 'submit' })
+      await api('session/signIn', { name: '李明', password: TEST_PASSWORD })
     })
     const { page } = s
     // The stage list only: the job dialog's refusal table has rows too.

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTargetsWorkbook } from '../../electron/excel/targets-sheet'
+import { TEST_PASSWORD } from '../helpers/backend'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
 import { SHOTS, T, expectMessage, field, menu, openStageSession, pick, shot } from './stage-helpers'
@@ -54,7 +55,7 @@ async function exportWorkbook(path: string) {
 
 describe('a first year from an empty database', () => {
   it('chooses the year, imports the project list through the mapping step, adds by hand, loads last year’s baseline', async () => {
-    const s = await openStageSession(browser, 'first-year', async () => undefined)
+    const s = await openStageSession(browser, 'first-year', async () => undefined, { signIn: false })
     const { page } = s
     const started = Date.now()
     try {
@@ -62,6 +63,8 @@ describe('a first year from an empty database', () => {
       const start = page.getByRole('dialog', { name: '创建第一个操作员' })
       await expect.poll(() => start.isVisible(), { timeout: T }).toBe(true)
       await start.getByLabel('姓名').fill('李明')
+      await start.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD)
+      await start.getByLabel('确认密码').fill(TEST_PASSWORD)
       await start.getByLabel('所在股室').fill('预算股')
       await start.getByRole('button', { name: '创建并开始使用' }).click()
       await expect.poll(() => page.getByTestId('welcome-card').isVisible()).toBe(true)
