@@ -6,27 +6,47 @@ import { DEFAULT_SCORING_RULES } from './scoring'
 
 /** Fonts of the 公文; 仿宋_GB2312 on older PCs, 仿宋 on newer ones (DESIGN §3). */
 export const fontsSchema = z.object({
-  body: z.string().min(1), // 正文 仿宋
-  title: z.string().min(1), // 标题 小标宋
-  heading1: z.string().min(1), // 一、 黑体
-  heading2: z.string().min(1), // (一) 楷体
-  latin: z.string().min(1), // digits and Latin
+  body: z.string().min(1).max(60), // 正文 仿宋
+  title: z.string().min(1).max(60), // 标题 小标宋
+  heading1: z.string().min(1).max(60), // 一、 黑体
+  heading2: z.string().min(1).max(60), // (一) 楷体
+  latin: z.string().min(1).max(60), // digits and Latin
 })
 export type FontSettings = z.infer<typeof fontsSchema>
 
+/** A settings string: bounded, and never a control character (they end up in file names and XML). */
+const line = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过${max}字`)
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label}中含有控制字符，请删除后重新填写`)
+
 export const orgSchema = z.object({
-  county: z.string().trim().min(1, '请填写县名'),
-  bureau: z.string().trim().min(1, '请填写财政局全称'),
+  county: line(30, '县名').pipe(z.string().min(1, '请填写县名')),
+  bureau: line(60, '财政局全称').pipe(z.string().min(1, '请填写财政局全称')),
   /** 发文机关标志, e.g. 师宗县财政局文件 */
-  issuerMark: z.string().trim().min(1, '请填写发文机关标志'),
+  issuerMark: line(60, '发文机关标志').pipe(z.string().min(1, '请填写发文机关标志')),
   /** 文号代字: 预算股 documents (师财预) and performance documents (师财绩). */
-  prefixBudget: z.string().trim().min(1, '请填写文号代字'),
-  prefixPerformance: z.string().trim().min(1, '请填写文号代字'),
+  prefixBudget: line(20, '文号代字').pipe(z.string().min(1, '请填写文号代字')),
+  prefixPerformance: line(20, '文号代字').pipe(z.string().min(1, '请填写文号代字')),
   /** 印发机关 in the 版记 */
-  printer: z.string().trim().min(1, '请填写印发机关'),
+  printer: line(60, '印发机关').pipe(z.string().min(1, '请填写印发机关')),
   /** 署名 under the body */
-  signature: z.string().trim().min(1, '请填写署名'),
+  signature: line(60, '署名').pipe(z.string().min(1, '请填写署名')),
 })
+
+/**
+ * An absolute folder: a POSIX path, a drive path (C:\ or C:/) or a UNC share. A relative one would
+ * resolve against whatever folder the process happened to start in.
+ */
+export const isAbsolutePath = (p: string) => /^(\/|[A-Za-z]:[\\/]|\\\\[^\\/]+[\\/][^\\/]+)/.test(p)
+
+/**
+ * Settings that describe this PC, not the bureau's data: never exported in a year package, and a
+ * restore keeps this PC's values (a package must not redirect output or replace the key).
+ */
+export const MACHINE_LOCAL_SETTINGS = ['outputDir', 'packageKey'] as const
 export type OrgSettings = z.infer<typeof orgSchema>
 
 export const exanteRulesSchema = z
@@ -34,8 +54,8 @@ export const exanteRulesSchema = z
     dimensions: z
       .array(
         z.object({
-          key: z.string().min(1),
-          name: z.string().trim().min(1, '维度名称不能为空'),
+          key: z.string().min(1).max(40),
+          name: z.string().trim().min(1, '维度名称不能为空').max(60, '维度名称不能超过60字'),
           maxScore: z.number().positive('维度分值须大于 0'),
         }),
       )
@@ -56,12 +76,12 @@ export const scoringRulesSchema = z
     weights: z.object({ execution: z.number().min(0), output: z.number().min(0), effect: z.number().min(0), satisfaction: z.number().min(0) }),
     capExecution: z.boolean(),
     grades: z.object({ excellent: z.number(), good: z.number(), pass: z.number() }),
-    qualitative: z.array(z.object({ level: z.string().min(1), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1) })),
+    qualitative: z.array(z.object({ level: z.string().min(1).max(20), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1) })),
   })
   .refine((v) => v.grades.excellent > v.grades.good && v.grades.good > v.grades.pass, { message: '等级分数线须为 优 > 良 > 中', path: ['grades'] })
 
 /** A line of the 第三方机构考评表 (defaults: 嘉定区 sample sheet, domain-facts §5). */
-export const ratingItemSchema = z.object({ key: z.string().min(1), group: z.string(), name: z.string().min(1), points: z.number().positive(), guide: z.string() })
+export const ratingItemSchema = z.object({ key: z.string().min(1).max(40), group: z.string().max(60), name: z.string().min(1).max(60), points: z.number().positive(), guide: z.string().max(500) })
 export type RatingItem = z.infer<typeof ratingItemSchema>
 
 export const DEFAULT_RATING_ITEMS: RatingItem[] = [
@@ -77,7 +97,12 @@ export const settingsSchema = z.object({
   fonts: fontsSchema,
   exante: exanteRulesSchema,
   /** Folder for generated Word/Excel files; empty means the default under the user's documents. */
-  outputDir: z.string(),
+  outputDir: line(400, '文件保存位置').refine((v) => v === '' || isAbsolutePath(v), '文件保存位置须为完整路径（如 D:\\绩效文件 或 /home/user/绩效文件），不能是相对路径'),
+  /**
+   * 单位密钥: a secret shared with the receiving bureau; when set, exported year packages are signed
+   * with it (HMAC-SHA-256) and imported ones must carry a valid signature. Empty: no signing.
+   */
+  packageKey: z.string().max(200, '单位密钥不能超过200字').refine((v) => v === '' || v.length >= 8, '单位密钥至少8个字符'),
   /** Whether 意见书 (form documents) also take a 文号 from the register. */
   numberForms: z.boolean(),
   /** 运行监控 red/yellow/green thresholds. */
@@ -87,14 +112,14 @@ export const settingsSchema = z.object({
   /** 自评 scoring: weights 10/50/30/10, grade bands 90/80/60, qualitative levels. */
   scoring: scoringRulesSchema,
   /** What each 评价 grade means for next year's budget (a provincial 结果应用办法, domain-facts §7). */
-  consequences: z.object({ 优: z.string(), 良: z.string(), 中: z.string(), 差: z.string() }),
+  consequences: z.object({ 优: z.string().max(200), 良: z.string().max(200), 中: z.string().max(200), 差: z.string().max(200) }),
   /** 主送 of the 财政评价结果报告. */
-  reportRecipients: z.string(),
+  reportRecipients: z.string().max(300, '主送机关不能超过300字'),
   ratingItems: z.array(ratingItemSchema).min(1, '考评表至少需要一项'),
   /** Days a unit has to hand in its 整改报告 after the 整改通知 (provincial rule: 30). */
   rectifyDays: z.number().int().positive(),
   /** The annual work report's sentences, with {{placeholders}} filled from the records. */
-  reportTemplate: z.string().min(1, '年度报告模板不能为空'),
+  reportTemplate: z.string().min(1, '年度报告模板不能为空').max(50_000, '年度报告模板不能超过50000字'),
 })
 export type Settings = z.infer<typeof settingsSchema>
 
@@ -117,6 +142,7 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   exante: DEFAULT_EXANTE_RULES,
   outputDir: '',
+  packageKey: '',
   numberForms: false,
   warnings: DEFAULT_WARNING_RULES,
   indicatorWeightTotal: 90,
@@ -141,6 +167,7 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     fonts: { ...DEFAULT_SETTINGS.fonts, ...(s.fonts ?? {}) },
     exante: s.exante ?? DEFAULT_SETTINGS.exante,
     outputDir: s.outputDir ?? DEFAULT_SETTINGS.outputDir,
+    packageKey: s.packageKey ?? DEFAULT_SETTINGS.packageKey,
     numberForms: s.numberForms ?? DEFAULT_SETTINGS.numberForms,
     warnings: s.warnings ?? DEFAULT_SETTINGS.warnings,
     indicatorWeightTotal: s.indicatorWeightTotal ?? DEFAULT_SETTINGS.indicatorWeightTotal,

@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type { Operator } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import type { OperatorRow } from '../db/schema'
+import { openablePath } from '../files/openable'
 import { bool, parseJson, type Handlers } from './context'
 
 export const toOperator = (r: OperatorRow): Operator => ({
@@ -112,10 +113,7 @@ export const appHandlers: Pick<
   },
 
   async 'files/open'({ path, reveal }, ctx) {
-    // Only files the app itself wrote may be opened: no arbitrary paths from the renderer.
-    const known = await ctx.db.selectFrom('documents').select('id').where('file_path', '=', path).executeTakeFirst()
-    const outDir = await ctx.outputDir()
-    if (!known && !path.startsWith(outDir)) throw new AppError('VALIDATION', '只能打开本软件生成的文件')
-    return { opened: await ctx.platform.openPath(path, reveal) }
+    // Only files the app itself wrote, inside its output folder: no arbitrary paths from the renderer.
+    return { opened: await ctx.platform.openPath(await openablePath(ctx, path, reveal), reveal) }
   },
 }

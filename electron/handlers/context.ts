@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { ApiOutput, ApiParsed } from '../../shared/api'
 import type { Channel } from '../../shared/channels'
 import { AppError } from '../../shared/result'
-import { withDefaults, type Settings } from '../../shared/settings'
+import { isAbsolutePath, withDefaults, type Settings } from '../../shared/settings'
 import type { DB } from '../db/schema'
 import { withWriter, type Writer } from '../db/writer'
 import { JobRegistry } from '../jobs'
@@ -70,7 +70,10 @@ export function createContext(
       // The working data's folder even while a package from another PC is being viewed.
       const row = await ctx.working.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
       const s = withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
-      return s.outputDir.trim() || base.defaultOutputDir || join(base.dataDir, '输出')
+      // A relative folder (stored before settings/save refused them) would resolve against the
+      // process's start folder: the default is used instead.
+      const chosen = s.outputDir.trim()
+      return (isAbsolutePath(chosen) ? chosen : '') || base.defaultOutputDir || join(base.dataDir, '输出')
     },
     async write(fn, opts) {
       const operatorId = opts?.operatorId ?? ctx.session.operatorId

@@ -14,6 +14,7 @@ import { BACKUP_REASONS, listBackups, makeBackup, type BackupInfo } from '../db/
 import { inspectDatabase } from '../db/open'
 import type { DB } from '../db/schema'
 import { withWriter } from '../db/writer'
+import { safeFileName } from '../docs/write-file'
 import { buildPackage, MANIFEST_TABLE, stampForFile } from '../yeardata/package'
 import { getPackage, incomingPath, keepPackage, listPackages, removeKept } from '../yeardata/store'
 import { workYearsSql } from '../yeardata/tables'
@@ -45,12 +46,13 @@ async function workingSettings(ctx: Ctx): Promise<Settings> {
   return withDefaults(row ? parseJson<Partial<Settings>>(row.value, {}) : undefined)
 }
 
-async function packageFolder(ctx: Ctx, s: Settings): Promise<string> {
-  return join(s.outputDir.trim() || ctx.defaultOutputDir || join(ctx.dataDir, '输出'), PACKAGE_FOLDER)
+async function packageFolder(ctx: Ctx): Promise<string> {
+  return join(await ctx.outputDir(), PACKAGE_FOLDER)
 }
 
-/** Never overwrite: two exports in the same minute get -2, -3. */
-function freePath(dir: string, stem: string): string {
+/** Never overwrite: two exports in the same minute get -2, -3. The stem holds the county's name. */
+function freePath(dir: string, name: string): string {
+  const stem = safeFileName(name)
   let p = join(dir, `${stem}${PACKAGE_EXT}`)
   for (let i = 2; existsSync(p) || existsSync(`${p}.tmp`); i++) p = join(dir, `${stem}-${i}${PACKAGE_EXT}`)
   return p
@@ -114,7 +116,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const settings = await workingSettings(ctx)
     const now = ctx.now()
     const { county, bureau } = settings.org
-    const target = freePath(await packageFolder(ctx, settings), `${county}${workYear}年度预算绩效数据包-${stampForFile(now)}`)
+    const target = freePath(await packageFolder(ctx), `${county}${workYear}年度预算绩效数据包-${stampForFile(now)}`)
     return ctx.jobs.start(`导出${county}${workYear}年度数据包`, 100, (job) =>
       // The working file must not be swapped (restore) while this reads it.
       whileReadingWorking(ctx, async () => {
@@ -224,7 +226,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const now = ctx.now()
     const { county, bureau } = settings.org
     const next = workYear + 1
-    const target = freePath(await packageFolder(ctx, settings), `${county}${next}年度结转数据包-${stampForFile(now)}`)
+    const target = freePath(await packageFolder(ctx), `${county}${next}年度结转数据包-${stampForFile(now)}`)
     // 结转 closes a year: a snapshot of the data as it was at that moment is worth keeping.
     makeBackup(ctx.working.sqlite, ctx.dataDir, 'carry-over', now)
     const built = await whileReadingWorking(ctx, () =>

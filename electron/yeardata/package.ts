@@ -13,6 +13,7 @@ import { dirname } from 'node:path'
 import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { APPLICATION_ID, runMigrations } from '../db/open'
+import { registerWrittenFile } from '../docs/write-file'
 import { contentDigest, dataTables, quoteId, tableShape } from './checksum'
 import { auditCondition, TABLE_RULES, type Rule } from './tables'
 
@@ -168,6 +169,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       closeSync(fd)
     }
     renameSync(tmp, o.targetPath)
+    registerWrittenFile(o.targetPath)
     o.onProgress?.(total, total, '导出完成')
     done = true
     return { path: o.targetPath, manifest }
