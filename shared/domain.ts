@@ -317,8 +317,13 @@ export interface PackageManifest {
   createdAt: string
   /** Rows per table in the package. */
   rowCounts: Record<string, number>
-  /** SHA-256 (hex) of the package's content, table by table in primary-key order. */
+  /**
+   * SHA-256 (hex) over the package's content (table by table in primary-key order) AND every other
+   * field of this manifest, so relabelling county, year or kind breaks it too.
+   */
   sha256: string
+  /** HMAC-SHA-256 (hex) of sha256 under the bureau key (设置 · 单位密钥), if the sender set one. */
+  signature?: string
 }
 
 export interface YearPackage {
@@ -327,6 +332,8 @@ export interface YearPackage {
   path: string
   manifest: PackageManifest
   importedAt: string
+  /** What the signature says under this PC's bureau key: "由…签发，签名有效", or why unchecked. */
+  signatureNote: string
 }
 
 export interface BackupEntry {

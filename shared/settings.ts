@@ -183,3 +183,14 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
 export function isOrgComplete(org: OrgSettings): boolean {
   return orgSchema.safeParse(org).success
 }
+
+/**
+ * Settings as they may be stored: the rules of settings/save, except that the organisation may
+ * still be unfilled (a fresh installation) and this PC's own fields are not judged here (a package
+ * never carries them). Used on data that arrives from outside (year packages).
+ */
+export const storedSettingsSchema = settingsSchema.extend({
+  org: z.object(Object.fromEntries(Object.entries(orgSchema.shape).map(([k]) => [k, z.string().max(100).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), '含有控制字符')]))),
+  outputDir: z.string().max(400),
+  packageKey: z.string().max(200),
+})

@@ -7,6 +7,7 @@ import type { Channel } from '../../shared/channels'
 import { AppError } from '../../shared/result'
 import { isAbsolutePath, withDefaults, type Settings } from '../../shared/settings'
 import type { DB } from '../db/schema'
+import { WriteGate } from '../db/gate'
 import { withWriter, type Writer } from '../db/writer'
 import { JobRegistry } from '../jobs'
 import type { Platform } from '../platform'
@@ -29,6 +30,8 @@ export interface Ctx {
   defaultOutputDir: string
   session: { operatorId: string | null }
   jobs: JobRegistry
+  /** Backups and restores against writes (db/gate.ts): every ctx.write passes through it. */
+  gate: WriteGate
   now(): Date
   settings(): Promise<Settings>
   /** Drops the remembered settings after they were written. */
@@ -44,7 +47,7 @@ export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Prom
 export type Handlers = { [C in Channel]: Handler<C> }
 
 export function createContext(
-  base: Omit<Ctx, 'session' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
+  base: Omit<Ctx, 'session' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'gate' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
 ): Ctx {
   let cache: { db: Kysely<DB>; value: Settings } | null = null
   const ctx: Ctx = {
@@ -53,6 +56,7 @@ export function createContext(
     view: null,
     session: { operatorId: null },
     jobs: new JobRegistry(),
+    gate: new WriteGate(),
     now: base.now ?? (() => new Date()),
     async settings() {
       // Read once per database and kept until settings/save: nearly every handler needs them, and a
@@ -79,7 +83,11 @@ export function createContext(
       const operatorId = opts?.operatorId ?? ctx.session.operatorId
       if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
       if (!operatorId) throw new AppError('NO_OPERATOR', '请先在右上角选择操作员，再进行修改')
-      return withWriter(ctx.db, operatorId, ctx.now(), fn)
+      // ctx.db is read inside the gate: a restore that ran meanwhile has swapped it.
+      return ctx.gate.write(() => {
+        if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
+        return withWriter(ctx.db, operatorId, ctx.now(), fn)
+      })
     },
     async assertYearOpen(workYear) {
       const lock = await ctx.db.selectFrom('year_locks').select('locked_at').where('work_year', '=', workYear).executeTakeFirst()
