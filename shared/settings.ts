@@ -194,3 +194,8 @@ export const storedSettingsSchema = settingsSchema.extend({
   outputDir: z.string().max(400),
   packageKey: z.string().max(200),
 })
+
+/** Settings as the audit log records them: the bureau key is a secret and never written there. */
+export function redactSecrets<T extends Partial<Settings>>(s: T): T {
+  return s.packageKey ? { ...s, packageKey: '（已设置）' } : s
+}

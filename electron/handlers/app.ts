@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Operator } from '../../shared/domain'
 import { AppError } from '../../shared/result'
+import { redactSecrets } from '../../shared/settings'
 import type { OperatorRow } from '../db/schema'
 import { openablePath } from '../files/openable'
 import { bool, parseJson, type Handlers } from './context'
@@ -86,7 +87,7 @@ export const appHandlers: Pick<
         .values({ key: 'settings', value: JSON.stringify(input) })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(input) }))
         .execute()
-      await w.log('update', 'settings', 'settings', before, input)
+      await w.log('update', 'settings', 'settings', redactSecrets(before), redactSecrets(input))
     })
     ctx.forgetSettings()
     return ctx.settings()

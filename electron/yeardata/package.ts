@@ -84,6 +84,8 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     pkg.pragma('synchronous = OFF')
     pkg.pragma('foreign_keys = OFF')
     pkg.pragma('cache_size = -65536')
+    // What is removed below (this PC's key and folder) must not linger in freed page space.
+    pkg.pragma('secure_delete = ON')
 
     // Schema version: the source's (the app's, once it has opened the file). Migrations run
     // before ATTACH so that their unqualified names can only mean the new file.
