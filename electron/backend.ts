@@ -84,7 +84,8 @@ export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
     if (!parsed.success) return { ok: false, error: { code: 'VALIDATION', message: describeZodError(parsed.error) } }
     try {
       const fn = table[channel] as (i: unknown, c: Ctx) => Promise<unknown>
-      return { ok: true, data: await fn(parsed.data, ctx) }
+      // Counted as in flight for restores and backups (db/gate.ts); waits while a restore runs.
+      return { ok: true, data: await ctx.gate.call(() => fn(parsed.data, ctx)) }
     } catch (e) {
       const error = translate(e)
       if (error.code === 'INTERNAL') console.error(`[${channel}]`, e)

@@ -1,9 +1,11 @@
 /**
- * Writes against operations that need the working database to themselves. A backup (VACUUM INTO)
- * cannot run inside a transaction, and a restore replaces the file under every writer: so each
- * waits until the transactions in flight have ended, and meanwhile no new one starts. Writes that
- * arrive during a backup wait for it (a moment); during a restore they are refused in Chinese,
- * because they would land in data that is about to be replaced — never acknowledged and then lost.
+ * Calls and writes against operations that need the working database to themselves. A backup
+ * (VACUUM INTO) cannot run inside a transaction, and a restore replaces the file under everyone:
+ *  - a backup waits for the write transactions in flight; writes asked meanwhile wait for it;
+ *  - a restore waits for every other call in flight (their reads must not meet a closed
+ *    connection); a write they attempt meanwhile is refused in Chinese (it would land in data
+ *    about to be replaced), and calls that arrive wait in the dispatch and run on the restored data.
+ * So no write is answered ok and then lost. One such operation at a time; a second waits.
  */
 import { AppError } from '../../shared/result'
 
@@ -14,44 +16,70 @@ interface Exclusive {
 }
 
 export class WriteGate {
-  private active = 0
-  private idleWaiters: (() => void)[] = []
+  private calls = 0
+  private writes = 0
   private current: Exclusive | null = null
+  private waiters: (() => void)[] = []
+
+  private changed(): void {
+    for (const w of this.waiters.splice(0)) w()
+  }
+  private nextChange(): Promise<void> {
+    return new Promise<void>((r) => this.waiters.push(r))
+  }
 
   /** What is running now, for messages (null: nothing). */
   get running(): string | null {
     return this.current?.reason ?? null
   }
 
-  /** Runs one write transaction, once no exclusive operation holds the database. */
+  /** One dispatched call: waits while a restore runs, then counts as in flight. */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.current?.writes === 'refuse') await this.current.done
+    this.calls++
+    try {
+      return await fn()
+    } finally {
+      this.calls--
+      this.changed()
+    }
+  }
+
+  /** One write transaction. */
   async write<T>(fn: () => Promise<T>): Promise<T> {
     while (this.current) {
       if (this.current.writes === 'refuse') throw new AppError('LOCKED', `${this.current.reason}，暂时不能修改；本次修改未保存，请等完成后再试`)
       await this.current.done
     }
-    this.active++
+    this.writes++
     try {
       return await fn()
     } finally {
-      this.active--
-      if (this.active === 0) for (const w of this.idleWaiters.splice(0)) w()
+      this.writes--
+      this.changed()
     }
   }
 
   /**
-   * Runs fn alone: after the writes in flight have ended, with new writes waiting or refused.
-   * Another exclusive operation meanwhile is refused (two restores share file names).
+   * Runs fn alone (see above). Called from inside a dispatched call, which stops counting as "in
+   * flight" while it waits, so two of them never wait for each other.
    */
   async exclusive<T>(reason: string, writes: 'wait' | 'refuse', fn: () => Promise<T> | T): Promise<T> {
-    if (this.current) throw new AppError('CONFLICT', `${this.current.reason}，请等完成后再试`)
-    let release!: () => void
-    this.current = { reason, writes, done: new Promise<void>((r) => (release = r)) }
+    this.calls--
+    this.changed()
     try {
-      if (this.active > 0) await new Promise<void>((r) => this.idleWaiters.push(r))
-      return await fn()
+      while (this.current) await this.current.done
+      let release!: () => void
+      this.current = { reason, writes, done: new Promise<void>((r) => (release = r)) }
+      try {
+        while (this.writes > 0 || (writes === 'refuse' && this.calls > 0)) await this.nextChange()
+        return await fn()
+      } finally {
+        this.current = null
+        release()
+      }
     } finally {
-      this.current = null
-      release()
+      this.calls++
     }
   }
 }
