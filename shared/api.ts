@@ -178,7 +178,7 @@ export const api = {
   'settings/save': { input: settingsSchema, output: out<Settings>() },
   'divisions/list': { input: z.object({}), output: out<Division[]>() },
   'divisions/save': {
-    input: z.object({ id: z.string().optional(), name: text('股室名称', 30), sort: z.number().int().default(0), active: z.boolean().default(true) }),
+    input: z.object({ id: z.string().optional(), version: z.number().int().min(1).optional(), name: text('股室名称', 30), sort: z.number().int().default(0), active: z.boolean().default(true) }),
     output: out<Division>(),
   },
   'divisions/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
@@ -189,6 +189,8 @@ export const api = {
   'units/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       code: z.string().trim().min(1, '请填写单位编码').max(30).regex(/^[0-9A-Za-z-]+$/, '单位编码只能包含数字、字母和短横线'),
       name: text('单位名称', 60),
       parentName: optText(60),
@@ -205,6 +207,8 @@ export const api = {
   'trainings/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       date: isoDate,
       title: text('培训名称', 100),
       organiser: text('组织单位', 60),
@@ -232,6 +236,8 @@ export const api = {
   'exante/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       workYear: year,
       unitId: z.string().min(1, '请选择预算单位'),
       projectName: text('项目名称', 100),
@@ -256,6 +262,8 @@ export const api = {
   'projects/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       budgetYear: year,
       unitId: z.string().min(1, '请选择预算单位'),
       code: z.string().trim().max(40, '项目编码不能超过40字'),

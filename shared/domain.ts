@@ -20,6 +20,8 @@ export interface Division {
   name: string
   sort: number
   active: boolean
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 /** 预算单位 */
@@ -32,6 +34,8 @@ export interface Unit {
   divisionId: string | null
   divisionName: string | null
   active: boolean
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface Training {
@@ -45,6 +49,8 @@ export interface Training {
   unitIds: string[]
   participantCount: number
   notes: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export type ExanteStatus = '待评分' | '已评分' | '已确认'
@@ -73,6 +79,8 @@ export interface ExanteProposal {
   /** The latest 绩效评价 of the same unit's project of that name, with its budget consequence. */
   evaluationNote: string | null
   updatedAt: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 /** 项目库 entry for a budget year. */
@@ -88,6 +96,8 @@ export interface Project {
   originId: string | null
   /** The latest 绩效评价 of the same unit's project of that name in an earlier year. */
   evaluationNote?: string | null
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface RegisterEntry {

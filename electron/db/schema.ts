@@ -19,6 +19,8 @@ export interface DivisionsTable {
   active: number // 0/1
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface OperatorsTable {
@@ -28,6 +30,8 @@ export interface OperatorsTable {
   active: number
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface UnitsTable {
@@ -39,6 +43,8 @@ export interface UnitsTable {
   active: number
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface AuditLogTable {
@@ -65,6 +71,8 @@ export interface TrainingsTable {
   notes: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface ExanteProposalsTable {
@@ -86,6 +94,8 @@ export interface ExanteProposalsTable {
   library_project_id: string | null
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface ProjectsTable {
@@ -102,6 +112,8 @@ export interface ProjectsTable {
   origin_id: string | null
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface DocumentsTable {
@@ -155,6 +167,8 @@ export interface RoundsTable {
   notes: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface RoundItemsTable {
@@ -233,6 +247,8 @@ export interface LibraryIndicatorsTable {
   field: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface YearLocksTable {
@@ -252,6 +268,8 @@ export interface AgenciesTable {
   active: number
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface EngagementsTable {
@@ -270,6 +288,8 @@ export interface EngagementsTable {
   notes: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface AgencyRatingsTable {
@@ -296,6 +316,8 @@ export interface RectificationsTable {
   closed_at: string | null
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface DB {

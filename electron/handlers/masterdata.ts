@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../docs/write-file'
 import type { DivisionRow } from '../db/schema'
 import { bool, type Ctx, type Handlers } from './context'
 
-const toDivision = (r: DivisionRow): Division => ({ id: r.id, name: r.name, sort: r.sort, active: bool(r.active) })
+const toDivision = (r: DivisionRow): Division => ({ id: r.id, name: r.name, sort: r.sort, active: bool(r.active), version: r.version })
 
 function unitQuery(ctx: Ctx) {
   return ctx.db
@@ -22,6 +22,7 @@ function unitQuery(ctx: Ctx) {
       'units.parent_name',
       'units.division_id',
       'units.active',
+      'units.version',
       'divisions.name as division_name',
     ])
 }
@@ -35,6 +36,7 @@ const toUnit = (r: UnitSelect): Unit => ({
   divisionId: r.division_id,
   divisionName: r.division_name ?? null,
   active: bool(r.active),
+  version: r.version,
 })
 
 async function loadImportContext(ctx: Ctx) {
@@ -75,7 +77,7 @@ export const masterdataHandlers: Pick<
     if (clash && clash.id !== input.id) throw new AppError('CONFLICT', `股室“${input.name}”已存在`)
     const id = input.id ?? randomUUID()
     const row = { name: input.name, sort: input.sort, active: input.active ? 1 : 0 }
-    await ctx.write(async (w) => (input.id ? void (await w.update('divisions', id, row)) : w.insert('divisions', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('divisions', id, row, { version: input.version })) : w.insert('divisions', { id, ...row })))
     return toDivision(await ctx.db.selectFrom('divisions').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
   },
 
@@ -110,7 +112,7 @@ export const masterdataHandlers: Pick<
     }
     const id = input.id ?? randomUUID()
     const row = { code: input.code, name: input.name, parent_name: input.parentName, division_id: input.divisionId, active: input.active ? 1 : 0 }
-    await ctx.write(async (w) => (input.id ? void (await w.update('units', id, row)) : w.insert('units', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('units', id, row, { version: input.version })) : w.insert('units', { id, ...row })))
     return toUnit(await unitQuery(ctx).where('units.id', '=', id).executeTakeFirstOrThrow())
   },
 

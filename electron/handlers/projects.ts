@@ -35,6 +35,7 @@ export const toProjectDetail = (r: ProjectSelect): ProjectDetail => ({
   originId: r.origin_id,
   divisionId: r.division_id,
   divisionName: r.division_name ?? null,
+  version: r.version,
 })
 
 export const toIndicator = (r: IndicatorRow): Indicator => ({
@@ -169,7 +170,7 @@ export const projectHandlers: Pick<
     const id = input.id ?? randomUUID()
     const row = { budget_year: input.budgetYear, unit_id: input.unitId, code: input.code, name: input.name, amount_fen: input.amountWan, fund_source: input.fundSource, category: input.category }
     await ctx.write(async (w) => {
-      if (input.id) await w.update('projects', id, row)
+      if (input.id) await w.update('projects', id, row, { version: input.version })
       else await w.insert('projects', { id, ...row, annual_goal: '', origin: '手工', origin_id: null })
     })
     return getProject(ctx.db, id)

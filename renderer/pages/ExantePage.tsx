@@ -24,6 +24,7 @@ import { attempt, notifySuccess } from '../errors'
 import { ConclusionTag, wan, zhCompare } from '../format'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { useFreshEditing } from '../components/useFreshEditing'
 
 type ConclusionFilter = ExanteConclusion | '未确认'
 
@@ -49,6 +50,7 @@ export function ExantePage() {
   const [selected, setSelected] = useState<string[]>([])
   const [editing, setEditing] = useState<ExanteProposal | 'new' | null>(null)
   const [confirming, setConfirming] = useState<ExanteProposal | null>(null)
+  useFreshEditing(editing, setEditing, data.rows)
   const [doc, setDoc] = useState<DocRequest | null>(null)
 
   const reload = useCallback(async () => {
@@ -361,6 +363,7 @@ function ExanteFormModal({ editing, onClose, onSaved }: { editing: ExanteProposa
     const saved = await attempt(() =>
       call('exante/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         workYear: editing !== 'new' && editing ? editing.workYear : workYear,
         unitId: v.unitId,
         projectName: v.projectName.trim(),

@@ -8,6 +8,7 @@ import { call } from '../api'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { useFreshEditing } from '../components/useFreshEditing'
 
 interface TrainingForm {
   date: Dayjs
@@ -33,6 +34,7 @@ export function TrainingsPage() {
   const [editing, setEditing] = useState<Training | 'new' | null>(null)
   const [form] = Form.useForm<TrainingForm>()
   const [busy, setBusy] = useState(false)
+  useFreshEditing(editing, setEditing, rows)
 
   const reload = useCallback(async () => {
     setLoading(true)
@@ -69,6 +71,7 @@ export function TrainingsPage() {
     const saved = await attempt(() =>
       call('trainings/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         date: v.date.format('YYYY-MM-DD'),
         title: v.title.trim(),
         organiser: v.organiser.trim(),
