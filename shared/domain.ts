@@ -153,6 +153,8 @@ export interface UnitImportPreview {
   rows: UnitImportRow[]
   problems: ImportProblem[]
   counts: { create: number; update: number; unchanged: number }
+  /** Things about the file worth a look that are not errors (a hidden sheet). */
+  notices?: string[]
 }
 
 // ——— Stages: rounds, items, reviews (绩效目标, 运行监控, later 自评/财政评价) ———
@@ -301,6 +303,8 @@ export interface StageImportPreview {
   summary: { projectsCreated: number; projectsUpdated: number; indicatorsCreated: number; indicatorsUpdated: number; indicatorsRemoved: number; itemsFilled: number }
   rows: { unitName: string; projectName: string; action: '新增' | '更新' | '不变'; detail: string }[]
   problems: ImportProblem[]
+  /** Things about the file worth a look that are not errors (a hidden sheet). */
+  notices?: string[]
 }
 
 export interface JobState {

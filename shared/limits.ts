@@ -50,3 +50,23 @@ export const COLUMN_ENUMS: Record<string, Record<string, readonly string[]>> = {
 
 /** Free-text search boxes: longer input is no search a person types (and LIKE patterns have limits). */
 export const SEARCH_LIMIT = 100
+
+/**
+ * Bounds on an uploaded workbook, checked before it is parsed (electron/excel/guard.ts). Sized
+ * for the city-scale case (5,000 projects × 12 indicators ≈ 60,000 rows on one sheet, a few MB
+ * zipped) with room to spare; a zip bomb or a million-row sheet is refused before it costs memory.
+ */
+export const WORKBOOK_LIMITS = {
+  /** The .xlsx file itself. */
+  fileBytes: 30 * 1024 * 1024,
+  /** Everything inside it, unzipped: the XML is what the parser holds in memory, several times over. */
+  inflatedBytes: 160 * 1024 * 1024,
+  /** Parts inside the zip (a real workbook has a few dozen). */
+  entries: 2_000,
+  /** Rows on one worksheet. */
+  rowsPerSheet: 100_000,
+  /** Cells in the whole workbook. */
+  cells: 2_000_000,
+  /** Characters in one cell: Excel's own limit (Microsoft, "Excel specifications and limits"). */
+  cellChars: 32_767,
+} as const

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Division, Unit } from '../../shared/domain'
 import { AppError } from '../../shared/result'
-import { loadWorkbook } from '../excel/read-table'
-import { buildUnitWorkbook, parseUnitSheet, type ExistingUnit } from '../excel/units-sheet'
+import { unitFieldProblems } from '../excel/field-limits'
+import { workbookNotices } from '../excel/guard'
+import { findSheet, loadWorkbook } from '../excel/read-table'
+import { buildUnitWorkbook, parseUnitSheet, UNIT_COLUMNS, type ExistingUnit } from '../excel/units-sheet'
 import { writeFileAtomic } from '../docs/write-file'
 import type { DivisionRow } from '../db/schema'
 import { bool, type Ctx, type Handlers } from './context'
@@ -52,7 +54,8 @@ async function parseUpload(ctx: Ctx, fileName: string, base64: string) {
   const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
   const ic = await loadImportContext(ctx)
   const parsed = parseUnitSheet(wb, new Set(ic.divisionByName.keys()), ic.existing)
-  return { ...ic, parsed }
+  parsed.problems.push(...unitFieldProblems(findSheet(wb, UNIT_COLUMNS, '预算单位').name, parsed.rows))
+  return { ...ic, parsed, notices: workbookNotices(wb) }
 }
 
 export const masterdataHandlers: Pick<
@@ -129,14 +132,14 @@ export const masterdataHandlers: Pick<
   },
 
   async 'units/importPreview'({ fileName, base64 }, ctx) {
-    const { parsed } = await parseUpload(ctx, fileName, base64)
+    const { parsed, notices } = await parseUpload(ctx, fileName, base64)
     const counts = { create: 0, update: 0, unchanged: 0 }
     for (const r of parsed.rows) {
       if (r.action === '新增') counts.create++
       else if (r.action === '更新') counts.update++
       else counts.unchanged++
     }
-    return { rows: parsed.rows, problems: parsed.problems, counts }
+    return { rows: parsed.rows, problems: parsed.problems, counts, notices }
   },
 
   async 'units/importApply'({ fileName, base64 }, ctx) {

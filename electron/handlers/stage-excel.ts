@@ -14,6 +14,8 @@ import type { DB } from '../db/schema'
 import type { Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
+import { targetFieldProblems } from '../excel/field-limits'
+import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../excel/targets-sheet'
@@ -50,8 +52,9 @@ async function submitImported(w: Writer, itemId: string, status: ItemStatus, fil
 async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'targets') throw new AppError('VALIDATION', '请在绩效目标任务中导入申报表')
-  const parsed = parseTargetsWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
-  const problems: ImportProblem[] = [...parsed.problems]
+  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
+  const parsed = parseTargetsWorkbook(wb)
+  const problems: ImportProblem[] = [...parsed.problems, ...targetFieldProblems(parsed)]
   const settings = await ctx.settings()
   const scope = parseJson<string[]>(round.unit_ids, [])
   const units = await ctx.db.selectFrom('units').select(['id', 'code', 'name']).execute()
@@ -63,7 +66,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   const items = await ctx.db.selectFrom('round_items').select(['id', 'project_id', 'status']).where('round_id', '=', roundId).execute()
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems, notices: workbookNotices(wb) }
   const steps: Step[] = []
   const seen = new Set<string>()
   for (const p of parsed.projects) {
@@ -138,7 +141,8 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
 async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
-  const parsed = parseMonitoringWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
+  const parsed = parseMonitoringWorkbook(wb)
   const problems: ImportProblem[] = [...parsed.problems]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
@@ -147,7 +151,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
   // Read before the write transaction, once for every project of the workbook.
   const rules = (await ctx.settings()).warnings
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems, notices: workbookNotices(wb) }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -184,14 +188,15 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
 }
 
 async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
-  const parsed = parseSelfEvalWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
+  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
+  const parsed = parseSelfEvalWorkbook(wb)
   const problems: ImportProblem[] = [...parsed.problems]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
-  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems }
+  const preview: StageImportPreview = { summary: { projectsCreated: 0, projectsUpdated: 0, indicatorsCreated: 0, indicatorsUpdated: 0, indicatorsRemoved: 0, itemsFilled: 0 }, rows: [], problems, notices: workbookNotices(wb) }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
