@@ -156,8 +156,8 @@ export function guardWorkbookBytes(data: Buffer, fileName: string): void {
 const notices = new WeakMap<ExcelJS.Workbook, string[]>()
 export const workbookNotices = (wb: ExcelJS.Workbook): string[] => notices.get(wb) ?? []
 
-/** The product's own helper sheet (drop-down lists), which it hides itself. */
-const OWN_HIDDEN = new Set(['下拉列表'])
+/** The product's own helper sheets (drop-down lists), which it makes very hidden itself. */
+const OWN_HIDDEN = new Set(['下拉列表', '股室名单'])
 
 /**
  * On the parsed workbook: hidden sheets (other than the product's own lists) are reported, since
@@ -166,7 +166,7 @@ const OWN_HIDDEN = new Set(['下拉列表'])
 export function guardParsedWorkbook(wb: ExcelJS.Workbook, fileName: string): void {
   const said: string[] = []
   for (const ws of wb.worksheets) {
-    if ((ws.state === 'hidden' || ws.state === 'veryHidden') && !OWN_HIDDEN.has(ws.name)) {
+    if (ws.state === 'hidden' || (ws.state === 'veryHidden' && !OWN_HIDDEN.has(ws.name))) {
       said.push(`工作簿中的工作表“${ws.name}”是隐藏的；导入时它与其他工作表一样被读取，请在 Excel 中取消隐藏核对其内容`)
     }
   }
