@@ -3,7 +3,7 @@
  * the Writer appends to audit_log in that same transaction (time, operator, action, entity,
  * before/after). A write that fails leaves neither the change nor its audit row.
  */
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely'
 import { AppError } from '../../shared/result'
 import type { DB } from './schema'
 
@@ -20,6 +20,11 @@ export interface Writer {
    * is refused with CONFLICT naming who changed it and when.
    */
   update<T extends IdTable>(table: T, id: string, patch: Updateable<DB[T]>, opts?: { version?: number | undefined }): Promise<Selectable<DB[T]>>
+  /**
+   * Deletes the row and returns it as it was. Rows that the schema would delete with it (foreign
+   * keys ON DELETE CASCADE) are removed first, each through this same method, so every one of them
+   * is in the audit log with its content, not gone silently.
+   */
   remove<T extends IdTable>(table: T, id: string): Promise<Selectable<DB[T]>>
   /** Records a change that is not a plain row write (settings, a session event). */
   log(action: string, entity: string, entityId: string, before: unknown, after: unknown): Promise<void>
@@ -50,6 +55,17 @@ async function staleConflict(trx: Transaction<DB>, table: string, id: string): P
     `该记录已被${who}${when ? `于${when}` : ''}修改，您看到的是修改前的内容，本次保存未生效；请重新载入后再修改`,
     { stale: true, changedBy: last?.name ?? null, changedAt: last?.at ?? null },
   )
+}
+
+/** Tables (with an id) whose rows the schema deletes when a row of `parent` goes: child, column. */
+async function cascadingChildren(trx: Transaction<DB>, parent: string): Promise<{ table: string; column: string }[]> {
+  const r = await sql<{ table: string; column: string }>`
+    SELECT m.name AS "table", f."from" AS "column"
+    FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+    WHERE m.type = 'table' AND f."table" = ${parent} AND upper(f.on_delete) = 'CASCADE'
+      AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'id')
+    ORDER BY m.name`.execute(trx)
+  return r.rows
 }
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v))
@@ -93,6 +109,10 @@ export async function withWriter<T>(
       async remove(table, id) {
         const before = await get(table, id)
         if (!before) throw new AppError('NOT_FOUND', '要删除的记录不存在，可能已被删除，请刷新后重试')
+        for (const child of await cascadingChildren(trx, table)) {
+          const rows = (await sql<{ id: string }>`SELECT id FROM ${sql.id(child.table)} WHERE ${sql.id(child.column)} = ${id}`.execute(trx)).rows
+          for (const r of rows) await w.remove(child.table as IdTable, r.id)
+        }
         await anyTrx.deleteFrom(table as string).where('id', '=', id).execute()
         await log('delete', table, id, before, null)
         return before
