@@ -1,12 +1,13 @@
 /**
  * Imported fields pass the same zod rules as the save channels that would store them by hand
  * (shared/api.ts): a unit name the 预算单位 screen caps at 60 characters is capped at 60 in a
- * workbook too. Each failure becomes a problem row naming sheet, row and field.
+ * workbook too. Each failure becomes a problem row naming sheet, row (0 where the reader keeps none)
+ * and field.
  */
 import type { z } from 'zod'
 import { api } from '../../shared/api'
 import type { ImportProblem } from '../../shared/domain'
-import type { ParsedTargets } from './stage-types'
+import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets } from './stage-types'
 
 type Field = { label: string; schema: z.ZodType }
 
@@ -58,6 +59,62 @@ export function targetFieldProblems(parsed: ParsedTargets): ImportProblem[] {
           [{ label: '指标解释', schema: indicator.explanation }, i.explanation],
         ],
         `项目“${p.name.slice(0, 30)}”的指标“${i.name.slice(0, 30)}”：`,
+      )
+    }
+  }
+  return problems
+}
+
+const monitoring = api['monitoring/save'].input.shape
+const monitoringValue = monitoring.values.element.shape
+const selfeval = api['selfeval/save'].input.shape
+const selfevalValue = selfeval.values.element.shape
+
+/** The 运行监控 监控表: each project and indicator row as monitoring/save takes them. */
+export function monitoringFieldProblems(parsed: ParsedMonitoring): ImportProblem[] {
+  const problems: ImportProblem[] = []
+  for (const p of parsed.projects) {
+    check(problems, '项目执行', p.row, [
+      [{ label: '偏差原因说明', schema: monitoring.deviation }, p.deviation],
+      [{ label: '纠偏措施', schema: monitoring.measures }, p.measures],
+    ])
+    for (const i of p.indicators) {
+      check(
+        problems,
+        '指标完成',
+        0,
+        [
+          [{ label: '完成值', schema: monitoringValue.actual }, i.actual],
+          [{ label: '全年预计完成值', schema: monitoringValue.forecast }, i.forecast],
+          [{ label: '纠偏措施', schema: monitoringValue.measures }, i.measures],
+        ],
+        `项目“${p.name.slice(0, 30)}”的指标“${i.name.slice(0, 30)}”：`,
+      )
+    }
+  }
+  return problems
+}
+
+/** The 自评表: each project sheet as selfeval/save takes it. */
+export function selfEvalFieldProblems(parsed: ParsedSelfEval): ImportProblem[] {
+  const problems: ImportProblem[] = []
+  for (const p of parsed.projects) {
+    check(problems, p.sheet, 0, [
+      [{ label: '执行率原因说明', schema: selfeval.executionNote }, p.executionNote],
+      [{ label: '评价结论', schema: selfeval.conclusion }, p.conclusion],
+      [{ label: '存在问题', schema: selfeval.problems }, p.problems],
+      [{ label: '改进措施', schema: selfeval.improvements }, p.improvements],
+    ])
+    for (const i of p.indicators) {
+      check(
+        problems,
+        p.sheet,
+        0,
+        [
+          [{ label: '实际完成值', schema: selfevalValue.actual }, i.actual],
+          [{ label: '偏差原因', schema: selfevalValue.reason }, i.reason],
+        ],
+        `指标“${i.name.slice(0, 30)}”：`,
       )
     }
   }

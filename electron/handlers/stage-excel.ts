@@ -14,7 +14,7 @@ import type { DB } from '../db/schema'
 import type { Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
-import { targetFieldProblems } from '../excel/field-limits'
+import { monitoringFieldProblems, selfEvalFieldProblems, targetFieldProblems } from '../excel/field-limits'
 import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
@@ -143,7 +143,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
   const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
   const parsed = parseMonitoringWorkbook(wb)
-  const problems: ImportProblem[] = [...parsed.problems]
+  const problems: ImportProblem[] = [...parsed.problems, ...monitoringFieldProblems(parsed)]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
@@ -190,7 +190,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
 async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
   const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
   const parsed = parseSelfEvalWorkbook(wb)
-  const problems: ImportProblem[] = [...parsed.problems]
+  const problems: ImportProblem[] = [...parsed.problems, ...selfEvalFieldProblems(parsed)]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))

@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
 import { describe, expect, it, beforeAll, afterAll } from 'vitest'
+import { monitoringFieldProblems, targetFieldProblems } from '../../electron/excel/field-limits'
 import { guardWorkbookBytes } from '../../electron/excel/guard'
 import { readFileSync } from 'node:fs'
 import { WORKBOOK_LIMITS } from '../../shared/limits'
@@ -127,5 +128,26 @@ describe('formulas and hidden sheets', () => {
     const own = await t.call('units/exportTemplate', { withData: false })
     const again = await t.call('units/importPreview', { fileName: own.fileName, base64: readFileSync(own.path).toString('base64') })
     expect(again.notices).toEqual([])
+  })
+})
+
+describe('stage workbook fields pass the save channels\' limits', () => {
+  const indicator = { id: '', level1: '产出指标', level2: '数量指标', name: '清扫面积', operator: '≥', targetValue: '120', unit: '万平方米', weight: 10, explanation: '' }
+  it('申报表: a 101-character 项目名称 and a 201-character 指标值', () => {
+    const problems = targetFieldProblems({
+      projects: [{ row: 5, id: '', unitCode: '101001', unitName: '县住建局', code: '', name: '项'.repeat(101), fundSource: '一般公共预算', category: '项目', amountFen: 100, annualGoal: '', indicators: [{ ...indicator, targetValue: '9'.repeat(201) }] }],
+      problems: [],
+    })
+    expect(problems).toEqual([
+      { sheet: '项目信息', row: 5, column: '项目名称', message: '项目名称不能超过100字' },
+      { sheet: '绩效指标', row: 0, column: '指标值', message: `项目“${'项'.repeat(30)}”的指标“清扫面积”：指标值不能超过200字` },
+    ])
+  })
+  it('监控表: a 1001-character 偏差原因说明', () => {
+    const problems = monitoringFieldProblems({
+      projects: [{ row: 4, itemId: 'i', projectId: 'p', unitCode: '1', unitName: 'u', code: '', name: '环卫', budgetFen: 1, executedFen: null, forecastFen: null, deviation: '偏'.repeat(1001), measures: '', indicators: [] }],
+      problems: [],
+    })
+    expect(problems).toEqual([{ sheet: '项目执行', row: 4, column: '偏差原因说明', message: '不能超过1000字' }])
   })
 })
