@@ -5,11 +5,13 @@
  */
 import { join } from 'node:path'
 import { mkdirSync } from 'node:fs'
-import { api, describeZodError } from '../shared/api'
+import { api, describeZodError, inputStringProblem } from '../shared/api'
 import { CHANNELS, type Channel } from '../shared/channels'
 import { AppError, type Result } from '../shared/result'
 import { DB_FILE_NAME, openDatabase, type OpenedDb } from './db/open'
 import { checkAccess } from './auth/access'
+import { knownErrorSentence } from './error-text'
+import { sweepStaleTemps } from './files/sweep'
 import { appHandlers } from './handlers/app'
 import { createContext, type Ctx, type Handlers } from './handlers/context'
 import { loadDemo } from './handlers/demo'
@@ -72,15 +74,9 @@ const isChannel = (c: string): c is Channel => (CHANNELS as readonly string[]).i
 /** SQLite constraint errors mean a rule in the schema caught something; say which in Chinese. */
 function translate(e: unknown): { code: AppError['code']; message: string; details?: unknown } {
   if (e instanceof AppError) return { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }
+  const known = knownErrorSentence(e)
+  if (known) return known
   const err = e as { code?: string; message?: string }
-  if (err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-    return { code: 'CONFLICT', message: '该记录与已有记录重复（编号或文号已存在），未保存' }
-  }
-  if (err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-    return { code: 'CONFLICT', message: '该记录仍被其他记录引用，或引用的记录不存在，未保存' }
-  }
-  if (err?.code === 'SQLITE_FULL') return { code: 'IO', message: '磁盘空间已满，未保存。请清理磁盘后重试' }
-  if (err?.code === 'SQLITE_READONLY') return { code: 'LOCKED', message: '数据库为只读，不能修改' }
   return { code: 'INTERNAL', message: `操作失败：${err?.message ?? String(e)}。数据未改变，请重试；如反复出现请联系技术支持` }
 }
 
@@ -103,11 +99,14 @@ export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
     } catch (e) {
       return { ok: false, error: translate(e) }
     }
+    const problem = inputStringProblem(input)
+    if (problem) return { ok: false, error: { code: 'VALIDATION', message: problem } }
     const parsed = api[channel].input.safeParse(input ?? {})
     if (!parsed.success) return { ok: false, error: { code: 'VALIDATION', message: describeZodError(parsed.error) } }
     try {
       const fn = table[channel] as (i: unknown, c: Ctx) => Promise<unknown>
-      return { ok: true, data: await fn(parsed.data, ctx) }
+      // Counted as in flight for restores and backups (db/gate.ts); waits while a restore runs.
+      return { ok: true, data: await ctx.gate.call(() => fn(parsed.data, ctx)) }
     } catch (e) {
       const error = translate(e)
       if (error.code === 'INTERNAL') console.error(`[${channel}]`, e)
@@ -160,6 +159,8 @@ export async function openBackend(opts: BackendOptions): Promise<Backend> {
       return o
     },
   })
+  // Temporaries of writes a kill interrupted (never whole files: those are renamed into place).
+  sweepStaleTemps([await ctx.outputDir(), join(opts.dataDir, 'backups')], (opts.now?.() ?? new Date()).getTime())
   return {
     dbPath,
     ctx,

@@ -83,6 +83,17 @@ export function showError(err: unknown): void {
       })
       return
     }
+    // Saved from an old copy: someone else changed the record meanwhile. Offer the current one.
+    if (err.code === 'CONFLICT' && (err.details as { stale?: boolean } | undefined)?.stale && modalApi) {
+      modalApi.confirm({
+        title: '记录已被他人修改',
+        content: err.message,
+        okText: '重新载入',
+        cancelText: '暂不载入',
+        onOk: () => useApp.getState().refreshAll(),
+      })
+      return
+    }
     if (err.code === 'NO_OPERATOR') {
       // The backend ended the session (idle time, or the operator was deactivated): sign in again.
       messageApi?.error(err.message)

@@ -5,6 +5,8 @@
  *   BENCH year_export_vs_copy <r> x   that, over fs.copyFile of the same checkpointed working file
  *   BENCH year_verify_s <v> s         the import verification of that package (integrity_check,
  *                                     manifest, row counts, content checksum)
+ *   BENCH year_rebuild_s <v> s        copying its rows into a schema of our own migrations with the
+ *                                     API's row rules (what import, view and restore then do)
  * Each is the median of a few runs in the same process. benchYearData() is exported so the
  * city-scale bench can run it on its own generated database.
  */
@@ -16,6 +18,7 @@ import { openBackend } from '../electron/backend'
 import { signInForScript } from './script-session'
 import { headlessPlatform } from '../electron/platform'
 import { buildPackage } from '../electron/yeardata/package'
+import { rebuildFromPackage } from '../electron/yeardata/rebuild'
 import { verifyPackageFile } from '../electron/yeardata/verify'
 
 export interface YearDataBench {
@@ -23,6 +26,7 @@ export interface YearDataBench {
   copyS: number
   ratio: number
   verifyS: number
+  rebuildS: number
   packageBytes: number
   workingBytes: number
   rows: number
@@ -48,6 +52,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
   const copies: number[] = []
   const exports: number[] = []
   const verifies: number[] = []
+  const rebuilds: number[] = []
   const phases: { rows: number[]; checksum: number[]; finish: number[] } = { rows: [], checksum: [], finish: [] }
   let packageBytes = 0
   let rows = 0
@@ -86,8 +91,12 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     rows = Object.values(built.manifest.rowCounts).reduce((a, b) => a + b, 0)
 
     t = performance.now()
-    await verifyPackageFile(target, { level: 'full' })
+    const { schemaVersion } = await verifyPackageFile(target, { level: 'full' })
     verifies.push((performance.now() - t) / 1000)
+    t = performance.now()
+    await rebuildFromPackage({ packagePath: target, targetPath: `${target}.rebuilt`, schemaVersion })
+    rebuilds.push((performance.now() - t) / 1000)
+    rmSync(`${target}.rebuilt`, { force: true })
     rmSync(target, { force: true })
   }
   const exportS = median(exports)
@@ -97,6 +106,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     copyS,
     ratio: exportS / copyS,
     verifyS: median(verifies),
+    rebuildS: median(rebuilds),
     packageBytes,
     workingBytes: statSync(opts.dbPath).size,
     rows,
@@ -112,6 +122,7 @@ export function printYearDataBench(r: YearDataBench): void {
   console.log(`BENCH year_export_s ${r.exportS.toFixed(3)} s`)
   console.log(`BENCH year_export_vs_copy ${r.ratio.toFixed(1)} x`)
   console.log(`BENCH year_verify_s ${r.verifyS.toFixed(3)} s`)
+  console.log(`BENCH year_rebuild_s ${r.rebuildS.toFixed(3)} s`)
 }
 
 async function main(): Promise<void> {

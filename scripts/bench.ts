@@ -151,6 +151,7 @@ async function main() {
     out('year_export_s', yd.exportS, 's')
     out('year_export_vs_copy', yd.ratio, 'x')
     out('year_verify_s', yd.verifyS, 's')
+    out('year_rebuild_s', yd.rebuildS, 's')
     note(`package ${(yd.packageBytes / 1e6).toFixed(1)} MB of ${(yd.workingBytes / 1e6).toFixed(1)} MB working file, ${yd.rows} rows`)
 
     // Start-up to a ready backend (open, header probe, migration check, backup decision, app/info

@@ -42,6 +42,7 @@ import { PROJECT_CATEGORIES } from './domain'
 import { DEVIATION_CAUSES, LIKELIHOODS } from './monitoring'
 import { BULK_ACTIONS, ITEM_ACTIONS, ITEM_STATUSES, STAGE_KEYS, TARGET_CONCLUSIONS } from './stage'
 import { EXANTE_CONCLUSIONS } from './exante'
+import { SEARCH_LIMIT } from './limits'
 import { parseMoney } from './money'
 import { FUND_CHANNELS, PROJECT_FIELDS, type ProjectImportPreview, type ProjectImportRead, type ProjectImportResult } from './project-import'
 import { settingsSchema, type Settings } from './settings'
@@ -59,6 +60,36 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY
 const text = (label: string, max = 200) =>
   z.string().trim().min(1, `请填写${label}`).max(max, `${label}不能超过${max}字`)
 const optText = (max = 2000) => z.string().trim().max(max, `不能超过${max}字`)
+/** A search box: a person types a few words; a 10 MB pattern is no search (and LIKE has limits). */
+const searchText = z.string().max(SEARCH_LIMIT, `搜索内容不能超过${SEARCH_LIMIT}字`).optional()
+
+/** The longest string any channel takes (a 公文 body), except file contents sent as base64. */
+export const MAX_INPUT_STRING = 100_000
+/** File contents as base64: about 50 MB of file (the harness refuses larger bodies too). */
+export const MAX_UPLOAD_BASE64 = 70_000_000
+const MAX_INPUT_DEPTH = 20
+
+/**
+ * Checked on every input before its schema, whatever the channel: no string carries a NUL (it cuts
+ * names short in C libraries and file systems), none is longer than any field allows, no nesting
+ * deeper than any input has. Null if fine, else the Chinese sentence.
+ */
+export function inputStringProblem(v: unknown, key = '', depth = 0): string | null {
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) return '输入内容中含有空字符（NUL），已拒绝；请删除后重试'
+    const max = key === 'base64' ? MAX_UPLOAD_BASE64 : MAX_INPUT_STRING
+    if (v.length > max) return key === 'base64' ? '文件太大（超过 50 MB），无法处理' : `输入内容过长（超过${MAX_INPUT_STRING}字），已拒绝`
+    return null
+  }
+  if (v === null || typeof v !== 'object') return null
+  if (depth >= MAX_INPUT_DEPTH) return '输入内容层次过深，已拒绝'
+  for (const [k, x] of Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v)) {
+    if (typeof k === 'string' && k.includes('\u0000')) return '输入内容中含有空字符（NUL），已拒绝；请删除后重试'
+    const p = inputStringProblem(x, Array.isArray(v) ? key : k, depth + 1)
+    if (p) return p
+  }
+  return null
+}
 
 /** An amount typed by the user in 万元; parsed to 分 with a Chinese message naming the problem. */
 export const amountWan = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -89,10 +120,10 @@ const fileUpload = z.object({
 
 const indicatorInput = z.object({
   id: z.string().optional(),
-  level1: z.string().trim(),
-  level2: z.string().trim(),
+  level1: z.string().trim().max(20, '一级指标名称不能超过20字'),
+  level2: z.string().trim().max(30, '二级指标名称不能超过30字'),
   name: z.string().trim().max(100, '三级指标名称不能超过100字'),
-  operator: z.string().trim(),
+  operator: z.string().trim().max(10, '指标运算符不能超过10字'),
   targetValue: z.string().trim().max(200, '指标值不能超过200字'),
   unit: z.string().trim().max(20, '度量单位不能超过20字'),
   weight: z.number().min(0, '权重不能为负').max(100, '权重不能超过100').nullable(),
@@ -106,7 +137,7 @@ const itemFilters = z.object({
   status: z.enum(ITEM_STATUSES).optional(),
   fundSource: z.enum(FUND_SOURCES).optional(),
   light: z.enum(['red', 'yellow', 'green', 'none']).optional(),
-  search: z.string().optional(),
+  search: searchText,
   sort: z.enum(['unit', 'amount', 'name', 'status', 'score']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   /** One page of rows; without a limit every row comes back. Counts and sums cover all of them. */
@@ -214,17 +245,19 @@ export const api = {
   'settings/save': { input: settingsSchema, output: out<Settings>() },
   'divisions/list': { input: z.object({}), output: out<Division[]>() },
   'divisions/save': {
-    input: z.object({ id: z.string().optional(), name: text('股室名称', 30), sort: z.number().int().default(0), active: z.boolean().default(true) }),
+    input: z.object({ id: z.string().optional(), version: z.number().int().min(1).optional(), name: text('股室名称', 30), sort: z.number().int().default(0), active: z.boolean().default(true) }),
     output: out<Division>(),
   },
   'divisions/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
   'units/list': {
-    input: z.object({ divisionId: z.string().optional(), search: z.string().optional(), includeInactive: z.boolean().optional() }),
+    input: z.object({ divisionId: z.string().optional(), search: searchText, includeInactive: z.boolean().optional() }),
     output: out<Unit[]>(),
   },
   'units/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       code: z.string().trim().min(1, '请填写单位编码').max(30).regex(/^[0-9A-Za-z-]+$/, '单位编码只能包含数字、字母和短横线'),
       name: text('单位名称', 60),
       parentName: optText(60),
@@ -241,6 +274,8 @@ export const api = {
   'trainings/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       date: isoDate,
       title: text('培训名称', 100),
       organiser: text('组织单位', 60),
@@ -260,7 +295,7 @@ export const api = {
       divisionId: z.string().optional(),
       conclusion: z.enum([...EXANTE_CONCLUSIONS, '未确认']).optional(),
       fundSource: z.enum(FUND_SOURCES).optional(),
-      search: z.string().optional(),
+      search: searchText,
     }),
     output: out<{ rows: ExanteProposal[]; totalFen: number; count: number }>(),
   },
@@ -268,6 +303,8 @@ export const api = {
   'exante/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       workYear: year,
       unitId: z.string().min(1, '请选择预算单位'),
       projectName: text('项目名称', 100),
@@ -285,13 +322,15 @@ export const api = {
   'exante/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
   'exante/toLibrary': { input: z.object({ ids: z.array(id).min(1, '请至少选择一个项目') }), output: out<{ created: number; skipped: string[] }>() },
   'projects/list': {
-    input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), fundSource: z.enum(FUND_SOURCES).optional(), search: z.string().optional() }),
+    input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), fundSource: z.enum(FUND_SOURCES).optional(), search: searchText }),
     output: out<{ rows: Project[]; totalFen: number }>(),
   },
   'projects/get': { input: z.object({ id }), output: out<ProjectDetail>() },
   'projects/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       budgetYear: year,
       unitId: z.string().min(1, '请选择预算单位'),
       code: z.string().trim().max(40, '项目编码不能超过40字'),
@@ -316,7 +355,7 @@ export const api = {
     input: z.object({ projectId: id, annualGoal: z.string().trim().max(1000, '年度总体目标不能超过1000字'), indicators: z.array(indicatorInput).max(200, '指标不能超过200个') }),
     output: out<ProjectTargets>(),
   },
-  'library/list': { input: z.object({ search: z.string().optional(), level2: z.string().optional() }), output: out<LibraryIndicator[]>() },
+  'library/list': { input: z.object({ search: searchText, level2: z.string().optional() }), output: out<LibraryIndicator[]>() },
   'library/save': {
     input: indicatorInput.omit({ weight: true }).extend({ name: text('三级指标名称', 100), field: z.string().trim().max(20).default('通用') }),
     output: out<LibraryIndicator>(),
@@ -418,7 +457,7 @@ export const api = {
     output: out<{ entry: RegisterEntry; path: string }>(),
   },
   'register/list': {
-    input: z.object({ year: year.optional(), prefix: z.string().optional(), search: z.string().optional() }),
+    input: z.object({ year: year.optional(), prefix: z.string().optional(), search: searchText }),
     output: out<RegisterEntry[]>(),
   },
   'register/add': {
@@ -462,7 +501,7 @@ export const api = {
       category: z.enum(PROJECT_CATEGORIES).optional(),
       unitId: z.string().optional(),
       minWan: amountWan.optional(),
-      search: z.string().optional(),
+      search: searchText,
     }),
     output: out<{ rows: (ProjectDetail & { selfGrade: string | null; selfScore: number | null })[]; totalFen: number }>(),
   },

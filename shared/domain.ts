@@ -25,6 +25,8 @@ export interface Division {
   name: string
   sort: number
   active: boolean
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 /** 预算单位 */
@@ -37,6 +39,8 @@ export interface Unit {
   divisionId: string | null
   divisionName: string | null
   active: boolean
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface Training {
@@ -50,6 +54,8 @@ export interface Training {
   unitIds: string[]
   participantCount: number
   notes: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export type ExanteStatus = '待评分' | '已评分' | '已确认'
@@ -78,6 +84,8 @@ export interface ExanteProposal {
   /** The latest 绩效评价 of the same unit's project of that name, with its budget consequence. */
   evaluationNote: string | null
   updatedAt: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 /** 项目库 entry for a budget year. */
@@ -105,6 +113,8 @@ export interface Project {
   targetsApprovedAt?: string | null
   indicatorCount?: number
   divisionName?: string | null
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface RegisterEntry {
@@ -160,6 +170,8 @@ export interface UnitImportPreview {
   rows: UnitImportRow[]
   problems: ImportProblem[]
   counts: { create: number; update: number; unchanged: number }
+  /** Things about the file worth a look that are not errors (a hidden sheet). */
+  notices?: string[]
 }
 
 // ——— Stages: rounds, items, reviews (绩效目标, 运行监控, later 自评/财政评价) ———
@@ -335,6 +347,8 @@ export interface StageImportPreview {
   warnings?: ImportProblem[]
   /** Sheets waiting for the user to pick their project; the import cannot be applied until none is left. */
   matching?: ImportMatchRequest[]
+  /** Things about the file worth a look that are not errors (a hidden sheet). */
+  notices?: string[]
 }
 
 export interface JobState {
@@ -368,8 +382,13 @@ export interface PackageManifest {
   createdAt: string
   /** Rows per table in the package. */
   rowCounts: Record<string, number>
-  /** SHA-256 (hex) of the package's content, table by table in primary-key order. */
+  /**
+   * SHA-256 (hex) over the package's content (table by table in primary-key order) AND every other
+   * field of this manifest, so relabelling county, year or kind breaks it too.
+   */
   sha256: string
+  /** HMAC-SHA-256 (hex) of sha256 under the bureau key (设置 · 单位密钥), if the sender set one. */
+  signature?: string
 }
 
 export interface YearPackage {
@@ -378,6 +397,8 @@ export interface YearPackage {
   path: string
   manifest: PackageManifest
   importedAt: string
+  /** What the signature says under this PC's bureau key: "由…签发，签名有效", or why unchecked. */
+  signatureNote: string
 }
 
 export interface BackupEntry {

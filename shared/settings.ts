@@ -7,27 +7,47 @@ import { DEFAULT_SCORING_RULES } from './scoring'
 
 /** Fonts of the 公文; 仿宋_GB2312 on older PCs, 仿宋 on newer ones (DESIGN §3). */
 export const fontsSchema = z.object({
-  body: z.string().min(1), // 正文 仿宋
-  title: z.string().min(1), // 标题 小标宋
-  heading1: z.string().min(1), // 一、 黑体
-  heading2: z.string().min(1), // (一) 楷体
-  latin: z.string().min(1), // digits and Latin
+  body: z.string().min(1).max(60), // 正文 仿宋
+  title: z.string().min(1).max(60), // 标题 小标宋
+  heading1: z.string().min(1).max(60), // 一、 黑体
+  heading2: z.string().min(1).max(60), // (一) 楷体
+  latin: z.string().min(1).max(60), // digits and Latin
 })
 export type FontSettings = z.infer<typeof fontsSchema>
 
+/** A settings string: bounded, and never a control character (they end up in file names and XML). */
+const line = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}不能超过${max}字`)
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${label}中含有控制字符，请删除后重新填写`)
+
 export const orgSchema = z.object({
-  county: z.string().trim().min(1, '请填写县名'),
-  bureau: z.string().trim().min(1, '请填写财政局全称'),
+  county: line(30, '县名').pipe(z.string().min(1, '请填写县名')),
+  bureau: line(60, '财政局全称').pipe(z.string().min(1, '请填写财政局全称')),
   /** 发文机关标志, e.g. 师宗县财政局文件 */
-  issuerMark: z.string().trim().min(1, '请填写发文机关标志'),
+  issuerMark: line(60, '发文机关标志').pipe(z.string().min(1, '请填写发文机关标志')),
   /** 文号代字: 预算股 documents (师财预) and performance documents (师财绩). */
-  prefixBudget: z.string().trim().min(1, '请填写文号代字'),
-  prefixPerformance: z.string().trim().min(1, '请填写文号代字'),
+  prefixBudget: line(20, '文号代字').pipe(z.string().min(1, '请填写文号代字')),
+  prefixPerformance: line(20, '文号代字').pipe(z.string().min(1, '请填写文号代字')),
   /** 印发机关 in the 版记 */
-  printer: z.string().trim().min(1, '请填写印发机关'),
+  printer: line(60, '印发机关').pipe(z.string().min(1, '请填写印发机关')),
   /** 署名 under the body */
-  signature: z.string().trim().min(1, '请填写署名'),
+  signature: line(60, '署名').pipe(z.string().min(1, '请填写署名')),
 })
+
+/**
+ * An absolute folder: a POSIX path, a drive path (C:\ or C:/) or a UNC share. A relative one would
+ * resolve against whatever folder the process happened to start in.
+ */
+export const isAbsolutePath = (p: string) => /^(\/|[A-Za-z]:[\\/]|\\\\[^\\/]+[\\/][^\\/]+)/.test(p)
+
+/**
+ * Settings that describe this PC, not the bureau's data: never exported in a year package, and a
+ * restore keeps this PC's values (a package must not redirect output or replace the key).
+ */
+export const MACHINE_LOCAL_SETTINGS = ['outputDir', 'packageKey'] as const
 export type OrgSettings = z.infer<typeof orgSchema>
 
 export const exanteRulesSchema = z
@@ -35,8 +55,8 @@ export const exanteRulesSchema = z
     dimensions: z
       .array(
         z.object({
-          key: z.string().min(1),
-          name: z.string().trim().min(1, '维度名称不能为空'),
+          key: z.string().min(1).max(40),
+          name: z.string().trim().min(1, '维度名称不能为空').max(60, '维度名称不能超过60字'),
           maxScore: z.number().positive('维度分值须大于 0'),
         }),
       )
@@ -63,7 +83,7 @@ export const scoringRulesSchema = z
     capExecution: z.boolean(),
     grades: z.object({ excellent: z.number(), good: z.number(), pass: z.number() }),
     qualitative: z.array(
-      z.object({ level: z.string().min(1), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1), synonyms: z.array(z.string().trim().min(1, '同义词不能为空')) }),
+      z.object({ level: z.string().min(1).max(20), suggest: z.number().min(0).max(1), min: z.number().min(0).max(1), max: z.number().min(0).max(1), synonyms: z.array(z.string().trim().min(1, '同义词不能为空').max(40, '同义词不能超过40字')) }),
     ),
     scoreDecimals: z.number().int().min(0).max(2),
     reverseFormula: z.enum(['linear', 'ratio']),
@@ -75,7 +95,7 @@ export const scoringRulesSchema = z
   })
 
 /** A line of the 第三方机构考评表 (defaults: 嘉定区 sample sheet, domain-facts §5). */
-export const ratingItemSchema = z.object({ key: z.string().min(1), group: z.string(), name: z.string().min(1), points: z.number().positive(), guide: z.string() })
+export const ratingItemSchema = z.object({ key: z.string().min(1).max(40), group: z.string().max(60), name: z.string().min(1).max(60), points: z.number().positive(), guide: z.string().max(500) })
 export type RatingItem = z.infer<typeof ratingItemSchema>
 
 export const DEFAULT_RATING_ITEMS: RatingItem[] = [
@@ -91,7 +111,12 @@ export const settingsSchema = z.object({
   fonts: fontsSchema,
   exante: exanteRulesSchema,
   /** Folder for generated Word/Excel files; empty means the default under the user's documents. */
-  outputDir: z.string(),
+  outputDir: line(400, '文件保存位置').refine((v) => v === '' || isAbsolutePath(v), '文件保存位置须为完整路径（如 D:\\绩效文件 或 /home/user/绩效文件），不能是相对路径'),
+  /**
+   * 单位密钥: a secret shared with the receiving bureau; when set, exported year packages are signed
+   * with it (HMAC-SHA-256) and imported ones must carry a valid signature. Empty: no signing.
+   */
+  packageKey: z.string().max(200, '单位密钥不能超过200字').refine((v) => v === '' || v.length >= 8, '单位密钥至少8个字符'),
   /** Whether 意见书 (form documents) also take a 文号 from the register. */
   numberForms: z.boolean(),
   /** 运行监控 red/yellow/green thresholds. */
@@ -101,14 +126,14 @@ export const settingsSchema = z.object({
   /** 自评 scoring: weights 10/50/30/10, grade bands 90/80/60, qualitative levels. */
   scoring: scoringRulesSchema,
   /** What each 评价 grade means for next year's budget (a provincial 结果应用办法, domain-facts §7). */
-  consequences: z.object({ 优: z.string(), 良: z.string(), 中: z.string(), 差: z.string() }),
+  consequences: z.object({ 优: z.string().max(200), 良: z.string().max(200), 中: z.string().max(200), 差: z.string().max(200) }),
   /** 主送 of the 财政评价结果报告. */
-  reportRecipients: z.string(),
+  reportRecipients: z.string().max(300, '主送机关不能超过300字'),
   ratingItems: z.array(ratingItemSchema).min(1, '考评表至少需要一项'),
   /** Days a unit has to hand in its 整改报告 after the 整改通知 (provincial rule: 30). */
   rectifyDays: z.number().int().positive(),
   /** The annual work report's sentences, with {{placeholders}} filled from the records. */
-  reportTemplate: z.string().min(1, '年度报告模板不能为空'),
+  reportTemplate: z.string().min(1, '年度报告模板不能为空').max(50_000, '年度报告模板不能超过50000字'),
   /** Minutes without use after which the session locks and the password is asked again. */
   sessionIdleMinutes: z.number().int('空闲锁定时间须为整数分钟').min(1, '空闲锁定时间至少1分钟').max(240, '空闲锁定时间不能超过240分钟'),
 })
@@ -133,6 +158,7 @@ export const DEFAULT_SETTINGS: Settings = {
   },
   exante: DEFAULT_EXANTE_RULES,
   outputDir: '',
+  packageKey: '',
   numberForms: false,
   warnings: DEFAULT_WARNING_RULES,
   indicatorWeightTotal: 90,
@@ -159,6 +185,7 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     fonts: { ...DEFAULT_SETTINGS.fonts, ...(s.fonts ?? {}) },
     exante: s.exante ?? DEFAULT_SETTINGS.exante,
     outputDir: s.outputDir ?? DEFAULT_SETTINGS.outputDir,
+    packageKey: s.packageKey ?? DEFAULT_SETTINGS.packageKey,
     numberForms: s.numberForms ?? DEFAULT_SETTINGS.numberForms,
     warnings: { ...DEFAULT_SETTINGS.warnings, ...(s.warnings ?? {}) },
     indicatorWeightTotal: s.indicatorWeightTotal ?? DEFAULT_SETTINGS.indicatorWeightTotal,
@@ -185,4 +212,20 @@ function scoringWithDefaults(stored: Partial<Settings['scoring']> | undefined): 
 
 export function isOrgComplete(org: OrgSettings): boolean {
   return orgSchema.safeParse(org).success
+}
+
+/**
+ * Settings as they may be stored: the rules of settings/save, except that the organisation may
+ * still be unfilled (a fresh installation) and this PC's own fields are not judged here (a package
+ * never carries them). Used on data that arrives from outside (year packages).
+ */
+export const storedSettingsSchema = settingsSchema.extend({
+  org: z.object(Object.fromEntries(Object.entries(orgSchema.shape).map(([k]) => [k, z.string().max(100).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), '含有控制字符')]))),
+  outputDir: z.string().max(400),
+  packageKey: z.string().max(200),
+})
+
+/** Settings as the audit log records them: the bureau key is a secret and never written there. */
+export function redactSecrets<T extends Partial<Settings>>(s: T): T {
+  return s.packageKey ? { ...s, packageKey: '（已设置）' } : s
 }

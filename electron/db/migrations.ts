@@ -375,6 +375,16 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('projects_year_code').on('projects').columns(['budget_year', 'code']).execute()
     },
   },
+  {
+    version: 8,
+    name: '2026-12-01 record versions: optimistic concurrency for the records edit screens save whole',
+    // A save names the version it was edited from; a stale one is refused (Writer.update) instead
+    // of silently overwriting another person's change.
+    async up(db) {
+      const tables = ['divisions', 'operators', 'units', 'trainings', 'exante_proposals', 'projects', 'rounds', 'agencies', 'engagements', 'rectifications', 'library_indicators']
+      for (const table of tables) await sql.raw(`ALTER TABLE ${table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1`).execute(db)
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -19,6 +19,8 @@ export interface DivisionsTable {
   active: number // 0/1
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface OperatorsTable {
@@ -34,6 +36,8 @@ export interface OperatorsTable {
   last_failed_at: Generated<string | null>
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface UnitsTable {
@@ -45,6 +49,8 @@ export interface UnitsTable {
   active: number
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface AuditLogTable {
@@ -71,6 +77,8 @@ export interface TrainingsTable {
   notes: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface ExanteProposalsTable {
@@ -92,6 +100,8 @@ export interface ExanteProposalsTable {
   library_project_id: string | null
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface ProjectsTable {
@@ -115,6 +125,8 @@ export interface ProjectsTable {
   targets_approved_at: Default<string | null>
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface DocumentsTable {
@@ -168,6 +180,8 @@ export interface RoundsTable {
   notes: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface RoundItemsTable {
@@ -246,6 +260,8 @@ export interface LibraryIndicatorsTable {
   field: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface YearLocksTable {
@@ -265,6 +281,8 @@ export interface AgenciesTable {
   active: number
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface EngagementsTable {
@@ -283,6 +301,8 @@ export interface EngagementsTable {
   notes: string
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface AgencyRatingsTable {
@@ -309,6 +329,8 @@ export interface RectificationsTable {
   closed_at: string | null
   created_at: string
   updated_at: string
+  /** Optimistic concurrency (migration 6): +1 on every update through the Writer. */
+  version: Default<number>
 }
 
 export interface DB {

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 
 /**
  * Writes a file so that a crash, a full USB stick or a document held open in Word never leaves a
@@ -39,6 +39,7 @@ export async function writeFileAtomic(path: string, data: Buffer): Promise<void>
     throw chineseError(e, path, stage)
   }
   await syncDir(dir)
+  registerWrittenFile(path)
 }
 
 type Stage = 'mkdir' | 'write' | 'rename'
@@ -109,5 +110,61 @@ function chineseError(e: unknown, path: string, stage: Stage): Error {
   return new Error(message, { cause: e })
 }
 
-/** Windows forbids these in file names (〔〕 are fine); long titles are cut to stay under path limits. */
-export const safeFileName = (s: string, max = 150) => s.replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, max)
+/** Characters Windows forbids in a name; 〔〕 and other CJK punctuation are fine. */
+const FORBIDDEN = /[\\/:*?"<>|]/g
+/** C0/C1 controls, and the invisible direction marks that can make "evil.exe" look like "exe.docx". */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+/** Names Windows reserves for devices, with or without an extension (CON, con.docx, COM1.xlsx). */
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i
+/** An extension the product writes (kept whole when a long name is cut): .docx, .ysjx.sqlite. */
+const EXTENSION = /(\.[A-Za-z0-9]{1,10}){1,2}$/
+
+/** Cuts to at most `max` UTF-8 bytes without splitting a character. */
+function cutToBytes(s: string, max: number): string {
+  let bytes = 0
+  let out = ''
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch, 'utf8')
+    if (bytes + n > max) break
+    bytes += n
+    out += ch
+  }
+  return out
+}
+
+const trimEnds = (s: string) => s.replace(/^[\s]+/, '').replace(/[\s.]+$/, '')
+
+/**
+ * The one sanitiser for every name the product puts on the file system (documents, workbooks,
+ * their folders, year packages): forbidden characters become "_", control characters go, no
+ * leading/trailing spaces or trailing dots (Windows drops them, so two names would collide), no
+ * device names (CON…), and at most `max` UTF-8 bytes — Linux file systems (UOS/Kylin ext4) allow
+ * 255 bytes per name and a CJK character takes 3, so 150 characters are already too many.
+ * A trailing extension is kept whole when the name is cut.
+ */
+export const safeFileName = (s: string, max = 200): string => {
+  const clean = s.replace(CONTROL, '').replace(FORBIDDEN, '_')
+  const ext = EXTENSION.exec(clean)?.[0] ?? ''
+  let stem = trimEnds(clean.slice(0, clean.length - ext.length))
+  stem = trimEnds(cutToBytes(stem, Math.max(1, max - Buffer.byteLength(ext, 'utf8'))))
+  if (!stem) stem = '未命名'
+  let name = stem + ext
+  if (RESERVED.test(name)) name = cutToBytes(`_${name}`, max)
+  return name
+}
+
+/**
+ * Every file this process has written through writeFileAtomic (or registered after its own atomic
+ * rename): files/open opens nothing else besides the documents the register knows.
+ */
+const written = new Set<string>()
+export function registerWrittenFile(path: string): void {
+  written.add(resolve(path))
+}
+export const wasWrittenHere = (path: string): boolean => written.has(resolve(path))
+/** A folder this process wrote a file into (the "打开文件夹" of an export). */
+export const holdsWrittenFile = (dir: string): boolean => {
+  const d = resolve(dir)
+  for (const p of written) if (dirname(p) === d) return true
+  return false
+}

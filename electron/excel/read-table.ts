@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs'
 import type { ImportProblem } from '../../shared/domain'
 import { AppError } from '../../shared/result'
+import { guardParsedWorkbook, guardWorkbookBytes } from './guard'
 
 export interface ColumnSpec {
   key: string
@@ -36,10 +37,15 @@ export function normalizeHeader(text: string): string {
     .replace(/[：:]$/, '')
 }
 
-/** Plain text of a cell, whatever exceljs holds in it. */
+/**
+ * Plain text of a cell, whatever exceljs holds in it. A formula gives its cached result, and
+ * nothing when it has none (never "[object Object]"); guard.ts refuses such cells in workbooks
+ * this product did not write.
+ */
 export function cellText(cell: ExcelJS.Cell): string {
   const v = cell.value
   if (v === null || v === undefined) return ''
+  if (typeof v === 'object' && ('formula' in v || 'sharedFormula' in v) && (v as { result?: unknown }).result == null) return ''
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)))
   if (typeof v === 'string') return v.trim()
   if (typeof v === 'boolean') return v ? '是' : '否'
@@ -63,6 +69,8 @@ export async function loadWorkbook(data: Buffer, fileName: string): Promise<Exce
   if (data.length >= 4 && data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0) {
     throw new AppError('IMPORT_INVALID', `文件“${fileName}”是旧版 Excel 97-2003（.xls）格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入`)
   }
+  // Bounds before the parser holds anything in memory (guard.ts).
+  guardWorkbookBytes(data, fileName)
   const wb = new ExcelJS.Workbook()
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer)
@@ -70,6 +78,7 @@ export async function loadWorkbook(data: Buffer, fileName: string): Promise<Exce
     throw new AppError('IMPORT_INVALID', `文件“${fileName}”不是有效的 Excel 工作簿（.xlsx），可能已损坏或不是表格文件，请用 Excel 或 WPS 打开确认后另存为 .xlsx 再导入`)
   }
   if (wb.worksheets.length === 0) throw new AppError('IMPORT_INVALID', `文件“${fileName}”中没有工作表`)
+  guardParsedWorkbook(wb, fileName)
   return wb
 }
 

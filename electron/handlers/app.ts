@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { AppError } from '../../shared/result'
 import type { Role } from '../../shared/roles'
+import { redactSecrets } from '../../shared/settings'
 import { parseRoles, toOperator } from '../auth/access'
 import { hashPassword } from '../auth/password'
+import { openablePath } from '../files/openable'
 import { parseJson, type Ctx, type Handlers } from './context'
 
 /** Settings-table key of the work year chosen on first start. */
@@ -102,7 +104,7 @@ export const appHandlers: Pick<
         .values({ key: 'settings', value: JSON.stringify(input) })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(input) }))
         .execute()
-      await w.log('update', 'settings', 'settings', before, input)
+      await w.log('update', 'settings', 'settings', redactSecrets(before), redactSecrets(input))
     })
     ctx.forgetSettings()
     return ctx.settings()
@@ -129,10 +131,7 @@ export const appHandlers: Pick<
   },
 
   async 'files/open'({ path, reveal }, ctx) {
-    // Only files the app itself wrote may be opened: no arbitrary paths from the renderer.
-    const known = await ctx.db.selectFrom('documents').select('id').where('file_path', '=', path).executeTakeFirst()
-    const outDir = await ctx.outputDir()
-    if (!known && !path.startsWith(outDir)) throw new AppError('VALIDATION', '只能打开本软件生成的文件')
-    return { opened: await ctx.platform.openPath(path, reveal) }
+    // Only files the app itself wrote, inside its output folder: no arbitrary paths from the renderer.
+    return { opened: await ctx.platform.openPath(await openablePath(ctx, path, reveal), reveal) }
   },
 }

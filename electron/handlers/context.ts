@@ -6,8 +6,9 @@ import type { ApiOutput, ApiParsed } from '../../shared/api'
 import type { Channel } from '../../shared/channels'
 import type { Role } from '../../shared/roles'
 import { AppError } from '../../shared/result'
-import { withDefaults, type Settings } from '../../shared/settings'
+import { isAbsolutePath, withDefaults, type Settings } from '../../shared/settings'
 import type { DB } from '../db/schema'
+import { WriteGate } from '../db/gate'
 import { withWriter, type Writer } from '../db/writer'
 import { JobRegistry } from '../jobs'
 import type { Platform } from '../platform'
@@ -33,6 +34,8 @@ export interface Ctx {
   /** The working file's full integrity check, run in the background after open. */
   integrity: { state: 'checking' | 'ok' | 'damaged' | 'unchecked'; reason?: string }
   jobs: JobRegistry
+  /** Backups and restores against writes (db/gate.ts): every ctx.write passes through it. */
+  gate: WriteGate
   now(): Date
   settings(): Promise<Settings>
   /** Drops the remembered settings after they were written. */
@@ -59,7 +62,7 @@ export type Handler<C extends Channel> = (input: ApiParsed<C>, ctx: Ctx) => Prom
 export type Handlers = { [C in Channel]: Handler<C> }
 
 export function createContext(
-  base: Omit<Ctx, 'session' | 'integrity' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
+  base: Omit<Ctx, 'session' | 'integrity' | 'now' | 'settings' | 'forgetSettings' | 'outputDir' | 'write' | 'jobs' | 'gate' | 'working' | 'view' | 'assertYearOpen'> & { now?: () => Date },
 ): Ctx {
   let cache: { db: Kysely<DB>; value: Settings } | null = null
   const ctx: Ctx = {
@@ -69,6 +72,7 @@ export function createContext(
     session: { operatorId: null },
     integrity: { state: 'ok' },
     jobs: new JobRegistry(),
+    gate: new WriteGate(),
     now: base.now ?? (() => new Date()),
     async settings() {
       // Read once per database and kept until settings/save: nearly every handler needs them, and a
@@ -86,13 +90,20 @@ export function createContext(
       // The working data's folder even while a package from another PC is being viewed.
       const row = await ctx.working.db.selectFrom('settings').select('value').where('key', '=', 'settings').executeTakeFirst()
       const s = withDefaults(row ? (JSON.parse(row.value) as Partial<Settings>) : undefined)
-      return s.outputDir.trim() || base.defaultOutputDir || join(base.dataDir, '输出')
+      // A relative folder (stored before settings/save refused them) would resolve against the
+      // process's start folder: the default is used instead.
+      const chosen = s.outputDir.trim()
+      return (isAbsolutePath(chosen) ? chosen : '') || base.defaultOutputDir || join(base.dataDir, '输出')
     },
     async write(fn, opts) {
       const operatorId = opts?.operatorId ?? ctx.session.operatorId
       if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
       if (!operatorId) throw new AppError('NO_OPERATOR', '请先登录，再进行修改')
-      return withWriter(ctx.db, operatorId, ctx.now(), fn)
+      // ctx.db is read inside the gate: a restore that ran meanwhile has swapped it.
+      return ctx.gate.write(() => {
+        if (ctx.view) throw new AppError('LOCKED', `正在查看只读的年度数据包“${ctx.view.label}”，不能修改；请先关闭数据包回到工作数据`)
+        return withWriter(ctx.db, operatorId, ctx.now(), fn)
+      })
     },
     async assertYearOpen(workYear) {
       const lock = await ctx.db.selectFrom('year_locks').select('locked_at').where('work_year', '=', workYear).executeTakeFirst()

@@ -48,6 +48,7 @@ export const toProposal = (r: ProposalSelect): ExanteProposal => ({
   libraryProjectId: r.library_project_id,
   evaluationNote: null,
   updatedAt: r.updated_at,
+  version: r.version,
 })
 
 /** Adds the evaluation history of a project of the same name and unit to each proposal. */
@@ -134,7 +135,7 @@ export const exanteHandlers: Pick<
       if (before.library_project_id) throw new AppError('LOCKED', '该项目已纳入项目库，不能再修改评估内容')
       // Changing the scores re-opens the conclusion: a confirmed one would no longer match.
       const reopen = before.total_score !== total ? { conclusion: null, conclusion_reason: '', confirmed_by: null, confirmed_at: null } : {}
-      await w.update('exante_proposals', id, { ...row, ...reopen })
+      await w.update('exante_proposals', id, { ...row, ...reopen }, { version: input.version })
     })
     return getProposal(ctx.db, id)
   },
@@ -223,6 +224,7 @@ export const exanteHandlers: Pick<
     const rows: Project[] = (await q.orderBy('u.code').orderBy('p.name').execute()).map((r) => ({
       id: r.id,
       budgetYear: r.budget_year,
+      version: r.version,
       unitId: r.unit_id,
       unitName: r.unit_name,
       name: r.name,

@@ -3,14 +3,16 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Division, Unit } from '../../shared/domain'
 import { AppError } from '../../shared/result'
-import { loadWorkbook } from '../excel/read-table'
-import { buildUnitWorkbook, parseUnitSheet, type ExistingUnit } from '../excel/units-sheet'
+import { unitFieldProblems } from '../excel/field-limits'
+import { workbookNotices } from '../excel/guard'
+import { findSheet, loadWorkbook } from '../excel/read-table'
+import { buildUnitWorkbook, parseUnitSheet, UNIT_COLUMNS, type ExistingUnit } from '../excel/units-sheet'
 import { writeFileAtomic } from '../docs/write-file'
 import type { DivisionRow } from '../db/schema'
 import { bool, type Ctx, type Handlers } from './context'
 import { listDivisionScope } from '../auth/scope'
 
-const toDivision = (r: DivisionRow): Division => ({ id: r.id, name: r.name, sort: r.sort, active: bool(r.active) })
+const toDivision = (r: DivisionRow): Division => ({ id: r.id, name: r.name, sort: r.sort, active: bool(r.active), version: r.version })
 
 function unitQuery(ctx: Ctx) {
   return ctx.db
@@ -23,6 +25,7 @@ function unitQuery(ctx: Ctx) {
       'units.parent_name',
       'units.division_id',
       'units.active',
+      'units.version',
       'divisions.name as division_name',
     ])
 }
@@ -36,6 +39,7 @@ const toUnit = (r: UnitSelect): Unit => ({
   divisionId: r.division_id,
   divisionName: r.division_name ?? null,
   active: bool(r.active),
+  version: r.version,
 })
 
 async function loadImportContext(ctx: Ctx) {
@@ -51,7 +55,8 @@ async function parseUpload(ctx: Ctx, fileName: string, base64: string) {
   const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
   const ic = await loadImportContext(ctx)
   const parsed = parseUnitSheet(wb, new Set(ic.divisionByName.keys()), ic.existing)
-  return { ...ic, parsed }
+  parsed.problems.push(...unitFieldProblems(findSheet(wb, UNIT_COLUMNS, '预算单位').name, parsed.rows))
+  return { ...ic, parsed, notices: workbookNotices(wb) }
 }
 
 export const masterdataHandlers: Pick<
@@ -76,7 +81,7 @@ export const masterdataHandlers: Pick<
     if (clash && clash.id !== input.id) throw new AppError('CONFLICT', `股室“${input.name}”已存在`)
     const id = input.id ?? randomUUID()
     const row = { name: input.name, sort: input.sort, active: input.active ? 1 : 0 }
-    await ctx.write(async (w) => (input.id ? void (await w.update('divisions', id, row)) : w.insert('divisions', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('divisions', id, row, { version: input.version })) : w.insert('divisions', { id, ...row })))
     return toDivision(await ctx.db.selectFrom('divisions').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
   },
 
@@ -114,7 +119,7 @@ export const masterdataHandlers: Pick<
     }
     const id = input.id ?? randomUUID()
     const row = { code: input.code, name: input.name, parent_name: input.parentName, division_id: input.divisionId, active: input.active ? 1 : 0 }
-    await ctx.write(async (w) => (input.id ? void (await w.update('units', id, row)) : w.insert('units', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('units', id, row, { version: input.version })) : w.insert('units', { id, ...row })))
     return toUnit(await unitQuery(ctx).where('units.id', '=', id).executeTakeFirstOrThrow())
   },
 
@@ -131,14 +136,14 @@ export const masterdataHandlers: Pick<
   },
 
   async 'units/importPreview'({ fileName, base64 }, ctx) {
-    const { parsed } = await parseUpload(ctx, fileName, base64)
+    const { parsed, notices } = await parseUpload(ctx, fileName, base64)
     const counts = { create: 0, update: 0, unchanged: 0 }
     for (const r of parsed.rows) {
       if (r.action === '新增') counts.create++
       else if (r.action === '更新') counts.update++
       else counts.unchanged++
     }
-    return { rows: parsed.rows, problems: parsed.problems, counts }
+    return { rows: parsed.rows, problems: parsed.problems, counts, notices }
   },
 
   async 'units/importApply'({ fileName, base64 }, ctx) {

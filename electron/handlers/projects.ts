@@ -44,6 +44,7 @@ export const toProjectDetail = (r: ProjectSelect): ProjectDetail => ({
   needsTargets: r.needs_targets === 1,
   targetsOrigin: r.targets_origin,
   targetsApprovedAt: r.targets_approved_at,
+  version: r.version,
 })
 
 export const toIndicator = (r: IndicatorRow): Indicator => ({
@@ -260,7 +261,7 @@ export const projectHandlers: Pick<
       needs_targets: input.needsTargets ? 1 : 0,
     }
     await ctx.write(async (w) => {
-      if (input.id) await w.update('projects', id, row)
+      if (input.id) await w.update('projects', id, row, { version: input.version })
       else await w.insert('projects', { id, ...row, annual_goal: '', origin: '手工', origin_id: null })
     })
     return getProject(ctx.db, id)

@@ -15,6 +15,8 @@ import type { DB } from '../db/schema'
 import { withWriter, type Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
+import { monitoringFieldProblems, selfEvalFieldProblems, targetFieldProblems } from '../excel/field-limits'
+import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../excel/targets-sheet'
@@ -158,7 +160,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   // or form-shaped sheets (one project each, read by their labels).
   const forms = wb.worksheets.some((ws) => ws.name.trim() === '项目信息') ? [] : formSheets(wb, 'targets')
   const parsed: ParsedTargets = forms.length ? { projects: [], problems: [] } : parseTargetsWorkbook(wb)
-  const problems: ImportProblem[] = [...parsed.problems]
+  const problems: ImportProblem[] = [...parsed.problems, ...targetFieldProblems(parsed)]
   const settings = await ctx.settings()
   const scope = parseJson<string[]>(round.unit_ids, [])
   const units = await ctx.db.selectFrom('units').select(['id', 'code', 'name']).execute()
@@ -171,6 +173,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
   const preview = emptyPreview(problems)
+  preview.notices = workbookNotices(wb)
   const steps: Step[] = []
   const predicted: Submission[] = []
   if (forms.length) {
@@ -273,8 +276,9 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
 async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
-  const parsed = parseMonitoringWorkbook(await loadWorkbook(Buffer.from(base64, 'base64'), fileName))
-  const problems: ImportProblem[] = [...parsed.problems]
+  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
+  const parsed = parseMonitoringWorkbook(wb)
+  const problems: ImportProblem[] = [...parsed.problems, ...monitoringFieldProblems(parsed)]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
@@ -284,7 +288,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const settings = await ctx.settings()
   const rules = settings.warnings
   const levels = settings.scoring.qualitative
-  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: workbookNotices(wb) }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -329,13 +333,13 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
     if (forms.length) return planSelfEvalForms(ctx, roundId, fileName, forms, matches)
   }
   const parsed = parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring)
-  const problems: ImportProblem[] = [...parsed.problems]
+  const problems: ImportProblem[] = [...parsed.problems, ...selfEvalFieldProblems(parsed)]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
-  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: workbookNotices(wb) }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)

@@ -15,6 +15,7 @@ const toTraining = (r: TrainingRow): Training => ({
   unitIds: parseJson<string[]>(r.unit_ids, []),
   participantCount: r.participant_count,
   notes: r.notes,
+  version: r.version,
 })
 
 export const trainingHandlers: Pick<Handlers, 'trainings/list' | 'trainings/save' | 'trainings/remove'> = {
@@ -38,7 +39,7 @@ export const trainingHandlers: Pick<Handlers, 'trainings/list' | 'trainings/save
       participant_count: input.participantCount,
       notes: input.notes,
     }
-    await ctx.write(async (w) => (input.id ? void (await w.update('trainings', id, row)) : w.insert('trainings', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('trainings', id, row, { version: input.version })) : w.insert('trainings', { id, ...row })))
     return toTraining(await ctx.db.selectFrom('trainings').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
   },
 

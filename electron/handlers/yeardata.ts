@@ -7,17 +7,18 @@ import Database from 'better-sqlite3'
 import { sql, type Kysely } from 'kysely'
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import type { BackupEntry, PackageManifest, YearStatus } from '../../shared/domain'
+import type { BackupEntry, PackageManifest, YearPackage, YearStatus } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { withDefaults, type Settings } from '../../shared/settings'
 import { BACKUP_REASONS, listBackups, makeBackup, type BackupInfo } from '../db/backup'
 import { inspectDatabase } from '../db/open'
 import type { DB } from '../db/schema'
-import { withWriter } from '../db/writer'
-import { buildPackage, MANIFEST_TABLE, stampForFile } from '../yeardata/package'
-import { getPackage, incomingPath, keepPackage, listPackages, removeKept } from '../yeardata/store'
+import { safeFileName } from '../docs/write-file'
+import { buildPackage, stampForFile } from '../yeardata/package'
+import { rebuildFromPackage } from '../yeardata/rebuild'
+import { getPackage, incomingPath, keepPackage, listPackages, removeKept, type KeptPackage } from '../yeardata/store'
 import { workYearsSql } from '../yeardata/tables'
-import { verifyPackageFile } from '../yeardata/verify'
+import { checkSignature, verifyPackageFile } from '../yeardata/verify'
 import { closeView, exclusiveSwap, openView, readyPath, replaceWorking, viewedPackageId, whileReadingWorking } from '../yeardata/working'
 import { parseJson, type Ctx, type Handlers } from './context'
 
@@ -45,12 +46,13 @@ async function workingSettings(ctx: Ctx): Promise<Settings> {
   return withDefaults(row ? parseJson<Partial<Settings>>(row.value, {}) : undefined)
 }
 
-async function packageFolder(ctx: Ctx, s: Settings): Promise<string> {
-  return join(s.outputDir.trim() || ctx.defaultOutputDir || join(ctx.dataDir, '输出'), PACKAGE_FOLDER)
+async function packageFolder(ctx: Ctx): Promise<string> {
+  return join(await ctx.outputDir(), PACKAGE_FOLDER)
 }
 
-/** Never overwrite: two exports in the same minute get -2, -3. */
-function freePath(dir: string, stem: string): string {
+/** Never overwrite: two exports in the same minute get -2, -3. The stem holds the county's name. */
+function freePath(dir: string, name: string): string {
+  const stem = safeFileName(name)
   let p = join(dir, `${stem}${PACKAGE_EXT}`)
   for (let i = 2; existsSync(p) || existsSync(`${p}.tmp`); i++) p = join(dir, `${stem}-${i}${PACKAGE_EXT}`)
   return p
@@ -69,6 +71,17 @@ async function yearStatuses(ctx: Ctx): Promise<YearStatus[]> {
   return [...years].sort((a, b) => b - a).map((y) => ({ workYear: y, locked: byYear.has(y), lockedAt: byYear.get(y) ?? null }))
 }
 
+/** A kept package with what its signature says under this PC's key (never refused just for listing). */
+function described(p: KeptPackage, key: string): YearPackage {
+  let signatureNote: string
+  try {
+    signatureNote = checkSignature(p.manifest, key || undefined)
+  } catch (e) {
+    signatureNote = e instanceof AppError ? e.message.replace(/^数据包校验失败：/, '') : String(e)
+  }
+  return { ...p, signatureNote }
+}
+
 export const packageLabel = (m: PackageManifest) => `${m.county}${m.workYear}年度${m.kind === 'carry-over' ? '（结转）' : ''}`
 
 const toEntry = (b: BackupInfo): BackupEntry => ({
@@ -81,30 +94,51 @@ const toEntry = (b: BackupInfo): BackupEntry => ({
 })
 
 /**
- * Records a replacement of the working data in the NEW working data's log. Through ctx.write when
- * the chosen operator exists there; otherwise (data from another PC) as the system's own act with
- * no operator, as the indicator-library seeding does: the row must exist either way.
+ * Records a replacement of the working data in the NEW working data's log, written into the file
+ * before it is swapped in: a crash after the swap can never leave a restore without its row. The
+ * chosen operator signs it if the restored data knows them; otherwise (data from another PC) it is
+ * the system's own act with no operator, as the indicator-library seeding does.
  */
-async function logEvent(ctx: Ctx, action: string, entity: string, entityId: string, after: unknown): Promise<void> {
-  if (ctx.session.operatorId) await ctx.write((w) => w.log(action, entity, entityId, null, after))
-  else await withWriter(ctx.working.db, null, ctx.now(), (w) => w.log(action, entity, entityId, null, after))
+function logInto(file: string, ctx: Ctx, entityId: string, after: Record<string, unknown>): void {
+  const db = new Database(file)
+  try {
+    const op = ctx.session.operatorId
+    const known = op ? !!db.prepare('SELECT 1 FROM operators WHERE id = ?').get(op) : false
+    db.prepare('INSERT INTO audit_log (at, operator_id, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, NULL, ?)').run(
+      ctx.now().toISOString(),
+      known ? op : null,
+      'restore',
+      'database',
+      entityId,
+      JSON.stringify(after),
+    )
+  } finally {
+    db.close()
+  }
 }
 
-/** The working file must never be replaced without a snapshot first; returns the backup's name. */
-async function swapIn(ctx: Ctx, prepare: (ready: string) => void): Promise<string> {
+/**
+ * Replaces the working data with a prepared file: never without a snapshot first, alone (writes are
+ * refused meanwhile, see db/gate.ts), and with its audit row already inside. Returns the backup's name.
+ */
+async function swapIn(ctx: Ctx, prepare: (ready: string) => void | Promise<void>, record: (backup: string) => { entityId: string; after: Record<string, unknown> }): Promise<string> {
   return exclusiveSwap(ctx, async () => {
     const ready = readyPath(ctx)
     rmSync(ready, { force: true })
     try {
-      prepare(ready)
-      const backup = makeBackup(ctx.working.sqlite, ctx.dataDir, 'restore', ctx.now())
+      await prepare(ready)
+      const backup = basename(makeBackup(ctx.working.sqlite, ctx.dataDir, 'restore', ctx.now()))
+      const r = record(backup)
+      logInto(ready, ctx, r.entityId, r.after)
       await replaceWorking(ctx, ready)
-      return basename(backup)
+      return backup
     } finally {
       rmSync(ready, { force: true })
     }
   })
 }
+
+const RESTORING = '正在恢复工作数据'
 
 export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
   async 'yearData/export'({ workYear }, ctx) {
@@ -114,7 +148,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const settings = await workingSettings(ctx)
     const now = ctx.now()
     const { county, bureau } = settings.org
-    const target = freePath(await packageFolder(ctx, settings), `${county}${workYear}年度预算绩效数据包-${stampForFile(now)}`)
+    const target = freePath(await packageFolder(ctx), `${county}${workYear}年度预算绩效数据包-${stampForFile(now)}`)
     return ctx.jobs.start(`导出${county}${workYear}年度数据包`, 100, (job) =>
       // The working file must not be swapped (restore) while this reads it.
       whileReadingWorking(ctx, async () => {
@@ -126,6 +160,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
           org: { county, bureau },
           appVersion: ctx.appVersion,
           createdAt: now.toISOString(),
+          ...(settings.packageKey ? { key: settings.packageKey } : {}),
           onProgress: (done, total, message) => job.progress(Math.floor((done / total) * 100), message),
           isCancelled: () => job.cancelled,
         })
@@ -141,25 +176,35 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     // Received under dataDir first: verification reads a file, and nothing else is touched
     // until it has passed.
     const tmp = incomingPath(ctx.dataDir)
+    const { packageKey } = await workingSettings(ctx)
     try {
       writeFileSync(tmp, Buffer.from(base64, 'base64'))
-      const { manifest } = await verifyPackageFile(tmp, { level: 'full' })
+      const { manifest, schemaVersion } = await verifyPackageFile(tmp, { level: 'full', ...(packageKey ? { key: packageKey } : {}) })
+      // Its rows must pass the API's rules now, not first when someone opens it.
+      const probe = `${tmp}.rows`
+      try {
+        await rebuildFromPackage({ packagePath: tmp, targetPath: probe, schemaVersion })
+      } finally {
+        rmSync(probe, { force: true })
+      }
       // The same package imported twice is kept once.
       const same = listPackages(ctx.dataDir).find((p) => p.manifest.sha256 === manifest.sha256 && p.manifest.createdAt === manifest.createdAt && p.manifest.kind === manifest.kind)
-      if (same) return same
-      return keepPackage(ctx.dataDir, tmp, fileName, manifest, ctx.now().toISOString())
+      if (same) return described(same, packageKey)
+      return described(keepPackage(ctx.dataDir, tmp, fileName, manifest, ctx.now().toISOString()), packageKey)
     } finally {
       rmSync(tmp, { force: true })
     }
   },
 
   async 'yearData/packages'(_input, ctx) {
-    return { packages: listPackages(ctx.dataDir), viewing: viewedPackageId(ctx), years: await yearStatuses(ctx) }
+    const { packageKey } = await workingSettings(ctx)
+    return { packages: listPackages(ctx.dataDir).map((p) => described(p, packageKey)), viewing: viewedPackageId(ctx), years: await yearStatuses(ctx) }
   },
 
   async 'yearData/open'({ id }, ctx) {
     const pkg = getPackage(ctx.dataDir, id)
-    const { manifest, schemaVersion } = await verifyPackageFile(pkg.path, { level: 'quick' })
+    const { packageKey } = await workingSettings(ctx)
+    const { manifest, schemaVersion } = await verifyPackageFile(pkg.path, { level: 'quick', ...(packageKey ? { key: packageKey } : {}) })
     await openView(ctx, pkg, schemaVersion, packageLabel(manifest))
     return { viewing: pkg.id, manifest }
   },
@@ -170,30 +215,24 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
   },
 
   async 'yearData/restore'({ id }, ctx) {
-    const pkg = getPackage(ctx.dataDir, id)
-    // Verified again: the kept file may have been damaged on disk since it was imported.
-    const { manifest } = await verifyPackageFile(pkg.path, { level: 'full' })
-    const backup = await swapIn(ctx, (ready) => {
-      copyFileSync(pkg.path, ready) // a kept package is a closed, verified file
-      // Working data is not a package: the manifest would describe it wrongly after the first edit.
-      const db = new Database(ready)
-      try {
-        db.exec(`DROP TABLE ${MANIFEST_TABLE}`)
-      } finally {
-        db.close()
-      }
+    // From the first check to the reopened file, no write may land in data about to be replaced.
+    return ctx.gate.exclusive(RESTORING, 'refuse', async () => {
+      const pkg = getPackage(ctx.dataDir, id)
+      // Verified again: the kept file may have been damaged on disk since it was imported.
+      const local = await workingSettings(ctx)
+      const { manifest, schemaVersion } = await verifyPackageFile(pkg.path, { level: 'full', ...(local.packageKey ? { key: local.packageKey } : {}) })
+      // Its rows, in a schema of our own migrations, with this PC's folder and key (no manifest:
+      // working data is not a package).
+      const backup = await swapIn(
+        ctx,
+        (ready) => rebuildFromPackage({ packagePath: pkg.path, targetPath: ready, schemaVersion, localSettings: { outputDir: local.outputDir, packageKey: local.packageKey } }),
+        (backup) => ({
+          entityId: pkg.id,
+          after: { from: 'package', fileName: pkg.fileName, kind: manifest.kind, county: manifest.county, workYear: manifest.workYear, sha256: manifest.sha256, createdAt: manifest.createdAt, backup },
+        }),
+      )
+      return { restored: true as const, backup }
     })
-    await logEvent(ctx, 'restore', 'database', pkg.id, {
-      from: 'package',
-      fileName: pkg.fileName,
-      kind: manifest.kind,
-      county: manifest.county,
-      workYear: manifest.workYear,
-      sha256: manifest.sha256,
-      createdAt: manifest.createdAt,
-      backup,
-    })
-    return { restored: true as const, backup }
   },
 
   async 'yearData/removePackage'({ id }, ctx) {
@@ -224,9 +263,9 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const now = ctx.now()
     const { county, bureau } = settings.org
     const next = workYear + 1
-    const target = freePath(await packageFolder(ctx, settings), `${county}${next}年度结转数据包-${stampForFile(now)}`)
+    const target = freePath(await packageFolder(ctx), `${county}${next}年度结转数据包-${stampForFile(now)}`)
     // 结转 closes a year: a snapshot of the data as it was at that moment is worth keeping.
-    makeBackup(ctx.working.sqlite, ctx.dataDir, 'carry-over', now)
+    await ctx.gate.exclusive('正在备份工作数据', 'wait', () => makeBackup(ctx.working.sqlite, ctx.dataDir, 'carry-over', now))
     const built = await whileReadingWorking(ctx, () =>
       buildPackage({
         sourcePath: ctx.dbPath,
@@ -236,6 +275,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
         org: { county, bureau },
         appVersion: ctx.appVersion,
         createdAt: now.toISOString(),
+        ...(settings.packageKey ? { key: settings.packageKey } : {}),
       }),
     )
     if (!built) throw new AppError('INTERNAL', '年度结转被中断，未生成文件')
@@ -247,8 +287,9 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
   },
 
   async 'backups/create'(_input, ctx) {
-    // Always the working data, also while a package is being viewed.
-    const path = makeBackup(ctx.working.sqlite, ctx.dataDir, 'manual', ctx.now())
+    // Always the working data, also while a package is being viewed; after the writes in flight
+    // (VACUUM cannot run inside their transaction), with new ones waiting the moment it takes.
+    const path = await ctx.gate.exclusive('正在备份工作数据', 'wait', () => makeBackup(ctx.working.sqlite, ctx.dataDir, 'manual', ctx.now()))
     const made = listBackups(ctx.dataDir).find((b) => b.path === path)
     if (!made) throw new AppError('IO', '备份文件写入后未找到，请检查磁盘')
     return toEntry(made)
@@ -269,8 +310,13 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
       probe.close()
     }
     // Copied before the 'restore' backup is made: its rotation could otherwise remove the chosen one.
-    const backup = await swapIn(ctx, (ready) => copyFileSync(chosen.path, ready))
-    await logEvent(ctx, 'restore', 'database', chosen.fileName, { from: 'backup', fileName: chosen.fileName, createdAt: chosen.createdAt, backup })
-    return { restored: true as const, backup }
+    return ctx.gate.exclusive(RESTORING, 'refuse', async () => {
+      const backup = await swapIn(
+        ctx,
+        (ready) => copyFileSync(chosen.path, ready),
+        (backup) => ({ entityId: chosen.fileName, after: { from: 'backup', fileName: chosen.fileName, createdAt: chosen.createdAt, backup } }),
+      )
+      return { restored: true as const, backup }
+    })
   },
 }

@@ -127,7 +127,14 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       if (peer !== '127.0.0.1' && peer !== '::ffff:127.0.0.1' && peer !== '::1') return send(res, 403, 'Forbidden')
       if (!hostAllowed(req.headers.host, port)) return send(res, 403, 'Forbidden: unexpected Host header')
 
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+      // A request line no URL parser accepts, or a channel name that is not valid percent-encoding,
+      // is the client's mistake: 400, not 500.
+      let url: URL
+      try {
+        url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+      } catch {
+        return sendJson(res, 400, errorResult('VALIDATION', '请求地址无效。'))
+      }
       if (url.pathname.startsWith('/api/')) {
         if (req.method !== 'POST') {
           res.setHeader('allow', 'POST')
@@ -139,7 +146,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         if (origin && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
           return sendJson(res, 403, errorResult('VALIDATION', '拒绝来自其他来源的请求。'))
         }
-        const channel = decodeURIComponent(url.pathname.slice('/api/'.length))
+        let channel: string
+        try {
+          channel = decodeURIComponent(url.pathname.slice('/api/'.length))
+        } catch {
+          return sendJson(res, 400, errorResult('VALIDATION', '请求地址无效（编码错误）。'))
+        }
         let body: Buffer
         try {
           body = await readBody(req, MAX_BODY_BYTES)

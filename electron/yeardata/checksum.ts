@@ -6,7 +6,8 @@
  * file received (verification), by this one function.
  */
 import type BetterSqlite3 from 'better-sqlite3'
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import type { PackageManifest } from '../../shared/domain'
 import { isInternalTable } from './tables'
 
 export interface ContentDigest {
@@ -103,4 +104,29 @@ export async function contentDigest(
     await opts.onTable?.(table, i + 1, tables.length)
   }
   return { sha256: hash.digest('hex'), rowCounts }
+}
+
+/** The manifest's fields other than its digest and signature, in a fixed order: what sealing covers. */
+function canonicalManifest(m: Omit<PackageManifest, 'sha256' | 'signature'>): string {
+  const counts = Object.keys(m.rowCounts)
+    .sort()
+    .map((k) => [k, m.rowCounts[k]])
+  return JSON.stringify([m.product, m.kind, m.county, m.bureau, m.workYear, m.schemaVersion, m.appVersion, m.createdAt, counts])
+}
+
+/** The manifest's sha256: the content digest and the manifest's own fields under one hash. */
+export function sealedDigest(contentSha256: string, m: Omit<PackageManifest, 'sha256' | 'signature'>): string {
+  return createHash('sha256').update(`ysjx-package-v2\n${contentSha256}\n${canonicalManifest(m)}`).digest('hex')
+}
+
+/** The bureau's signature over a sealed digest (HMAC-SHA-256 under the shared 单位密钥). */
+export function signDigest(key: string, sealed: string): string {
+  return createHmac('sha256', Buffer.from(key, 'utf8')).update(sealed).digest('hex')
+}
+
+/** Constant-time comparison of two hex signatures. */
+export function signatureMatches(key: string, sealed: string, signature: string): boolean {
+  const want = Buffer.from(signDigest(key, sealed), 'hex')
+  const have = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : '', 'hex')
+  return have.length === want.length && timingSafeEqual(have, want)
 }

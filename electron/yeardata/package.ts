@@ -13,11 +13,14 @@ import { dirname } from 'node:path'
 import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { APPLICATION_ID, runMigrations } from '../db/open'
-import { contentDigest, dataTables, quoteId, tableShape } from './checksum'
+import { registerWrittenFile } from '../docs/write-file'
+import { MACHINE_LOCAL_SETTINGS } from '../../shared/settings'
+import { contentDigest, dataTables, quoteId, sealedDigest, signDigest, tableShape } from './checksum'
+import { MANIFEST_SQL, MANIFEST_TABLE } from './schema-check'
 import { auditCondition, TABLE_RULES, type Rule } from './tables'
 
 export const PRODUCT = '预算绩效管理' as const
-export const MANIFEST_TABLE = 'package_manifest'
+export { MANIFEST_TABLE }
 
 export interface BuildOptions {
   /** The working database file. It may be open and in use: the copy reads one consistent snapshot. */
@@ -30,6 +33,8 @@ export interface BuildOptions {
   org: { county: string; bureau: string }
   appVersion: string
   createdAt: string
+  /** The bureau key (设置 · 单位密钥): when set, the package is signed with it. */
+  key?: string
   onProgress?: (done: number, total: number, message: string) => void
   isCancelled?: () => boolean
 }
@@ -79,6 +84,8 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     pkg.pragma('synchronous = OFF')
     pkg.pragma('foreign_keys = OFF')
     pkg.pragma('cache_size = -65536')
+    // What is removed below (this PC's key and folder) must not linger in freed page space.
+    pkg.pragma('secure_delete = ON')
 
     // Schema version: the source's (the app's, once it has opened the file). Migrations run
     // before ATTACH so that their unqualified names can only mean the new file.
@@ -90,7 +97,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     pkg.pragma(`application_id = ${APPLICATION_ID}`)
     // Kysely is only the migrations' vehicle here; it is not destroyed (that would close pkg).
     await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: pkg }) }), 0, sourceVersion)
-    pkg.exec(`CREATE TABLE ${MANIFEST_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), manifest TEXT NOT NULL)`)
+    pkg.exec(MANIFEST_SQL)
     // Secondary indexes are built once after the rows are in (a sorted build), not row by row;
     // recreated from their own CREATE statements, so the schema ends up exactly the migrations'.
     const indexes = pkg.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
@@ -128,6 +135,9 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       await tick()
     }
 
+    // This PC's folder and key are not the bureau's data: they never leave in a package.
+    pkg.prepare(`UPDATE main.settings SET value = json_remove(value, ${MACHINE_LOCAL_SETTINGS.map(() => '?').join(', ')}) WHERE key = 'settings' AND json_valid(value)`).run(...MACHINE_LOCAL_SETTINGS.map((k) => `$.${k}`))
+
     o.onProgress?.(rules.length, total, '正在建立索引……')
     for (const ix of indexes) pkg.exec(ix.sql)
     await tick()
@@ -144,7 +154,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     if (broken.length) {
       throw new AppError('INTERNAL', `数据包内有引用不到的记录（${broken.map((b) => `${b.t}→${b.parent}`).join('、')}），已停止导出，请联系技术支持`)
     }
-    const manifest: PackageManifest = {
+    const fields = {
       product: PRODUCT,
       kind: o.kind,
       county: o.org.county,
@@ -154,8 +164,9 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       appVersion: o.appVersion,
       createdAt: o.createdAt,
       rowCounts: digest.rowCounts,
-      sha256: digest.sha256,
     }
+    const sha256 = sealedDigest(digest.sha256, fields)
+    const manifest: PackageManifest = { ...fields, sha256, ...(o.key ? { signature: signDigest(o.key, sha256) } : {}) }
     pkg.prepare(`INSERT INTO ${MANIFEST_TABLE} (id, manifest) VALUES (1, ?)`).run(JSON.stringify(manifest))
     pkg.exec('COMMIT')
     pkg.exec('DETACH DATABASE src')
@@ -168,6 +179,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       closeSync(fd)
     }
     renameSync(tmp, o.targetPath)
+    registerWrittenFile(o.targetPath)
     o.onProgress?.(total, total, '导出完成')
     done = true
     return { path: o.targetPath, manifest }

@@ -10,6 +10,9 @@ import { basename, join } from 'node:path'
 import type { PackageManifest, YearPackage } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 
+/** A kept package as the store knows it; the handler adds what its signature says under this PC's key. */
+export type KeptPackage = Omit<YearPackage, 'signatureNote'>
+
 export const PACKAGE_DIR = 'packages'
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -38,7 +41,7 @@ export function sweepScratch(dataDir: string): void {
   for (const n of names) if (n.startsWith('.incoming-') || n.startsWith('.view-')) rmSync(join(packagesDir(dataDir), n), { force: true })
 }
 
-function read(dataDir: string, id: string): YearPackage | null {
+function read(dataDir: string, id: string): KeptPackage | null {
   const path = join(packagesDir(dataDir), `${id}.sqlite`)
   if (!existsSync(path)) return null
   try {
@@ -49,14 +52,14 @@ function read(dataDir: string, id: string): YearPackage | null {
   }
 }
 
-export function listPackages(dataDir: string): YearPackage[] {
+export function listPackages(dataDir: string): KeptPackage[] {
   let names: string[]
   try {
     names = readdirSync(packagesDir(dataDir))
   } catch {
     return []
   }
-  const out: YearPackage[] = []
+  const out: KeptPackage[] = []
   for (const n of names) {
     const m = /^(.+)\.sqlite$/.exec(n)
     if (!m || !ID.test(m[1]!)) continue
@@ -66,14 +69,14 @@ export function listPackages(dataDir: string): YearPackage[] {
   return out.sort((a, b) => b.manifest.workYear - a.manifest.workYear || (a.importedAt < b.importedAt ? 1 : -1))
 }
 
-export function getPackage(dataDir: string, id: string): YearPackage {
+export function getPackage(dataDir: string, id: string): KeptPackage {
   const p = ID.test(id) ? read(dataDir, id) : null
   if (!p) throw new AppError('NOT_FOUND', '该年度数据包已不存在（可能已被移除），请刷新列表')
   return p
 }
 
 /** Moves a verified file into the store under a new id. */
-export function keepPackage(dataDir: string, verifiedPath: string, fileName: string, manifest: PackageManifest, importedAt: string): YearPackage {
+export function keepPackage(dataDir: string, verifiedPath: string, fileName: string, manifest: PackageManifest, importedAt: string): KeptPackage {
   const id = randomUUID()
   const dir = packagesDir(dataDir)
   mkdirSync(dir, { recursive: true })

@@ -10,8 +10,9 @@ import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { LATEST_VERSION } from '../db/migrations'
 import { APPLICATION_ID } from '../db/open'
-import { contentDigest } from './checksum'
+import { contentDigest, sealedDigest, signatureMatches } from './checksum'
 import { PRODUCT, readManifestRow } from './package'
+import { schemaDifference } from './schema-check'
 
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 
@@ -24,12 +25,29 @@ export interface VerifyOptions {
    * fully verified when it was imported and is only ever opened read-only.
    */
   level?: 'full' | 'quick'
+  /** This PC's bureau key (设置 · 单位密钥); when set, only packages signed with it pass. */
+  key?: string
   onProgress?: (done: number, total: number) => Promise<void> | void
 }
 
 export interface Verified {
   manifest: PackageManifest
   schemaVersion: number
+  /** "由…签发，签名有效", or why the signature was not checked. */
+  signatureNote: string
+}
+
+/**
+ * The signature under this PC's key. With a key set, an unsigned or wrongly signed package is
+ * refused; without one, a signature cannot be checked and the note says so.
+ */
+export function checkSignature(m: PackageManifest, key: string | undefined): string {
+  if (key) {
+    if (!m.signature) throw invalid('数据包没有签名。本机已设置单位密钥，只接受用同一密钥签发的数据包；请发送方在“设置”中填写相同的单位密钥后重新导出')
+    if (!signatureMatches(key, m.sha256, m.signature)) throw invalid('数据包签名无效：它不是用本机的单位密钥签发的，或签发后被修改过，不能导入')
+    return `由${m.bureau || m.county}签发，签名有效`
+  }
+  return m.signature ? '数据包带有签名，但本机未设置单位密钥，未核验签名' : '数据包未签名'
 }
 
 interface Header {
@@ -93,7 +111,12 @@ function parseManifest(text: string | null, userVersion: number): PackageManifes
     /^[0-9a-f]{64}$/.test(m.sha256) &&
     !!m.rowCounts &&
     typeof m.rowCounts === 'object' &&
-    Object.values(m.rowCounts).every((n) => Number.isInteger(n) && n >= 0)
+    Object.values(m.rowCounts).every((n) => Number.isInteger(n) && n >= 0) &&
+    (m.signature === undefined || (typeof m.signature === 'string' && /^[0-9a-f]{64}$/.test(m.signature))) &&
+    m.county.length <= 60 &&
+    m.bureau.length <= 100 &&
+    m.appVersion.length <= 40 &&
+    m.createdAt.length <= 40
   if (!ok) throw invalid('数据包清单内容不完整，文件可能已损坏或被修改')
   if (m.schemaVersion !== userVersion) throw invalid(`数据包清单记载的数据结构版本（${m.schemaVersion}）与文件本身（${userVersion}）不一致，文件可能被修改`)
   return m as PackageManifest
@@ -117,6 +140,9 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
   let sqlite: Database.Database
   try {
     sqlite = new Database(path, { readonly: true, fileMustExist: true })
+    // Nothing the file's schema defines (a view, a trigger, an index expression) may call a
+    // function with side effects while it is being checked.
+    sqlite.pragma('trusted_schema = OFF')
   } catch (e) {
     throw invalid(`无法打开文件（${(e as Error).message}），文件可能已损坏`)
   }
@@ -138,7 +164,9 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
       if (e instanceof AppError) throw e
       throw invalid(`数据包清单无法读取（${(e as Error).message}）`)
     }
-    if (level === 'quick') return { manifest, schemaVersion: header.userVersion }
+    const schemaProblem = await schemaDifference(sqlite, header.userVersion)
+    if (schemaProblem) throw invalid(`数据结构不是本软件生成的（${schemaProblem}），文件可能被人修改过，不能导入`)
+    if (level === 'quick') return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
 
     let digest
     try {
@@ -155,8 +183,11 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
       if (have === undefined) throw invalid(`清单记载的数据表“${t}”在文件中不存在，文件可能被修改`)
       if (want !== have) throw invalid(`数据表“${t}”应有 ${want} 行，实有 ${have} 行，文件可能在拷贝过程中损坏或被修改`)
     }
-    if (digest.sha256 !== manifest.sha256) throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改')
-    return { manifest, schemaVersion: header.userVersion }
+    if (sealedDigest(digest.sha256, manifest) !== manifest.sha256) {
+      if (digest.sha256 === manifest.sha256) throw invalid('该数据包由旧版本软件导出，其清单不受校验码保护；请发送方升级软件后重新导出')
+      throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改')
+    }
+    return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
   } finally {
     sqlite.close()
   }

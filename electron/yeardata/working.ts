@@ -9,14 +9,13 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import type { YearPackage } from '../../shared/domain'
 import { AppError } from '../../shared/result'
-import { LATEST_VERSION } from '../db/migrations'
 import { cachedPrepare } from '../db/statement-cache'
-import { closeDatabase, runMigrations, type OpenedDb } from '../db/open'
+import { closeDatabase, type OpenedDb } from '../db/open'
 import type { DB } from '../db/schema'
 import type { Ctx } from '../handlers/context'
-import { packagesDir, sweepScratch } from './store'
+import { rebuildFromPackage } from './rebuild'
+import { packagesDir, sweepScratch, type KeptPackage } from './store'
 
 export interface YearDataHost {
   /** Opens dbPath as the app does at start (checks, migrations, seeding), without the start backup. */
@@ -29,7 +28,7 @@ interface Viewer {
   id: string
   sqlite: BetterSqlite3.Database
   db: Kysely<DB>
-  /** A migrated copy of an older-schema package, removed when the view closes. */
+  /** The rebuilt copy being read, removed when the view closes. */
   scratch: string | null
 }
 
@@ -76,30 +75,16 @@ export async function whileReadingWorking<T>(ctx: Ctx, fn: () => Promise<T>): Pr
 }
 
 /**
- * Makes a kept package the active database, read-only. An older-schema package is migrated on a
- * scratch copy first (the kept file stays as verified), so that every handler can read it with
- * today's queries.
+ * Makes a kept package the active database, read-only: never the kept file itself but a copy of
+ * its rows in a schema the migrations build (rebuild.ts), migrated to today's version, so that
+ * every handler reads it with today's queries and nothing of the package's schema is adopted.
  */
-export async function openView(ctx: Ctx, pkg: YearPackage, schemaVersion: number, label: string): Promise<void> {
+export async function openView(ctx: Ctx, pkg: KeptPackage, schemaVersion: number, label: string): Promise<void> {
   const s = state(ctx)
   await closeView(ctx)
-  let file = pkg.path
-  let scratch: string | null = null
-  if (schemaVersion < LATEST_VERSION) {
-    scratch = join(packagesDir(ctx.dataDir), `.view-${pkg.id}.sqlite`)
-    copyFileSync(pkg.path, scratch) // a kept package is a closed file, not a live database
-    const rw = new Database(scratch)
-    try {
-      await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: rw }) }), schemaVersion, LATEST_VERSION)
-    } catch (e) {
-      rw.close()
-      rmSync(scratch, { force: true })
-      throw new AppError('IMPORT_INVALID', `该数据包的数据结构较旧（版本 ${schemaVersion}），升级到当前版本时失败：${(e as Error).message}`)
-    }
-    rw.close()
-    file = scratch
-  }
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true })
+  const scratch = join(packagesDir(ctx.dataDir), `.view-${pkg.id}.sqlite`)
+  await rebuildFromPackage({ packagePath: pkg.path, targetPath: scratch, schemaVersion })
+  const sqlite = new Database(scratch, { readonly: true, fileMustExist: true })
   sqlite.pragma('query_only = ON')
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedPrepare(sqlite) }) })
   s.viewer = { id: pkg.id, sqlite, db, scratch }

@@ -188,6 +188,9 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
               </Space>
             )}
           </div>
+          {(((preview as { notices?: string[] } | null)?.notices) ?? []).map((n) => (
+            <Alert key={n} type="warning" showIcon style={{ marginBottom: 8 }} message={n} data-testid="import-notice" />
+          ))}
           {problems.length > 0 && (
             <div data-testid="import-problems" style={{ marginBottom: 12 }}>
               <Alert

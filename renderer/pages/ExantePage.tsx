@@ -26,6 +26,7 @@ import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 import { GuardedModal } from '../components/EditModal'
 import { useReadOnlyReason } from '../components/read-only'
+import { useFreshEditing } from '../components/useFreshEditing'
 
 type ConclusionFilter = ExanteConclusion | '未确认'
 
@@ -52,6 +53,7 @@ export function ExantePage() {
   const [selected, setSelected] = useState<string[]>([])
   const [editing, setEditing] = useState<ExanteProposal | 'new' | null>(null)
   const [confirming, setConfirming] = useState<ExanteProposal | null>(null)
+  useFreshEditing(editing, setEditing, data.rows)
   const [doc, setDoc] = useState<DocRequest | null>(null)
 
   const reload = useCallback(async () => {
@@ -366,6 +368,7 @@ function ExanteFormModal({ editing, onClose, onSaved }: { editing: ExanteProposa
     const saved = await attempt(() =>
       call('exante/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         workYear: editing !== 'new' && editing ? editing.workYear : workYear,
         unitId: v.unitId,
         projectName: v.projectName.trim(),

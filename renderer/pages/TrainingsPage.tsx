@@ -11,6 +11,7 @@ import { PageHeader } from '../components/PageHeader'
 import { zhDate } from '../../shared/dates'
 import { GuardedDrawer } from '../components/EditModal'
 import { useReadOnlyReason } from '../components/read-only'
+import { useFreshEditing } from '../components/useFreshEditing'
 
 interface TrainingForm {
   date: Dayjs
@@ -37,6 +38,7 @@ export function TrainingsPage() {
   const [editing, setEditing] = useState<Training | 'new' | null>(null)
   const [form] = Form.useForm<TrainingForm>()
   const [busy, setBusy] = useState(false)
+  useFreshEditing(editing, setEditing, rows)
 
   const reload = useCallback(async () => {
     setLoading(true)
@@ -73,6 +75,7 @@ export function TrainingsPage() {
     const saved = await attempt(() =>
       call('trainings/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         date: v.date.format('YYYY-MM-DD'),
         title: v.title.trim(),
         organiser: v.organiser.trim(),

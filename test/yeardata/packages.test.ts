@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LATEST_VERSION } from '../../electron/db/migrations'
 import { APPLICATION_ID, closeDatabase, openDatabase } from '../../electron/db/open'
-import { contentDigest } from '../../electron/yeardata/checksum'
+import { contentDigest, sealedDigest } from '../../electron/yeardata/checksum'
 import { MANIFEST_TABLE, PRODUCT } from '../../electron/yeardata/package'
 import { packagesDir } from '../../electron/yeardata/store'
 import type { PackageManifest } from '../../shared/domain'
@@ -64,7 +64,7 @@ describe('export', () => {
       const m = manifestOf(db)
       expect(m).toMatchObject({ product: PRODUCT, kind: 'year', county: '师宗县', workYear: 2024, schemaVersion: LATEST_VERSION, appVersion: '0.0.0-test' })
       expect(m.rowCounts).toEqual(countRows(db))
-      expect((await contentDigest(db)).sha256).toBe(m.sha256)
+      expect(sealedDigest((await contentDigest(db)).sha256, m)).toBe(m.sha256)
       expect(db.prepare('SELECT * FROM pragma_foreign_key_check').all()).toEqual([])
 
       // The year's records, and only them.
@@ -141,7 +141,7 @@ describe('import and read-only viewing', () => {
     expect(readFileSync(pkg.path).equals(bytes)).toBe(true)
     expect(countRows(pkg.path)).toEqual(exported.rowCounts)
     const kept = new Database(pkg.path, { readonly: true })
-    expect((await contentDigest(kept)).sha256).toBe(exported.sha256)
+    expect(sealedDigest((await contentDigest(kept)).sha256, exported)).toBe(exported.sha256)
     kept.close()
 
     const again = await t.call('yearData/import', { fileName: 'copy.ysjx.sqlite', base64: base64(bytes) })
@@ -201,7 +201,10 @@ describe('import and read-only viewing', () => {
     const copy = join(extra, 'p.sqlite')
     copyFileSync(pkgPath, copy)
     const db = new Database(copy)
-    db.prepare(`UPDATE ${MANIFEST_TABLE} SET manifest = json_set(manifest, '$.createdAt', '2020-01-01T00:00:00.000Z')`).run()
+    // Another export of the same data: another time, sealed as the product seals it.
+    const m = { ...manifestOf(db), createdAt: '2020-01-01T00:00:00.000Z' }
+    m.sha256 = sealedDigest((await contentDigest(db)).sha256, m)
+    db.prepare(`UPDATE ${MANIFEST_TABLE} SET manifest = ?`).run(JSON.stringify(m))
     db.close()
     const second = await t.call('yearData/import', { fileName: 'second.ysjx.sqlite', base64: base64(copy) })
     expect(second.id).not.toBe(id)
@@ -296,7 +299,7 @@ describe('damaged, foreign and newer files are refused with a clear message and 
         const path = join(scratch(), `accepted-${offset}.sqlite`)
         writeFileSync(path, file)
         const db = new Database(path, { readonly: true })
-        expect((await contentDigest(db)).sha256, `flip at ${offset} was accepted`).toBe(manifest.sha256)
+        expect(sealedDigest((await contentDigest(db)).sha256, manifest), `flip at ${offset} was accepted`).toBe(manifest.sha256)
         db.close()
       } else {
         expect(r.error.code).toBe('IMPORT_INVALID')
@@ -338,7 +341,8 @@ describe('a package from an older version', () => {
     db.pragma('journal_mode = DELETE')
     db.exec(`CREATE TABLE ${MANIFEST_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), manifest TEXT NOT NULL)`)
     const d = await contentDigest(db)
-    const manifest: PackageManifest = { product: PRODUCT, kind: 'year', county: '师宗县', bureau: '师宗县财政局', workYear: 2021, schemaVersion: older, appVersion: '0.0.1', createdAt: at, ...d }
+    const fields = { product: PRODUCT, kind: 'year' as const, county: '师宗县', bureau: '师宗县财政局', workYear: 2021, schemaVersion: older, appVersion: '0.0.1', createdAt: at, rowCounts: d.rowCounts }
+    const manifest: PackageManifest = { ...fields, sha256: sealedDigest(d.sha256, fields) }
     db.prepare(`INSERT INTO ${MANIFEST_TABLE} VALUES (1, ?)`).run(JSON.stringify(manifest))
     db.close()
 

@@ -9,6 +9,7 @@ import { useApp } from '../../store'
 import { DEFAULT_DIVISIONS } from '../SignInModal'
 import { EditModal } from '../../components/EditModal'
 import { PageHeader } from '../../components/PageHeader'
+import { useFreshEditing } from '../../components/useFreshEditing'
 
 interface DivForm {
   name: string
@@ -21,6 +22,7 @@ export function DivisionsPage() {
   const units = useApp((s) => s.units)
   const loadDivisions = useApp((s) => s.loadDivisions)
   const [editing, setEditing] = useState<Division | 'new' | null>(null)
+  useFreshEditing(editing, setEditing, divisions)
   const [form] = Form.useForm<DivForm>()
   const [busy, setBusy] = useState(false)
 
@@ -40,7 +42,7 @@ export function DivisionsPage() {
     const v = await form.validateFields()
     setBusy(true)
     const saved = await attempt(() =>
-      call('divisions/save', { id: editing !== 'new' && editing ? editing.id : undefined, name: v.name.trim(), sort: v.sort ?? 0, active: v.active }),
+      call('divisions/save', { id: editing !== 'new' && editing ? editing.id : undefined, version: editing !== 'new' && editing ? editing.version : undefined, name: v.name.trim(), sort: v.sort ?? 0, active: v.active }),
     )
     setBusy(false)
     if (!saved) return

@@ -135,6 +135,7 @@ interface DocForm {
   fonts: FontSettings
   outputDir: string
   numberForms: boolean
+  packageKey: string
 }
 
 /** settings/save validates the whole settings object, so the organisation must be complete first. */
@@ -163,13 +164,13 @@ export function DocSettingsPage() {
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
-    if (settings) form.setFieldsValue({ fonts: settings.fonts, outputDir: settings.outputDir, numberForms: settings.numberForms })
+    if (settings) form.setFieldsValue({ fonts: settings.fonts, outputDir: settings.outputDir, numberForms: settings.numberForms, packageKey: settings.packageKey })
   }, [settings, form])
 
   const onSave = async () => {
     const v = await form.validateFields()
     setBusy(true)
-    await saveSettings({ fonts: v.fonts, outputDir: v.outputDir.trim(), numberForms: v.numberForms })
+    await saveSettings({ fonts: v.fonts, outputDir: (v.outputDir ?? '').trim(), numberForms: v.numberForms, packageKey: v.packageKey ?? '' })
     setBusy(false)
   }
 
@@ -202,6 +203,16 @@ export function DocSettingsPage() {
             extra={`生成的 Word、Excel 文件保存到此文件夹；留空则使用默认位置${info?.outputDir ? '：' + info.outputDir : ''}`}
           >
             <Input placeholder="留空使用默认位置" />
+          </Form.Item>
+          <Typography.Text strong>年度数据包</Typography.Text>
+          <Form.Item
+            name="packageKey"
+            label="单位密钥"
+            style={{ marginTop: 8 }}
+            rules={[{ validator: (_r, v: string) => (!v || v.length >= 8 ? Promise.resolve() : Promise.reject(new Error('单位密钥至少8个字符'))) }]}
+            extra="与接收数据包的单位约定同一个密钥：导出的年度数据包用它签名，导入时只接受用同一密钥签名的数据包（显示“由…签发，签名有效”）。留空则不签名、不核验。密钥不会写入数据包和操作日志。"
+          >
+            <Input.Password placeholder="留空表示不使用签名" autoComplete="off" data-testid="package-key" />
           </Form.Item>
           <Form.Item name="numberForms" label="意见书编文号" valuePropName="checked" extra="开启后，结果运用意见书也从发文登记中取得文号">
             <Switch checkedChildren="编号" unCheckedChildren="不编号" />

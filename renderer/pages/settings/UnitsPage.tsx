@@ -7,6 +7,7 @@ import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { zhCompare } from '../../format'
 import { SavedFile } from '../../components/SavedFile'
+import { useFreshEditing } from '../../components/useFreshEditing'
 import { ExcelImportModal } from '../../components/ExcelImportModal'
 import { useApp } from '../../store'
 import { EditModal } from '../../components/EditModal'
@@ -30,6 +31,7 @@ export function UnitsPage() {
   const [divisionId, setDivisionId] = useState<string | undefined>()
   const [showInactive, setShowInactive] = useState(false)
   const [editing, setEditing] = useState<Unit | 'new' | null>(null)
+  useFreshEditing(editing, setEditing, units)
   const [importOpen, setImportOpen] = useState(false)
   const [templatePath, setTemplatePath] = useState<string | null>(null)
   const [form] = Form.useForm<UnitForm>()
@@ -59,6 +61,7 @@ export function UnitsPage() {
     const saved = await attempt(() =>
       call('units/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         code: v.code.trim(),
         name: v.name.trim(),
         parentName: (v.parentName ?? '').trim(),

@@ -41,6 +41,17 @@ function PathLine({ path, testId = 'saved-path' }: { path: string; testId?: stri
   )
 }
 
+/** What the package's signature says under this PC's bureau key (设置 · 公文设置 · 单位密钥). */
+function SignatureLine({ note }: { note: string }) {
+  const valid = note.endsWith('签名有效')
+  return (
+    <div data-testid="signature-note" style={{ color: valid ? '#389e0d' : '#8c8c8c', fontSize: 12 }}>
+      {valid ? '✔ ' : ''}
+      {note}
+    </div>
+  )
+}
+
 export function ManifestView({ m, fileName }: { m: PackageManifest; fileName?: string }) {
   return (
     <Descriptions size="small" bordered column={2} className="yd-manifest" data-testid="manifest">
@@ -462,6 +473,7 @@ export function YearDataPage() {
                   <div className="hint" style={{ wordBreak: 'break-all' }}>
                     {p.fileName}
                   </div>
+                  <SignatureLine note={p.signatureNote} />
                 </div>
               ),
             },
@@ -573,7 +585,8 @@ export function YearDataPage() {
       >
         {imported && (
           <div data-testid="import-result">
-            <Typography.Paragraph type="secondary">文件完整、校验码一致。下面是数据包中记录的信息：</Typography.Paragraph>
+            <Typography.Paragraph type="secondary">文件完整、校验码一致，数据符合本软件的规则。下面是数据包中记录的信息：</Typography.Paragraph>
+            <SignatureLine note={imported.signatureNote} />
             <ManifestView m={imported.manifest} fileName={imported.fileName} />
           </div>
         )}

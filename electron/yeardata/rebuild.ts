@@ -1,0 +1,108 @@
+/**
+ * A package is data, never schema: viewing and restoring never use the received file itself.
+ * Its rows are copied into a fresh file whose schema the product's own migrations build (at the
+ * package's version, then migrated to today's like any older database), each row held to the API's
+ * rules (row-check.ts), and what describes another PC is dropped: documents' file paths, and the
+ * settings this PC keeps for itself (output folder, bureau key). Triggers, views, indexes and
+ * table definitions of the package never reach the result, whatever verification let through.
+ */
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs'
+import { AppError } from '../../shared/result'
+import { MACHINE_LOCAL_SETTINGS, storedSettingsSchema, withDefaults, type Settings } from '../../shared/settings'
+import { LATEST_VERSION } from '../db/migrations'
+import { APPLICATION_ID, runMigrations } from '../db/open'
+import { dataTables, quoteId, tableShape } from './checksum'
+import { rowProblem } from './row-check'
+
+export interface RebuildOptions {
+  packagePath: string
+  targetPath: string
+  /** The package's schema version (verified). */
+  schemaVersion: number
+  /** This PC's own settings, written over whatever the package says (restore); omitted: left empty. */
+  localSettings?: Pick<Settings, (typeof MACHINE_LOCAL_SETTINGS)[number]>
+}
+
+const refused = (why: string) => new AppError('IMPORT_INVALID', `数据包中的数据不符合本软件的规则：${why}，不能使用`)
+
+export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
+  rmSync(o.targetPath, { force: true })
+  const db = new Database(o.targetPath)
+  let done = false
+  try {
+    db.pragma('journal_mode = MEMORY')
+    db.pragma('synchronous = OFF')
+    db.pragma('foreign_keys = OFF')
+    db.pragma('trusted_schema = OFF')
+    db.pragma(`application_id = ${APPLICATION_ID}`)
+    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) })
+    await runMigrations(kysely, 0, o.schemaVersion)
+    // Sorted index builds once the rows are in, as the export does.
+    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
+    for (const ix of indexes) db.exec(`DROP INDEX ${quoteId(ix.name)}`)
+
+    db.prepare('ATTACH DATABASE ? AS pkg').run(o.packagePath)
+    db.exec('BEGIN')
+    for (const table of dataTables(db)) {
+      const kind = db.prepare('SELECT type FROM pkg.sqlite_master WHERE name = ?').get(table) as { type: string } | undefined
+      if (kind?.type !== 'table') throw refused(`数据表“${table}”${kind ? '不是数据表' : '不存在'}`)
+      const mine = tableShape(db, table)
+      const theirs = new Set(tableShape(db, table, 'pkg').columns)
+      const missing = mine.columns.filter((c) => !theirs.has(c))
+      if (missing.length) throw refused(`数据表“${table}”缺少字段“${missing.join('、')}”`)
+      const cols = mine.columns.map(quoteId).join(', ')
+      db.exec(`INSERT INTO main.${quoteId(table)} (${cols}) SELECT ${cols} FROM pkg.${quoteId(table)}`)
+    }
+    db.exec('COMMIT')
+    db.exec('DETACH DATABASE pkg')
+
+    const problem = rowProblem(db)
+    if (problem) throw refused(problem)
+    const broken = db.prepare('SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 3').all() as { t: string; parent: string }[]
+    if (broken.length) throw refused(`有引用不到的记录（${broken.map((b) => `${b.t}→${b.parent}`).join('、')}）`)
+
+    db.exec('BEGIN')
+    // Paths of files written on the sending PC mean nothing here, and files/open must never be
+    // handed one: the register keeps the document, not where another PC saved it.
+    db.exec("UPDATE documents SET file_path = ''")
+    // Settings: what the schema of settings/save accepts, without unknown keys, with this PC's own.
+    const row = db.prepare("SELECT value FROM settings WHERE key = 'settings'").get() as { value: string } | undefined
+    if (row) {
+      const parsed = storedSettingsSchema.parse(withDefaults(JSON.parse(row.value)))
+      const local = o.localSettings ?? { outputDir: '', packageKey: '' }
+      db.prepare("UPDATE settings SET value = ? WHERE key = 'settings'").run(JSON.stringify({ ...parsed, ...local }))
+    }
+    db.exec("DELETE FROM settings WHERE key NOT IN ('settings', 'librarySeeded')")
+    db.exec('COMMIT')
+    for (const ix of indexes) db.exec(ix.sql)
+    if (o.schemaVersion < LATEST_VERSION) {
+      try {
+        await runMigrations(kysely, o.schemaVersion, LATEST_VERSION)
+      } catch (e) {
+        throw new AppError('IMPORT_INVALID', `该数据包的数据结构较旧（版本 ${o.schemaVersion}），升级到当前版本时失败：${(e as Error).message}`)
+      }
+    }
+    db.close()
+    const fd = openSync(o.targetPath, 'r+')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    done = true
+  } finally {
+    if (!done) {
+      if (db.open) {
+        try {
+          if (db.inTransaction) db.exec('ROLLBACK')
+        } catch {
+          /* closing discards it */
+        }
+        db.close()
+      }
+      rmSync(o.targetPath, { force: true })
+    }
+  }
+}

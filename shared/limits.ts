@@ -1,0 +1,72 @@
+/**
+ * Limits on stored text, by table and column: the same numbers the save channels' zod schemas
+ * enforce (shared/api.ts), so that data arriving by another road — a year package, an Excel
+ * import — is held to what a clerk could have typed. Columns not named here are free text or
+ * JSON written by the product itself and get the generic bounds below.
+ */
+import { FUND_SOURCES, PROJECT_CATEGORIES } from './domain'
+import { DOC_KIND_KEYS } from './documents'
+import { EXANTE_CONCLUSIONS } from './exante'
+import { GRADES } from './scoring'
+import { ITEM_STATUSES, STAGE_KEYS } from './stage'
+
+/** Any plain text column not listed (notes, opinions, summaries): the largest the API accepts. */
+export const DEFAULT_TEXT_LIMIT = 100_000
+/** Columns holding JSON written by the product (audit before/after, document content, settings). */
+export const JSON_TEXT_LIMIT = 5_000_000
+export const JSON_COLUMNS = new Set(['value', 'before', 'after', 'content', 'records', 'scores', 'division_ids', 'unit_ids', 'project_ids', 'causes', 'opinions', 'funds'])
+/** Amounts in 分: at most 10^15 (a trillion 万元 is far beyond a county). */
+export const MAX_FEN = 1_000_000_000_000_000
+
+export const COLUMN_LIMITS: Record<string, Record<string, number>> = {
+  operators: { name: 20 },
+  divisions: { name: 30 },
+  units: { code: 30, name: 60, parent_name: 60 },
+  trainings: { title: 100, organiser: 60, form: 20, notes: 2000 },
+  exante_proposals: { project_name: 100, basis: 2000, conclusion_reason: 500 },
+  projects: { code: 40, name: 100, annual_goal: 1000 },
+  indicators: { name: 100, target_value: 200, unit: 20, explanation: 500 },
+  library_indicators: { name: 100, target_value: 200, unit: 20, explanation: 500, field: 20 },
+  rounds: { title: 100, notes: 2000 },
+  round_items: { result_use: 2000, deviation: 1000, measures: 1000 },
+  indicator_values: { actual: 200, forecast: 200, measures: 500, override_reason: 500, reason: 500 },
+  documents: { prefix: 20, title: 200, recipients: 2000, file_name: 260, file_path: 4096 },
+  agencies: { name: 100, credit_code: 18, contact: 20, phone: 30, qualifications: 1000, notes: 1000 },
+  engagements: { services: 2000, quality: 2000, method: 50, notes: 1000 },
+  agency_ratings: { rater_name: 60 },
+  rectifications: { requirements: 2000, report_content: 5000 },
+}
+
+/** Columns holding one of a fixed set of values (null allowed where the column is nullable). */
+export const COLUMN_ENUMS: Record<string, Record<string, readonly string[]>> = {
+  exante_proposals: { fund_source: FUND_SOURCES, conclusion: EXANTE_CONCLUSIONS, suggested_conclusion: EXANTE_CONCLUSIONS },
+  projects: { fund_source: FUND_SOURCES, category: PROJECT_CATEGORIES },
+  rounds: { stage: STAGE_KEYS },
+  round_items: { status: ITEM_STATUSES, grade: GRADES },
+  // 'manual': a 文号 registered by hand for a document written outside the product.
+  documents: { kind: [...DOC_KIND_KEYS, 'manual'] },
+  agency_ratings: { rater: ['被评价单位', '财政部门'] },
+}
+
+/** Free-text search boxes: longer input is no search a person types (and LIKE patterns have limits). */
+export const SEARCH_LIMIT = 100
+
+/**
+ * Bounds on an uploaded workbook, checked before it is parsed (electron/excel/guard.ts). Sized
+ * for the city-scale case (5,000 projects × 12 indicators ≈ 60,000 rows on one sheet, a few MB
+ * zipped) with room to spare; a zip bomb or a million-row sheet is refused before it costs memory.
+ */
+export const WORKBOOK_LIMITS = {
+  /** The .xlsx file itself. */
+  fileBytes: 30 * 1024 * 1024,
+  /** Everything inside it, unzipped: the XML is what the parser holds in memory, several times over. */
+  inflatedBytes: 160 * 1024 * 1024,
+  /** Parts inside the zip (a real workbook has a few dozen). */
+  entries: 2_000,
+  /** Rows on one worksheet. */
+  rowsPerSheet: 100_000,
+  /** Cells in the whole workbook. */
+  cells: 2_000_000,
+  /** Characters in one cell: Excel's own limit (Microsoft, "Excel specifications and limits"). */
+  cellChars: 32_767,
+} as const
