@@ -89,9 +89,23 @@ function trackIntegrity(ctx: Ctx, o: OpenedDb): void {
   })
 }
 
+/** Channels that replace the working file under everyone (see db/gate.ts). */
+const RESTORE_CHANNELS: ReadonlySet<Channel> = new Set(['backups/restore', 'yearData/restore'])
+
 export function createDispatch(ctx: Ctx, table: Handlers = handlers) {
   return async function dispatch(channel: string, input: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `未知的调用“${channel}”` } }
+    // A restore claims the data the moment it is asked for, before anything awaits: a write that
+    // arrives after it must not be answered ok and then replaced by the restored file.
+    const release = RESTORE_CHANNELS.has(channel) ? ctx.gate.reserve('正在恢复工作数据') : null
+    try {
+      return await dispatchChecked(channel, input)
+    } finally {
+      release?.()
+    }
+  }
+
+  async function dispatchChecked(channel: Channel, input: unknown): Promise<Result<unknown>> {
     // Who may do what (shared/roles.ts), before the input is even read.
     try {
       const refused = await checkAccess(ctx, channel)

@@ -19,6 +19,8 @@ export class WriteGate {
   private calls = 0
   private writes = 0
   private current: Exclusive | null = null
+  /** Restores asked for but not yet running (their call is still being checked): writes are refused already. */
+  private reserved: string[] = []
   private waiters: (() => void)[] = []
 
   private changed(): void {
@@ -45,8 +47,22 @@ export class WriteGate {
     }
   }
 
+  /**
+   * Marks, at the moment a restore is asked for, that writes from now on would land in data about to
+   * be replaced; the dispatch calls this before the permission check's first await. Returns the release.
+   */
+  reserve(reason: string): () => void {
+    this.reserved.push(reason)
+    return () => {
+      const k = this.reserved.indexOf(reason)
+      if (k >= 0) this.reserved.splice(k, 1)
+      this.changed()
+    }
+  }
+
   /** One write transaction. */
   async write<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.reserved.length > 0 && !this.current) throw new AppError('LOCKED', `${this.reserved[0]}，暂时不能修改；本次修改未保存，请等完成后再试`)
     while (this.current) {
       if (this.current.writes === 'refuse') throw new AppError('LOCKED', `${this.current.reason}，暂时不能修改；本次修改未保存，请等完成后再试`)
       await this.current.done

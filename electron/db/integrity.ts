@@ -61,21 +61,20 @@ if (Database) try {
 }
 `
 
-/** PRAGMA quick_check over the whole file in a worker thread. */
+/**
+ * PRAGMA quick_check over the whole file in a worker thread. Settles when the worker has exited,
+ * not when it answered: only then is its handle on the file closed (a restore renames the file).
+ */
 export function fullCheck(path: string): Promise<FullCheck> {
   return new Promise((resolve) => {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module: require.resolve('better-sqlite3') } })
-    let settled = false
-    const done = (r: FullCheck) => {
-      if (settled) return
-      settled = true
-      resolve(r)
-      void worker.terminate()
-    }
-    worker.once('message', (m: FullCheck) =>
-      done(m.ok === true ? m : m.ok === null ? { ok: null, reason: `完整性检查无法运行（${m.reason}）` } : { ok: false, reason: `完整性检查未通过（${m.reason}）` }),
-    )
-    worker.once('error', (e) => done({ ok: null, reason: `完整性检查无法运行（${e.message}）` }))
-    worker.once('exit', (code) => done({ ok: null, reason: `完整性检查意外中止（${code}）` }))
+    let result: FullCheck | null = null
+    worker.once('message', (m: FullCheck) => {
+      result = m.ok === true ? m : m.ok === null ? { ok: null, reason: `完整性检查无法运行（${m.reason}）` } : { ok: false, reason: `完整性检查未通过（${m.reason}）` }
+    })
+    worker.once('error', (e) => {
+      result ??= { ok: null, reason: `完整性检查无法运行（${e.message}）` }
+    })
+    worker.once('exit', (code) => resolve(result ?? { ok: null, reason: `完整性检查意外中止（${code}）` }))
   })
 }

@@ -19,6 +19,7 @@ import { rebuildFromPackage } from '../yeardata/rebuild'
 import { getPackage, incomingPath, keepPackage, listPackages, removeKept, type KeptPackage } from '../yeardata/store'
 import { workYearsSql } from '../yeardata/tables'
 import { checkSignature, verifyPackageFile } from '../yeardata/verify'
+import { keepLocalAccounts, readLocalAccounts } from '../auth/local-accounts'
 import { closeView, exclusiveSwap, openView, readyPath, replaceWorking, viewedPackageId, whileReadingWorking } from '../yeardata/working'
 import { parseJson, type Ctx, type Handlers } from './context'
 
@@ -130,7 +131,15 @@ async function swapIn(ctx: Ctx, prepare: (ready: string) => void | Promise<void>
       const backup = basename(makeBackup(ctx.working.sqlite, ctx.dataDir, 'restore', ctx.now()))
       const r = record(backup)
       logInto(ready, ctx, r.entityId, r.after)
-      await replaceWorking(ctx, ready)
+      // Read before the swap, put back after it (the restored file is migrated by then).
+      const accounts = readLocalAccounts(ctx.working.sqlite)
+      let at = new Map<string, string>()
+      await replaceWorking(ctx, ready, (restored) => {
+        at = keepLocalAccounts(restored, accounts)
+      })
+      // The one signed in stays signed in, under the row their account now has.
+      const me = ctx.session.operatorId ? at.get(ctx.session.operatorId) : undefined
+      if (me) ctx.session.operatorId = me
       return backup
     } finally {
       rmSync(ready, { force: true })

@@ -12,6 +12,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'n
 import { dirname } from 'node:path'
 import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
+import { CREDENTIAL_SQL } from '../auth/local-accounts'
 import { APPLICATION_ID, runMigrations } from '../db/open'
 import { registerWrittenFile } from '../docs/write-file'
 import { MACHINE_LOCAL_SETTINGS } from '../../shared/settings'
@@ -135,7 +136,9 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       await tick()
     }
 
-    // This PC's folder and key are not the bureau's data: they never leave in a package.
+    // This PC's accounts (password hashes, failed sign-ins), folder and key are not the bureau's
+    // data: they never leave in a package.
+    if (hasCredentials(pkg)) pkg.exec(CREDENTIAL_SQL)
     pkg.prepare(`UPDATE main.settings SET value = json_remove(value, ${MACHINE_LOCAL_SETTINGS.map(() => '?').join(', ')}) WHERE key = 'settings' AND json_valid(value)`).run(...MACHINE_LOCAL_SETTINGS.map((k) => `$.${k}`))
 
     o.onProgress?.(rules.length, total, '正在建立索引……')
@@ -202,4 +205,9 @@ export function readManifestRow(sqlite: BetterSqlite3.Database): string | null {
   if (!has) return null
   const rows = sqlite.prepare(`SELECT manifest FROM ${MANIFEST_TABLE}`).all() as { manifest: unknown }[]
   return rows.length === 1 && typeof rows[0]!.manifest === 'string' ? rows[0]!.manifest : null
+}
+
+/** Packages of schemas from before sign-in have no credential columns. */
+function hasCredentials(db: BetterSqlite3.Database): boolean {
+  return (db.prepare("SELECT count(*) AS n FROM pragma_table_info('operators') WHERE name = 'password_hash'").get() as { n: number }).n > 0
 }

@@ -133,7 +133,7 @@ export async function exclusiveSwap<T>(ctx: Ctx, fn: () => Promise<T>): Promise<
  * If the new file does not open, the old one (kept as a hard link until then) is put back and
  * reopened: the user never ends up without working data.
  */
-export async function replaceWorking(ctx: Ctx, readyFile: string): Promise<void> {
+export async function replaceWorking(ctx: Ctx, readyFile: string, afterOpen?: (sqlite: BetterSqlite3.Database) => void): Promise<void> {
   const s = state(ctx)
   assertCanReplace(ctx)
   await closeView(ctx)
@@ -163,7 +163,14 @@ export async function replaceWorking(ctx: Ctx, readyFile: string): Promise<void>
     throw new AppError('IO', `无法替换工作数据库（${(e as Error).message}），数据未改变；请关闭其他占用该文件的程序后重试`)
   }
   try {
-    adopt(await s.host.openWorking())
+    const o = await s.host.openWorking()
+    try {
+      afterOpen?.(o.sqlite)
+    } catch (e) {
+      await closeDatabase(o)
+      throw e
+    }
+    adopt(o)
   } catch (e) {
     for (const ext of ['-wal', '-shm']) rmSync(ctx.dbPath + ext, { force: true })
     renameSync(aside, ctx.dbPath)
@@ -172,9 +179,8 @@ export async function replaceWorking(ctx: Ctx, readyFile: string): Promise<void>
     throw new AppError('DB_DAMAGED', `恢复后的数据无法打开（${msg}），已退回原来的工作数据，数据未改变`)
   }
   rmSync(aside, { force: true })
-  // The chosen operator may not exist in the restored data (it came from another PC).
-  const op = ctx.session.operatorId
-  if (op && !(await ctx.db.selectFrom('operators').select('id').where('id', '=', op).executeTakeFirst())) ctx.session.operatorId = null
+  // The signed-in operator is one of this PC's accounts, which the restore kept (auth/local-accounts.ts);
+  // the dispatch re-reads it from the restored data on the next call.
 }
 
 /** On quit: the view and the working database, whichever is open now. */

@@ -13,7 +13,7 @@ let t: T
 let wang: { id: string }
 beforeAll(async () => {
   t = await makeSetUpBackend({ now: () => AT })
-  wang = await t.call('operators/save', { name: '王芳', divisionId: null, roles: ['预算股'], password: TEST_PASSWORD })
+  wang = await t.call('operators/save', { name: '王芳', divisionId: null, roles: ['系统管理员', '预算股'], password: TEST_PASSWORD })
 })
 afterAll(async () => {
   await t.close()

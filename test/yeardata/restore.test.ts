@@ -163,10 +163,12 @@ describe('年度结转', () => {
     expect((await s.call('yearData/packages', {})).packages[0]).toMatchObject({ id: pkg.id })
     await s.call('yearData/restore', { id: pkg.id })
 
-    // 王芳 does not exist in the carried data: an operator must be chosen from it before writing.
-    expect((await s.call('session/get', {})).operator).toBeNull()
-    expect((await s.fail('trainings/save', training('2025-03-01', '2025年度培训'))).code).toBe('NO_OPERATOR')
-    await s.call('session/signIn', { name: TEST_ADMIN, password: TEST_PASSWORD })
+    // Accounts are the PC's (auth/local-accounts.ts): the successor stays signed in, 王芳 is still an
+    // operator here, and no password set on the sending PC was carried over.
+    expect((await s.call('session/get', {})).operator?.name).toBe(TEST_ADMIN)
+    expect((await s.call('operators/list', {})).map((o) => o.name)).toContain('王芳')
+    const hashes = s.backend.ctx.working.sqlite.prepare('SELECT name, password_hash FROM operators WHERE password_hash IS NOT NULL').all() as { name: string }[]
+    expect(hashes.map((h) => h.name)).toEqual([TEST_ADMIN])
     await s.call('trainings/save', training('2025-03-01', '2025年度培训'))
     expect((await s.call('projects/list', { budgetYear: 2025 })).rows.map((p) => p.id).sort()).toEqual(next)
     expect((await s.call('units/list', {})).length).toBe(73)
