@@ -77,6 +77,9 @@ export const exanteHandlers: Pick<
     if (input.workYear) q = q.where('p.work_year', '=', input.workYear)
     if (input.unitId) q = q.where('p.unit_id', '=', input.unitId)
     if (input.divisionId) q = q.where('u.division_id', '=', input.divisionId)
+    // A 股室审核 sees the proposals of their own 股室's units only.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (input.fundSource) q = q.where('p.fund_source', '=', input.fundSource)
     if (input.conclusion === '未确认') q = q.where('p.conclusion', 'is', null)
     else if (input.conclusion) q = q.where('p.conclusion', '=', input.conclusion)

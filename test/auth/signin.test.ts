@@ -169,6 +169,9 @@ describe('who did it, and what the item allows', () => {
     dirs.push(t.dataDir)
     const xz = await t.call('divisions/save', { name: '行政政法股' })
     const gaj = await t.call('units/save', { code: '101006', name: '师宗县公安局', parentName: '', divisionId: xz.id })
+    for (const unitId of [gaj.id, t.units.jyj.id]) {
+      await t.call('exante/save', { workYear: 2024, unitId, projectName: '新增项目', amountWan: '50', fundSource: '一般公共预算', basis: '', scores: {} })
+    }
     const p3 = await t.call('projects/save', { budgetYear: 2024, unitId: gaj.id, code: '530323240003', name: '公安业务装备经费', amountWan: '210', fundSource: '一般公共预算', category: '项目' })
     for (const [p, wan] of [[t.projects.p1, '1573'], [t.projects.p2, '320.5'], [p3, '210']] as const) {
       await t.call('targets/save', { projectId: p.id, annualGoal: '按期完成年度任务', indicators: completeIndicators(wan) })
@@ -219,6 +222,7 @@ describe('who did it, and what the item allows', () => {
     expect((await t.call('items/list', { roundId, divisionId: t.jkw })).rows).toEqual([])
     expect((await t.call('units/list', {})).map((u) => u.name)).toEqual(['师宗县公安局'])
     expect((await t.call('projects/list', { budgetYear: 2024 })).rows.map((p) => p.name)).toEqual(['公安业务装备经费'])
+    expect((await t.call('exante/list', { workYear: 2024 })).rows.map((p) => p.unitName)).toEqual(['师宗县公安局'])
     const other = t.items['学生资助补助经费']!
     expect(await t.fail('items/get', { id: other })).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('“师宗县教育体育局”属于“教科文股”，不是您所在股室联系的单位，不能查看') })
     expect(await t.fail('items/transition', { id: other, action: 'approve', conclusion: '优' })).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('不是您所在股室联系的单位，不能审核通过') })
