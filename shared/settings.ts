@@ -26,6 +26,8 @@ export const orgSchema = z.object({
   printer: z.string().trim().min(1, '请填写印发机关'),
   /** 署名 under the body */
   signature: z.string().trim().min(1, '请填写署名'),
+  /** 签发人 of 上行文 (GB/T 9704 §7.2.5), e.g. the 局长: printed right of the 文号 on reports upward. */
+  signer: z.string().trim().max(20).optional(),
 })
 export type OrgSettings = z.infer<typeof orgSchema>
 

@@ -87,6 +87,8 @@ export interface GongwenSpec {
   printDate: string // ISO → "2024年10月8日印发"
   annexes: Annex[] // each starts on a new page after the main body
   fonts: FontSettings
+  /** 上行文 (§7.2.4–7.2.5): the 文号 left one character in, 签发人 right on the same line. */
+  upward?: { signer: string }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,13 +241,30 @@ function headBlock(spec: GongwenSpec): Paragraph[] {
   // 版心, since the paragraph has no indents), survives every renderer, and moves with the number.
   // Its `space` (7 pt) plus the line's lower half-leading and descent gives the 4 mm (≈11 pt),
   // measured on the rendered page.
-  const number = new Paragraph({
-    alignment: AlignmentType.CENTER,
-    spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
-    keepNext: true,
-    border: { bottom: { style: BorderStyle.SINGLE, size: RULE.red, color: RED, space: RED_RULE_SPACE_PT } },
-    children: spec.docNumber ? [new TextRun({ text: spec.docNumber, font: cjkFont(fonts.body, fonts.latin) })] : [],
-  })
+  const numberRun = spec.docNumber ? [new TextRun({ text: spec.docNumber, font: cjkFont(fonts.body, fonts.latin) })] : []
+  const rule = { bottom: { style: BorderStyle.SINGLE, size: RULE.red, color: RED, space: RED_RULE_SPACE_PT } }
+  const number = spec.upward
+    ? // 上行文: 文号 居左空一字, 签发人 居右空一字 on the same line, the name in 楷体.
+      new Paragraph({
+        alignment: AlignmentType.LEFT,
+        indent: { left: BODY_CHAR },
+        tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - BODY_CHAR }],
+        spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
+        keepNext: true,
+        border: rule,
+        children: [
+          ...numberRun,
+          new TextRun({ children: [new Tab(), '签发人：'], font: cjkFont(fonts.body, fonts.latin) }),
+          new TextRun({ text: spec.upward.signer || '　　　', font: cjkFont(fonts.heading2, fonts.latin) }),
+        ],
+      })
+    : new Paragraph({
+        alignment: AlignmentType.CENTER,
+        spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
+        keepNext: true,
+        border: rule,
+        children: numberRun,
+      })
   return [mark, number]
 }
 
@@ -674,7 +693,12 @@ function landscapePage(): NonNullable<ISectionOptions['properties']>['page'] {
 }
 
 /** Height of the 版头 (mark, 文号 and red rule), title and 主送 on page 1, as flow blocks. */
-function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string): FlowBlock[] {
+function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string, headed: boolean): FlowBlock[] {
+  if (!headed) {
+    const blocks: FlowBlock[] = [{ before: 0, lines: titleLineCount, line: LINE_PITCH, keepNext: true, keepLines: true }]
+    if (recipients) blocks.push({ before: LINE_PITCH, lines: bodyLines(`${recipients}：`), line: LINE_PITCH })
+    return blocks
+  }
   const { size } = markGeometry(spec.issuerMark)
   const top = mmToTwip(35)
   const glyph = size * 10
@@ -691,11 +715,13 @@ function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string)
 
 export function buildGongwen(spec: GongwenSpec): Document {
   const { fonts } = spec
-  const main: (Paragraph | Table)[] = [...headBlock(spec)]
+  // Without a 发文机关标志 (a 情况 report) there is no 版头: the title opens the page.
+  const headed = spec.issuerMark.trim() !== ''
+  const main: (Paragraph | Table)[] = headed ? [...headBlock(spec)] : []
   // §7.3.1: the title two lines under the red rule (less the rule's own height, to stay on the rhythm).
-  main.push(titleParagraph(spec.title, fonts, 2 * LINE_PITCH - RED_RULE_TWIPS))
+  main.push(titleParagraph(spec.title, fonts, headed ? 2 * LINE_PITCH - RED_RULE_TWIPS : 0))
   const recipients = spec.recipients.trim().replace(/[:：]$/, '')
-  const flow: FlowBlock[] = headFlow(spec, titleLines(spec.title).length, recipients)
+  const flow: FlowBlock[] = headFlow(spec, titleLines(spec.title).length, recipients, headed)
   if (recipients) {
     // §7.3.2: 主送 one line under the title, flush left, ending with a full-width colon.
     main.push(
@@ -719,7 +745,7 @@ export function buildGongwen(spec: GongwenSpec): Document {
   if (!recipients && body.length > 0) {
     // Without a 主送 line the blank line under the title goes above the first paragraph instead.
     main.push(new Paragraph({ spacing: exactLine(), children: [] }))
-    flow.splice(3, 0, oneLine(0))
+    flow.splice(headed ? 3 : 1, 0, oneLine(0))
   }
   main.push(...body)
   for (const laid of [...attachmentParagraphs(spec.attachments, fonts), ...signatureBlock(spec)]) {
