@@ -54,6 +54,7 @@ export const CHANNELS = [
   'jobs/get',
   'jobs/cancel',
   'docs/draft',
+  'docs/check',
   'docs/issue',
   'register/list',
   'register/add',
