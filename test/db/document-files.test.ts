@@ -132,3 +132,13 @@ describe('date checks before issue', () => {
     expect(early.warnings.some((w) => w.startsWith('第三方机构评价报告日期为') && w.includes('早于评价报告'))).toBe(true)
   })
 })
+
+describe('text that reflects the data', () => {
+  it('drops conclusions that do not occur from the 事前 feedback notice (the demo has one project, 予以支持)', async () => {
+    const d = await t.call('docs/draft', { kind: 'exante-feedback', workYear: 2024, fresh: true })
+    expect(d.body).toContain('评估结论均为“予以支持”。')
+    expect(d.body).not.toMatch(/的0个/)
+    expect(d.body).not.toContain('不予支持')
+    expect(d.body).not.toContain('调整后予以支持')
+  })
+})
