@@ -39,7 +39,7 @@ import {
 import type { FontSettings } from '../../shared/settings'
 import { formatChineseDate, parseBody, type BodyBlock } from '../../shared/documents'
 import { breakTitle } from '../../shared/title-lines'
-import { countLines, layoutFlow, tablePages, type FlowBlock } from './flow'
+import { countLines, layoutFlow, lineStarts, tablePages, type FlowBlock } from './flow'
 import { finishDocx } from './ooxml-finish'
 import {
   A4,
@@ -327,7 +327,12 @@ function bodyLines(text: string): number {
 export function bodyParagraph(
   block: BodyBlock,
   fonts: FontSettings,
-  { keepWithNext = false, before = 0 }: { keepWithNext?: boolean; before?: number } = {},
+  {
+    keepWithNext = false,
+    before = 0,
+    distribute = false,
+    continuation = false,
+  }: { keepWithNext?: boolean; before?: number; distribute?: boolean; continuation?: boolean } = {},
 ): Paragraph {
   const body = cjkFont(fonts.body, fonts.latin)
   const headingFace = block.level === 1 ? fonts.heading1 : block.level === 2 ? fonts.heading2 : null
@@ -340,8 +345,8 @@ export function bodyParagraph(
     children = [new TextRun({ text: block.text, font: body })]
   }
   return new Paragraph({
-    alignment: AlignmentType.BOTH,
-    indent: BODY_INDENT,
+    alignment: distribute ? AlignmentType.DISTRIBUTE : AlignmentType.BOTH,
+    indent: continuation ? undefined : BODY_INDENT,
     spacing: { ...exactLine(), before, after: 0 },
     // §7.3.3: a heading line stays with the first lines of what follows. Running text never keeps
     // with the next paragraph (chains of keeps left pages two-thirds empty), except the last one,
@@ -747,11 +752,32 @@ export function buildGongwen(spec: GongwenSpec): Document {
     main.push(new Paragraph({ spacing: exactLine(), children: [] }))
     flow.splice(headed ? 3 : 1, 0, oneLine(0))
   }
-  main.push(...body)
+  const lastBody = flow.length - 1
   for (const laid of [...attachmentParagraphs(spec.attachments, fonts), ...signatureBlock(spec)]) {
-    main.push(laid.para)
     flow.push(laid.flow)
   }
+  // §7.3.5: the 署名 never opens a page without text. Where the 附件/署名 would start a page below
+  // a long last paragraph, that paragraph is kept with them after all (LibreOffice then moves it
+  // whole, which the flow models).
+  const lastBlock = spec.body[spec.body.length - 1]
+  if (tail && lastBlock && body.length > 0 && !flow[lastBody]!.keepNext) {
+    const probe = layoutFlow(flow, TEXT_HEIGHT)
+    if ((probe.starts?.[lastBody + 1] ?? 0) > (probe.ends?.[lastBody] ?? 0)) {
+      // Carry its last two lines over: split the paragraph where the renderers break its line
+      // (flow.ts), the first part set "distributed" so its last, full line stays justified, the
+      // rest a continuation without indent that keeps with the 署名.
+      const starts = lineStarts(lastBlock.text, { ...BODY_LINE, firstIndent: 2 * BODY_CHAR })
+      const cut = starts[starts.length - 2] ?? 0
+      const n = starts.length
+      const head = { ...lastBlock, text: lastBlock.text.slice(0, cut) }
+      const rest: BodyBlock = { level: 0, text: lastBlock.text.slice(cut) }
+      body[body.length - 1] = bodyParagraph(head, fonts, { distribute: true })
+      body.push(bodyParagraph(rest, fonts, { keepWithNext: true, continuation: true }))
+      flow.splice(lastBody, 1, { before: 0, lines: n - 2, line: LINE_PITCH }, { before: 0, lines: 2, line: LINE_PITCH, keepNext: true, keepLines: true })
+    }
+  }
+  main.push(...body)
+  for (const laid of [...attachmentParagraphs(spec.attachments, fonts), ...signatureBlock(spec)]) main.push(laid.para)
 
   const sections: ISectionOptions[] = []
   const footers = (): { default: Footer; even: Footer } => gongwenFooters(fonts)

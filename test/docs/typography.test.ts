@@ -84,13 +84,13 @@ describe('line and page counts', () => {
       ],
       TEXT_HEIGHT,
     )
-    expect(end).toEqual({ page: 2, used: 4 * LINE_PITCH })
+    expect(end).toMatchObject({ page: 2, used: 4 * LINE_PITCH, starts: [1, 2, 2] })
   })
   it('splits a paragraph with two lines at least on each page', () => {
     // 19 lines used, a 5-line paragraph: 3 lines fit, 2 go over.
-    expect(layoutFlow([{ before: 0, lines: 19, line: LINE_PITCH }, { before: 0, lines: 5, line: LINE_PITCH }], TEXT_HEIGHT)).toEqual({ page: 2, used: 2 * LINE_PITCH })
+    expect(layoutFlow([{ before: 0, lines: 19, line: LINE_PITCH }, { before: 0, lines: 5, line: LINE_PITCH }], TEXT_HEIGHT)).toMatchObject({ page: 2, used: 2 * LINE_PITCH, starts: [1, 1], ends: [1, 2] })
     // 20 used, a 3-line paragraph: a split would leave one line alone, so all of it goes over.
-    expect(layoutFlow([{ before: 0, lines: 20, line: LINE_PITCH }, { before: 0, lines: 3, line: LINE_PITCH }], TEXT_HEIGHT)).toEqual({ page: 2, used: 3 * LINE_PITCH })
+    expect(layoutFlow([{ before: 0, lines: 20, line: LINE_PITCH }, { before: 0, lines: 3, line: LINE_PITCH }], TEXT_HEIGHT)).toMatchObject({ page: 2, used: 3 * LINE_PITCH, starts: [1, 2] })
   })
 })
 
