@@ -4,7 +4,7 @@
  */
 import JSZip from 'jszip'
 import { describe, expect, it } from 'vitest'
-import { countLines, layoutFlow } from '../../electron/docs/flow'
+import { countLines, layoutFlow, lineStarts } from '../../electron/docs/flow'
 import { renderGongwen, splitHeading } from '../../electron/docs/gongwen'
 import { BODY_CHAR, BODY_CHAR_SPACING, BODY_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH } from '../../electron/docs/units'
 import { breakTitle, titleWidth } from '../../shared/title-lines'
@@ -73,6 +73,10 @@ describe('line and page counts', () => {
     // 26 characters then "。": the full stop cannot start line 2, so 一 goes down with it.
     expect(countLines('一'.repeat(26) + '。', body)).toBe(2)
     expect(countLines('一'.repeat(25) + '。', body)).toBe(1)
+  })
+  it('says where each line starts, for carrying the last two lines of a paragraph over', () => {
+    expect(lineStarts('一'.repeat(26) + '二'.repeat(28) + '三', body)).toEqual([0, 26, 54])
+    expect(lineStarts('一'.repeat(26) + '。', body)).toEqual([0, 25]) // 一 goes down with the 。
   })
   it('pushes a heading whose first two lines of text do not fit to the next page', () => {
     // 20 lines used, a heading (keep with next) then a 3-line paragraph: heading + 2 lines need 3.
