@@ -443,6 +443,11 @@ export const api = {
   'jobs/get': { input: z.object({ id }), output: out<JobState>() },
   'jobs/cancel': { input: z.object({ id }), output: out<JobState>() },
   'docs/draft': { input: docParams, output: out<DocDraft>() },
+  /** Date sanity before issue: warnings naming the dates that contradict each other (empty = none). */
+  'docs/check': {
+    input: docParams.extend({ date: isoDate, serial: z.number().int().positive().nullable().default(null) }),
+    output: out<{ warnings: string[] }>(),
+  },
   'docs/issue': {
     input: docParams.extend({
       title: text('标题', 200),

@@ -64,6 +64,7 @@ export const CHANNELS = [
   'jobs/get',
   'jobs/cancel',
   'docs/draft',
+  'docs/check',
   'docs/issue',
   'register/list',
   'register/add',

@@ -14,12 +14,13 @@ export const DOC_KINDS = {
   'fiscaleval-notice': { name: '财政再评价工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'rectify-notice': { name: '评价结果反馈及整改通知', layout: 'gongwen', prefix: 'budget', scope: 'record' },
   'eval-opinion': { name: '预算绩效评价结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
-  'eval-report': { name: '财政评价结果报告', layout: 'gongwen', prefix: 'budget', scope: 'round' },
+  // To 县委、人大、政府、纪检监察: a 上行文 (文号 left, 签发人 right on its line, GB/T 9704 §7.2.4–7.2.5).
+  'eval-report': { name: '财政评价结果报告', layout: 'gongwen', prefix: 'budget', scope: 'round', upward: true },
   'agency-rating': { name: '第三方机构考评表', layout: 'form', prefix: 'budget', scope: 'engagement' },
   'annual-report': { name: '年度预算绩效工作开展情况', layout: 'gongwen', prefix: 'budget', scope: 'year', numbered: false },
   /** To one unit: the opinions its returned items carry. recordId = `${roundId}:${unitId}` (unitRecordId). */
   'review-feedback': { name: '审核意见反馈单', layout: 'form', prefix: 'budget', scope: 'unit' },
-} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' | 'unit'; numbered?: boolean }>
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' | 'unit'; numbered?: boolean; upward?: boolean }>
 
 /** The record id of a per-unit document of a round (审核意见反馈单). */
 export const unitRecordId = (roundId: string, unitId: string) => `${roundId}:${unitId}`

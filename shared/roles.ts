@@ -94,6 +94,8 @@ export const CHANNEL_ROLES = {
   // Jobs are started by 预算股 channels (docs/batch, yearData/export); watching one is a read.
   'jobs/cancel': BUDGET,
   'docs/draft': BUDGET,
+  // Reads only: the date warnings shown before a document is issued.
+  'docs/check': BUDGET,
   'docs/issue': BUDGET,
   'register/list': ALL,
   'register/add': BUDGET,

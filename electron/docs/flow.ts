@@ -37,13 +37,43 @@ function pieces(text: string): string[] {
  * Number of lines a paragraph takes: `width` twips wide, the first line shortened by `firstIndent`
  * (negative for a hanging indent). Explicit "\n" breaks start new lines.
  */
-export function countLines(text: string, { width, firstIndent = 0, halfPoints, spacing }: { width: number; firstIndent?: number; halfPoints: number; spacing: number }): number {
-  let total = 0
-  for (const line of text.split(/\r?\n/)) {
+export function countLines(text: string, opts: LineOptions): number {
+  return lineStarts(text, opts).length
+}
+
+export interface LineOptions {
+  width: number
+  firstIndent?: number
+  halfPoints: number
+  spacing: number
+}
+
+/**
+ * Character offsets at which each line of a single paragraph (no "\n") starts, [0, …]: used to
+ * carry the last two lines of a long last paragraph over to the 署名's page.
+ */
+export function lineStarts(text: string, opts: LineOptions): number[] {
+  if (/\r?\n/.test(text)) {
+    // Explicit breaks: count only (offsets are not needed for multi-line cells).
+    const out: number[] = []
+    for (const part of text.split(/\r?\n/)) out.push(...lineStartsOf(part, { ...opts, firstIndent: out.length === 0 ? opts.firstIndent : 0 }))
+    return out
+  }
+  return lineStartsOf(text, opts)
+}
+
+function lineStartsOf(text: string, { width, firstIndent = 0, halfPoints, spacing }: LineOptions): number[] {
+  const starts: number[] = [0]
+  for (const line of [text]) {
     const ps = pieces(line)
+    const offsets: number[] = []
+    let at = 0
+    for (const p of ps) {
+      offsets.push(at)
+      at += p.length
+    }
     const ws = ps.map((p) => [...p].reduce((a, ch) => a + charWidth(ch, halfPoints, spacing), 0))
-    let lines = 1
-    let avail = width - (total === 0 ? firstIndent : 0)
+    let avail = width - firstIndent
     let used = 0
     let onLine: number[] = []
     for (let i = 0; i < ps.length; i++) {
@@ -63,14 +93,13 @@ export function countLines(text: string, { width, firstIndent = 0, halfPoints, s
         else break
       }
       const carried = onLine.slice(onLine.length - carry)
-      lines++
+      starts.push(offsets[carried[0] ?? i] ?? 0)
       avail = width
       onLine = [...carried, i]
       used = onLine.reduce((a, k) => a + (ws[k] ?? 0), 0)
     }
-    total += lines
   }
-  return total
+  return starts
 }
 
 /** One paragraph of the flow, in twips: its space before and its lines on an exact pitch. */
@@ -87,6 +116,10 @@ export interface FlowEnd {
   page: number
   /** Twips used on that page, from the top of the 版心. */
   used: number
+  /** Page on which each block's first line stands (for tests and the 署名 check). */
+  starts?: number[]
+  /** Page on which each block's last line stands. */
+  ends?: number[]
 }
 
 /**
@@ -110,12 +143,20 @@ export function layoutFlow(blocks: FlowBlock[], height: number): FlowEnd {
     }
     return need
   }
+  const starts: number[] = []
+  const ends: number[] = []
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!
     const whole = b.before + b.lines * b.line
     const tail = b.keepNext ? chainNeed(i) : 0
+    const pageBefore = page
+    const record = () => {
+      ends[i] = page
+    }
+    starts[i] = page
     if (fits(whole + tail)) {
       used += whole
+      record()
       continue
     }
     // Does not fit with what it must keep with: split it, or move it.
@@ -128,9 +169,7 @@ export function layoutFlow(blocks: FlowBlock[], height: number): FlowEnd {
       if (first >= 2) {
         used = (b.lines - first) * b.line
         page++
-        if (b.keepNext && used + tail > height) {
-          /* chain longer than a page: both renderers give up keeping it */
-        }
+        record()
         continue
       }
     }
@@ -141,16 +180,19 @@ export function layoutFlow(blocks: FlowBlock[], height: number): FlowEnd {
         used -= Math.floor(height / b.line) * b.line
         page++
       }
+      record()
       continue
     }
     page++
+    starts[i] = pageBefore + 1
     used = whole
     while (used > height) {
       used -= Math.floor(height / b.line) * b.line
       page++
     }
+    record()
   }
-  return { page, used }
+  return { page, used, starts, ends }
 }
 
 /**

@@ -19,7 +19,6 @@ import {
   Paragraph,
   SectionType,
   Table,
-  TableAnchorType,
   TableCell,
   TableLayoutType,
   TableRow,
@@ -28,7 +27,6 @@ import {
   TextRun,
   VerticalAlignTable,
   WidthType,
-  RelativeVerticalPosition,
   HeightRule,
   type IBorderOptions,
   type IFontAttributesProperties,
@@ -39,7 +37,7 @@ import {
 import type { FontSettings } from '../../shared/settings'
 import { formatChineseDate, parseBody, type BodyBlock } from '../../shared/documents'
 import { breakTitle } from '../../shared/title-lines'
-import { countLines, layoutFlow, tablePages, type FlowBlock } from './flow'
+import { countLines, layoutFlow, lineStarts, tablePages, type FlowBlock } from './flow'
 import { finishDocx } from './ooxml-finish'
 import {
   A4,
@@ -87,6 +85,8 @@ export interface GongwenSpec {
   printDate: string // ISO → "2024年10月8日印发"
   annexes: Annex[] // each starts on a new page after the main body
   fonts: FontSettings
+  /** 上行文 (§7.2.4–7.2.5): the 文号 left one character in, 签发人 right on the same line. */
+  upward?: { signer: string }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,13 +239,30 @@ function headBlock(spec: GongwenSpec): Paragraph[] {
   // 版心, since the paragraph has no indents), survives every renderer, and moves with the number.
   // Its `space` (7 pt) plus the line's lower half-leading and descent gives the 4 mm (≈11 pt),
   // measured on the rendered page.
-  const number = new Paragraph({
-    alignment: AlignmentType.CENTER,
-    spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
-    keepNext: true,
-    border: { bottom: { style: BorderStyle.SINGLE, size: RULE.red, color: RED, space: RED_RULE_SPACE_PT } },
-    children: spec.docNumber ? [new TextRun({ text: spec.docNumber, font: cjkFont(fonts.body, fonts.latin) })] : [],
-  })
+  const numberRun = spec.docNumber ? [new TextRun({ text: spec.docNumber, font: cjkFont(fonts.body, fonts.latin) })] : []
+  const rule = { bottom: { style: BorderStyle.SINGLE, size: RULE.red, color: RED, space: RED_RULE_SPACE_PT } }
+  const number = spec.upward
+    ? // 上行文: 文号 居左空一字, 签发人 居右空一字 on the same line, the name in 楷体.
+      new Paragraph({
+        alignment: AlignmentType.LEFT,
+        indent: { left: BODY_CHAR },
+        tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - BODY_CHAR }],
+        spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
+        keepNext: true,
+        border: rule,
+        children: [
+          ...numberRun,
+          new TextRun({ children: [new Tab(), '签发人：'], font: cjkFont(fonts.body, fonts.latin) }),
+          new TextRun({ text: spec.upward.signer || '　　　', font: cjkFont(fonts.heading2, fonts.latin) }),
+        ],
+      })
+    : new Paragraph({
+        alignment: AlignmentType.CENTER,
+        spacing: { ...exactLine(), before: 2 * LINE_PITCH, after: 0 },
+        keepNext: true,
+        border: rule,
+        children: numberRun,
+      })
   return [mark, number]
 }
 
@@ -308,7 +325,12 @@ function bodyLines(text: string): number {
 export function bodyParagraph(
   block: BodyBlock,
   fonts: FontSettings,
-  { keepWithNext = false, before = 0 }: { keepWithNext?: boolean; before?: number } = {},
+  {
+    keepWithNext = false,
+    before = 0,
+    distribute = false,
+    continuation = false,
+  }: { keepWithNext?: boolean; before?: number; distribute?: boolean; continuation?: boolean } = {},
 ): Paragraph {
   const body = cjkFont(fonts.body, fonts.latin)
   const headingFace = block.level === 1 ? fonts.heading1 : block.level === 2 ? fonts.heading2 : null
@@ -321,8 +343,8 @@ export function bodyParagraph(
     children = [new TextRun({ text: block.text, font: body })]
   }
   return new Paragraph({
-    alignment: AlignmentType.BOTH,
-    indent: BODY_INDENT,
+    alignment: distribute ? AlignmentType.DISTRIBUTE : AlignmentType.BOTH,
+    indent: continuation ? undefined : BODY_INDENT,
     spacing: { ...exactLine(), before, after: 0 },
     // §7.3.3: a heading line stays with the first lines of what follows. Running text never keeps
     // with the next paragraph (chains of keeps left pages two-thirds empty), except the last one,
@@ -674,7 +696,12 @@ function landscapePage(): NonNullable<ISectionOptions['properties']>['page'] {
 }
 
 /** Height of the 版头 (mark, 文号 and red rule), title and 主送 on page 1, as flow blocks. */
-function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string): FlowBlock[] {
+function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string, headed: boolean): FlowBlock[] {
+  if (!headed) {
+    const blocks: FlowBlock[] = [{ before: 0, lines: titleLineCount, line: LINE_PITCH, keepNext: true, keepLines: true }]
+    if (recipients) blocks.push({ before: LINE_PITCH, lines: bodyLines(`${recipients}：`), line: LINE_PITCH })
+    return blocks
+  }
   const { size } = markGeometry(spec.issuerMark)
   const top = mmToTwip(35)
   const glyph = size * 10
@@ -691,11 +718,13 @@ function headFlow(spec: GongwenSpec, titleLineCount: number, recipients: string)
 
 export function buildGongwen(spec: GongwenSpec): Document {
   const { fonts } = spec
-  const main: (Paragraph | Table)[] = [...headBlock(spec)]
+  // Without a 发文机关标志 (a 情况 report) there is no 版头: the title opens the page.
+  const headed = spec.issuerMark.trim() !== ''
+  const main: (Paragraph | Table)[] = headed ? [...headBlock(spec)] : []
   // §7.3.1: the title two lines under the red rule (less the rule's own height, to stay on the rhythm).
-  main.push(titleParagraph(spec.title, fonts, 2 * LINE_PITCH - RED_RULE_TWIPS))
+  main.push(titleParagraph(spec.title, fonts, headed ? 2 * LINE_PITCH - RED_RULE_TWIPS : 0))
   const recipients = spec.recipients.trim().replace(/[:：]$/, '')
-  const flow: FlowBlock[] = headFlow(spec, titleLines(spec.title).length, recipients)
+  const flow: FlowBlock[] = headFlow(spec, titleLines(spec.title).length, recipients, headed)
   if (recipients) {
     // §7.3.2: 主送 one line under the title, flush left, ending with a full-width colon.
     main.push(
@@ -719,13 +748,34 @@ export function buildGongwen(spec: GongwenSpec): Document {
   if (!recipients && body.length > 0) {
     // Without a 主送 line the blank line under the title goes above the first paragraph instead.
     main.push(new Paragraph({ spacing: exactLine(), children: [] }))
-    flow.splice(3, 0, oneLine(0))
+    flow.splice(headed ? 3 : 1, 0, oneLine(0))
   }
-  main.push(...body)
+  const lastBody = flow.length - 1
   for (const laid of [...attachmentParagraphs(spec.attachments, fonts), ...signatureBlock(spec)]) {
-    main.push(laid.para)
     flow.push(laid.flow)
   }
+  // §7.3.5: the 署名 never opens a page without text. Where the 附件/署名 would start a page below
+  // a long last paragraph, that paragraph is kept with them after all (LibreOffice then moves it
+  // whole, which the flow models).
+  const lastBlock = spec.body[spec.body.length - 1]
+  if (tail && lastBlock && body.length > 0 && !flow[lastBody]!.keepNext) {
+    const probe = layoutFlow(flow, TEXT_HEIGHT)
+    if ((probe.starts?.[lastBody + 1] ?? 0) > (probe.ends?.[lastBody] ?? 0)) {
+      // Carry its last two lines over: split the paragraph where the renderers break its line
+      // (flow.ts), the first part set "distributed" so its last, full line stays justified, the
+      // rest a continuation without indent that keeps with the 署名.
+      const starts = lineStarts(lastBlock.text, { ...BODY_LINE, firstIndent: 2 * BODY_CHAR })
+      const cut = starts[starts.length - 2] ?? 0
+      const n = starts.length
+      const head = { ...lastBlock, text: lastBlock.text.slice(0, cut) }
+      const rest: BodyBlock = { level: 0, text: lastBlock.text.slice(cut) }
+      body[body.length - 1] = bodyParagraph(head, fonts, { distribute: true })
+      body.push(bodyParagraph(rest, fonts, { keepWithNext: true, continuation: true }))
+      flow.splice(lastBody, 1, { before: 0, lines: n - 2, line: LINE_PITCH }, { before: 0, lines: 2, line: LINE_PITCH, keepNext: true, keepLines: true })
+    }
+  }
+  main.push(...body)
+  for (const laid of [...attachmentParagraphs(spec.attachments, fonts), ...signatureBlock(spec)]) main.push(laid.para)
 
   const sections: ISectionOptions[] = []
   const footers = (): { default: Footer; even: Footer } => gongwenFooters(fonts)

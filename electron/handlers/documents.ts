@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { formatDocNumber, nextSerial } from '../../shared/docnumber'
-import { DOC_KINDS, unitRecordId, type DocDraft, type DocKind } from '../../shared/documents'
+import { DOC_KINDS, formatChineseDate, unitRecordId, type DocDraft, type DocKind } from '../../shared/documents'
 import type { RegisterEntry } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { isOrgComplete, type Settings } from '../../shared/settings'
@@ -293,7 +293,45 @@ async function batchPerUnit(ctx: Ctx, kind: DocKind, roundId: string, date: stri
   })
 }
 
-export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
+/**
+ * Dates that contradict each other, checked before issue (the user decides; nothing is blocked):
+ * a deadline before its own notice, a 整改通知 before the third-party report it answers or with a
+ * deadline before itself, and 文号 out of date order within a 代字 and year.
+ */
+export async function dateWarnings(ctx: Ctx, kind: DocKind, params: ComposeParams, date: string, requestedSerial: number | null): Promise<string[]> {
+  const out: string[] = []
+  const d = formatChineseDate
+  const settings = await ctx.settings()
+  const composed = await COMPOSERS[kind](params, ctx)
+  const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
+  const scope = DOC_KINDS[kind].scope
+  if (scope === 'round' && params.recordId && kind.endsWith('-notice')) {
+    const round = await ctx.db.selectFrom('rounds').select(['deadline', 'title']).where('id', '=', params.recordId).executeTakeFirst()
+    if (round?.deadline && round.deadline < date) out.push(`报送截止日期${d(round.deadline)}早于本通知的成文日期${d(date)}，请修改任务的截止日期或成文日期`)
+  }
+  if (kind === 'rectify-notice' && params.recordId) {
+    const item = await ctx.db.selectFrom('round_items').select(['round_id']).where('id', '=', params.recordId).executeTakeFirst()
+    const eng = item ? await ctx.db.selectFrom('engagements').select(['report_date']).where('round_id', '=', item.round_id).executeTakeFirst() : undefined
+    if (eng?.report_date && eng.report_date > date) out.push(`第三方机构评价报告日期为${d(eng.report_date)}，整改通知的成文日期${d(date)}早于评价报告`)
+    const rect = await ctx.db.selectFrom('rectifications').select(['deadline']).where('item_id', '=', params.recordId).executeTakeFirst()
+    if (rect?.deadline && rect.deadline <= date) out.push(`整改期限${d(rect.deadline)}不晚于整改通知的成文日期${d(date)}`)
+  }
+  if (isNumbered(kind, settings)) {
+    const prefix = existing?.prefix ?? prefixFor(kind, settings)
+    const year = existing?.year ?? Number(date.slice(0, 4))
+    const serial = existing?.serial ?? requestedSerial ?? nextSerial(await issuedSerials(ctx.db, prefix, year))
+    const others = await ctx.db.selectFrom('documents').select(['serial', 'issued_date', 'title', 'doc_number']).where('prefix', '=', prefix).where('year', '=', year).where('serial', 'is not', null).execute()
+    const self = formatDocNumber(prefix, year, serial)
+    for (const o of others) {
+      if (o.serial === serial || !o.issued_date) continue
+      const wrong = (o.serial! < serial && o.issued_date > date) || (o.serial! > serial && o.issued_date < date)
+      if (wrong) out.push(`${o.doc_number}《${o.title}》成文于${d(o.issued_date)}，本文${self}成文于${d(date)}：文号顺序与日期顺序不一致`)
+    }
+  }
+  return out
+}
+
+export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
   async 'docs/draft'(input, ctx) {
     const settings = await ctx.settings()
     const composed = await COMPOSERS[input.kind](input, ctx)
@@ -317,6 +355,10 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/issue' | 'doc
       numbered,
     }
     return draft
+  },
+
+  async 'docs/check'({ kind, recordId, workYear, date, serial }, ctx) {
+    return { warnings: await dateWarnings(ctx, kind, { recordId, workYear }, date, serial) }
   },
 
   async 'docs/issue'(input, ctx) {

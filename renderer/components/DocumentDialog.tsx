@@ -61,6 +61,24 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
     }
   }, [numberYear, draft, serialTouched, form])
 
+  // Date sanity before issue (docs/check): the backend names dates that contradict each other —
+  // a deadline before the notice, a 整改通知 before its report, 文号 out of date order.
+  const serialValue = Form.useWatch('serial', form)
+  const [warnings, setWarnings] = useState<string[]>([])
+  useEffect(() => {
+    setWarnings([])
+    if (!request || !draft || !date || !dayjs.isDayjs(date)) return
+    let cancelled = false
+    call('docs/check', { kind: request.kind, recordId: request.recordId, workYear: request.workYear, date: date.format('YYYY-MM-DD'), serial: draft.numbered && !draft.issued ? (serialValue ?? null) : null })
+      .then((r) => {
+        if (!cancelled) setWarnings(r.warnings)
+      })
+      .catch(() => undefined)
+    return () => {
+      cancelled = true
+    }
+  }, [request, draft, date, serialValue])
+
   /** Bumped by 按最新数据重新起草: re-draft an issued document from the current data. */
   const [fresh, setFresh] = useState(0)
 
@@ -139,8 +157,8 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
   ) : (
     <Space>
       <Button onClick={onClose}>取消</Button>
-      <Button type="primary" onClick={issue} loading={busy} disabled={!draft} data-testid="doc-issue">
-        生成
+      <Button type="primary" danger={warnings.length > 0} onClick={issue} loading={busy} disabled={!draft} data-testid="doc-issue">
+        {warnings.length > 0 ? '仍然生成' : '生成'}
       </Button>
     </Space>
   )
@@ -160,6 +178,22 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
         <Skeleton active paragraph={{ rows: 8 }} />
       ) : null}
       <div style={{ display: draft && !issued && !loadError ? 'block' : 'none' }}>
+        {warnings.length > 0 ? (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="doc-date-warnings"
+            message="请核对日期"
+            description={
+              <ul style={{ margin: 0, paddingLeft: 18 }}>
+                {warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </ul>
+            }
+          />
+        ) : null}
         <Form form={form} labelCol={{ flex: '80px' }} colon={false} size="middle">
           <Form.Item label="文号">
             {draft && !draft.numbered ? (
@@ -189,7 +223,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
               </Space>
             )}
           </Form.Item>
-          <Form.Item name="title" label="标题" rules={[{ required: true, whitespace: true, message: '请填写标题' }]}>
+          <Form.Item name="title" label="标题" extra="回行由程序按词排成梯形；如需自行断行，在标题中按回车换行" rules={[{ required: true, whitespace: true, message: '请填写标题' }]}>
             <Input.TextArea autoSize={{ minRows: 1, maxRows: 3 }} maxLength={200} />
           </Form.Item>
           <Form.Item name="recipients" label="主送">

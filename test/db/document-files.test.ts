@@ -113,3 +113,32 @@ describe('document files', () => {
     expect(after.filePath).toBe(entry.filePath)
   })
 })
+
+describe('date checks before issue', () => {
+  it('names the 文号 whose dates run against their numbers (109号 dated before 105–108号)', async () => {
+    const { warnings } = await t.call('docs/check', { kind: 'exante-feedback', workYear: 2024, date: '2024-12-05', serial: null })
+    for (const n of [105, 106, 107, 108]) expect(warnings.some((w) => w.startsWith(`师财预〔2024〕${n}号`) && w.includes('2024年12月10日') && w.includes('本文师财预〔2024〕109号成文于2024年12月5日'))).toBe(true)
+    const later = await t.call('docs/check', { kind: 'exante-feedback', workYear: 2024, date: '2024-12-12', serial: null })
+    expect(later.warnings.filter((w) => /10[5-8]号/.test(w))).toEqual([])
+  })
+
+  it('warns when a notice is dated after its own deadline, and a 整改通知 before the third-party report', async () => {
+    const round = (await t.call('rounds/list', { stage: 'monitoring', workYear: 2024 }))[0]!
+    const { warnings } = await t.call('docs/check', { kind: 'monitoring-notice', recordId: round.id, date: '2024-12-01', serial: null })
+    expect(warnings.some((w) => w.includes('报送截止日期') && w.includes('早于本通知的成文日期2024年12月1日'))).toBe(true)
+    const fiscal = (await t.call('rounds/list', { stage: 'fiscaleval', workYear: 2024 }))[0]!
+    const item = (await t.call('items/list', { roundId: fiscal.id })).rows[0]!
+    const early = await t.call('docs/check', { kind: 'rectify-notice', recordId: item.id, date: '2024-01-10', serial: null })
+    expect(early.warnings.some((w) => w.startsWith('第三方机构评价报告日期为') && w.includes('早于评价报告'))).toBe(true)
+  })
+})
+
+describe('text that reflects the data', () => {
+  it('drops conclusions that do not occur from the 事前 feedback notice (the demo has one project, 予以支持)', async () => {
+    const d = await t.call('docs/draft', { kind: 'exante-feedback', workYear: 2024, fresh: true })
+    expect(d.body).toContain('评估结论均为“予以支持”。')
+    expect(d.body).not.toMatch(/的0个/)
+    expect(d.body).not.toContain('不予支持')
+    expect(d.body).not.toContain('调整后予以支持')
+  })
+})

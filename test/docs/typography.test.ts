@@ -4,7 +4,7 @@
  */
 import JSZip from 'jszip'
 import { describe, expect, it } from 'vitest'
-import { countLines, layoutFlow } from '../../electron/docs/flow'
+import { countLines, layoutFlow, lineStarts } from '../../electron/docs/flow'
 import { renderGongwen, splitHeading } from '../../electron/docs/gongwen'
 import { BODY_CHAR, BODY_CHAR_SPACING, BODY_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH } from '../../electron/docs/units'
 import { breakTitle, titleWidth } from '../../shared/title-lines'
@@ -74,6 +74,10 @@ describe('line and page counts', () => {
     expect(countLines('一'.repeat(26) + '。', body)).toBe(2)
     expect(countLines('一'.repeat(25) + '。', body)).toBe(1)
   })
+  it('says where each line starts, for carrying the last two lines of a paragraph over', () => {
+    expect(lineStarts('一'.repeat(26) + '二'.repeat(28) + '三', body)).toEqual([0, 26, 54])
+    expect(lineStarts('一'.repeat(26) + '。', body)).toEqual([0, 25]) // 一 goes down with the 。
+  })
   it('pushes a heading whose first two lines of text do not fit to the next page', () => {
     // 20 lines used, a heading (keep with next) then a 3-line paragraph: heading + 2 lines need 3.
     const end = layoutFlow(
@@ -84,13 +88,13 @@ describe('line and page counts', () => {
       ],
       TEXT_HEIGHT,
     )
-    expect(end).toEqual({ page: 2, used: 4 * LINE_PITCH })
+    expect(end).toMatchObject({ page: 2, used: 4 * LINE_PITCH, starts: [1, 2, 2] })
   })
   it('splits a paragraph with two lines at least on each page', () => {
     // 19 lines used, a 5-line paragraph: 3 lines fit, 2 go over.
-    expect(layoutFlow([{ before: 0, lines: 19, line: LINE_PITCH }, { before: 0, lines: 5, line: LINE_PITCH }], TEXT_HEIGHT)).toEqual({ page: 2, used: 2 * LINE_PITCH })
+    expect(layoutFlow([{ before: 0, lines: 19, line: LINE_PITCH }, { before: 0, lines: 5, line: LINE_PITCH }], TEXT_HEIGHT)).toMatchObject({ page: 2, used: 2 * LINE_PITCH, starts: [1, 1], ends: [1, 2] })
     // 20 used, a 3-line paragraph: a split would leave one line alone, so all of it goes over.
-    expect(layoutFlow([{ before: 0, lines: 20, line: LINE_PITCH }, { before: 0, lines: 3, line: LINE_PITCH }], TEXT_HEIGHT)).toEqual({ page: 2, used: 3 * LINE_PITCH })
+    expect(layoutFlow([{ before: 0, lines: 20, line: LINE_PITCH }, { before: 0, lines: 3, line: LINE_PITCH }], TEXT_HEIGHT)).toMatchObject({ page: 2, used: 3 * LINE_PITCH, starts: [1, 2] })
   })
 })
 

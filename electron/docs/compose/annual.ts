@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/result'
 import { fillReport, type ReportValues } from '../../../shared/report-template'
 import { computeHeadline } from '../../handlers/dashboard'
 import type { Ctx } from '../../handlers/context'
-import { renderNotice } from './common'
+import { renderReport } from './common'
 import type { Composer } from './types'
 
 const CN = ['一', '两', '三', '四', '五', '六', '七', '八', '九', '十']
@@ -28,8 +28,10 @@ export async function annualReportValues(ctx: Ctx, year: number): Promise<Report
   const exante = await db.selectFrom('exante_proposals').select(['project_name', 'amount_fen']).where('work_year', '=', year).execute()
   const rounds = await db.selectFrom('rounds').selectAll().where('work_year', '=', year).orderBy('created_at', 'desc').execute()
   const monitoringRound = rounds.find((r) => r.stage === 'monitoring')
+  // Lights of the reviewed 监控表 only: the basis the 103号 feedback notice counts on, so that both
+  // documents give the same figures (an unreviewed table's light is the unit's own claim).
   const lights = monitoringRound
-    ? await db.selectFrom('round_items').select(['light', (eb) => eb.fn.countAll<number>().as('n')]).where('round_id', '=', monitoringRound.id).groupBy('light').execute()
+    ? await db.selectFrom('round_items').select(['light', (eb) => eb.fn.countAll<number>().as('n')]).where('round_id', '=', monitoringRound.id).where('status', '=', '已审核').groupBy('light').execute()
     : []
   const count = (kind: string) => db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', kind).where('year', '=', year).executeTakeFirstOrThrow()
   const returned = await db
@@ -85,6 +87,7 @@ export async function annualReportValues(ctx: Ctx, year: number): Promise<Report
     monitoringNotice: await citeDoc('monitoring-notice'),
     monitoringMonth: monitoringRound?.as_of_month ? String(monitoringRound.as_of_month) : null,
     monitoringWan: h.monitoredProjects ? formatWanPlain(h.monitoredFen) : null,
+    reviewedCount: monitoringRound ? String(lights.reduce((a, x) => a + Number(x.n), 0)) : null,
     redCount: monitoringRound ? light('red') : null,
     yellowCount: monitoringRound ? light('yellow') : null,
     monitoringOpinions: String(Number((await count('monitoring-opinion')).n)),
@@ -127,6 +130,7 @@ export const composeAnnualReport: Composer = async ({ workYear }, ctx) => {
       attachments: [],
       copyTo: '',
     },
-    render: (text, st) => renderNotice(text, st),
+    // The source report is an unnumbered 情况 report: title, body, 署名 and date; no red 版头, no 版记.
+    render: (text, st) => renderReport(text, st),
   }
 }

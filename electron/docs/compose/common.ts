@@ -6,8 +6,9 @@ import { renderGongwen, type Annex } from '../gongwen'
 import type { IssueText } from './types'
 
 /** A 公文 with the organisation's mark, 署名 and 印发机关 from settings. */
-export function renderNotice(text: IssueText, s: Settings, annexes: Annex[] = []): Promise<Buffer> {
+export function renderNotice(text: IssueText, s: Settings, annexes: Annex[] = [], { upward = false }: { upward?: boolean } = {}): Promise<Buffer> {
   return renderGongwen({
+    upward: upward ? { signer: s.org.signer ?? '' } : undefined,
     issuerMark: s.org.issuerMark,
     docNumber: text.docNumber,
     title: text.title,
@@ -30,3 +31,22 @@ export const L = (t: string, span?: number): FormCell => ({ text: t, label: true
 export const V = (t: string, span?: number, extra: Partial<FormCell> = {}): FormCell => ({ text: t, ...(span ? { span } : {}), ...extra })
 /** The signature space of an 意见书 row. */
 export const SIGN = '\n\n签字：　　　　　　　　年　　月　　日'
+
+/** An unnumbered 情况 report (the annual report): the 公文 body without 版头 and 版记. */
+export function renderReport(text: IssueText, s: Settings): Promise<Buffer> {
+  return renderGongwen({
+    issuerMark: '',
+    docNumber: null,
+    title: text.title,
+    recipients: text.recipients,
+    body: parseBody(text.body),
+    attachments: text.attachments,
+    signature: s.org.signature,
+    date: text.date,
+    copyTo: '',
+    printer: '',
+    printDate: '',
+    annexes: [],
+    fonts: s.fonts,
+  })
+}

@@ -2,7 +2,7 @@
  * Documents of 绩效评价: the 自评 and 再评价 notices, one 整改通知 per evaluated project, the 评价结果
  * 运用意见书, the 评价结果报告 to the county leadership, and the 第三方机构考评表.
  */
-import { formatChineseDate } from '../../../shared/documents'
+import { DOC_KINDS, formatChineseDate } from '../../../shared/documents'
 import type { ItemDetail, RoundItem } from '../../../shared/domain'
 import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
 import { AppError } from '../../../shared/result'
@@ -208,7 +208,7 @@ export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
             footer: ['合计', '', `${scored.length}个项目`, formatWan(sumFen(scored.map((d) => d.item.amountFen))), '', ''],
           },
         },
-      ]),
+      ], { upward: DOC_KINDS['eval-report'].upward }),
   }
 }
 

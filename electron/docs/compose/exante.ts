@@ -76,14 +76,24 @@ export const composeExanteFeedback: Composer = async ({ workYear }, ctx) => {
   const units = [...new Set(rows.map((r) => r.unitName))]
   const annexTitle = `${next}年预算项目事前绩效评估结果表`
   const projectNames = rows.map((r) => `“${r.projectName}”`).join('、')
+  // Only the conclusions that occur are counted and ruled on: no "调整后予以支持的0个", no rule
+  // for a category without a project.
+  const occurring = (['予以支持', '调整后予以支持', '不予支持'] as const).filter((c) => count(c) > 0)
+  const rules: Record<(typeof occurring)[number], string> = {
+    予以支持: `评估结论为“予以支持”的项目，请相关预算部门纳入部门项目库，为${next}年预算编制做好储备。`,
+    调整后予以支持: `评估结论为“调整后予以支持”的项目，请相关预算部门按评估意见调整完善实施方案和绩效目标后纳入部门项目库。`,
+    不予支持: `评估结论为“不予支持”的项目，不得安排${next}年预算。`,
+  }
+  const ordinals = ['（一）', '（二）', '（三）']
+  const tally = occurring.map((c) => `“${c}”的${count(c)}个`).join('，')
   const body = [
     `根据《${county}县级预算绩效事前评估管理暂行办法》要求，县财政局对相关部门申报的${next}年预算项目开展了事前绩效评估，现将评估结果反馈如下：`,
     '一、评估基本情况',
-    `本次共对${rows.length}个预算项目开展事前绩效评估，涉及项目资金${formatWanPlain(total)}万元，具体项目为${projectNames}。其中，评估结论为“予以支持”的${count('予以支持')}个，“调整后予以支持”的${count('调整后予以支持')}个，“不予支持”的${count('不予支持')}个。各项目评估结果详见附件。`,
+    `本次共对${rows.length}个预算项目开展事前绩效评估，涉及项目资金${formatWanPlain(total)}万元，具体项目为${projectNames}。${
+      occurring.length === 1 && rows.length > 0 ? `评估结论均为“${occurring[0]}”。` : tally ? `其中，评估结论为${tally}。` : ''
+    }各项目评估结果详见附件。`,
     '二、评估结果运用',
-    `（一）评估结论为“予以支持”的项目，请相关预算部门纳入部门项目库，为${next}年预算编制做好储备。`,
-    `（二）评估结论为“调整后予以支持”的项目，请相关预算部门按评估意见调整完善实施方案和绩效目标后纳入部门项目库。`,
-    `（三）评估结论为“不予支持”的项目，不得安排${next}年预算。`,
+    ...(occurring.length === 1 ? [rules[occurring[0]!]] : occurring.map((c, i) => `${ordinals[i]}${rules[c]}`)),
     '三、工作要求',
     `县级安排预算资金时将根据绩效评估结果运用意见书，综合县级财力合理安排预算。请相关预算部门根据本通知做好项目库管理和${next}年预算编制工作。`,
   ].join('\n')
