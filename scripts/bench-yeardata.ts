@@ -2,16 +2,23 @@
  * Year-package figures: `npx tsx scripts/bench-yeardata.ts` loads the demo year into a temp folder
  * and prints
  *   BENCH year_export_s <v> s         building the package (ATTACH + INSERT…SELECT, checksum, fsync)
- *   BENCH year_export_vs_copy <r> x   that, over fs.copyFile of the same checkpointed working file
+ *   BENCH year_export_vacuum_floor_s  VACUUM INTO of the same content (the built package, vacuumed again)
+ *   BENCH year_export_vs_vacuum <r> x the first over the second
  *   BENCH year_verify_s <v> s         the import verification of that package (integrity_check,
  *                                     manifest, row counts, content checksum)
+ *   BENCH year_verify_sha256_floor_s  `sha256sum` of the package file (reading every byte once)
+ *   BENCH year_verify_vs_sha256 <r> x the first over the second
+ *   BENCH max_event_loop_block_ms_year_export / _year_verify: the longest the event loop was held
+ *                                     during each (perf_hooks.monitorEventLoopDelay, 10 ms resolution)
  *   BENCH year_rebuild_s <v> s        copying its rows into a schema of our own migrations with the
  *                                     API's row rules (what import, view and restore then do)
  * Each is the median of a few runs in the same process. benchYearData() is exported so the
  * city-scale bench can run it on its own generated database.
  */
 import Database from 'better-sqlite3'
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openBackend } from '../electron/backend'
@@ -25,7 +32,11 @@ export interface YearDataBench {
   exportS: number
   copyS: number
   ratio: number
+  vacuumS: number
   verifyS: number
+  sha256S: number
+  exportBlockMs: number
+  verifyBlockMs: number
   rebuildS: number
   packageBytes: number
   workingBytes: number
@@ -35,6 +46,18 @@ export interface YearDataBench {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** Runs fn and returns the longest event-loop delay seen meanwhile (ms): how long the loop was held. */
+async function blocking<T>(fn: () => Promise<T>): Promise<{ value: T; blockMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 10 })
+  h.enable()
+  try {
+    const value = await fn()
+    return { value, blockMs: h.max / 1e6 }
+  } finally {
+    h.disable()
+  }
+}
 
 /**
  * Measures on a working database file. Its WAL is checkpointed first (through a connection of our
@@ -53,6 +76,10 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
   const exports: number[] = []
   const verifies: number[] = []
   const rebuilds: number[] = []
+  const vacuums: number[] = []
+  const shas: number[] = []
+  const exportBlocks: number[] = []
+  const verifyBlocks: number[] = []
   const phases: { rows: number[]; checksum: number[]; finish: number[] } = { rows: [], checksum: [], finish: [] }
   let packageBytes = 0
   let rows = 0
@@ -67,7 +94,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     t = performance.now()
     let hashFrom = 0
     let hashTo = 0
-    const built = await buildPackage({
+    const { value: built, blockMs: exportBlock } = await blocking(() => buildPackage({
       onProgress: (_done, _total, message) => {
         const now = performance.now()
         if (message.startsWith('正在计算校验码') && !hashFrom) hashFrom = now
@@ -80,8 +107,9 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
       org: { county: 'bench', bureau: 'bench' },
       appVersion: 'bench',
       createdAt: new Date().toISOString(),
-    })
+    }))
     const end = performance.now()
+    exportBlocks.push(exportBlock)
     exports.push((end - t) / 1000)
     phases.rows.push((hashFrom - t) / 1000)
     phases.checksum.push((hashTo - hashFrom) / 1000)
@@ -90,9 +118,23 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     packageBytes = statSync(target).size
     rows = Object.values(built.manifest.rowCounts).reduce((a, b) => a + b, 0)
 
+    // Floor of the export: SQLite writing the same content into a fresh file in one go.
+    const again = new Database(target, { readonly: true })
     t = performance.now()
-    const { schemaVersion } = await verifyPackageFile(target, { level: 'full' })
+    again.prepare('VACUUM INTO ?').run(`${target}.vacuumed`)
+    vacuums.push((performance.now() - t) / 1000)
+    again.close()
+    rmSync(`${target}.vacuumed`, { force: true })
+
+    t = performance.now()
+    const { value: verified, blockMs: verifyBlock } = await blocking(() => verifyPackageFile(target, { level: 'full' }))
     verifies.push((performance.now() - t) / 1000)
+    verifyBlocks.push(verifyBlock)
+    const { schemaVersion } = verified
+    // Floor of the verification: reading and hashing every byte of the file once.
+    t = performance.now()
+    const sum = spawnSync('sha256sum', [target])
+    if (sum.status === 0) shas.push((performance.now() - t) / 1000)
     t = performance.now()
     await rebuildFromPackage({ packagePath: target, targetPath: `${target}.rebuilt`, schemaVersion })
     rebuilds.push((performance.now() - t) / 1000)
@@ -105,7 +147,11 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     exportS,
     copyS,
     ratio: exportS / copyS,
+    vacuumS: median(vacuums),
     verifyS: median(verifies),
+    sha256S: shas.length ? median(shas) : NaN,
+    exportBlockMs: Math.max(...exportBlocks),
+    verifyBlockMs: Math.max(...verifyBlocks),
     rebuildS: median(rebuilds),
     packageBytes,
     workingBytes: statSync(opts.dbPath).size,
@@ -120,8 +166,14 @@ export function printYearDataBench(r: YearDataBench): void {
   console.log(`# working ${mb(r.workingBytes)} MB, package ${mb(r.packageBytes)} MB, ${r.rows} rows; copy ${(r.copyS * 1000).toFixed(1)} ms`)
   console.log(`# export phases: schema + rows ${ms(r.phases.rows)}, checksum ${ms(r.phases.checksum)}, FK check + commit + fsync + rename ${ms(r.phases.finish)}`)
   console.log(`BENCH year_export_s ${r.exportS.toFixed(3)} s`)
-  console.log(`BENCH year_export_vs_copy ${r.ratio.toFixed(1)} x`)
+  console.log(`BENCH year_export_vacuum_floor_s ${r.vacuumS.toFixed(3)} s`)
+  console.log(`BENCH year_export_vs_vacuum ${(r.exportS / r.vacuumS).toFixed(1)} x`)
+  console.log(`# (a plain copy of the whole working file: ${r.copyS.toFixed(3)} s, ${r.ratio.toFixed(1)}x)`)
   console.log(`BENCH year_verify_s ${r.verifyS.toFixed(3)} s`)
+  console.log(`BENCH year_verify_sha256_floor_s ${r.sha256S.toFixed(3)} s`)
+  console.log(`BENCH year_verify_vs_sha256 ${(r.verifyS / r.sha256S).toFixed(1)} x`)
+  console.log(`BENCH max_event_loop_block_ms_year_export ${r.exportBlockMs.toFixed(0)} ms`)
+  console.log(`BENCH max_event_loop_block_ms_year_verify ${r.verifyBlockMs.toFixed(0)} ms`)
   console.log(`BENCH year_rebuild_s ${r.rebuildS.toFixed(3)} s`)
 }
 

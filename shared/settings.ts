@@ -36,7 +36,7 @@ export const orgSchema = z.object({
   /** 署名 under the body */
   signature: line(60, '署名').pipe(z.string().min(1, '请填写署名')),
   /** 签发人 of 上行文 (GB/T 9704 §7.2.5), e.g. the 局长: printed right of the 文号 on reports upward. */
-  signer: line(20, '签发人').optional(),
+  signer: line(20, '签发人').default(''),
 })
 
 /**
@@ -150,6 +150,7 @@ export const DEFAULT_SETTINGS: Settings = {
     prefixPerformance: '',
     printer: '',
     signature: '',
+    signer: '',
   },
   fonts: {
     body: '仿宋_GB2312',

@@ -11,6 +11,8 @@ export const DEMO_ORG = {
   prefixPerformance: '师财绩',
   printer: '师宗县财政局办公室',
   signature: '师宗县财政局',
+  // 签发人 of the reports upward (上行文); a made-up name, like every person in the demo year.
+  signer: '张国华',
 }
 
 export const DEMO_DIVISIONS = ['预算股', '行政政法股', '教科文股', '经济建设股', '农业农村股', '社会保障股'] as const

@@ -195,9 +195,10 @@ export async function issueDocument(
  */
 export function documentBaseName(kind: DocKind, docNumber: string, title: string, recordLabel: string): string {
   const flat = title.replace(/\s*\n\s*/g, '')
-  // A 文号 is never issued twice: with it, the name is unique already (and stays short).
-  if (docNumber) return safeFileName(`${docNumber} ${flat}`)
   const k = DOC_KINDS[kind]
+  // A 文号 is never issued twice: with it, the name is unique already (and stays short); one per
+  // unit under one title (审核意见反馈单) still says whose it is, for the clerk who hands them out.
+  if (docNumber) return safeFileName(`${docNumber} ${flat}${k.scope === 'unit' && recordLabel ? `（${recordLabel}）` : ''}`)
   const kindPart = flat.includes(k.name) ? '' : `【${k.name}】`
   return safeFileName(`${kindPart}${flat}${recordLabel ? `（${recordLabel}）` : ''}`)
 }

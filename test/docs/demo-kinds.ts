@@ -4,7 +4,7 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DocKind } from '../../shared/documents'
+import { unitRecordId, type DocKind } from '../../shared/documents'
 import type { TestBackend } from '../helpers/backend'
 
 export interface IssuedKind {
@@ -36,6 +36,15 @@ export async function issueEveryKind(t: TestBackend, outDir: string): Promise<Is
   await issue(t, 'exante-opinion', { recordId: exante }, '2024-12-05')
   const engagement = (await t.call('engagements/list', { roundId: await roundOf(t, 'fiscaleval') }))[0]
   if (engagement) await issue(t, 'agency-rating', { recordId: engagement.id }, '2024-12-27')
+  // 审核意见反馈单: one per unit of the items returned with 修改意见 (the demo returns none: return one).
+  const targets = await roundOf(t, 'targets')
+  let returned = (await t.call('items/list', { roundId: targets, status: '退回修改' })).rows[0]
+  if (!returned) {
+    const filled = (await t.call('items/list', { roundId: targets, status: '已填报' })).rows[0]!
+    await t.call('items/transition', { id: filled.id, action: 'return', conclusion: '中', opinions: [{ ref: 'other', label: '其他', text: '请细化产出数量指标' }] })
+    returned = (await t.call('items/list', { roundId: targets, status: '退回修改' })).rows[0]!
+  }
+  await issue(t, 'review-feedback', { recordId: unitRecordId(targets, returned.unitId) }, '2024-03-20')
   const register = await t.call('register/list', { year: 2024 })
   mkdirSync(outDir, { recursive: true })
   return register
