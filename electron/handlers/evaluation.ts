@@ -120,7 +120,7 @@ async function itemForEval(db: Kysely<DB>, itemId: string, stage: 'selfeval' | '
 }
 
 function toRectification(r: DB['rectifications'] & Record<string, unknown>, now: Date): Rectification {
-  const row = r as unknown as { id: string; item_id: string; round_id: string; project_name: string; unit_name: string; work_year: number; deadline: string; copies: number; requirements: string; status: Rectification['status']; report_date: string | null; report_content: string; notice_number: string | null }
+  const row = r as unknown as { id: string; item_id: string; round_id: string; project_name: string; unit_name: string; work_year: number; deadline: string; copies: number; requirements: string; status: Rectification['status']; report_date: string | null; report_content: string; notice_number: string | null; version: number }
   return {
     id: row.id,
     itemId: row.item_id,
@@ -136,6 +136,7 @@ function toRectification(r: DB['rectifications'] & Record<string, unknown>, now:
     reportContent: row.report_content,
     overdue: row.status !== '已整改' && row.deadline < isoDate(now),
     noticeNumber: row.notice_number ?? '',
+    version: row.version,
   }
 }
 
@@ -198,6 +199,7 @@ async function loadEngagements(ctx: Ctx, where: { roundId?: string; agencyId?: s
       projectFen: Number(e.project_fen ?? 0),
       ratings: own,
       finalScore: both ? Math.round(((own[0]!.total + own[1]!.total) / 2) * 100) / 100 : null,
+      version: e.version,
     }
   })
 }
@@ -377,7 +379,7 @@ export const evaluationHandlers: Pick<
     }
     await ctx.write(async (w) => {
       const old = await w.trx.selectFrom('rectifications').select('id').where('item_id', '=', input.itemId).executeTakeFirst()
-      if (old) await w.update('rectifications', old.id, row)
+      if (old) await w.update('rectifications', old.id, row, { version: input.version })
       else await w.insert('rectifications', { id: randomUUID(), item_id: input.itemId, ...row })
     })
     return (await loadRectification(ctx, ctx.db, input.itemId))!
@@ -402,6 +404,7 @@ export const evaluationHandlers: Pick<
         active: a.active === 1,
         engagementCount: own.length,
         averageScore: scored.length ? Math.round((scored.reduce((x, e) => x + e.finalScore!, 0) / scored.length) * 100) / 100 : null,
+        version: a.version,
       }
     })
   },
@@ -411,7 +414,7 @@ export const evaluationHandlers: Pick<
     if (clash && clash.id !== input.id) throw new AppError('CONFLICT', `机构“${input.name}”已在名录中`)
     const id = input.id ?? randomUUID()
     const row = { name: input.name, credit_code: input.creditCode, contact: input.contact, phone: input.phone, qualifications: input.qualifications, notes: input.notes, active: input.active ? 1 : 0 }
-    await ctx.write(async (w) => (input.id ? void (await w.update('agencies', id, row)) : w.insert('agencies', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('agencies', id, row, { version: input.version })) : w.insert('agencies', { id, ...row })))
     const list = await evaluationHandlers['agencies/list']({ includeInactive: true }, ctx)
     return list.find((a) => a.id === id)!
   },
@@ -455,7 +458,7 @@ export const evaluationHandlers: Pick<
       report_date: input.reportDate,
       notes: input.notes,
     }
-    await ctx.write(async (w) => (input.id ? void (await w.update('engagements', id, row)) : w.insert('engagements', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('engagements', id, row, { version: input.version })) : w.insert('engagements', { id, ...row })))
     return getEngagement(ctx, id)
   },
 
