@@ -578,6 +578,8 @@ export interface DashboardWarning {
 }
 
 export interface Dashboard {
+  /** A 股室审核's 驾驶舱: the figures are those of this 股室's units (null: the whole bureau). */
+  scope: { divisionId: string; divisionName: string } | null
   headline: Headline
   byStageStatus: StageStatusRow[]
   byUnit: GroupAmount[]

@@ -17,6 +17,7 @@ import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { projectQuery, toProjectDetail } from './projects'
 import { loadItemDetail } from './rounds'
+import { listDivisionScope } from '../auth/scope'
 
 /** Effective weights: an indicator's own, or its share of its category's weight. */
 function weightsOf(indicators: Pick<IndicatorRow, 'level1' | 'weight'>[], rules: ScoringRules): number[] {
@@ -349,6 +350,9 @@ export const evaluationHandlers: Pick<
 
   async 'rectify/list'({ workYear, status, overdueOnly }, ctx) {
     let q = rectificationQuery(ctx.db)
+    // A 股室审核 follows the 整改 of their own 股室's units only, like their item lists.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (workYear) q = q.where('r.work_year', '=', workYear)
     if (status) q = q.where('x.status', '=', status)
     if (overdueOnly) q = q.where('x.status', '!=', '已整改').where('x.deadline', '<', isoDate(ctx.now()))
