@@ -230,6 +230,8 @@ export const api = {
   'operators/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       name: text('姓名', 20),
       divisionId: z.string().nullable(),
       active: z.boolean().default(true),
@@ -357,7 +359,12 @@ export const api = {
   },
   'library/list': { input: z.object({ search: searchText, level2: z.string().optional() }), output: out<LibraryIndicator[]>() },
   'library/save': {
-    input: indicatorInput.omit({ weight: true }).extend({ name: text('三级指标名称', 100), field: z.string().trim().max(20).default('通用') }),
+    input: indicatorInput.omit({ weight: true }).extend({
+      name: text('三级指标名称', 100),
+      field: z.string().trim().max(20).default('通用'),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
+    }),
     output: out<LibraryIndicator>(),
   },
   'library/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
@@ -366,6 +373,8 @@ export const api = {
   'rounds/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       stage: z.enum(STAGE_KEYS),
       workYear: year,
       title: text('任务名称', 100),
@@ -527,6 +536,8 @@ export const api = {
   'rectify/save': {
     input: z.object({
       itemId: id,
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       deadline: isoDate,
       copies: z.number().int().min(1).max(10).default(2),
       requirements: optText(2000).default(''),
@@ -540,6 +551,8 @@ export const api = {
   'agencies/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       name: text('机构名称', 100),
       creditCode: z.string().trim().max(18).regex(/^([0-9A-HJ-NPQRTUWXY]{18})?$/, '统一社会信用代码应为18位数字或大写字母'),
       contact: optText(20),
@@ -555,6 +568,8 @@ export const api = {
   'engagements/save': {
     input: z.object({
       id: z.string().optional(),
+      /** The version the record was loaded at (optimistic concurrency); omitted for a new record. */
+      version: z.number().int().min(1).optional(),
       roundId: id,
       agencyId: z.string().min(1, '请选择第三方机构'),
       services: optText(2000),

@@ -17,6 +17,8 @@ export interface Operator {
   roles: Role[]
   /** Whether a password is set: an operator without one cannot sign in until it is reset. */
   hasPassword: boolean
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 /** 股室: 预算股 or a 资金管理股室. */
@@ -203,6 +205,8 @@ export interface LibraryIndicator {
   unit: string
   explanation: string
   field: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface ProjectDetail extends Project {
@@ -237,6 +241,8 @@ export interface Round {
   totalFen: number
   overdue: boolean
   createdAt: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface RoundItem {
@@ -473,6 +479,8 @@ export interface Rectification {
   reportContent: string
   overdue: boolean
   noticeNumber: string
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface Agency {
@@ -486,6 +494,8 @@ export interface Agency {
   active: boolean
   engagementCount: number
   averageScore: number | null
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 export interface AgencyRating {
@@ -518,6 +528,8 @@ export interface Engagement {
   ratings: AgencyRating[]
   /** Average of the two raters' totals once both have rated. */
   finalScore: number | null
+  /** Optimistic concurrency: the version this record was loaded at; a save sends it back. */
+  version: number
 }
 
 // ——— 驾驶舱 ———
@@ -566,6 +578,8 @@ export interface DashboardWarning {
 }
 
 export interface Dashboard {
+  /** A 股室审核's 驾驶舱: the figures are those of this 股室's units (null: the whole bureau). */
+  scope: { divisionId: string; divisionName: string } | null
   headline: Headline
   byStageStatus: StageStatusRow[]
   byUnit: GroupAmount[]

@@ -1,8 +1,7 @@
 /**
- * Limits on stored text, by table and column: the same numbers the save channels' zod schemas
- * enforce (shared/api.ts), so that data arriving by another road — a year package, an Excel
- * import — is held to what a clerk could have typed. Columns not named here are free text or
- * JSON written by the product itself and get the generic bounds below.
+ * Bounds on data arriving from outside. Per-column text lengths are read from the save channels'
+ * zod schemas (shared/column-limits.ts), so there is one source; columns not named there are free
+ * text or JSON written by the product itself and get the generic bounds below.
  */
 import { FUND_SOURCES, PROJECT_CATEGORIES } from './domain'
 import { DOC_KIND_KEYS } from './documents'
@@ -17,25 +16,6 @@ export const JSON_TEXT_LIMIT = 5_000_000
 export const JSON_COLUMNS = new Set(['value', 'before', 'after', 'content', 'records', 'scores', 'division_ids', 'unit_ids', 'project_ids', 'causes', 'opinions', 'funds'])
 /** Amounts in 分: at most 10^15 (a trillion 万元 is far beyond a county). */
 export const MAX_FEN = 1_000_000_000_000_000
-
-export const COLUMN_LIMITS: Record<string, Record<string, number>> = {
-  operators: { name: 20 },
-  divisions: { name: 30 },
-  units: { code: 30, name: 60, parent_name: 60 },
-  trainings: { title: 100, organiser: 60, form: 20, notes: 2000 },
-  exante_proposals: { project_name: 100, basis: 2000, conclusion_reason: 500 },
-  projects: { code: 40, name: 100, annual_goal: 1000 },
-  indicators: { name: 100, target_value: 200, unit: 20, explanation: 500 },
-  library_indicators: { name: 100, target_value: 200, unit: 20, explanation: 500, field: 20 },
-  rounds: { title: 100, notes: 2000 },
-  round_items: { result_use: 2000, deviation: 1000, measures: 1000 },
-  indicator_values: { actual: 200, forecast: 200, measures: 500, override_reason: 500, reason: 500 },
-  documents: { prefix: 20, title: 200, recipients: 2000, file_name: 260, file_path: 4096 },
-  agencies: { name: 100, credit_code: 18, contact: 20, phone: 30, qualifications: 1000, notes: 1000 },
-  engagements: { services: 2000, quality: 2000, method: 50, notes: 1000 },
-  agency_ratings: { rater_name: 60 },
-  rectifications: { requirements: 2000, report_content: 5000 },
-}
 
 /** Columns holding one of a fixed set of values (null allowed where the column is nullable). */
 export const COLUMN_ENUMS: Record<string, Record<string, readonly string[]>> = {

@@ -223,7 +223,15 @@ export function isOrgComplete(org: OrgSettings): boolean {
  * never carries them). Used on data that arrives from outside (year packages).
  */
 export const storedSettingsSchema = settingsSchema.extend({
-  org: z.object(Object.fromEntries(Object.entries(orgSchema.shape).map(([k]) => [k, z.string().max(100).refine((v) => !/[\u0000-\u001f\u007f]/.test(v), '含有控制字符')]))),
+  // Each org line as text without control characters; an optional one (签发人) may be absent.
+  org: z.object(
+    Object.fromEntries(
+      Object.entries(orgSchema.shape).map(([k, v]) => {
+        const line = z.string().max(100).refine((x) => !/[\u0000-\u001f\u007f]/.test(x), '含有控制字符')
+        return [k, v.safeParse(undefined).success ? line.optional() : line]
+      }),
+    ),
+  ),
   outputDir: z.string().max(400),
   packageKey: z.string().max(200),
 })

@@ -27,6 +27,7 @@ export const toOperator = (r: OperatorRow): Operator => ({
   active: r.active === 1,
   roles: parseRoles(r.roles),
   hasPassword: !!r.password_hash,
+  version: r.version,
 })
 
 /** Operators and sign-in state live in the working database, whatever package is being viewed. */

@@ -85,7 +85,7 @@ export const appHandlers: Pick<
     const row = { name: input.name, division_id: input.divisionId, active: input.active ? 1 : 0, roles: JSON.stringify(roles) }
     const hash = !input.id && input.password ? await hashPassword(input.password) : null
     await ctx.write(async (w) => {
-      if (input.id) await w.update('operators', id, row)
+      if (input.id) await w.update('operators', id, row, { version: input.version })
       else await w.insert('operators', { id, ...row, password_hash: hash })
     })
     const saved = await ctx.db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirstOrThrow()

@@ -17,6 +17,7 @@ import type { Writer } from '../db/writer'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { projectQuery, toProjectDetail } from './projects'
 import { loadItemDetail } from './rounds'
+import { listDivisionScope } from '../auth/scope'
 
 /** Effective weights: an indicator's own, or its share of its category's weight. */
 function weightsOf(indicators: Pick<IndicatorRow, 'level1' | 'weight'>[], rules: ScoringRules): number[] {
@@ -120,7 +121,7 @@ async function itemForEval(db: Kysely<DB>, itemId: string, stage: 'selfeval' | '
 }
 
 function toRectification(r: DB['rectifications'] & Record<string, unknown>, now: Date): Rectification {
-  const row = r as unknown as { id: string; item_id: string; round_id: string; project_name: string; unit_name: string; work_year: number; deadline: string; copies: number; requirements: string; status: Rectification['status']; report_date: string | null; report_content: string; notice_number: string | null }
+  const row = r as unknown as { id: string; item_id: string; round_id: string; project_name: string; unit_name: string; work_year: number; deadline: string; copies: number; requirements: string; status: Rectification['status']; report_date: string | null; report_content: string; notice_number: string | null; version: number }
   return {
     id: row.id,
     itemId: row.item_id,
@@ -136,6 +137,7 @@ function toRectification(r: DB['rectifications'] & Record<string, unknown>, now:
     reportContent: row.report_content,
     overdue: row.status !== '已整改' && row.deadline < isoDate(now),
     noticeNumber: row.notice_number ?? '',
+    version: row.version,
   }
 }
 
@@ -198,6 +200,7 @@ async function loadEngagements(ctx: Ctx, where: { roundId?: string; agencyId?: s
       projectFen: Number(e.project_fen ?? 0),
       ratings: own,
       finalScore: both ? Math.round(((own[0]!.total + own[1]!.total) / 2) * 100) / 100 : null,
+      version: e.version,
     }
   })
 }
@@ -347,6 +350,9 @@ export const evaluationHandlers: Pick<
 
   async 'rectify/list'({ workYear, status, overdueOnly }, ctx) {
     let q = rectificationQuery(ctx.db)
+    // A 股室审核 follows the 整改 of their own 股室's units only, like their item lists.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (workYear) q = q.where('r.work_year', '=', workYear)
     if (status) q = q.where('x.status', '=', status)
     if (overdueOnly) q = q.where('x.status', '!=', '已整改').where('x.deadline', '<', isoDate(ctx.now()))
@@ -377,7 +383,7 @@ export const evaluationHandlers: Pick<
     }
     await ctx.write(async (w) => {
       const old = await w.trx.selectFrom('rectifications').select('id').where('item_id', '=', input.itemId).executeTakeFirst()
-      if (old) await w.update('rectifications', old.id, row)
+      if (old) await w.update('rectifications', old.id, row, { version: input.version })
       else await w.insert('rectifications', { id: randomUUID(), item_id: input.itemId, ...row })
     })
     return (await loadRectification(ctx, ctx.db, input.itemId))!
@@ -402,6 +408,7 @@ export const evaluationHandlers: Pick<
         active: a.active === 1,
         engagementCount: own.length,
         averageScore: scored.length ? Math.round((scored.reduce((x, e) => x + e.finalScore!, 0) / scored.length) * 100) / 100 : null,
+        version: a.version,
       }
     })
   },
@@ -411,7 +418,7 @@ export const evaluationHandlers: Pick<
     if (clash && clash.id !== input.id) throw new AppError('CONFLICT', `机构“${input.name}”已在名录中`)
     const id = input.id ?? randomUUID()
     const row = { name: input.name, credit_code: input.creditCode, contact: input.contact, phone: input.phone, qualifications: input.qualifications, notes: input.notes, active: input.active ? 1 : 0 }
-    await ctx.write(async (w) => (input.id ? void (await w.update('agencies', id, row)) : w.insert('agencies', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('agencies', id, row, { version: input.version })) : w.insert('agencies', { id, ...row })))
     const list = await evaluationHandlers['agencies/list']({ includeInactive: true }, ctx)
     return list.find((a) => a.id === id)!
   },
@@ -455,7 +462,7 @@ export const evaluationHandlers: Pick<
       report_date: input.reportDate,
       notes: input.notes,
     }
-    await ctx.write(async (w) => (input.id ? void (await w.update('engagements', id, row)) : w.insert('engagements', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('engagements', id, row, { version: input.version })) : w.insert('engagements', { id, ...row })))
     return getEngagement(ctx, id)
   },
 

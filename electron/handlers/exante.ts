@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema'
 import { parseJson, type Handlers } from './context'
 import { evaluationNotes } from './evaluation-notes'
-import { listDivisionScope } from '../auth/scope'
+import { assertItemVisible, listDivisionScope } from '../auth/scope'
 
 function proposalQuery(db: Kysely<DB>) {
   return db
@@ -92,7 +92,10 @@ export const exanteHandlers: Pick<
   },
 
   async 'exante/get'({ id }, ctx) {
-    return getProposal(ctx.db, id)
+    const p = await getProposal(ctx.db, id)
+    // Like the list: a 股室审核 opens only the proposals of their own 股室's units.
+    assertItemVisible(ctx, { divisionId: p.divisionId, divisionName: p.divisionName, unitName: p.unitName, projectName: p.projectName })
+    return p
   },
 
   async 'exante/save'(input, ctx) {

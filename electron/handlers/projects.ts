@@ -221,6 +221,7 @@ const toLibrary = (r: Selectable<DB['library_indicators']>): LibraryIndicator =>
   unit: r.unit,
   explanation: r.explanation,
   field: r.field,
+  version: r.version,
 })
 
 export const projectHandlers: Pick<
@@ -334,7 +335,7 @@ export const projectHandlers: Pick<
       explanation: input.explanation,
       field: input.field,
     }
-    await ctx.write(async (w) => (input.id ? void (await w.update('library_indicators', id, row)) : w.insert('library_indicators', { id, ...row })))
+    await ctx.write(async (w) => (input.id ? void (await w.update('library_indicators', id, row, { version: input.version })) : w.insert('library_indicators', { id, ...row })))
     return toLibrary(await ctx.db.selectFrom('library_indicators').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
   },
 

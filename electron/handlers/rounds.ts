@@ -63,6 +63,7 @@ async function toRound(db: Kysely<DB>, r: RoundRow, now: Date, withStats = true,
     totalFen: sumFen(stats.map((s) => Number(s.fen ?? 0))),
     overdue: !!r.deadline && r.deadline < isoDate(now) && counts['已审核'] < itemCount,
     createdAt: r.created_at,
+    version: r.version,
   }
 }
 
@@ -433,7 +434,7 @@ export const roundHandlers: Pick<
         const old = await w.trx.selectFrom('rounds').select(['stage']).where('id', '=', id).executeTakeFirst()
         if (!old) throw new AppError('NOT_FOUND', '该任务不存在，可能已被删除，请刷新')
         if (old.stage !== input.stage) throw new AppError('VALIDATION', '任务的阶段不能修改')
-        await w.update('rounds', id, row)
+        await w.update('rounds', id, row, { version: input.version })
         if (input.stage === 'fiscaleval') {
           // The selection may change while nothing has been entered for a project yet.
           const items = await w.trx.selectFrom('round_items').select(['id', 'project_id', 'status', 'total_score']).where('round_id', '=', id).execute()

@@ -1,12 +1,13 @@
 /**
  * Every row of a package is held to the rules of the API before it is used: text lengths as the
- * save channels allow (shared/limits.ts), no NUL characters, the declared type of each column,
+ * save channels allow (read from their schemas: shared/column-limits.ts), no NUL characters, the declared type of each column,
  * amounts in range, enumerated values from their lists, and the settings object through the same
  * zod schema as settings/save. One SQL scan per table; the first offence is named in Chinese.
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { describeZodError } from '../../shared/api'
-import { COLUMN_ENUMS, COLUMN_LIMITS, DEFAULT_TEXT_LIMIT, JSON_COLUMNS, JSON_TEXT_LIMIT, MAX_FEN } from '../../shared/limits'
+import { COLUMN_LIMITS } from '../../shared/column-limits'
+import { COLUMN_ENUMS, DEFAULT_TEXT_LIMIT, JSON_COLUMNS, JSON_TEXT_LIMIT, MAX_FEN } from '../../shared/limits'
 import { storedSettingsSchema, withDefaults } from '../../shared/settings'
 import { dataTables, quoteId, tableShape } from './checksum'
 

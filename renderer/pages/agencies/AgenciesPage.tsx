@@ -14,6 +14,7 @@ import { wan, zhCompare } from '../../format'
 import { useApp } from '../../store'
 import { zhDate } from '../../../shared/dates'
 import { GuardedModal } from '../../components/EditModal'
+import { useFreshEditing } from '../../components/useFreshEditing'
 import { useReadOnlyReason } from '../../components/read-only'
 
 const score = (v: number | null) => (v === null ? <span className="hint">未考评</span> : v.toFixed(2))
@@ -28,6 +29,7 @@ export function AgenciesPage() {
   const [loading, setLoading] = useState(false)
   const [showInactive, setShowInactive] = useState(false)
   const [editing, setEditing] = useState<Agency | 'new' | null>(null)
+  useFreshEditing(editing, setEditing, rows)
 
   const reload = useCallback(async () => {
     setLoading(true)
@@ -49,7 +51,7 @@ export function AgenciesPage() {
 
   const setActive = async (a: Agency, active: boolean) => {
     const r = await attempt(() =>
-      call('agencies/save', { id: a.id, name: a.name, creditCode: a.creditCode, contact: a.contact, phone: a.phone, qualifications: a.qualifications, notes: a.notes, active }),
+      call('agencies/save', { id: a.id, version: a.version, name: a.name, creditCode: a.creditCode, contact: a.contact, phone: a.phone, qualifications: a.qualifications, notes: a.notes, active }),
     )
     if (!r) return
     notifySuccess(active ? `已启用“${a.name}”` : `已停用“${a.name}”`)
@@ -220,6 +222,7 @@ function AgencyForm({ editing, onClose, onSaved }: { editing: Agency | 'new' | n
     try {
       const saved = await call('agencies/save', {
         id: editing && editing !== 'new' ? editing.id : undefined,
+        version: editing && editing !== 'new' ? editing.version : undefined,
         name: v.name,
         creditCode: (v.creditCode ?? '').trim().toUpperCase(),
         contact: v.contact ?? '',

@@ -5,7 +5,7 @@
  * Every figure and every chart segment opens the list behind it.
  */
 import { AlertOutlined, ClockCircleOutlined, FileWordOutlined, ReloadOutlined, WarningOutlined } from '@ant-design/icons'
-import { Button, Card, Col, Empty, InputNumber, Row, Skeleton, Space, Table, Tabs, Tag, Tooltip } from 'antd'
+import { Alert, Button, Card, Col, Empty, InputNumber, Row, Skeleton, Space, Table, Tabs, Tag, Tooltip } from 'antd'
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { Dashboard, DashboardWarning, Headline } from '../../../shared/domain'
 import { DOC_KINDS, type DocKind } from '../../../shared/documents'
@@ -74,6 +74,19 @@ export function DashboardPage() {
           </>
         }
       />
+      {data?.scope && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          data-testid="dash-scope"
+          message={
+            data.scope.divisionId
+              ? `以下数字为“${data.scope.divisionName}”联系单位的项目、事前评估和整改（“股室审核”只看本股室）；培训为本股室参加的，发文数为全局。`
+              : '您是“股室审核”但尚未分配股室，因此看不到任何单位的数字；请系统管理员在 设置 · 操作员 中为您选择股室。'
+          }
+        />
+      )}
       <Tabs
         activeKey={tab}
         onChange={setTab}

@@ -8,6 +8,7 @@ import { call } from '../../api'
 import { PageHeader } from '../../components/PageHeader'
 import { attempt, notifySuccess } from '../../errors'
 import { GuardedDrawer } from '../../components/EditModal'
+import { useApp } from '../../store'
 
 type Editing = Partial<LibraryIndicator> | null
 
@@ -22,17 +23,25 @@ export function LibraryPage() {
     const r = await attempt(() => call('library/list', { search }))
     if (r) setRows(r)
   }
+  // "重新载入" after a refused save (someone else changed the indicator) reloads the list …
+  const dataVersion = useApp((s) => s.dataVersion)
   useEffect(() => {
     void load()
-  }, [search])
+  }, [search, dataVersion])
 
   const open = (it: Editing) => {
     setEditing(it)
     form.setFieldsValue({ level1: '产出指标', level2: '数量指标', operator: '≥', targetValue: '', unit: '', explanation: '', field: '通用', ...it })
   }
+  // … and a drawer still open on the old copy is given the current one, so the next save starts from it.
+  useEffect(() => {
+    if (!editing?.id) return
+    const fresh = rows.find((r) => r.id === editing.id)
+    if (fresh && fresh.version !== editing.version) open(fresh)
+  }, [rows])
   const save = async () => {
     const v = await form.validateFields()
-    const saved = await attempt(() => call('library/save', { ...(editing?.id ? { id: editing.id } : {}), ...v }))
+    const saved = await attempt(() => call('library/save', { ...(editing?.id ? { id: editing.id, version: editing.version } : {}), ...v }))
     if (!saved) return
     notifySuccess(`已保存“${saved.name}”`)
     setEditing(null)

@@ -10,6 +10,7 @@ import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { useApp } from '../../store'
 import { EditModal } from '../../components/EditModal'
+import { useFreshEditing } from '../../components/useFreshEditing'
 import { PageHeader } from '../../components/PageHeader'
 import { ROLES, ROLE_NOTES, SIGN_IN_POLICY, type Role } from '../../../shared/roles'
 import { passwordRules } from '../SignInModal'
@@ -39,6 +40,7 @@ export function OperatorsPage() {
   const [resetForm] = Form.useForm<{ password: string; confirm: string }>()
   const settings = useApp((s) => s.settings)
   const [idle, setIdle] = useState<number | null>(settings?.sessionIdleMinutes ?? 15)
+  useFreshEditing(editing, setEditing, rows)
 
   const reload = useCallback(async () => {
     setLoading(true)
@@ -62,6 +64,7 @@ export function OperatorsPage() {
     const saved = await attempt(() =>
       call('operators/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         name: v.name.trim(),
         divisionId: v.divisionId ?? null,
         active: v.active,

@@ -16,6 +16,7 @@ import { attempt, notifySuccess, showError } from '../../errors'
 import { wan } from '../../format'
 import { useApp } from '../../store'
 import { GuardedModal } from '../../components/EditModal'
+import { useFreshEditing } from '../../components/useFreshEditing'
 
 const METHODS = ['询价', '竞争性磋商', '公开招标', '单一来源']
 const RATERS: AgencyRating['rater'][] = ['被评价单位', '财政部门']
@@ -28,6 +29,9 @@ export function EngagementsPanel({ round }: { round: Round }) {
   const [agencies, setAgencies] = useState<Agency[]>([])
   const [editing, setEditing] = useState<Engagement | 'new' | null>(null)
   const [doc, setDoc] = useState<DocRequest | null>(null)
+  // "重新载入" after a refused save reloads the list, and an open form gets the current copy.
+  const dataVersion = useApp((s) => s.dataVersion)
+  useFreshEditing(editing, setEditing, list ?? [])
 
   const reload = useCallback(async () => {
     const [e, a] = await Promise.all([attempt(() => call('engagements/list', { roundId: round.id })), attempt(() => call('agencies/list', {}))])
@@ -37,7 +41,7 @@ export function EngagementsPanel({ round }: { round: Round }) {
 
   useEffect(() => {
     void reload()
-  }, [reload])
+  }, [reload, dataVersion])
 
   const remove = async (e: Engagement) => {
     const r = await attempt(() => call('engagements/remove', { id: e.id }))
@@ -324,6 +328,7 @@ function EngagementModal({
     const r = await attempt(() =>
       call('engagements/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         roundId: round.id,
         agencyId: v.agencyId,
         services: (v.services ?? '').trim(),

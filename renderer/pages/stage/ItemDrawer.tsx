@@ -71,6 +71,16 @@ export function ItemDrawer({
     if (itemId) void load(itemId)
   }, [itemId, load])
 
+  // "重新载入" after a refused save (someone else changed the record) reloads everything: the open
+  // item too, so its forms start from the current version instead of failing again.
+  const dataVersion = useApp((s) => s.dataVersion)
+  const seenVersion = useRef(dataVersion)
+  useEffect(() => {
+    if (dataVersion === seenVersion.current) return
+    seenVersion.current = dataVersion
+    if (itemId) void load(itemId)
+  }, [dataVersion, itemId, load])
+
   const refresh = useCallback(
     async (d?: ItemDetail) => {
       if (d) setDetail(d)

@@ -80,6 +80,7 @@ export function RoundFormModal({
     const r = await attempt(() =>
       call('rounds/save', {
         id: editing !== 'new' && editing ? editing.id : undefined,
+        version: editing !== 'new' && editing ? editing.version : undefined,
         stage,
         workYear: editing !== 'new' && editing ? editing.workYear : workYear,
         title: v.title.trim(),

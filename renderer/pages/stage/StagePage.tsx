@@ -22,6 +22,7 @@ import { ItemDrawer } from './ItemDrawer'
 import { ItemsTable, type ItemFilters, type ItemScore, type ItemsData, type LightFilter } from './ItemsTable'
 import { RoundBar } from './RoundBar'
 import { RoundFormModal } from './RoundFormModal'
+import { useFreshEditing } from '../../components/useFreshEditing'
 import './stage.css'
 
 /** The round last looked at per stage, so coming back to a page shows the same round. */
@@ -57,6 +58,8 @@ export function StagePage({ stage }: { stage: Stage }) {
   const [openId, setOpenId] = useState<string | null>(typeof initial.current.itemId === 'string' ? initial.current.itemId : null)
   const [order, setOrder] = useState<string[]>([])
   const [editingRound, setEditingRound] = useState<Round | 'new' | null>(null)
+  // After "重新载入" (someone else changed the round meanwhile) an open form gets the current copy.
+  useFreshEditing(editingRound, setEditingRound, rounds ?? [])
   const [tab, setTab] = useState('items')
   const [scores, setScores] = useState<Map<string, ItemScore>>(new Map())
   const [selection, setSelection] = useState<Selection>({ ids: [], all: false })

@@ -230,6 +230,7 @@ export function RectifyPanel({ detail, onSaved }: { detail: ItemDetail; onSaved:
     const r = await attempt(() =>
       call('rectify/save', {
         itemId: detail.item.id,
+        version: detail.rectification?.version,
         deadline: deadline.format('YYYY-MM-DD'),
         copies,
         requirements: requirements.trim(),
