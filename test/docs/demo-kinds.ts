@@ -4,7 +4,7 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DocKind } from '../../shared/documents'
+import { unitRecordId, type DocKind } from '../../shared/documents'
 import type { TestBackend } from '../helpers/backend'
 
 export interface IssuedKind {
@@ -50,6 +50,10 @@ export async function issueEveryKind(t: TestBackend, outDir: string): Promise<Is
   const approved = async (stage: 'targets' | 'monitoring' | 'fiscaleval') =>
     (await t.call('items/list', { roundId: await roundOf(t, stage), status: '已审核' })).rows[0]!.id
   await issue(t, 'targets-opinion', { recordId: await approved('targets') }, '2024-11-20')
+  // 审核意见反馈单: to the unit of one item the demo returned (退回修改).
+  const targetsRound = await roundOf(t, 'targets')
+  const returned = (await t.call('items/list', { roundId: targetsRound, status: '退回修改' })).rows[0]!
+  await issue(t, 'review-feedback', { recordId: unitRecordId(targetsRound, returned.unitId) }, '2024-12-28')
   await issue(t, 'monitoring-opinion', { recordId: await approved('monitoring') }, '2024-11-06')
   await issue(t, 'eval-opinion', { recordId: await approved('fiscaleval') }, '2024-12-20')
   const exante = (await t.call('exante/list', { workYear: 2024 })).rows[0]!.id
