@@ -27,6 +27,7 @@ import { roundHandlers } from './handlers/rounds'
 import { sessionHandlers } from './handlers/session'
 import { stageExcelHandlers } from './handlers/stage-excel'
 import { trainingHandlers } from './handlers/trainings'
+import { freeDocHandlers } from './handlers/free-docs'
 import { yearDataHandlers } from './handlers/yeardata'
 import type { Platform } from './platform'
 import { seedIndicatorLibrary } from './seed'
@@ -56,6 +57,7 @@ export const handlers: Handlers = {
   ...sessionHandlers,
   ...masterdataHandlers,
   ...trainingHandlers,
+  ...freeDocHandlers,
   ...exanteHandlers,
   ...documentHandlers,
   ...projectHandlers,

@@ -17,7 +17,7 @@ import type {
   UnitImportPreview,
 } from './domain'
 import { FUND_SOURCES } from './domain'
-import { DOC_KIND_KEYS, type DocDraft } from './documents'
+import { DOC_KIND_KEYS, FREE_DOC_TYPES, type DocDraft, type FreeDoc } from './documents'
 import type { IndicatorProblem } from './indicators'
 import type {
   Agency,
@@ -469,6 +469,26 @@ export const api = {
       serial: z.number().int().positive().nullable().default(null),
     }),
     output: out<{ entry: RegisterEntry; path: string }>(),
+  },
+  /** 起草公文: drafts of freely written 通知/办法/报告 of a work year (issued ones carry their 文号). */
+  'freedoc/list': { input: z.object({ workYear: year }), output: out<FreeDoc[]>() },
+  /** Creates (no id) or saves a draft; it is issued through docs/draft + docs/issue, kind free-doc. */
+  'freedoc/save': {
+    input: z.object({
+      id: z.string().optional(),
+      version: z.number().int().min(1).optional(),
+      workYear: year,
+      docType: z.enum(FREE_DOC_TYPES, { message: '文种须为通知、办法或报告' }),
+      direction: z.enum(['down', 'up'], { message: '请选择上行文或下行文' }),
+      prefixKey: z.enum(['budget', 'performance'], { message: '请选择文号代字' }),
+      title: text('标题', 200),
+      recipients: optText(2000).default(''),
+      body: optText(100000).default(''),
+      attachments: z.array(z.string().trim().max(200, '附件名称不能超过200字')).max(50, '附件不能超过50个').default([]),
+      copyTo: optText(500).default(''),
+      date: isoDate,
+    }),
+    output: out<FreeDoc>(),
   },
   'register/list': {
     input: z.object({ year: year.optional(), prefix: z.string().optional(), search: searchText }),

@@ -66,6 +66,8 @@ export const CHANNELS = [
   'docs/draft',
   'docs/check',
   'docs/issue',
+  'freedoc/list',
+  'freedoc/save',
   'register/list',
   'register/add',
   'audit/list',

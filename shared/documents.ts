@@ -20,7 +20,37 @@ export const DOC_KINDS = {
   'annual-report': { name: '年度预算绩效工作开展情况', layout: 'gongwen', prefix: 'budget', scope: 'year', numbered: false },
   /** To one unit: the opinions its returned items carry. recordId = `${roundId}:${unitId}` (unitRecordId). */
   'review-feedback': { name: '审核意见反馈单', layout: 'form', prefix: 'budget', scope: 'unit' },
-} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' | 'unit'; numbered?: boolean; upward?: boolean }>
+  /**
+   * A 通知 / 办法 / 报告 written freely (the 第三方中介机构参与预算绩效管理办法, the 事前绩效评估管理办法):
+   * recordId = a free_documents draft, which says its 代字 (预算 or 绩效) and 上行文 or 下行文.
+   */
+  'free-doc': { name: '自拟公文', layout: 'gongwen', prefix: 'budget', scope: 'draft' },
+} as const satisfies Record<string, { name: string; layout: 'form' | 'gongwen'; prefix: 'budget' | 'performance'; scope: 'record' | 'year' | 'round' | 'engagement' | 'unit' | 'draft'; numbered?: boolean; upward?: boolean }>
+
+/** The 文种 of a freely written 公文. */
+export const FREE_DOC_TYPES = ['通知', '办法', '报告'] as const
+export type FreeDocType = (typeof FREE_DOC_TYPES)[number]
+
+/** A freely written 公文 draft (起草公文 on the 发文登记 screen), kept so that re-issuing keeps its text. */
+export interface FreeDoc {
+  id: string
+  workYear: number
+  docType: FreeDocType
+  /** 上行文 (to 县委/人大/政府: 文号 left, 签发人 right) or 下行文. */
+  direction: 'down' | 'up'
+  /** Which 代字 of the settings numbers it: 预算 (prefixBudget) or 绩效 (prefixPerformance). */
+  prefixKey: 'budget' | 'performance'
+  title: string
+  recipients: string
+  body: string
+  attachments: string[]
+  copyTo: string
+  date: string
+  version: number
+  /** The 文号 when issued, else ''. */
+  docNumber: string
+  updatedAt: string
+}
 
 /** The record id of a per-unit document of a round (审核意见反馈单). */
 export const unitRecordId = (roundId: string, unitId: string) => `${roundId}:${unitId}`

@@ -97,6 +97,9 @@ export const CHANNEL_ROLES = {
   // Reads only: the date warnings shown before a document is issued.
   'docs/check': BUDGET,
   'docs/issue': BUDGET,
+  // 起草公文 is 公文 work: 预算股 drafts and issues them (docs/issue is 预算股 too).
+  'freedoc/list': BUDGET,
+  'freedoc/save': BUDGET,
   'register/list': ALL,
   'register/add': BUDGET,
   'audit/list': ['系统管理员', '预算股'],

@@ -385,6 +385,31 @@ export const MIGRATIONS: Migration[] = [
       for (const table of tables) await sql.raw(`ALTER TABLE ${table} ADD COLUMN version INTEGER NOT NULL DEFAULT 1`).execute(db)
     },
   },
+  {
+    version: 9,
+    name: '2026-12-01 起草公文: freely written 通知/办法/报告 drafts, issued through the register',
+    async up(db) {
+      await db.schema
+        .createTable('free_documents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('work_year', 'integer', (c) => c.notNull())
+        .addColumn('doc_type', 'text', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull().defaultTo('down'))
+        .addColumn('prefix_key', 'text', (c) => c.notNull().defaultTo('budget'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('recipients', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('body', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('attachments', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('copy_to', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('operator_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute()
+      await db.schema.createIndex('free_documents_year').on('free_documents').column('work_year').execute()
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -333,6 +333,25 @@ export interface RectificationsTable {
   version: Default<number>
 }
 
+/** Freely written 公文 drafts (migration 9): kind free-doc documents are issued from these. */
+export interface FreeDocumentsTable {
+  id: string
+  work_year: number
+  doc_type: string // 通知 | 办法 | 报告
+  direction: string // down | up
+  prefix_key: string // budget | performance
+  title: string
+  recipients: string
+  body: string
+  attachments: string // JSON string[]
+  copy_to: string
+  date: string
+  operator_id: string | null
+  created_at: string
+  updated_at: string
+  version: Default<number>
+}
+
 export interface DB {
   settings: SettingsTable
   divisions: DivisionsTable
@@ -354,6 +373,7 @@ export interface DB {
   engagements: EngagementsTable
   agency_ratings: AgencyRatingsTable
   rectifications: RectificationsTable
+  free_documents: FreeDocumentsTable
 }
 
 export type DivisionRow = Selectable<DivisionsTable>

@@ -28,6 +28,8 @@ import {
   VerticalAlignTable,
   WidthType,
   HeightRule,
+  TableAnchorType,
+  TextDirection,
   type IBorderOptions,
   type IFontAttributesProperties,
   type IRunOptions,
@@ -164,6 +166,60 @@ export function pageNumberFooter(fonts: FontSettings, side: 'odd' | 'even' | 'ce
 
 export function gongwenFooters(fonts: FontSettings): { default: Footer; even: Footer } {
   return { default: pageNumberFooter(fonts, 'odd'), even: pageNumberFooter(fonts, 'even') }
+}
+
+/**
+ * The page number of a landscape annex page, where it stands on the portrait pages (§7.5, 横排表格:
+ * the page is turned with its top to the portrait left, so the portrait foot is the landscape left
+ * edge): a cell anchored to the page, FOOTER_DISTANCE from the left edge, as long as the portrait
+ * text is wide and as far down as the portrait left margin, its text turned (tbRl) to read as on a
+ * portrait page — odd pages one character from the portrait right (the landscape bottom), even
+ * pages one character from the portrait left (the landscape top).
+ */
+export function landscapePageNumberFooter(fonts: FontSettings, side: 'odd' | 'even'): Footer {
+  const size = FONT_SIZE.四号
+  const font = cjkFont('宋体', fonts.latin)
+  const oneChar = charTwips(size)
+  const lineWidth = mmToTwip(7)
+  const none = { style: BorderStyle.NONE, size: 0, color: 'auto' }
+  const cell = new TableCell({
+    textDirection: TextDirection.TOP_TO_BOTTOM_RIGHT_TO_LEFT,
+    width: { size: lineWidth, type: WidthType.DXA },
+    margins: { top: 0, bottom: 0, left: 0, right: 0 },
+    borders: { top: none, bottom: none, left: none, right: none },
+    verticalAlign: VerticalAlignTable.CENTER,
+    children: [
+      new Paragraph({
+        alignment: side === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+        indent: side === 'odd' ? { right: oneChar } : { left: oneChar },
+        spacing: { line: 240, lineRule: LineRuleType.AUTO, before: 0, after: 0 },
+        children: [
+          new TextRun({ text: '— ', font, size }),
+          new TextRun({ children: [PageNumber.CURRENT], font, size }),
+          new TextRun({ text: ' —', font, size }),
+        ],
+      }),
+    ],
+  })
+  return new Footer({
+    children: [
+      new Table({
+        layout: TableLayoutType.FIXED,
+        width: { size: lineWidth, type: WidthType.DXA },
+        columnWidths: [lineWidth],
+        borders: { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none },
+        float: {
+          horizontalAnchor: TableAnchorType.PAGE,
+          verticalAnchor: TableAnchorType.PAGE,
+          // The portrait number's line: FOOTER_DISTANCE above the portrait foot, one line high.
+          absoluteHorizontalPosition: FOOTER_DISTANCE - (lineWidth - mmToTwip(5.5)) / 2,
+          absoluteVerticalPosition: GONGWEN_MARGIN.left,
+        },
+        rows: [new TableRow({ height: { value: TEXT_WIDTH, rule: HeightRule.EXACT }, children: [cell] })],
+      }),
+      new Paragraph({ spacing: { line: 20, lineRule: LineRuleType.EXACT, before: 0, after: 0 }, children: [] }),
+    ],
+  })
 }
 
 export const NO_BORDER: IBorderOptions = { style: BorderStyle.NONE, size: 0, color: 'auto' }
@@ -791,7 +847,7 @@ export function buildGongwen(spec: GongwenSpec): Document {
         type: SectionType.NEXT_PAGE,
         page: landscape ? landscapePage() : portraitPage(),
       },
-      footers: footers(),
+      footers: landscape ? { default: landscapePageNumberFooter(fonts, 'odd'), even: landscapePageNumberFooter(fonts, 'even') } : footers(),
       children: annexChildren(annex, fonts, landscape ? LANDSCAPE_TEXT_WIDTH : TEXT_WIDTH),
     })
   }

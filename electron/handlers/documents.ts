@@ -17,7 +17,8 @@ import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFisc
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
 import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
 import { composeReviewFeedback } from '../docs/compose/review-feedback'
-import type { ComposeParams, Composer, DocDefaults } from '../docs/compose/types'
+import { composeFreeDoc } from '../docs/compose/free'
+import type { ComposeParams, Composed, Composer, DocDefaults } from '../docs/compose/types'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
@@ -39,6 +40,7 @@ const COMPOSERS: Record<DocKind, Composer> = {
   'agency-rating': composeAgencyRating,
   'annual-report': composeAnnualReport,
   'review-feedback': composeReviewFeedback,
+  'free-doc': composeFreeDoc,
 }
 
 const kindName = (kind: string) => (DOC_KINDS as Record<string, { name: string }>)[kind]?.name ?? '手工登记'
@@ -72,8 +74,9 @@ function registerQuery(ctx: Ctx) {
     .select('operators.name as operator_name')
 }
 
-function prefixFor(kind: DocKind, s: Settings): string {
-  return DOC_KINDS[kind].prefix === 'budget' ? s.org.prefixBudget : s.org.prefixPerformance
+/** The 代字 of a first issue: the record's choice (a free 公文) or the kind's. */
+function prefixFor(kind: DocKind, s: Settings, composed: Pick<Composed, 'prefixKey'>): string {
+  return (composed.prefixKey ?? DOC_KINDS[kind].prefix) === 'budget' ? s.org.prefixBudget : s.org.prefixPerformance
 }
 
 function isNumbered(kind: DocKind, s: Settings): boolean {
@@ -129,11 +132,14 @@ export async function issueDocument(
     if (late) throw new AppError('VALIDATION', late)
   }
   const composed = await COMPOSERS[kind](params, ctx)
+  if (composed.upward && !settings.org.signer?.trim()) {
+    throw new AppError('VALIDATION', '上行文须标注签发人：请先在“设置—单位信息”中填写签发人，再生成上行文')
+  }
   const outDir = await ctx.outputDir()
   const numbered = isNumbered(kind, settings)
   return ctx.write(async (w): Promise<string> => {
     const existing = await w.trx.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
-    const prefix = existing?.prefix ?? prefixFor(kind, settings)
+    const prefix = existing?.prefix ?? prefixFor(kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
     let serial: number | null = existing?.serial ?? null
     if (!existing && numbered) {
@@ -179,6 +185,7 @@ export async function issueDocument(
       id = randomUUID()
       await w.insert('documents', { id, ...row })
     }
+    if (composed.persist) await composed.persist(w, issueText)
     // Then the files, last in the transaction: if one cannot be written, the row is rolled back
     // and what was written is taken away again, and the previous version is put back.
     const files = [{ path, data: buffer }, ...companions.map((c) => ({ path: companionPath(path, c.label, c.ext), data: c.data }))]
@@ -318,7 +325,7 @@ export async function dateWarnings(ctx: Ctx, kind: DocKind, params: ComposeParam
     if (rect?.deadline && rect.deadline <= date) out.push(`整改期限${d(rect.deadline)}不晚于整改通知的成文日期${d(date)}`)
   }
   if (isNumbered(kind, settings)) {
-    const prefix = existing?.prefix ?? prefixFor(kind, settings)
+    const prefix = existing?.prefix ?? prefixFor(kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
     const serial = existing?.serial ?? requestedSerial ?? nextSerial(await issuedSerials(ctx.db, prefix, year))
     const others = await ctx.db.selectFrom('documents').select(['serial', 'issued_date', 'title', 'doc_number']).where('prefix', '=', prefix).where('year', '=', year).where('serial', 'is not', null).execute()
@@ -339,8 +346,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const numbered = isNumbered(input.kind, settings)
     const stored = existing && !input.fresh ? parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {}) : {}
-    const date = stored.date ?? defaultDate(ctx.now(), await workYearOf(ctx.db, input))
-    const prefix = existing?.prefix ?? prefixFor(input.kind, settings)
+    const date = stored.date ?? composed.defaultDate ?? defaultDate(ctx.now(), await workYearOf(ctx.db, input))
+    const prefix = existing?.prefix ?? prefixFor(input.kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
     const draft: DocDraft = {
       kind: input.kind,

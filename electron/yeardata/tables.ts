@@ -53,6 +53,7 @@ export const TABLE_RULES: readonly TableRule[] = [
   // The work year's own records.
   { table: 'trainings', label: '业务培训', year: { root: 'work_year' }, carryOver: 'none' },
   { table: 'exante_proposals', label: '事前绩效评估', year: { root: 'work_year' }, carryOver: 'none' },
+  { table: 'free_documents', label: '自拟公文', year: { root: 'work_year' }, carryOver: 'none' },
   {
     table: 'rounds',
     label: '工作任务',

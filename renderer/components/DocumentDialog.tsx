@@ -236,7 +236,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
           >
             <Input.TextArea autoSize={{ minRows: 6, maxRows: 20 }} maxLength={20000} style={{ fontFamily: "'FangSong', '仿宋', 'FangSong_GB2312', serif", fontSize: 15 }} />
           </Form.Item>
-          <Form.Item name="attachments" label="附件" extra="每行一个附件名称；附件表格由系统根据数据生成">
+          <Form.Item name="attachments" label="附件" extra={request?.kind === 'free-doc' ? '每行一个附件名称，按“附件：1.…”排列；附件文件请另行装订' : '每行一个附件名称；附件表格由系统根据数据生成'}>
             <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} />
           </Form.Item>
           <Form.Item name="copyTo" label="抄送">

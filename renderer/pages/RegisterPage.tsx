@@ -1,6 +1,6 @@
 /** 发文登记: every numbered document, generated here or registered by hand; numbers never repeat. */
-import { PlusOutlined } from '@ant-design/icons'
-import { AutoComplete, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip } from 'antd'
+import { EditOutlined, PlusOutlined } from '@ant-design/icons'
+import { AutoComplete, Button, DatePicker, Form, Input, InputNumber, Radio, Select, Space, Table, Tag, Tooltip } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { RegisterEntry } from '../../shared/domain'
@@ -12,6 +12,8 @@ import { PageHeader } from '../components/PageHeader'
 import { zhDate } from '../../shared/dates'
 import { GuardedModal } from '../components/EditModal'
 import { useReadOnlyReason } from '../components/read-only'
+import { DocumentDialog, type DocRequest } from '../components/DocumentDialog'
+import { FREE_DOC_TYPES, type FreeDoc, type FreeDocType } from '../../shared/documents'
 
 interface ManualForm {
   prefix: string
@@ -20,6 +22,13 @@ interface ManualForm {
   title: string
   recipients: string
   issuedDate: Dayjs
+}
+
+interface FreeForm {
+  docType: FreeDocType
+  direction: 'down' | 'up'
+  prefixKey: 'budget' | 'performance'
+  title: string
 }
 
 export function RegisterPage() {
@@ -37,6 +46,11 @@ export function RegisterPage() {
   const [manualOpen, setManualOpen] = useState(false)
   const [form] = Form.useForm<ManualForm>()
   const [busy, setBusy] = useState(false)
+  // 起草公文: the draft's 文种, 行文方向 and 代字 first, then the document dialog for its text.
+  const [freeOpen, setFreeOpen] = useState(false)
+  const [freeForm] = Form.useForm<FreeForm>()
+  const [drafts, setDrafts] = useState<FreeDoc[]>([])
+  const [docRequest, setDocRequest] = useState<DocRequest | null>(null)
 
   useEffect(() => setYear(workYear), [workYear])
   useEffect(() => {
@@ -49,7 +63,9 @@ export function RegisterPage() {
     const r = await attempt(() => call('register/list', { year, prefix, search }))
     setLoading(false)
     if (r) setRows(r)
-  }, [year, prefix, search])
+    const d = await attempt(() => call('freedoc/list', { workYear }))
+    if (d) setDrafts(d.filter((x) => !x.docNumber))
+  }, [year, prefix, search, workYear])
 
   useEffect(() => {
     void reload()
@@ -101,17 +117,57 @@ export function RegisterPage() {
     await reload()
   }
 
+  const openFree = () => {
+    freeForm.resetFields()
+    freeForm.setFieldsValue({ docType: '通知', direction: 'down', prefixKey: 'budget', title: '' })
+    setFreeOpen(true)
+  }
+
+  const createFree = async () => {
+    const v = await freeForm.validateFields()
+    setBusy(true)
+    // Dated today inside the work year, else on its last day (documents of a past year filled in).
+    const today = dayjs()
+    const date = today.year() === workYear ? today.format('YYYY-MM-DD') : `${workYear}-12-31`
+    const r = await attempt(() =>
+      call('freedoc/save', {
+        workYear,
+        docType: v.docType,
+        direction: v.direction,
+        prefixKey: v.prefixKey,
+        title: v.title.trim(),
+        recipients: v.direction === 'up' ? '县人民政府：' : '',
+        body: '',
+        attachments: [],
+        copyTo: '',
+        date,
+      }),
+    )
+    setBusy(false)
+    if (!r) return
+    setFreeOpen(false)
+    setDocRequest({ kind: 'free-doc', recordId: r.id })
+    await reload()
+  }
+
   return (
     <div>
       <PageHeader
         title="发文登记"
         note="每个文号只能使用一次；重新生成已登记的文件沿用原文号"
         extra={
-          <Tooltip title={readOnly ?? '登记在本软件之外印发的文件所用的文号，避免系统再次使用'}>
-            <Button type="primary" icon={<PlusOutlined />} onClick={openManual} disabled={!!readOnly}>
-              手工登记
-            </Button>
-          </Tooltip>
+          <Space>
+            <Tooltip title={readOnly ?? '自行起草通知、办法或报告，按本登记簿编文号（如第三方中介机构参与预算绩效管理办法）'}>
+              <Button type="primary" icon={<EditOutlined />} onClick={openFree} disabled={!!readOnly} data-testid="free-doc-new">
+                起草公文
+              </Button>
+            </Tooltip>
+            <Tooltip title={readOnly ?? '登记在本软件之外印发的文件所用的文号，避免系统再次使用'}>
+              <Button icon={<PlusOutlined />} onClick={openManual} disabled={!!readOnly}>
+                手工登记
+              </Button>
+            </Tooltip>
+          </Space>
         }
       />
       <div className="page-card">
@@ -120,6 +176,16 @@ export function RegisterPage() {
           <Select placeholder="文号代字" allowClear style={{ width: 130 }} value={prefix} onChange={setPrefix} options={prefixes.map((p) => ({ value: p, label: p }))} />
           <Input.Search placeholder="搜索文号、标题或主送" allowClear style={{ width: 240 }} value={searchText} onChange={(e) => setSearchText(e.target.value)} />
         </div>
+        {drafts.length > 0 && (
+          <div style={{ marginBottom: 8 }} data-testid="free-doc-drafts">
+            <span className="hint">{workYear}年未生成的公文草稿：</span>
+            {drafts.map((d) => (
+              <Tag key={d.id} color="gold" style={{ cursor: 'pointer' }} onClick={() => setDocRequest({ kind: 'free-doc', recordId: d.id })}>
+                {d.docType}·{d.title}
+              </Tag>
+            ))}
+          </div>
+        )}
         <Table<RegisterEntry>
           size="small"
           rowKey="id"
@@ -162,9 +228,14 @@ export function RegisterPage() {
             { title: '操作员', dataIndex: 'operatorName', width: 80 },
             {
               title: '文件',
-              width: 70,
               fixed: 'right',
-              render: (_v, r) => (r.filePath ? <a onClick={() => openFile(r.filePath, false)}>打开</a> : <span className="hint">—</span>),
+              width: 110,
+              render: (_v, r) => (
+                <Space size={8}>
+                  {r.filePath ? <a onClick={() => openFile(r.filePath, false)}>打开</a> : <span className="hint">—</span>}
+                  {r.kind === 'free-doc' && r.records[0] && !readOnly ? <a onClick={() => setDocRequest({ kind: 'free-doc', recordId: r.records[0]!.id })}>修改</a> : null}
+                </Space>
+              ),
             },
           ]}
           footer={() => <span>共 {rows.length} 份</span>}
@@ -181,7 +252,7 @@ export function RegisterPage() {
         forceRender
       >
         <p className="hint">用于登记在本软件之外印发的文件，登记后系统不会再使用这个文号。</p>
-        <Form form={form} labelCol={{ flex: '80px' }} colon={false}>
+        <Form form={form} name="manualRegister" labelCol={{ flex: '80px' }} colon={false}>
           <Form.Item label="文号" required>
             <Space size={4}>
               <Form.Item name="prefix" noStyle rules={[{ required: true, whitespace: true, message: '请填写文号代字' }]}>
@@ -209,6 +280,44 @@ export function RegisterPage() {
           </Form.Item>
         </Form>
       </GuardedModal>
+      <GuardedModal
+        open={freeOpen}
+        title="起草公文"
+        onCancel={() => setFreeOpen(false)}
+        onOk={createFree}
+        okText="下一步：填写正文"
+        cancelText="取消"
+        confirmLoading={busy}
+        forceRender
+      >
+        <p className="hint">起草的公文与系统生成的文件一样从本登记簿取文号，重新生成时沿用原文号。</p>
+        <Form form={freeForm} name="freeDoc" labelCol={{ flex: '80px' }} colon={false}>
+          <Form.Item name="docType" label="文种">
+            <Radio.Group options={FREE_DOC_TYPES.map((t) => ({ value: t, label: t }))} optionType="button" />
+          </Form.Item>
+          <Form.Item name="direction" label="行文方向" extra="报送县委、人大、政府的报告为上行文：文号居左，右侧标注签发人（在“设置—单位信息”中填写）">
+            <Radio.Group
+              options={[
+                { value: 'down', label: '下行文' },
+                { value: 'up', label: '上行文' },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item name="prefixKey" label="文号代字">
+            <Select
+              style={{ width: 200 }}
+              options={[
+                { value: 'budget', label: settings?.org.prefixBudget || '预算代字（未设置）' },
+                { value: 'performance', label: settings?.org.prefixPerformance || '绩效代字（未设置）' },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item name="title" label="标题" rules={[{ required: true, whitespace: true, message: '请填写标题' }]}>
+            <Input maxLength={200} placeholder="如：师宗县第三方中介机构参与预算绩效管理办法" data-testid="free-doc-title" />
+          </Form.Item>
+        </Form>
+      </GuardedModal>
+      <DocumentDialog request={docRequest} onClose={() => setDocRequest(null)} onIssued={() => void reload()} />
     </div>
   )
 }

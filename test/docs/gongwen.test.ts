@@ -15,6 +15,7 @@ import {
 } from '../../electron/docs/units'
 import { attr, paragraphWith, paragraphs, runWith, textOf, unzipDocx } from './docx-xml'
 import { FONTS_GB2312, FONTS_PLAIN, feedbackNotice, longNotice } from './samples'
+import JSZip from 'jszip'
 
 describe('units', () => {
   it('converts millimetres and 号 sizes', () => {
@@ -291,5 +292,43 @@ describe('renderGongwen', () => {
     expect(attr(heading1, 'w:rFonts', 'w:eastAsia')).toBe('黑体')
     expect(attr(heading1, 'w:color', 'w:val')).toBe('000000')
     expect(parts.styles).not.toContain('2E74B5')
+  })
+
+  it('numbers a landscape annex page where the portrait pages have it: on the landscape left edge, turned to read as on a portrait page', async () => {
+    const buffer = await renderGongwen(longNotice())
+    const zip = await JSZip.loadAsync(buffer)
+    const document = await zip.file('word/document.xml')!.async('string')
+    const rels = await zip.file('word/_rels/document.xml.rels')!.async('string')
+    const sections = [...document.matchAll(/<w:sectPr>[\s\S]*?<\/w:sectPr>/g)].map((m) => m[0])
+    const footerOf = async (sect: string, type: 'default' | 'even') => {
+      const rid = new RegExp(`<w:footerReference w:type="${type}" r:id="([^"]+)"`).exec(sect)?.[1]
+      const target = new RegExp(`Id="${rid}"[^>]*Target="([^"]+)"`).exec(rels)?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${rid}"`).exec(rels)?.[1]
+      return zip.file(`word/${target}`)!.async('string')
+    }
+    const landscape = sections[2]!
+    expect(attr(landscape, 'w:pgSz', 'w:orient')).toBe('landscape')
+    for (const [type, jc, ind] of [['default', 'right', 'w:right'], ['even', 'left', 'w:left']] as const) {
+      const xml = await footerOf(landscape, type)
+      // A cell anchored to the page: 22.5 mm (the portrait footer distance) from the left edge less
+      // half the 1.5 mm of slack of its 7 mm width, from 28 mm (the portrait left margin) down.
+      const tblp = /<w:tblpPr[^>]*>/.exec(xml)?.[0] ?? ''
+      expect(tblp).toContain('w:horzAnchor="page"')
+      expect(tblp).toContain('w:vertAnchor="page"')
+      expect(Math.abs(Number(attr(tblp, 'w:tblpPr', 'w:tblpX')) - Math.round((22.5 - 0.75) * 56.6929))).toBeLessThan(3)
+      expect(Math.abs(Number(attr(tblp, 'w:tblpPr', 'w:tblpY')) - Math.round(28 * 56.6929))).toBeLessThan(3)
+      // As long as the portrait text is wide (156 mm), the text turned top to bottom.
+      expect(attr(xml, 'w:trHeight', 'w:hRule')).toBe('exact')
+      expect(Math.abs(Number(attr(xml, 'w:trHeight', 'w:val')) - Math.round(156 * 56.6929))).toBeLessThan(3)
+      expect(attr(xml, 'w:textDirection', 'w:val')).toBe('tbRl')
+      // Odd pages one character from the portrait right (the landscape bottom), even from the left.
+      const p = paragraphWith(xml, '— ')
+      expect(attr(p, 'w:jc', 'w:val')).toBe(jc)
+      expect(attr(p, 'w:ind', ind)).toBe('280')
+      expect(xml).toContain('PAGE')
+    }
+    // The portrait pages keep their footer as it was: no table, no turned text.
+    const portrait = await footerOf(sections[1]!, 'default')
+    expect(portrait).not.toContain('<w:tbl>')
+    expect(portrait).not.toContain('w:textDirection')
   })
 })

@@ -147,6 +147,18 @@ describe('every document kind of the demo year, rendered by LibreOffice', () => 
     expect(feedback).toContain(`按已审核项目统计，红灯预警项目${red}个、黄灯预警项目${yellow}个`)
   })
 
+  it('writes the 第三方中介机构参与预算绩效管理办法 through 起草公文: numbered from the register, 附件 listed, 版记 on an even last page', () => {
+    const d = docs.find((x) => x.kind === 'free-doc')!
+    // The demo issues 师财预〔2024〕101–110号 and this run one more 公文 of the year before it.
+    expect(d.docNumber).toMatch(/^师财预〔2024〕1\d\d号$/)
+    const all = textOf(d)
+    expect(d.texts[0]).toContain(d.docNumber)
+    expect(all).toContain('附件：1.第三方中介机构考评表2.第三方中介机构工作底稿目录')
+    expect(all).toContain('一、总则')
+    expect(d.pages).toBeGreaterThanOrEqual(2)
+    expect(withColophon()).toContain(d)
+  })
+
   it('lays out the 评价结果报告 to 县委、人大、政府 as a 上行文: 文号 left one character in, 签发人 right', () => {
     const d = docs.find((x) => x.kind === 'eval-report')!
     const words = pdfWords(d.pdf, 1)

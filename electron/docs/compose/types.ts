@@ -2,6 +2,7 @@
 import type { DocDraft } from '../../../shared/documents'
 import type { Settings } from '../../../shared/settings'
 import type { Ctx } from '../../handlers/context'
+import type { Writer } from '../../db/writer'
 
 export interface DocDefaults {
   title: string
@@ -27,6 +28,14 @@ export interface Composed {
    * `label` is the 附件 label the file name carries ("附件2"), written beside the .docx.
    */
   companions?(text: IssueText, settings: Settings): Promise<{ label: string; ext: string; data: Buffer }[]>
+  /** The 成文日期 a first draft proposes, when the record says it (a free 公文's draft). */
+  defaultDate?: string
+  /** Which 代字 numbers it, when the record decides rather than the kind (a free 公文). */
+  prefixKey?: 'budget' | 'performance'
+  /** A 上行文 (签发人 required) when the record decides rather than the kind. */
+  upward?: boolean
+  /** Inside the issuing transaction: keep the issued text on the record too. */
+  persist?(w: Writer, text: IssueText): Promise<void>
 }
 
 export interface ComposeParams {
