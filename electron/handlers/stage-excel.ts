@@ -383,6 +383,12 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
   return { preview, steps }
 }
 
+/** "H20" as the row and the column a problem names: 20, "H（总分）". */
+function cellAt(address: string, label: string): { row: number; column: string } {
+  const m = /^([A-Z]+)(\d+)$/.exec(address)
+  return m ? { row: Number(m[2]), column: `${m[1]}（${label}）` } : { row: 0, column: address }
+}
+
 /** 自评 from form sheets (the 财政部 form, provincial variants): matched, converted and scored by rule. */
 async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, forms: FormSheet[], matches: Matches): Promise<Plan> {
   const settings = await ctx.settings()
@@ -423,15 +429,14 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
       const flags: string[] = []
       if (form.typedExecutionScore && form.typedExecutionScore.value !== exec.score) {
         flags.push(`单位填报预算执行得分${form.typedExecutionScore.value}分，按金额计算${exec.score}分`)
-        warnings.push({ sheet: form.sheet, row: 0, column: form.typedExecutionScore.where, message: `单位填报的预算执行得分${form.typedExecutionScore.value}分，按金额计算为${exec.score}分：保留单位得分，计算结果一并记录，审核时请确认` })
+        warnings.push({ sheet: form.sheet, ...cellAt(form.typedExecutionScore.where, '预算执行得分'), message: `单位填报的预算执行得分${form.typedExecutionScore.value}分，按金额计算为${exec.score}分：保留单位得分，计算结果一并记录，审核时请确认` })
       }
       const total = computed.total
       if (form.typedTotalScore && form.typedTotalScore.value !== total?.total) {
         flags.push(`单位填报总分${form.typedTotalScore.value}分，按规则计算${total ? `${total.total}分` : '尚无总分（有指标未得分）'}`)
         warnings.push({
           sheet: form.sheet,
-          row: 0,
-          column: form.typedTotalScore.where,
+          ...cellAt(form.typedTotalScore.where, '总分'),
           message: `单位填报总分${form.typedTotalScore.value}分，按规则和单位各项得分计算为${total ? `${total.total}分（${total.grade}）` : '——（尚有指标未得分）'}：保留单位填报总分，计算结果一并记录，审核时请确认`,
         })
       }

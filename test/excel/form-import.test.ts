@@ -177,7 +177,8 @@ describe('自评表 forms imported as-is', () => {
     // Rule: 执行率 285/300 = 95% → 9.5; total 9.5 + 20 + 14.17 + 10 + 15 + 20 + 9 (the unit's own 9) = 97.67.
     expect(warnings).toContain('单位填报总分92分，按规则和单位各项得分计算为97.67分（优）：保留单位填报总分，计算结果一并记录，审核时请确认')
     expect(warnings).toContain('单位填报的预算执行得分10分，按金额计算为9.5分：保留单位得分，计算结果一并记录，审核时请确认')
-    expect(preview.warnings!.find((w) => w.message.startsWith('单位填报总分'))!.column).toBe('H20')
+    expect(preview.warnings!.find((w) => w.message.startsWith('单位填报总分'))).toMatchObject({ row: 20, column: 'H（总分）' })
+    expect(preview.warnings!.find((w) => w.message.startsWith('单位填报的预算执行得分'))).toMatchObject({ row: 6, column: 'H（预算执行得分）' })
     expect(preview.rows[0]!.detail).toContain('自评得分97.67分（优）；1个指标保留单位填报得分；单位填报预算执行得分10分，按金额计算9.5分；单位填报总分92分，按规则计算97.67分')
     await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
     const e = await t.evaluation(t.road.id)

@@ -409,7 +409,7 @@ function UnitScores({ unitTotal, unitExecution, ruleTotal, ruleExecution }: { un
           {l.text}
         </span>
       ))}
-      {lines.some((l) => l.differs) && <span className="hint">单位自评表中填写，已原样保留，以按规则计算的分数为准计入等级；审核时请确认</span>}
+      {lines.some((l) => l.differs) && <span className="hint">单位在自评表中填写，已原样保留；等级按规则计算的总分评定，审核时请确认</span>}
     </div>
   )
 }
