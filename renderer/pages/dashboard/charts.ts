@@ -8,7 +8,7 @@ import type { Dashboard, GroupAmount, Headline } from '../../../shared/domain'
 import { FUND_SOURCES } from '../../../shared/domain'
 import { formatWan } from '../../../shared/money'
 import { ITEM_STATUSES, STAGES, type Stage } from '../../../shared/stage'
-import type { EChartsCoreOption } from '../../components/charts/EChart'
+import type { EChartsCoreOption } from 'echarts/core'
 import type { PageKey, PageParams } from '../../store'
 
 /** Where a click on a segment leads. */
