@@ -457,6 +457,10 @@ export interface EvaluationDetail {
   values: EvalValue[]
   totalScore: number | null
   grade: string | null
+  /** The 总分 the unit typed on its 自评表 (null: none); kept beside totalScore, the rule's. */
+  unitTotalScore: number | null
+  /** The 预算执行 得分 the unit typed (null: none); beside executionScore, the rule's. */
+  unitExecutionScore: number | null
   conclusion: string
   problems: string
   improvements: string

@@ -410,6 +410,15 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('free_documents_year').on('free_documents').column('work_year').execute()
     },
   },
+  {
+    version: 10,
+    name: "2026-12-01 自评: the unit's own typed 总分 and 预算执行 得分, kept beside the rule's",
+    // What the unit wrote on its 自评表 (null when it wrote none); total_score stays the rule's total.
+    async up(db) {
+      await db.schema.alterTable('round_items').addColumn('unit_total_score', 'real').execute()
+      await db.schema.alterTable('round_items').addColumn('unit_execution_score', 'real').execute()
+    },
+  },
 ]
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

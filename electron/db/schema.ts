@@ -204,6 +204,9 @@ export interface RoundItemsTable {
   funds: Default<string> // JSON FundRow[] (自评)
   total_score: Default<number | null>
   grade: Default<string | null>
+  /** The 总分 and 预算执行 得分 the unit typed on its 自评表 (null: none typed); beside the rule's. */
+  unit_total_score: Default<number | null>
+  unit_execution_score: Default<number | null>
   eval_conclusion: Default<string>
   eval_problems: Default<string>
   eval_improvements: Default<string>

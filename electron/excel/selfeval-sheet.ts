@@ -919,6 +919,19 @@ function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportPr
   }
   if (indicators.length === 0) at(ih.row + 1, 0, '三级指标', '绩效指标表中没有指标')
 
+  // ——— 总分: left blank for the bureau to compute; one the unit typed is kept as its own ———
+  let typedTotalScore: number | null = null
+  const totalLead = endRow <= lastRow ? firstText(ws, endRow) : null
+  if (totalLead && normalizeHeader(totalLead.text) === '总分' && ic.has('score')) {
+    const cell = ws.getCell(endRow, ic.get('score')!)
+    if (textOf(cell)) {
+      const s = numberIn(cell)
+      if (s === null) at(endRow, ic.get('score')!, '总分', `总分“${textOf(cell)}”不是数字；总分可以不填，由财政局系统计算`)
+      else if (s < 0 || s > 100) at(endRow, ic.get('score')!, '总分', `总分${fmtPoints(s)}超出0至100分`)
+      else typedTotalScore = s
+    }
+  }
+
   // ——— 评价结论, 存在问题, 改进措施 ———
   const footer: Record<(typeof FOOTERS)[number]['key'], string> = { conclusion: '', problems: '', improvements: '' }
   for (let r = Math.min(endRow, lastRow); r <= lastRow; r++) {
@@ -940,6 +953,7 @@ function parseProjectSheet(ws: ExcelJS.Worksheet, head: Head, problems: ImportPr
     executionNote,
     indicators,
     ...footer,
+    ...(typedTotalScore !== null ? { typedTotalScore } : {}),
     sheet,
   }
 }

@@ -121,6 +121,8 @@ export interface SheetSelfEvalProject {
   improvements: string
   /** Export only: the reviewers' open opinions on the project as a whole. */
   opinion?: string
+  /** Import only: a 总分 the unit typed (the form leaves it to the bureau), kept as the unit's own. */
+  typedTotalScore?: number | null
 }
 
 export interface SelfEvalWorkbookInput {

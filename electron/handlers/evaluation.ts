@@ -69,6 +69,8 @@ export async function loadEvaluation(ctx: Ctx, db: Kysely<DB>, item: RoundItemRo
     values,
     totalScore: item.total_score,
     grade: item.grade,
+    unitTotalScore: item.unit_total_score ?? null,
+    unitExecutionScore: item.unit_execution_score ?? null,
     conclusion: item.eval_conclusion,
     problems: item.eval_problems,
     improvements: item.eval_improvements,
@@ -218,6 +220,11 @@ export interface SelfEvalInput {
   conclusion: string
   problems: string
   improvements: string
+  /**
+   * The 总分 and 预算执行 得分 the unit typed on its 自评表, kept beside the rule's. An import says
+   * what the sheet held (null: none typed); left out (a save from the screen), the stored ones stay.
+   */
+  unitScores?: { total: number | null; execution: number | null }
 }
 
 type SelfEvalComputed = Awaited<ReturnType<typeof computeSelfEval>>
@@ -284,6 +291,7 @@ export async function writeSelfEval(w: Writer, itemId: string, c: SelfEvalComput
     eval_problems: c.input.problems,
     eval_improvements: c.input.improvements,
     deviation: c.input.executionNote,
+    ...(c.input.unitScores ? { unit_total_score: c.input.unitScores.total, unit_execution_score: c.input.unitScores.execution } : {}),
   })
 }
 

@@ -364,11 +364,14 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
       // is recorded as an override whose reason says it came from the unit's workbook.
       values.push({ indicatorId: match.id, actual: inapplicable ? '' : ind.actual, inapplicable, finalScore: inapplicable ? null : ind.score, overrideReason: ind.score !== null ? `单位自评表填报得分（导入《${fileName}》）` : '', reason: ind.reason })
     }
-    const input: SelfEvalInput = { funds: p.funds, values, executionNote: p.executionNote, conclusion: p.conclusion, problems: p.problems, improvements: p.improvements }
+    const typed = p.typedTotalScore ?? null
+    const input: SelfEvalInput = { funds: p.funds, values, executionNote: p.executionNote, conclusion: p.conclusion, problems: p.problems, improvements: p.improvements, unitScores: { total: typed, execution: null } }
     try {
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
+      const t = computed.total
+      const flag = typed !== null && typed !== t?.total ? `；单位填报总分${typed}分，按规则计算${t ? `${t.total}分` : '尚无总分（有指标未得分）'}` : ''
       preview.summary.itemsFilled++
-      preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: computed.total ? `自评得分${computed.total.total}分（${computed.total.grade}）` : '尚有指标未得分' })
+      preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `${t ? `自评得分${t.total}分（${t.grade}）` : '尚有指标未得分'}${flag}` })
       steps.push(async (w) => {
         await writeSelfEval(w, item.id, computed)
         return submitIfComplete(ctx, w, item.id, fileName)
@@ -378,6 +381,12 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64:
     }
   }
   return { preview, steps }
+}
+
+/** "H20" as the row and the column a problem names: 20, "H（总分）". */
+function cellAt(address: string, label: string): { row: number; column: string } {
+  const m = /^([A-Z]+)(\d+)$/.exec(address)
+  return m ? { row: Number(m[2]), column: `${m[1]}（${label}）` } : { row: 0, column: address }
 }
 
 /** 自评 from form sheets (the 财政部 form, provincial variants): matched, converted and scored by rule. */
@@ -411,24 +420,32 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
     problems.push(...conv.problems)
     warnings.push(...conv.warnings)
     if (form.problems.length || conv.problems.length) continue
-    const input: SelfEvalInput = { funds: form.funds, values: conv.values, executionNote: form.executionNote, conclusion: form.footer.conclusion, problems: form.footer.problems, improvements: form.footer.improvements }
+    // The unit's typed 总分 and 预算执行 得分 are kept as its own, beside the rule's (never over them).
+    const unitScores = { total: form.typedTotalScore?.value ?? null, execution: form.typedExecutionScore?.value ?? null }
+    const input: SelfEvalInput = { funds: form.funds, values: conv.values, executionNote: form.executionNote, conclusion: form.footer.conclusion, problems: form.footer.problems, improvements: form.footer.improvements, unitScores }
     try {
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
       const exec = executionScore(computed.budget, computed.executed, settings.scoring)
+      const flags: string[] = []
       if (form.typedExecutionScore && form.typedExecutionScore.value !== exec.score) {
-        warnings.push({ sheet: form.sheet, row: 0, column: form.typedExecutionScore.where, message: `单位填报的预算执行得分${form.typedExecutionScore.value}与按金额计算的${exec.score}分不同，按金额计算` })
+        flags.push(`单位填报预算执行得分${form.typedExecutionScore.value}分，按金额计算${exec.score}分`)
+        warnings.push({ sheet: form.sheet, ...cellAt(form.typedExecutionScore.where, '预算执行得分'), message: `单位填报的预算执行得分${form.typedExecutionScore.value}分，按金额计算为${exec.score}分：保留单位得分，计算结果一并记录，审核时请确认` })
       }
       const total = computed.total
-      if (form.typedTotalScore && total && form.typedTotalScore.value !== total.total) {
-        // The unit's own indicator scores are already kept; a different 总分 is shown, not stored over the rule's.
-        warnings.push({ sheet: form.sheet, row: 0, column: form.typedTotalScore.where, message: `单位填报总分${form.typedTotalScore.value}分，按规则和单位各项得分计算为${total.total}分（${total.grade}），以计算结果为准，请核对` })
+      if (form.typedTotalScore && form.typedTotalScore.value !== total?.total) {
+        flags.push(`单位填报总分${form.typedTotalScore.value}分，按规则计算${total ? `${total.total}分` : '尚无总分（有指标未得分）'}`)
+        warnings.push({
+          sheet: form.sheet,
+          ...cellAt(form.typedTotalScore.where, '总分'),
+          message: `单位填报总分${form.typedTotalScore.value}分，按规则和单位各项得分计算为${total ? `${total.total}分（${total.grade}）` : '——（尚有指标未得分）'}：保留单位填报总分，计算结果一并记录，审核时请确认`,
+        })
       }
       preview.summary.itemsFilled++
       preview.rows.push({
         unitName: item.unitName,
         projectName: item.projectName,
         action: item.status === '待填报' ? '新增' : '更新',
-        detail: `按《${form.layout.name}》读取工作表“${form.sheet}”；${total ? `自评得分${total.total}分（${total.grade}）` : '尚有指标未得分'}${conv.ownScores ? `；${conv.ownScores}个指标保留单位填报得分` : ''}`,
+        detail: `按《${form.layout.name}》读取工作表“${form.sheet}”；${total ? `自评得分${total.total}分（${total.grade}）` : '尚有指标未得分'}${conv.ownScores ? `；${conv.ownScores}个指标保留单位填报得分` : ''}${flags.map((f) => `；${f}`).join('')}`,
       })
       steps.push(async (w) => {
         await writeSelfEval(w, item.id, computed)

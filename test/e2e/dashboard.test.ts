@@ -132,6 +132,12 @@ describe('驾驶舱 and 年度数据 end to end', () => {
       await page.getByRole('tab', { name: '多年度' }).click()
       await expect.poll(() => page.getByTestId('years-table').locator('.ant-table-row').count()).toBeGreaterThan(0)
       await shot(page, 'dash-05-years')
+      // The tooltip states each figure from its integer 分, as the table beside it does.
+      const years = page.getByTestId('chart-years')
+      const box = (await years.boundingBox())!
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      await expect.poll(() => years.getByText('纳入运行监控　280610.08 万元').count(), { timeout: T }).toBe(1)
+      await shot(page, 'dash-05b-years-tooltip')
 
       // 2. 第三方机构 with its engagement history, and the 整改 list.
       await menu(page, '第三方机构')

@@ -1,15 +1,17 @@
 /**
  * End to end: a unit's 财政部-layout 自评表 whose project name differs from the 项目库 is not guessed —
  * the preview asks which project it is, and imports once one is picked. Then the 定性 synonyms are a
- * setting on 监控与评价规则. Screenshots: test-output/screenshots/forms-*.png.
+ * setting on 监控与评价规则. A typed 总分 that differs from the rule is kept and shown beside it in the
+ * 自评表. Screenshots: test-output/screenshots/forms-*.png.
  */
 import ExcelJS from 'exceljs'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mofRoad } from '../excel/form-fixtures'
+import { mofRoad, mofRoadOwnTotal } from '../excel/form-fixtures'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
-import { SHOTS, T, expectMessage, menu, openStageSession, pick, setUpCounty, shot } from './stage-helpers'
+import { SHOTS, T, drawer, expectMessage, menu, openItem, openStageSession, pick, setUpCounty, shot } from './stage-helpers'
 
 let browser: LaunchedBrowser
 
@@ -91,6 +93,49 @@ describe('单位按财政部格式填报的自评表', () => {
       expect(s.errors).toEqual([])
     } catch (e) {
       await page.screenshot({ path: join(SHOTS, 'zz-failure-forms.png') }).catch(() => undefined)
+      throw e
+    } finally {
+      await s.close()
+    }
+  }, 120_000)
+  it('keeps the unit’s typed 总分 beside the rule’s and shows both in the 自评表, flagged', async () => {
+    const s = await openStageSession(browser, 'forms-total', async (api) => {
+      const { divisions } = await setUpCounty(api)
+      const jt = await api('units/save', { code: '101043', name: '师宗县交通运输局', parentName: '', divisionId: divisions.jjs.id })
+      const road = await api('projects/save', { budgetYear: 2023, unitId: jt.id, code: 'A1', name: '农村公路养护经费', amountWan: '300', fundSource: '一般公共预算', category: '项目' })
+      await api('targets/save', {
+        projectId: road.id,
+        annualGoal: '养护农村公路120公里',
+        indicators: ROAD.map(([level1, level2, name, operator, targetValue, unit, weight]) => ({ level1, level2, name, operator, targetValue, unit, weight, explanation: '' })),
+      })
+      await api('rounds/save', { stage: 'selfeval', workYear: 2024, title: '2023年度自评', deadline: '2024-06-30', unitIds: [] })
+    })
+    const { page } = s
+    try {
+      await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).toBe('李明')
+      await pick(page, page.getByTestId('work-year'), '2024年')
+      await menu(page, '单位自评')
+      const file = join(s.dir, '交通运输局-自评表.xlsx')
+      await writeFile(file, await mofRoadOwnTotal())
+      await page.getByTestId('excel-import').click()
+      const imp = page.getByRole('dialog', { name: '导入绩效自评表' })
+      await imp.locator('input[type=file]').setInputFiles(file)
+      // The unit typed 总分 92 and 执行 得分 10; the rule gives 97.67 and 9.5 (285/300 = 95% × 10).
+      await expect.poll(() => imp.getByTestId('import-rows').textContent(), { timeout: T }).toContain('单位填报总分92分，按规则计算97.67分')
+      await expect.poll(() => imp.getByTestId('import-warnings').textContent()).toContain('单位填报总分92分，按规则和单位各项得分计算为97.67分（优）：保留单位填报总分')
+      await shot(page, 'forms-04-preview-own-total')
+      await imp.getByTestId('import-apply').click()
+      await expectMessage(page, '导入完成：填报 1 个项目')
+      await openItem(page, '农村公路养护经费')
+      const d = drawer(page)
+      await expect.poll(() => d.getByTestId('se-total').textContent(), { timeout: T }).toBe('97.67')
+      await expect.poll(() => d.getByTestId('se-unit-total').textContent()).toBe('与规则不一致单位填报总分 92 分，按规则计算 97.67 分')
+      await expect.poll(() => d.getByTestId('se-unit-exec').textContent()).toBe('与规则不一致单位填报预算执行得分 10 分，按金额计算 9.5 分')
+      await d.getByTestId('se-unit-scores').scrollIntoViewIfNeeded()
+      await shot(page, 'forms-05-selfeval-own-total')
+      expect(s.errors).toEqual([])
+    } catch (e) {
+      await page.screenshot({ path: join(SHOTS, 'zz-failure-forms-total.png') }).catch(() => undefined)
       throw e
     } finally {
       await s.close()

@@ -36,8 +36,11 @@ const save = async (wb: ExcelJS.Workbook) => Buffer.from(await wb.xlsx.writeBuff
 
 // ——— 财政部 自评表 ———
 
-/** 10号 layout, one project: 项目资金（万元） merged down column A, 年度资金总额 above its 其中 rows. */
-export function mofRoadSheet(wb: ExcelJS.Workbook, name = '农村公路养护') {
+/**
+ * 10号 layout, one project: 项目资金（万元） merged down column A, 年度资金总额 above its 其中 rows.
+ * `typed` replaces what the unit wrote as the execution 得分 (H6) and the 总分 (H20).
+ */
+export function mofRoadSheet(wb: ExcelJS.Workbook, name = '农村公路养护', typed: { execution: number; total: number } = { execution: 9.5, total: 97.67 }) {
   return sheet(
     wb,
     name,
@@ -47,7 +50,7 @@ export function mofRoadSheet(wb: ExcelJS.Workbook, name = '农村公路养护') 
       3: ['项目名称', null, '农村公路养护经费'],
       4: ['主管部门', null, '师宗县交通运输局', null, null, '实施单位', null, '师宗县交通运输局'],
       5: ['项目资金（万元）', null, '年初预算数', '全年预算数', '全年执行数', '分值', '执行率', '得分'],
-      6: [null, '年度资金总额', 300, 300, 285, 10, '95%', 9.5],
+      6: [null, '年度资金总额', 300, 300, 285, 10, '95%', typed.execution],
       7: [null, '其中：当年财政拨款', 280, 280, 270, '—', '—', '—'],
       8: [null, '上年结转资金', 20, 20, 15, '—', null, '—'],
       9: [null, '其他资金', '—', '—', '—'],
@@ -61,7 +64,7 @@ export function mofRoadSheet(wb: ExcelJS.Workbook, name = '农村公路养护') 
       17: [null, '效益指标', '社会效益指标', '群众出行条件', '明显改善', '达成年度指标', 20, 20],
       18: [null, '满意度指标', '服务对象满意度指标', '群众满意度', '≥90%', '93%', 10, 9, '部分路段养护频次偏低'],
       19: [null, null, null, '注：定性指标完成值填写达成年度指标、部分达成年度指标并具有一定效果或未达成年度指标且效果较差'],
-      20: ['总分', null, null, null, null, null, 100, 97.67],
+      20: ['总分', null, null, null, null, null, 100, typed.total],
     },
     ['A1:J1', 'A2:J2', 'A3:B3', 'C3:J3', 'A4:B4', 'C4:E4', 'F4:G4', 'H4:J4', 'A5:A9', 'I5:J5', 'A10:A11', 'B10:E10', 'F10:J10', 'B11:E11', 'F11:J11', 'A12:A19', 'I12:J12', 'B13:B16', 'I14:J14', 'I18:J18', 'D19:J19', 'A20:F20'],
   )
@@ -70,6 +73,13 @@ export function mofRoadSheet(wb: ExcelJS.Workbook, name = '农村公路养护') 
 export async function mofRoad(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   mofRoadSheet(wb)
+  return save(wb)
+}
+
+/** The same form where the unit typed its own 总分 92 and execution 得分 10 (the rule gives 97.67 and 9.5). */
+export async function mofRoadOwnTotal(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook()
+  mofRoadSheet(wb, '农村公路养护', { execution: 10, total: 92 })
   return save(wb)
 }
 

@@ -168,7 +168,50 @@ describe('自评表 forms imported as-is', () => {
     expect([e.conclusion, e.problems, e.improvements]).toEqual(['项目较好完成年度目标', '资金支付进度偏慢', '加快资金审核发放'])
   })
 
-  it('provincial form without 原因 columns: those rules become warnings; a typed 总分 is flagged, not stored over the rule', async () => {
+  it('财政部 form whose typed 总分 and execution 得分 differ from the rule: both kept beside the rule’s, flagged; the same total again is not flagged; a save from the screen keeps the unit’s figure', async () => {
+    const t = await selfEvalSetUp()
+    const base64 = b64(await F.mofRoadOwnTotal())
+    const preview = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
+    expect(preview.problems).toEqual([])
+    const warnings = preview.warnings!.map((w) => w.message)
+    // Rule: 执行率 285/300 = 95% → 9.5; total 9.5 + 20 + 14.17 + 10 + 15 + 20 + 9 (the unit's own 9) = 97.67.
+    expect(warnings).toContain('单位填报总分92分，按规则和单位各项得分计算为97.67分（优）：保留单位填报总分，计算结果一并记录，审核时请确认')
+    expect(warnings).toContain('单位填报的预算执行得分10分，按金额计算为9.5分：保留单位得分，计算结果一并记录，审核时请确认')
+    expect(preview.warnings!.find((w) => w.message.startsWith('单位填报总分'))).toMatchObject({ row: 20, column: 'H（总分）' })
+    expect(preview.warnings!.find((w) => w.message.startsWith('单位填报的预算执行得分'))).toMatchObject({ row: 6, column: 'H（预算执行得分）' })
+    expect(preview.rows[0]!.detail).toContain('自评得分97.67分（优）；1个指标保留单位填报得分；单位填报预算执行得分10分，按金额计算9.5分；单位填报总分92分，按规则计算97.67分')
+    await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
+    const e = await t.evaluation(t.road.id)
+    expect([e.totalScore, e.grade, e.unitTotalScore]).toEqual([97.67, '优', 92])
+    expect([e.executionScore, e.unitExecutionScore]).toEqual([9.5, 10])
+
+    // Saved from the screen (which never sends the unit's figures): they stay.
+    const item = (await t.call('items/list', { roundId: t.round.id })).rows.find((r) => r.projectId === t.road.id)!
+    const saved = await t.call('selfeval/save', {
+      itemId: item.id,
+      funds: [
+        { source: '当年财政资金', initialWan: '280', budgetWan: '280', executedWan: '270' },
+        { source: '上年结转资金', initialWan: '20', budgetWan: '20', executedWan: '15' },
+      ],
+      values: e.values.map((v) => ({ indicatorId: v.indicatorId, actual: v.actual, inapplicable: v.inapplicable, finalScore: v.finalScore, overrideReason: v.overrideReason, reason: v.reason || '已说明' })),
+      conclusion: '基本完成',
+      problems: '',
+      improvements: '',
+    })
+    expect([saved.evaluation!.totalScore, saved.evaluation!.unitTotalScore, saved.evaluation!.unitExecutionScore]).toEqual([97.67, 92, 10])
+
+    // The unit sends the form again with the total the rule gives: kept, not flagged.
+    const again = b64(await F.mofRoad())
+    const second = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '公路养护自评表（改）.xlsx', base64: again })
+    expect(second.problems).toEqual([])
+    expect(second.warnings!.filter((w) => w.message.includes('单位填报总分') || w.message.includes('预算执行得分'))).toEqual([])
+    expect(second.rows[0]!.detail).not.toContain('单位填报总分')
+    await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '公路养护自评表（改）.xlsx', base64: again })
+    const e2 = await t.evaluation(t.road.id)
+    expect([e2.totalScore, e2.unitTotalScore, e2.executionScore, e2.unitExecutionScore]).toEqual([97.67, 97.67, 9.5, 9.5])
+  })
+
+  it('provincial form without 原因 columns: those rules become warnings; a typed 总分 is kept beside the rule and flagged', async () => {
     const t = await selfEvalSetUp()
     const base64 = b64(await F.provinceSanitation())
     const preview = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '环卫.xlsx', base64 })
@@ -179,7 +222,7 @@ describe('自评表 forms imported as-is', () => {
     expect(warnings).toContain('预算执行率为85%，低于90%，本表没有原因说明列，请在自评页面补充原因')
     expect(warnings).toContain('指标“资金拨付及时率”未达到指标值，但本表没有偏差原因（未完成原因分析）列，无法说明原因；如需说明请在自评页面补充')
     expect(warnings).toContain('指标“城乡人居环境改善”单位填报得分16，按规则建议14分：保留单位得分，建议分一并记录，审核时请确认')
-    expect(warnings).toContain('单位填报总分95分，按规则和单位各项得分计算为93.97分（优），以计算结果为准，请核对')
+    expect(warnings).toContain('单位填报总分95分，按规则和单位各项得分计算为93.97分（优）：保留单位填报总分，计算结果一并记录，审核时请确认')
     await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '环卫.xlsx', base64 })
     const e = await t.evaluation(t.sanitation.id)
     expect(e.executionScore).toBe(8.5) // 1337.05 / 1573 = 85%
@@ -188,6 +231,7 @@ describe('自评表 forms imported as-is', () => {
     expect(e.values.map((v) => v.suggestedScore)).toEqual([20, 15, 9.47, 15, 14, 10])
     expect(e.values.map((v) => v.finalScore)).toEqual([20, 15, 9.47, 15, 16, 10])
     expect(e.totalScore).toBe(93.97) // 8.5 + 85.47
+    expect(e.unitTotalScore).toBe(95)
   })
 
   it('a project without approved targets is refused rather than scored on 执行率 alone', async () => {

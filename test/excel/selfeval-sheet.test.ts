@@ -193,6 +193,17 @@ describe('自评表: round trip', () => {
     expect(p3!.indicators.map((i) => i.actual)).toEqual(['2.1', '不适用', '92%'])
   })
 
+  it('keeps a 总分 the unit typed (the form leaves it to the bureau) as the unit’s own; none typed, none kept', async () => {
+    const parsed = await parseEdited(([, second]) => {
+      fillSecond(second!)
+      second!.getCell(rowOf(second!, 1, '总分'), I.score).value = 88.5
+    })
+    expect(parsed.problems.filter((p) => p.sheet === SHEETS[1])).toEqual([])
+    const [p1, p2] = parsed.projects
+    expect(p2!.typedTotalScore).toBe(88.5)
+    expect(p1!.typedTotalScore).toBeUndefined()
+  })
+
   it('finds a project sheet by its 项目名称 row when the ids were removed', async () => {
     const parsed = await parseEdited(([first]) => {
       for (let r = 1; r <= 6; r++) first!.getCell(r, 11).value = null
@@ -306,6 +317,19 @@ describe('自评表: malformed workbooks', () => {
       { sheet: SHEETS[1], row: I.first + 1, column: 'I（得分）', message: '指标“困难家庭幼儿入园率”的得分-1为负数，得分应在0至30分之间' },
       { sheet: SHEETS[1], row: I.first + 2, column: 'I（得分）', message: '指标“受助家庭满意度”的得分“满分”不是数字；不填则由系统按规则计算' },
     ])
+  })
+
+  it('a typed 总分 that is not a number, or above 100', async () => {
+    let row = 0
+    const problems = await secondSheetProblems((ws) => {
+      row = rowOf(ws, 1, '总分')
+      ws.getCell(row, I.score).value = '九十'
+    })
+    expect(only(problems)).toEqual({ sheet: SHEETS[1], row, column: 'I（总分）', message: '总分“九十”不是数字；总分可以不填，由财政局系统计算' })
+    const over = await secondSheetProblems((ws) => {
+      ws.getCell(rowOf(ws, 1, '总分'), I.score).value = 105
+    })
+    expect(only(over).message).toBe('总分105超出0至100分')
   })
 
   it('a missing 原因说明 where 执行率 < 90%', async () => {

@@ -8,7 +8,7 @@ import type { Dashboard, GroupAmount, Headline } from '../../../shared/domain'
 import { FUND_SOURCES } from '../../../shared/domain'
 import { formatWan } from '../../../shared/money'
 import { ITEM_STATUSES, STAGES, type Stage } from '../../../shared/stage'
-import type { EChartsCoreOption } from '../../components/charts/EChart'
+import type { EChartsCoreOption } from 'echarts/core'
 import type { PageKey, PageParams } from '../../store'
 
 /** Where a click on a segment leads. */
@@ -270,6 +270,13 @@ const YEAR_SERIES: { key: keyof Headline; name: string; color: string }[] = [
   { key: 'keyEvalFen', name: '财政重点评价', color: PIPELINE_COLORS.evaluation! },
 ]
 
+export interface YearTooltipParam {
+  axisValueLabel: string
+  marker: string
+  seriesName: string
+  data: { wan: string }
+}
+
 export function yearsOption(rows: YearRow[]): EChartsCoreOption {
   const labels = rows.map((r) => `${r.headline.workYear}年${rows.some((x) => x.source !== r.source) ? `\n${r.source}` : ''}`)
   return {
@@ -278,7 +285,9 @@ export function yearsOption(rows: YearRow[]): EChartsCoreOption {
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
-      valueFormatter: (v: number) => `${v.toFixed(2)} 万元`,
+      // The figures from each point's integer 分 (formatWan), never the float 万元 the bars are drawn from.
+      formatter: (ps: YearTooltipParam[]) =>
+        `${esc((ps[0]?.axisValueLabel ?? '').replace(/\n/g, ' '))}${ps.map((p) => `<br/>${p.marker}${esc(p.seriesName)}　${p.data.wan} 万元`).join('')}`,
     },
     xAxis: { type: 'category', data: labels, axisTick: { show: false } },
     yAxis: { type: 'value', name: '万元', nameTextStyle: { color: '#888', align: 'right' }, axisLabel: { color: '#888' }, splitLine: { lineStyle: { color: '#eef0f3' } } },
@@ -288,7 +297,7 @@ export function yearsOption(rows: YearRow[]): EChartsCoreOption {
       barMaxWidth: 28,
       symbolSize: 7,
       itemStyle: { color: s.color },
-      data: rows.map((r, i) => ({ value: toWan(r.headline[s.key] as number), rowIndex: i })),
+      data: rows.map((r, i) => ({ value: toWan(r.headline[s.key] as number), wan: formatWan(r.headline[s.key] as number), rowIndex: i })),
     })),
   }
 }

@@ -360,6 +360,7 @@ export function SelfEvalForm({ detail, editable, onSaved, onDirty, saveRef }: St
           已保存：{ev?.totalScore != null ? `总分 ${ev.totalScore}，等级 ${ev.grade}` : '尚未算出总分'}
         </span>
       </div>
+      <UnitScores unitTotal={ev?.unitTotalScore ?? null} unitExecution={ev?.unitExecutionScore ?? null} ruleTotal={missing > 0 ? null : live.total} ruleExecution={exec.score} />
       <div className="three-col">
         {(
           [
@@ -378,6 +379,37 @@ export function SelfEvalForm({ detail, editable, onSaved, onDirty, saveRef }: St
           </div>
         ))}
       </div>
+    </div>
+  )
+}
+
+const pts = (n: number) => String(Number(n.toFixed(2)))
+
+/**
+ * The 总分 and 预算执行 得分 the unit typed on its own 自评表 (kept by the import), beside the rule's;
+ * one that differs is flagged for the reviewer, neither is overwritten.
+ */
+function UnitScores({ unitTotal, unitExecution, ruleTotal, ruleExecution }: { unitTotal: number | null; unitExecution: number | null; ruleTotal: number | null; ruleExecution: number }) {
+  if (unitTotal === null && unitExecution === null) return null
+  const lines: { key: string; text: string; differs: boolean }[] = []
+  if (unitTotal !== null) {
+    const differs = ruleTotal === null || Math.abs(unitTotal - ruleTotal) > 0.005
+    const rule = ruleTotal === null ? '按规则尚未算出总分（有指标未得分）' : `按规则计算 ${pts(ruleTotal)} 分`
+    lines.push({ key: 'total', text: differs ? `单位填报总分 ${pts(unitTotal)} 分，${rule}` : `单位填报总分 ${pts(unitTotal)} 分，与按规则计算一致`, differs })
+  }
+  if (unitExecution !== null) {
+    const differs = Math.abs(unitExecution - ruleExecution) > 0.005
+    lines.push({ key: 'exec', text: differs ? `单位填报预算执行得分 ${pts(unitExecution)} 分，按金额计算 ${pts(ruleExecution)} 分` : `单位填报预算执行得分 ${pts(unitExecution)} 分，与按金额计算一致`, differs })
+  }
+  return (
+    <div className="unit-scores" data-testid="se-unit-scores" style={{ margin: '4px 0 8px', display: 'flex', gap: 16, flexWrap: 'wrap', alignItems: 'center' }}>
+      {lines.map((l) => (
+        <span key={l.key} className={l.differs ? 'warn-text' : 'hint'} data-testid={`se-unit-${l.key}`}>
+          {l.differs && <Tag color="orange">与规则不一致</Tag>}
+          {l.text}
+        </span>
+      ))}
+      {lines.some((l) => l.differs) && <span className="hint">单位在自评表中填写，已原样保留；等级按规则计算的总分评定，审核时请确认</span>}
     </div>
   )
 }
