@@ -13,7 +13,7 @@ import type { ImportProblem } from '../../shared/domain'
 import { normalizeLevel1, normalizeLevel2, parseOperator, splitInlineTarget, type IndicatorOperator } from '../../shared/indicators'
 import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shared/money'
 import { FORM_LAYOUTS, FUND_PART_LABELS, FUND_TOTAL_LABELS, PLACEHOLDERS, SCORE_TOTAL_LABELS, TABLE_END_LABELS, type FooterKey, type FormLayout, type HeaderKey } from './form-layouts'
-import { cellText, columnLetter, type ColumnSpec } from './read-table'
+import { cellNumber as numOf, cellText, cellTextOrBlank as textOf, columnLetter, type ColumnSpec } from './read-table'
 import { INDICATOR_COLUMNS as TABLE_INDICATOR_COLUMNS, PROJECT_COLUMNS as TABLE_PROJECT_COLUMNS } from './targets-sheet'
 
 /** The product's one-table workbook columns: a row of these is a table header, not a form's label row. */
@@ -147,22 +147,7 @@ class Grid {
   }
 }
 
-/** cellText, but '' for a formula without a cached result. */
-function textOf(cell: ExcelJS.Cell): string {
-  const v = cell.value
-  if (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) {
-    const r = (v as { result?: unknown }).result
-    if (r === undefined || r === null || (typeof r === 'object' && !(r instanceof Date))) return ''
-  }
-  return cellText(cell)
-}
 
-function numOf(cell: ExcelJS.Cell): number | null {
-  const v = cell.value
-  if (typeof v === 'number') return v
-  if (v && typeof v === 'object' && 'result' in v && typeof v.result === 'number') return v.result
-  return null
-}
 
 /** A value cell's text; a percent-formatted number (0.95 shown as 95%) reads "95%". */
 function valueText(cell: ExcelJS.Cell): string {

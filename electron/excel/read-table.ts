@@ -82,6 +82,24 @@ export async function loadWorkbook(data: Buffer, fileName: string): Promise<Exce
   return wb
 }
 
+/** cellText, but '' for a formula without a cached result or with an error (#DIV/0!) as its result. */
+export function cellTextOrBlank(cell: ExcelJS.Cell): string {
+  const v = cell.value
+  if (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) {
+    const r = (v as { result?: unknown }).result
+    if (r === undefined || r === null || (typeof r === 'object' && !(r instanceof Date))) return ''
+  }
+  return cellText(cell)
+}
+
+/** A number typed in the cell or cached as its formula's result; null for anything else. */
+export function cellNumber(cell: ExcelJS.Cell): number | null {
+  const v = cell.value
+  if (typeof v === 'number') return v
+  if (v && typeof v === 'object' && 'result' in v && typeof v.result === 'number') return v.result
+  return null
+}
+
 /** Finds the sheet whose header row matches the most of the given columns. */
 export function findSheet(wb: ExcelJS.Workbook, columns: ColumnSpec[], preferredName?: string): ExcelJS.Worksheet {
   let best: { ws: ExcelJS.Worksheet; score: number } | null = null

@@ -13,7 +13,7 @@ import { FUND_ROW_SOURCES, type ImportProblem } from '../../shared/domain'
 import { numericValue } from '../../shared/indicators'
 import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shared/money'
 import { DEFAULT_SCORING_RULES, scoreIndicator, type ScoringRules } from '../../shared/scoring'
-import { cellText, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
+import { cellNumber as numOf, cellText, cellTextOrBlank as textOf, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
 import type { ParsedSelfEval, SelfEvalWorkbookInput, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
 import { MONEY_FORMAT, moneyUnitOf, newWorkbook, protect, writeInstructions, writeLists } from './targets-sheet'
 
@@ -528,23 +528,7 @@ function formulaOf(cell: ExcelJS.Cell): string | null {
   return normFormula(cell.formula ?? '')
 }
 
-/** cellText, but '' for a formula without a cached result or with an error (#DIV/0!) as its result. */
-function textOf(cell: ExcelJS.Cell): string {
-  const v = cell.value
-  if (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) {
-    const r = (v as { result?: unknown }).result
-    if (r === undefined || r === null || (typeof r === 'object' && !(r instanceof Date))) return ''
-  }
-  return cellText(cell)
-}
 
-/** A number typed in the cell or cached as its formula's result; null for anything else. */
-function numOf(cell: ExcelJS.Cell): number | null {
-  const v = cell.value
-  if (typeof v === 'number') return v
-  if (v && typeof v === 'object' && 'result' in v && typeof v.result === 'number') return v.result
-  return null
-}
 
 /** Number in a cell, typed or as a formula's cached result; text that reads as a number counts. */
 function numberIn(cell: ExcelJS.Cell): number | null {
