@@ -7,8 +7,8 @@
  * back as `matching` requests, and the dialog asks the user to pick the project for each (or, for a
  * 申报表, to add it to the 项目库) before the file can be applied. Warnings are shown but do not block.
  */
-import { InboxOutlined } from '@ant-design/icons'
-import { Alert, Button, Modal, Select, Space, Table, Upload } from 'antd'
+import { Alert, Button, Modal, Select, Space, Table } from 'antd'
+import { FileDropZone } from './FileDropZone'
 import { useState, type ReactNode } from 'react'
 import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem } from '../../shared/domain'
 import { ApiError } from '../api'
@@ -161,22 +161,7 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
       }
     >
       {!picked ? (
-        <Upload.Dragger
-          accept=".xlsx"
-          multiple={false}
-          showUploadList={false}
-          disabled={busy}
-          beforeUpload={(file) => {
-            void pick(file)
-            return false
-          }}
-        >
-          <p className="ant-upload-drag-icon">
-            <InboxOutlined />
-          </p>
-          <p className="ant-upload-text">点击选择或将 Excel 文件拖到此处</p>
-          <p className="ant-upload-hint">{hint}</p>
-        </Upload.Dragger>
+        <FileDropZone accept=".xlsx" disabled={busy} onPick={(file) => void pick(file)} text="点击选择或将 Excel 文件拖到此处" hint={hint} />
       ) : (
         <div data-testid="import-preview">
           <div style={{ marginBottom: 8 }}>

@@ -3,8 +3,8 @@
  * remembered for files with the same headers; the clerk corrects) with 元/万元 confirmed →
  * 预览 (row problems, unknown units to add or map) → 确认导入 (one transaction).
  */
-import { InboxOutlined } from '@ant-design/icons'
-import { Alert, Button, Modal, Radio, Select, Space, Steps, Table, Tag, Typography, Upload } from 'antd'
+import { Alert, Button, Modal, Radio, Select, Space, Steps, Table, Tag, Typography } from 'antd'
+import { FileDropZone } from '../../components/FileDropZone'
 import { useState } from 'react'
 import type { MoneyUnit } from '../../../shared/money'
 import {
@@ -156,22 +156,13 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
     >
       <Steps size="small" current={step} style={{ marginBottom: 16 }} items={[{ title: '选择文件' }, { title: '对应列' }, { title: '预览并导入' }]} />
       {step === 0 && (
-        <Upload.Dragger
+        <FileDropZone
           accept=".xlsx,.xls,.csv"
-          multiple={false}
-          showUploadList={false}
           disabled={busy}
-          beforeUpload={(file) => {
-            void pick(file)
-            return false
-          }}
-        >
-          <p className="ant-upload-drag-icon">
-            <InboxOutlined />
-          </p>
-          <p className="ant-upload-text">点击选择或将项目清单文件拖到此处</p>
-          <p className="ant-upload-hint">预算管理一体化系统导出的项目清单（.xlsx 或 .csv），表头用系统自己的叫法即可，下一步核对各列的含义。.xls 文件请先在 Excel 或 WPS 中另存为 .xlsx。</p>
-        </Upload.Dragger>
+          onPick={(file) => void pick(file)}
+          text="点击选择或将项目清单文件拖到此处"
+          hint="预算管理一体化系统导出的项目清单（.xlsx 或 .csv），表头用系统自己的叫法即可，下一步核对各列的含义。.xls 文件请先在 Excel 或 WPS 中另存为 .xlsx。"
+        />
       )}
       {step === 1 && read && (
         <div data-testid="import-mapping">
