@@ -53,6 +53,8 @@ async function blocking<T>(fn: () => Promise<T>): Promise<{ value: T; blockMs: n
   h.enable()
   try {
     const value = await fn()
+    // A block is recorded when the loop next runs: let it run once before reading.
+    await new Promise((r) => setTimeout(r, 30))
     return { value, blockMs: h.max / 1e6 }
   } finally {
     h.disable()
