@@ -5,26 +5,20 @@
  * after reloading, 李明's save goes through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanup, makeSetUpBackend, TEST_PASSWORD } from '../helpers/backend'
+import { TEST_PASSWORD } from '../helpers/backend'
+import { closeEditors, localMinute, signInAs, twoEditors, type SetUp } from '../helpers/two-editors'
 
 const AT = new Date('2024-06-03T01:07:00.000Z')
-type T = Awaited<ReturnType<typeof makeSetUpBackend>>
-let t: T
+let t: SetUp
 let wang: { id: string }
 beforeAll(async () => {
-  t = await makeSetUpBackend({ now: () => AT })
-  wang = await t.call('operators/save', { name: '王芳', divisionId: null, roles: ['系统管理员', '预算股'], password: TEST_PASSWORD })
+  ;({ t, wang } = await twoEditors(AT))
 })
-afterAll(async () => {
-  await t.close()
-  cleanup(t.dataDir)
-})
+afterAll(() => closeEditors(t))
 
-const p = (n: number) => String(n).padStart(2, '0')
-/** The local minute of AT, written out from its parts (the rule: local time, to the minute). */
-const when = `${AT.getFullYear()}-${p(AT.getMonth() + 1)}-${p(AT.getDate())} ${p(AT.getHours())}:${p(AT.getMinutes())}`
-const asWang = () => t.call('session/signIn', { name: '王芳', password: TEST_PASSWORD })
-const asLi = () => t.call('session/signIn', { name: '李明', password: TEST_PASSWORD })
+const when = localMinute(AT)
+const asWang = () => signInAs(t, '王芳')
+const asLi = () => signInAs(t, '李明')
 
 function expectStale(e: { code: string; message: string; details?: unknown }) {
   expect(e.code).toBe('CONFLICT')

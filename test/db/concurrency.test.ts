@@ -5,25 +5,18 @@
  * through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanup, makeSetUpBackend, TEST_PASSWORD } from '../helpers/backend'
+import { closeEditors, localMinute, signInAs, twoEditors, type SetUp } from '../helpers/two-editors'
 
 const AT = new Date('2024-06-03T01:07:00.000Z')
-type T = Awaited<ReturnType<typeof makeSetUpBackend>>
-let t: T
+let t: SetUp
 let wang: { id: string }
 beforeAll(async () => {
-  t = await makeSetUpBackend({ now: () => AT })
-  wang = await t.call('operators/save', { name: '王芳', divisionId: null, roles: ['系统管理员', '预算股'], password: TEST_PASSWORD })
+  ;({ t, wang } = await twoEditors(AT))
 })
-afterAll(async () => {
-  await t.close()
-  cleanup(t.dataDir)
-})
+afterAll(() => closeEditors(t))
 
-/** The local minute of AT, written out from its parts (the rule: local time, to the minute). */
-const p = (n: number) => String(n).padStart(2, '0')
-const when = `${AT.getFullYear()}-${p(AT.getMonth() + 1)}-${p(AT.getDate())} ${p(AT.getHours())}:${p(AT.getMinutes())}`
-const as = (id: string) => t.call('session/signIn', { name: id === wang.id ? '王芳' : t.operator.name, password: TEST_PASSWORD })
+const when = localMinute(AT)
+const as = (id: string) => signInAs(t, id === wang.id ? '王芳' : t.operator.name)
 
 describe('a save from a stale version', () => {
   it('trainings: the second editor gets CONFLICT naming 王芳 and the time; the first change stays', async () => {
