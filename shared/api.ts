@@ -130,6 +130,10 @@ const indicatorInput = z.object({
   explanation: z.string().trim().max(500, '指标解释不能超过500字'),
 })
 
+/** What a stage list may be sorted by (one per sortable column of ItemsTable). */
+export const ITEM_SORTS = ['unit', 'amount', 'name', 'status', 'score', 'executed', 'rate', 'light', 'indicators'] as const
+export type ItemSort = (typeof ITEM_SORTS)[number]
+
 const itemFilters = z.object({
   roundId: z.string().min(1, '请先选择任务'),
   unitId: z.string().optional(),
@@ -138,7 +142,8 @@ const itemFilters = z.object({
   fundSource: z.enum(FUND_SOURCES).optional(),
   light: z.enum(['red', 'yellow', 'green', 'none']).optional(),
   search: searchText,
-  sort: z.enum(['unit', 'amount', 'name', 'status', 'score']).optional(),
+  /** The list's sortable columns; ties fall back to 单位编码, project name and the item's id (stable pages). */
+  sort: z.enum(ITEM_SORTS).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   /** One page of rows; without a limit every row comes back. Counts and sums cover all of them. */
   offset: z.number().int().min(0).optional(),
@@ -169,6 +174,23 @@ const projectImportChoices = z.object({
 })
 
 /** Last year's approved targets loaded as history (历史目标导入): what a file would do. */
+/** A page of a stage list with the footer's figures over every filtered row (items/list). */
+export interface ItemList {
+  rows: RoundItem[]
+  total: number
+  totalFen: number
+  executedFen: number
+  executedAmountFen: number
+  counts: Record<string, number>
+}
+
+/** A page of the 项目库 (projects/list) with the count and sum of every filtered row. */
+export interface ProjectList {
+  rows: Project[]
+  total: number
+  totalFen: number
+}
+
 export interface HistoryTargetsPreview {
   rows: { unitName: string; projectName: string; code: string; indicators: number; action: '导入' | '更新' }[]
   problems: import('./domain').ImportProblem[]
@@ -324,8 +346,18 @@ export const api = {
   'exante/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
   'exante/toLibrary': { input: z.object({ ids: z.array(id).min(1, '请至少选择一个项目') }), output: out<{ created: number; skipped: string[] }>() },
   'projects/list': {
-    input: z.object({ budgetYear: year.optional(), unitId: z.string().optional(), fundSource: z.enum(FUND_SOURCES).optional(), search: searchText }),
-    output: out<{ rows: Project[]; totalFen: number }>(),
+    input: z.object({
+      budgetYear: year.optional(),
+      unitId: z.string().optional(),
+      fundSource: z.enum(FUND_SOURCES).optional(),
+      search: searchText,
+      sort: z.enum(['unit', 'name', 'amount']).optional(),
+      order: z.enum(['asc', 'desc']).optional(),
+      /** One page; without a limit every row comes back. `total` and `totalFen` cover all of them. */
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(5000).optional(),
+    }),
+    output: out<ProjectList>(),
   },
   'projects/get': { input: z.object({ id }), output: out<ProjectDetail>() },
   'projects/save': {
@@ -389,7 +421,12 @@ export const api = {
   },
   'rounds/sync': { input: z.object({ id }), output: out<{ added: number }>() },
   'rounds/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
-  'items/list': { input: itemFilters, output: out<{ rows: RoundItem[]; total: number; totalFen: number; counts: Record<string, number> }>() },
+  /**
+   * One page of a round's items (or all of them without `limit`). `total`, `totalFen`, `executedFen`
+   * and `executedAmountFen` (the amount of the items whose 执行数 is filled in) cover every row the
+   * filters select; `counts` are by status over the other filters, for the status tabs.
+   */
+  'items/list': { input: itemFilters, output: out<ItemList>() },
   'items/get': { input: z.object({ id }), output: out<ItemDetail>() },
   'items/transition': {
     input: z.object({
@@ -446,7 +483,15 @@ export const api = {
   'stageExcel/preview': { input: stageUpload, output: out<StageImportPreview>() },
   'stageExcel/apply': { input: stageUpload, output: out<StageImportPreview['summary']>() },
   'docs/batch': {
-    input: z.object({ kind: z.enum(DOC_KIND_KEYS), roundId: id, date: isoDate, /** The list's selection; without it, every reviewed item of the round. */ itemIds: z.array(id).min(1).max(20000).optional() }),
+    input: z.object({
+      kind: z.enum(DOC_KIND_KEYS),
+      roundId: id,
+      date: isoDate,
+      /** The list's selection; without it (and without `filters`), every reviewed item of the round. */
+      itemIds: z.array(id).min(1).max(20000).optional(),
+      /** "All filtered rows" of the list (every page), resolved by the backend like items/bulk's. */
+      filters: itemFilters.pick({ unitId: true, divisionId: true, status: true, fundSource: true, light: true, search: true }).optional(),
+    }),
     output: out<JobState>(),
   },
   'jobs/get': { input: z.object({ id }), output: out<JobState>() },

@@ -22,7 +22,7 @@ import type { ComposeParams, Composed, Composer, DocDefaults } from '../docs/com
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
-import { noticeDeadlineProblem } from './rounds'
+import { filteredItems, noticeDeadlineProblem } from './rounds'
 
 const COMPOSERS: Record<DocKind, Composer> = {
   'exante-opinion': composeExanteOpinion,
@@ -376,7 +376,10 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     return { entry, path: entry.filePath }
   },
 
-  async 'docs/batch'({ kind, roundId, date, itemIds }, ctx) {
+  async 'docs/batch'({ kind, roundId, date, itemIds: picked, filters }, ctx) {
+    // "All filtered rows" of the list: resolved here, once, like items/bulk's (the list holds one page).
+    const itemIds = picked ?? (filters ? (await filteredItems(ctx, roundId, filters).execute()).map((r) => r.id) : undefined)
+    if (itemIds && itemIds.length === 0) throw new AppError('VALIDATION', '筛选结果中没有项目，请调整筛选条件后再生成')
     if (DOC_KINDS[kind].scope === 'unit') return batchPerUnit(ctx, kind, roundId, date, itemIds)
     if (DOC_KINDS[kind].scope !== 'record') throw new AppError('VALIDATION', `“${DOC_KINDS[kind].name}”不是逐个项目生成的文书`)
     // A selection from the list may hold items not yet reviewed: each is refused with its reason.

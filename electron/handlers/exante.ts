@@ -212,7 +212,7 @@ export const exanteHandlers: Pick<
     return { created, skipped }
   },
 
-  async 'projects/list'({ budgetYear, unitId, fundSource, search }, ctx) {
+  async 'projects/list'({ budgetYear, unitId, fundSource, search, sort, order, offset, limit }, ctx) {
     let q = ctx.db
       .selectFrom('projects as p')
       .innerJoin('units as u', 'u.id', 'p.unit_id')
@@ -227,7 +227,17 @@ export const exanteHandlers: Pick<
     if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     if (fundSource) q = q.where('p.fund_source', '=', fundSource)
     if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`), eb('p.code', 'like', `%${search.trim()}%`)]))
-    const rows: Project[] = (await q.orderBy('u.code').orderBy('p.name').execute()).map((r) => ({
+    // The footer's count and sum over every filtered row; the rows themselves one page at a time.
+    const sums = await ctx.db
+      .selectFrom(q.as('x'))
+      .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('x.amount_fen').as('fen')])
+      .executeTakeFirstOrThrow()
+    const dir = order === 'desc' ? 'desc' : 'asc'
+    const sorted = (sort === 'amount' ? q.orderBy('p.amount_fen', dir).orderBy('u.code') : sort === 'name' ? q.orderBy('p.name', dir).orderBy('u.code') : q.orderBy('u.code', dir))
+      .orderBy('p.name')
+      .orderBy('p.id')
+    const paged = limit ? sorted.limit(limit).offset(offset ?? 0) : sorted
+    const rows: Project[] = (await paged.execute()).map((r) => ({
       id: r.id,
       budgetYear: r.budget_year,
       version: r.version,
@@ -249,6 +259,6 @@ export const exanteHandlers: Pick<
     }))
     const notes = await evaluationNotes(ctx.db, rows.map((r) => ({ unitId: r.unitId, name: r.name, beforeYear: r.budgetYear })))
     for (const r of rows) r.evaluationNote = notes.get(`${r.unitId}|${r.name}`) ?? null
-    return { rows, totalFen: sumFen(rows.map((r) => r.amountFen)) }
+    return { rows, total: Number(sums.n), totalFen: Number(sums.fen ?? 0) }
   },
 }

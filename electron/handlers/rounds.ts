@@ -5,7 +5,8 @@
  */
 import { isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
+import type { ItemSort } from '../../shared/api'
 import type { FundSource, ItemDetail, JobOutcome, MonitorValue, ProjectCategory, Review, ReviewOpinion, Round, RoundItem } from '../../shared/domain'
 import { checkIndicators, type IndicatorProblem } from '../../shared/indicators'
 import { sumFen, ratePercent } from '../../shared/money'
@@ -288,6 +289,33 @@ export function applyItemFilters(q: ReturnType<typeof itemQuery>, f: ItemFilterI
   if (f.status) q = q.where('i.status', '=', f.status)
   return q
 }
+/** SQL for the list's sort orders: what the column shows, in the order the user reads it. */
+const ITEM_SORT_SQL: Record<Exclude<ItemSort, 'unit'>, ReturnType<typeof sql>> = {
+  amount: sql`p.amount_fen`,
+  name: sql`p.name`,
+  // The state machine's order (待填报 → 已填报 → 退回修改 → 已审核), not the characters'.
+  status: sql.raw(`case i.status ${ITEM_STATUSES.map((st, k) => `when '${st}' then ${k}`).join(' ')} else ${ITEM_STATUSES.length} end`),
+  score: sql`i.total_score`,
+  executed: sql`i.executed_fen`,
+  rate: sql`(i.executed_fen * 1.0 / nullif(p.amount_fen, 0))`,
+  light: sql`case i.light when 'red' then 3 when 'yellow' then 2 when 'green' then 1 else 0 end`,
+  indicators: sql`indicator_count`,
+}
+
+/** One order for every page: the chosen column, then 单位编码, project name and the id, so pages never overlap. */
+function sortItems(q: ReturnType<typeof itemQuery>, sort: ItemSort | undefined, dir: 'asc' | 'desc') {
+  const head = !sort || sort === 'unit' ? q.orderBy('u.code', dir) : q.orderBy(ITEM_SORT_SQL[sort], dir).orderBy('u.code')
+  return head.orderBy('p.name').orderBy('i.id')
+}
+
+/** The rows a bulk action or batch "over every filtered row" means: the list's filters within the caller's 股室. */
+export function filteredItems(ctx: Ctx, roundId: string, filters: ItemFilterInput) {
+  let q = applyItemFilters(itemQuery(ctx.db).where('i.round_id', '=', roundId), filters)
+  const scope = listDivisionScope(ctx)
+  if (scope !== undefined) q = q.where('u.division_id', '=', scope)
+  return q
+}
+
 export interface ItemFilterInput {
   unitId?: string | undefined
   divisionId?: string | undefined
@@ -476,38 +504,39 @@ export const roundHandlers: Pick<
     // A 股室审核 sees the units of their own 股室 only, whatever the filters ask for.
     const scope = listDivisionScope(ctx)
     if (scope !== undefined) q = q.where('u.division_id', '=', scope)
-    // Counts by status over the other filters, so the status tabs show what each would hold.
+    // Counts by status over the other filters, so the status tabs show what each would hold; the
+    // footer's sums come from the same pass.
     const byStatus = await ctx.db
       .selectFrom(q.as('x'))
-      .select(['x.status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('x.amount_fen').as('fen')])
+      .select([
+        'x.status',
+        (eb) => eb.fn.countAll<number>().as('n'),
+        (eb) => eb.fn.sum<number>('x.amount_fen').as('fen'),
+        (eb) => eb.fn.sum<number>('x.executed_fen').as('executed'),
+        sql<number>`sum(case when x.executed_fen is not null then x.amount_fen end)`.as('executed_amount'),
+      ])
       .groupBy('x.status')
       .execute()
     const counts: Record<string, number> = { ...emptyCounts(), 全部: 0 }
     let total = 0
     let totalFen = 0
+    let executedFen = 0
+    let executedAmountFen = 0
     for (const s of byStatus) {
       counts[s.status] = Number(s.n)
       counts['全部'] = (counts['全部'] ?? 0) + Number(s.n)
       if (!input.status || input.status === s.status) {
         total += Number(s.n)
         totalFen += Number(s.fen ?? 0)
+        executedFen += Number(s.executed ?? 0)
+        executedAmountFen += Number(s.executed_amount ?? 0)
       }
     }
     if (input.status) q = q.where('i.status', '=', input.status)
-    const dir = input.order === 'desc' ? 'desc' : 'asc'
-    const sorted =
-      input.sort === 'amount'
-        ? q.orderBy('p.amount_fen', dir)
-        : input.sort === 'name'
-          ? q.orderBy('p.name', dir)
-          : input.sort === 'status'
-            ? q.orderBy('i.status', dir).orderBy('u.code')
-            : input.sort === 'score'
-              ? q.orderBy('i.total_score', dir)
-              : q.orderBy('u.code', dir).orderBy('p.name')
+    const sorted = sortItems(q, input.sort, input.order === 'desc' ? 'desc' : 'asc')
     const paged = input.limit ? sorted.limit(input.limit).offset(input.offset ?? 0) : sorted
     const rows = (await paged.execute()).map(toItem)
-    return { rows, total, totalFen, counts }
+    return { rows, total, totalFen, executedFen, executedAmountFen, counts }
   },
 
   async 'items/get'({ id }, ctx) {
@@ -529,12 +558,8 @@ export const roundHandlers: Pick<
     if (action === 'approve' && round.stage === 'targets' && !conclusion) throw new AppError('VALIDATION', '批量审核通过须选择审核结论（优、良、差）')
     if (action === 'return' && !opinion.trim()) throw new AppError('VALIDATION', '批量退回修改须填写修改意见')
     // The selection is resolved once, here: rows that appear or change later are not swept in.
-    let q = itemQuery(ctx.db).where('i.round_id', '=', roundId)
-    if (ids) q = q.where('i.id', 'in', ids)
-    else q = applyItemFilters(q, filters ?? {})
     // "All filtered rows" of a 股室审核 are the rows of their 股室 (items outside it are refused one by one anyway).
-    const scope = listDivisionScope(ctx)
-    if (scope !== undefined && !ids) q = q.where('u.division_id', '=', scope)
+    const q = ids ? itemQuery(ctx.db).where('i.round_id', '=', roundId).where('i.id', 'in', ids) : filteredItems(ctx, roundId, filters ?? {})
     const rows = await q.orderBy('u.code').orderBy('p.name').execute()
     if (rows.length === 0) throw new AppError('VALIDATION', '没有选中任何项目')
     const missing = ids ? ids.length - rows.length : 0
