@@ -1,18 +1,20 @@
 /**
  * 项目库: the register of a budget year's projects and budget lines. Entered by hand, imported
  * from the 一体化 project list, filled from 事前评估; last year's approved targets are loaded here
- * as history (历史目标导入) for a county in its first year with the product.
+ * as history (历史目标导入) for a county in its first year with the product. One page at a time
+ * (projects/list pages, sorts and sums in SQL; a city's year holds thousands of budget lines).
  */
 import { EvaluationNote } from '../components/EvaluationNote'
 import { Button, Input, Popconfirm, Select, Space, Table, Tag, Tooltip } from 'antd'
-import { useCallback, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { Project } from '../../shared/domain'
 import { zhDate } from '../../shared/dates'
 import { call } from '../api'
 import { attempt, notifySuccess } from '../errors'
-import { wan, zhCompare } from '../format'
+import { wan } from '../format'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
+import { useServerTable } from '../components/useServerTable'
 import { ExcelImportModal } from '../components/ExcelImportModal'
 import { ProjectFormModal } from './projects/ProjectFormModal'
 import { ProjectImportModal } from './projects/ProjectImportModal'
@@ -41,8 +43,6 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
   const [unitId, setUnitId] = useState<string | undefined>()
   const [searchText, setSearchText] = useState('')
   const [search, setSearch] = useState<string | undefined>()
-  const [data, setData] = useState<{ rows: Project[]; totalFen: number }>({ rows: [], totalFen: 0 })
-  const [loading, setLoading] = useState(false)
   const [editing, setEditing] = useState<Project | null | undefined>(undefined)
   const [importing, setImporting] = useState(false)
   const [history, setHistory] = useState(false)
@@ -54,16 +54,13 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
     return () => clearTimeout(t)
   }, [searchText])
 
-  const reload = useCallback(async () => {
-    setLoading(true)
-    const r = await attempt(() => call('projects/list', { budgetYear, unitId, search }))
-    setLoading(false)
-    if (r) setData(r)
-  }, [budgetYear, unitId, search])
-
-  useEffect(() => {
-    void reload()
-  }, [reload, dataVersion])
+  const table = useServerTable(
+    { budgetYear, unitId, search },
+    (q, page) => call('projects/list', { ...q, ...page, sort: page.sort as 'unit' | 'name' | 'amount' | undefined }),
+    { pageSize: 100, reloadToken: dataVersion },
+  )
+  const { reload, sortOrder } = table
+  const data = table.data ?? { rows: [], total: 0, totalFen: 0 }
 
   const changed = async () => {
     setEditing(undefined)
@@ -74,7 +71,7 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
     const r = await attempt(() => call('projects/remove', { id: p.id }))
     if (r) {
       notifySuccess(`已删除“${p.name}”`)
-      void reload()
+      reload()
     }
   }
 
@@ -125,9 +122,10 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
         <Table<Project>
           size="small"
           rowKey="id"
-          loading={loading}
+          loading={table.loading}
           dataSource={data.rows}
-          pagination={data.rows.length > 100 ? { pageSize: 100, size: 'small', showSizeChanger: false } : false}
+          onChange={table.onChange}
+          pagination={{ ...table.pagination, hideOnSinglePage: data.total <= 100 }}
           locale={{
             emptyText: filtered
               ? '没有符合条件的项目'
@@ -137,9 +135,11 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
             {
               title: '预算单位 / 股室',
               dataIndex: 'unitName',
+              key: 'unit',
               width: 190,
               ellipsis: true,
-              sorter: (a, b) => zhCompare(a.unitName, b.unitName),
+              sorter: true,
+              sortOrder: sortOrder('unit'),
               render: (u: string, p) => (
                 <div>
                   <div style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{u}</div>
@@ -151,13 +151,15 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
             {
               title: '项目名称',
               dataIndex: 'name',
+              key: 'name',
               ellipsis: true,
-              sorter: (a, b) => zhCompare(a.name, b.name),
+              sorter: true,
+              sortOrder: sortOrder('name'),
               render: (name: string, p) => <EvaluationNote name={name} note={p.evaluationNote ?? null} />,
             },
             { title: '类别', dataIndex: 'category', width: 90 },
             { title: '资金来源', dataIndex: 'fundSource', width: 130, render: (f: string, p) => (p.fundChannel && p.fundChannel !== '本级' ? `${f}·${p.fundChannel}` : f) },
-            { title: '金额（万元）', dataIndex: 'amountFen', width: 110, align: 'right', className: 'num', sorter: (a, b) => a.amountFen - b.amountFen, render: (f: number) => wan(f) },
+            { title: '金额（万元）', dataIndex: 'amountFen', key: 'amount', width: 110, align: 'right', className: 'num', sorter: true, sortOrder: sortOrder('amount'), render: (f: number) => wan(f) },
             { title: '绩效目标', width: 90, render: (_: unknown, p) => targetsTag(p) },
             { title: '来源', dataIndex: 'origin', width: 72, render: (o: Project['origin']) => <Tag color={ORIGIN_COLORS[o]}>{o}</Tag> },
             {
@@ -178,10 +180,10 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
             },
           ]}
           summary={() =>
-            data.rows.length ? (
+            data.total ? (
               <Table.Summary.Row className="sum-row">
                 <Table.Summary.Cell index={0} colSpan={5}>
-                  合计（{data.rows.length} 个项目）
+                  <span data-testid="projects-count">合计（{data.total} 个项目）</span>
                 </Table.Summary.Cell>
                 <Table.Summary.Cell index={5} align="right" className="num">
                   <span data-testid="projects-sum">{wan(data.totalFen)}</span>

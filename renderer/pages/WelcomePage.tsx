@@ -36,7 +36,7 @@ export function WelcomePage() {
       const [t, e, p, r] = await Promise.all([
         call('trainings/list', { workYear }),
         call('exante/list', { workYear }),
-        call('projects/list', { budgetYear: workYear + 1 }),
+        call('projects/list', { budgetYear: workYear + 1, limit: 1 }),
         call('register/list', { year: workYear }),
       ])
       setOverview({
@@ -45,7 +45,7 @@ export function WelcomePage() {
         proposals: e.count,
         proposalsFen: e.totalFen,
         unconfirmed: e.rows.filter((x) => !x.conclusion).length,
-        projects: p.rows.length,
+        projects: p.total,
         projectsFen: p.totalFen,
         documents: r.length,
       })

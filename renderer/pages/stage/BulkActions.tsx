@@ -1,16 +1,17 @@
 /**
- * Bulk actions of a stage list: over the ticked rows, or over every row the filters show (all
- * pages), 提交审核 / 审核通过 (with a conclusion) / 退回修改 (with one opinion) / 生成意见书 /
+ * Bulk actions of a stage list: over the ticked rows (on any page), or over every row the filters
+ * show (all pages, resolved by the backend from the filters), 提交审核 / 审核通过 (with a conclusion) / 退回修改 (with one opinion) / 生成意见书 /
  * 审核意见反馈单. Each item is taken through the state machine on its own by the backend; the job
  * dialog shows progress, can cancel, and lists what was refused and why.
  */
 import { CheckOutlined, CopyOutlined, FileTextOutlined, RollbackOutlined, SendOutlined } from '@ant-design/icons'
 import { Alert, Button, DatePicker, Input, Radio, Space, Tooltip } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
+import type { ItemList } from '../../../shared/api'
 import type { JobState, Round, RoundItem } from '../../../shared/domain'
 import { DOC_KINDS, type DocKind } from '../../../shared/documents'
-import { ACTION_NAMES, nextStatus, TARGET_CONCLUSIONS, TARGET_CONSEQUENCE, type BulkAction, type TargetConclusion } from '../../../shared/stage'
+import { ACTION_NAMES, ITEM_STATUSES, nextStatus, TARGET_CONCLUSIONS, TARGET_CONSEQUENCE, type BulkAction, type TargetConclusion } from '../../../shared/stage'
 import { call } from '../../api'
 import { GuardedModal } from '../../components/EditModal'
 import { JobProgressModal } from '../../components/JobProgressModal'
@@ -23,7 +24,11 @@ export interface Selection {
   ids: string[]
   /** Every row the current filters show, on every page. */
   all: boolean
+  /** The ticked rows' records, from whichever page they were ticked on (their statuses count what applies). */
+  picked?: RoundItem[]
 }
+
+export const NO_SELECTION: Selection = { ids: [], all: false }
 
 type Pending = { kind: 'action'; action: BulkAction } | { kind: 'doc'; doc: DocKind } | null
 
@@ -31,8 +36,7 @@ export function BulkActions({
   cfg,
   round,
   filters,
-  rows,
-  total,
+  list,
   selection,
   onSelection,
   readOnly,
@@ -41,8 +45,8 @@ export function BulkActions({
   cfg: StageConfig
   round: Round
   filters: ItemFilters
-  rows: RoundItem[]
-  total: number
+  /** The shown page with the counts of every filtered row. */
+  list: ItemList | null
   selection: Selection
   onSelection: (s: Selection) => void
   readOnly: string | null
@@ -50,10 +54,18 @@ export function BulkActions({
 }) {
   const [pending, setPending] = useState<Pending>(null)
   const [job, setJob] = useState<JobState | null>(null)
-  const chosen = useMemo(() => (selection.all ? rows : rows.filter((r) => selection.ids.includes(r.id))), [rows, selection])
+  const total = list?.total ?? 0
   const count = selection.all ? total : selection.ids.length
+  /**
+   * How many of the selection are in a status that `ok` accepts: for "all filtered rows" from the
+   * list's counts by status (over every page), for ticked rows from their records.
+   */
+  const countWhere = (ok: (s: RoundItem['status']) => boolean) =>
+    selection.all
+      ? ITEM_STATUSES.filter((s) => ok(s) && (!filters.status || filters.status === s)).reduce((n, s) => n + (list?.counts[s] ?? 0), 0)
+      : (selection.picked ?? []).filter((r) => selection.ids.includes(r.id) && ok(r.status)).length
   /** How many of the selection the action would apply to, by status; the rest will be refused. */
-  const applicable = (a: BulkAction) => chosen.filter((r) => nextStatus(r.status, a) !== null).length
+  const applicable = (a: BulkAction) => countWhere((s) => nextStatus(s, a) !== null)
 
   const target = selection.all ? { filters } : { ids: selection.ids }
   const actions: { action: BulkAction; icon: React.ReactNode; danger?: boolean; primary?: boolean }[] = [
@@ -79,7 +91,7 @@ export function BulkActions({
           </Button>
         )}
         {!none && (
-          <Button size="small" type="link" onClick={() => onSelection({ ids: [], all: false })} data-testid="bulk-clear">
+          <Button size="small" type="link" onClick={() => onSelection(NO_SELECTION)} data-testid="bulk-clear">
             清除选择
           </Button>
         )}
@@ -117,13 +129,13 @@ export function BulkActions({
         pending={pending}
         round={round}
         count={count}
-        applicable={pending?.kind === 'action' ? applicable(pending.action) : pending?.kind === 'doc' ? chosen.filter((r) => (pending.doc === 'review-feedback' ? r.status === '退回修改' : r.status === '已审核')).length : 0}
+        applicable={pending?.kind === 'action' ? applicable(pending.action) : pending?.kind === 'doc' ? countWhere((s) => s === (pending.doc === 'review-feedback' ? '退回修改' : '已审核')) : 0}
         onClose={() => setPending(null)}
         onStart={async (input) => {
           const j =
             input.kind === 'action'
               ? await attempt(() => call('items/bulk', { roundId: round.id, ...target, action: input.action, conclusion: input.conclusion, summary: input.summary, opinion: input.opinion }))
-              : await attempt(() => call('docs/batch', { kind: input.doc, roundId: round.id, date: input.date, ...(selection.all ? { itemIds: rows.map((r) => r.id) } : { itemIds: selection.ids }) }))
+              : await attempt(() => call('docs/batch', { kind: input.doc, roundId: round.id, date: input.date, ...(selection.all ? { filters } : { itemIds: selection.ids }) }))
           if (!j) return false
           setPending(null)
           setJob(j)
@@ -134,7 +146,7 @@ export function BulkActions({
         job={job}
         onClose={() => {
           setJob(null)
-          onSelection({ ids: [], all: false })
+          onSelection(NO_SELECTION)
           onDone()
         }}
       />

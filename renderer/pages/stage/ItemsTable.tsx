@@ -1,12 +1,18 @@
-/** The items of a round: filters, status tabs with counts, stage columns, sums at the foot. */
+/**
+ * The items of a round: filters, status tabs with counts, stage columns, sums at the foot. One page
+ * at a time from the backend (items/list sorts, filters and pages in SQL; `useServerTable`); the
+ * counts and sums cover every filtered row and come with the page.
+ */
 import { Input, Select, Table, Tabs, Tag, Tooltip } from 'antd'
 import type { ColumnsType } from 'antd/es/table'
 import { useEffect, useMemo, useState } from 'react'
+import type { ItemList } from '../../../shared/api'
 import { FUND_SOURCES, type FundSource, type Round, type RoundItem } from '../../../shared/domain'
-import { ratePercent, sumFen } from '../../../shared/money'
+import { ratePercent } from '../../../shared/money'
 import { LIGHT_NAMES, type Light } from '../../../shared/monitoring'
 import { ITEM_STATUSES, type ItemStatus } from '../../../shared/stage'
-import { wan, zhCompare } from '../../format'
+import type { useServerTable } from '../../components/useServerTable'
+import { wan } from '../../format'
 import { useApp } from '../../store'
 import { BulkActions, type Selection } from './BulkActions'
 import { CONCLUSION_COLORS, STATUS_COLORS, type StageConfig } from './config'
@@ -22,22 +28,10 @@ export interface ItemFilters {
   search?: string
 }
 
-export interface ItemsData {
-  rows: RoundItem[]
-  totalFen: number
-  counts: Record<string, number>
-}
-
-/** 得分/等级 of evaluation items (loaded per visible row; RoundItem does not carry them). */
-export interface ItemScore {
-  updatedAt: string
-  totalScore: number | null
-  grade: string | null
-  executionRate: number | null
-}
+/** The list's paged state (StagePage owns it: the drawer and the reloads need it too). */
+export type ItemsTableState = ReturnType<typeof useServerTable<unknown, ItemList>>
 
 const LIGHT_COLORS: Record<Light, string> = { red: 'red', yellow: 'gold', green: 'green' }
-const LIGHT_ORDER: Record<string, number> = { red: 3, yellow: 2, green: 1 }
 
 export function LightTag({ light, empty = '—' }: { light: Light | null | undefined; empty?: string }) {
   if (!light) return <span className="hint">{empty}</span>
@@ -58,12 +52,9 @@ export function ItemsTable({
   round,
   filters,
   onFilters,
-  data,
-  loading,
+  table,
   openId,
   onOpen,
-  scores,
-  onVisible,
   selection,
   onSelection,
   readOnly,
@@ -73,12 +64,9 @@ export function ItemsTable({
   round: Round
   filters: ItemFilters
   onFilters: (f: ItemFilters) => void
-  data: ItemsData
-  loading: boolean
+  table: ItemsTableState
   openId: string | null
   onOpen: (id: string, order: string[]) => void
-  scores: Map<string, ItemScore>
-  onVisible: (rows: RoundItem[]) => void
   selection: Selection
   onSelection: (s: Selection) => void
   /** Why nothing may be changed (read-only package, locked year), or null. */
@@ -88,8 +76,9 @@ export function ItemsTable({
   const units = useApp((s) => s.units)
   const divisions = useApp((s) => s.divisions)
   const [searchText, setSearchText] = useState(filters.search ?? '')
-  const [page, setPage] = useState({ current: 1, pageSize: 50 })
-  const [sorted, setSorted] = useState<RoundItem[]>(data.rows)
+  const data = table.data
+  const rows = data?.rows ?? []
+  const { sortOrder } = table
 
   useEffect(() => setSearchText(filters.search ?? ''), [filters.search])
   useEffect(() => {
@@ -100,40 +89,31 @@ export function ItemsTable({
     return () => clearTimeout(t)
   }, [searchText])
 
-  // New data (filters, reload): back to the first page unless the open item is further on.
-  useEffect(() => {
-    setSorted(data.rows)
-    setPage((p) => ({ ...p, current: 1 }))
-  }, [data.rows])
-
-  const visible = useMemo(() => sorted.slice((page.current - 1) * page.pageSize, page.current * page.pageSize), [sorted, page])
-  useEffect(() => onVisible(visible), [visible])
-
-  const executedFen = useMemo(() => sumFen(data.rows.map((r) => r.executedFen)), [data.rows])
   const month = round.asOfMonth
 
   const columns = useMemo(() => {
     const cols: ColumnsType<RoundItem> = [
-      { title: '预算单位', dataIndex: 'unitName', key: 'unit', width: 160, ellipsis: true, sorter: (a, b) => zhCompare(a.unitName, b.unitName) },
+      { title: '预算单位', dataIndex: 'unitName', key: 'unit', width: 160, ellipsis: true, sorter: true, sortOrder: sortOrder('unit') },
       {
         title: '项目名称',
         dataIndex: 'projectName',
-        key: 'project',
+        key: 'name',
         ellipsis: { showTitle: false },
-        sorter: (a, b) => zhCompare(a.projectName, b.projectName),
+        sorter: true,
+        sortOrder: sortOrder('name'),
         render: (v: string) => (
           <Tooltip title={v} placement="topLeft" mouseEnterDelay={0.6}>
             <a>{v}</a>
           </Tooltip>
         ),
       },
-      { title: '金额（万元）', dataIndex: 'amountFen', key: 'amount', width: 118, align: 'right', className: 'num', sorter: (a, b) => a.amountFen - b.amountFen, render: (f: number) => wan(f) },
+      { title: '金额（万元）', dataIndex: 'amountFen', key: 'amount', width: 118, align: 'right', className: 'num', sorter: true, sortOrder: sortOrder('amount'), render: (f: number) => wan(f) },
       { title: '资金来源', dataIndex: 'fundSource', key: 'fund', width: 128, ellipsis: true },
       { title: '股室', dataIndex: 'divisionName', key: 'division', width: 96, ellipsis: true, render: (v: string | null) => v ?? '—' },
     ]
     if (cfg.stage === 'targets') {
       cols.push(
-        { title: '指标数', dataIndex: 'indicatorCount', key: 'ind', width: 80, align: 'right', sorter: (a, b) => a.indicatorCount - b.indicatorCount },
+        { title: '指标数', dataIndex: 'indicatorCount', key: 'indicators', width: 80, align: 'right', sorter: true, sortOrder: sortOrder('indicators') },
         { title: '审核结论', dataIndex: 'conclusion', key: 'conclusion', width: 84, align: 'center', render: (v: string | null) => <ConclusionTag value={v} /> },
         { title: '审核轮次', dataIndex: 'reviewCount', key: 'reviews', width: 84, align: 'right', render: (n: number) => (n ? `第${n}次` : '—') },
         { title: '公开', dataIndex: 'isPublic', key: 'public', width: 60, align: 'center', render: (p: boolean) => (p ? <Tag color="cyan">已公开</Tag> : <span className="hint">—</span>) },
@@ -148,7 +128,8 @@ export function ItemsTable({
           width: 118,
           align: 'right',
           className: 'num',
-          sorter: (a, b) => (a.executedFen ?? -1) - (b.executedFen ?? -1),
+          sorter: true,
+          sortOrder: sortOrder('executed'),
           render: (f: number | null) => (f === null ? <span className="hint">未填</span> : wan(f)),
         },
         {
@@ -158,7 +139,8 @@ export function ItemsTable({
           width: 84,
           align: 'right',
           className: 'num',
-          sorter: (a, b) => (a.executionRate ?? -1) - (b.executionRate ?? -1),
+          sorter: true,
+          sortOrder: sortOrder('rate'),
           render: (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}%`),
         },
         {
@@ -167,7 +149,8 @@ export function ItemsTable({
           key: 'light',
           width: 76,
           align: 'center',
-          sorter: (a, b) => (LIGHT_ORDER[a.light ?? ''] ?? 0) - (LIGHT_ORDER[b.light ?? ''] ?? 0),
+          sorter: true,
+          sortOrder: sortOrder('light'),
           render: (l: Light | null) => <LightTag light={l} />,
         },
       )
@@ -176,17 +159,16 @@ export function ItemsTable({
       cols.push(
         {
           title: '得分',
+          dataIndex: 'totalScore',
           key: 'score',
           width: 72,
           align: 'right',
           className: 'num',
-          sorter: (a, b) => (scores.get(a.id)?.totalScore ?? -1) - (scores.get(b.id)?.totalScore ?? -1),
-          render: (_v, r) => {
-            const s = scores.get(r.id)
-            return s === undefined ? <span className="hint">…</span> : s.totalScore === null ? <span className="hint">—</span> : s.totalScore.toFixed(2)
-          },
+          sorter: true,
+          sortOrder: sortOrder('score'),
+          render: (v: number | null) => (v === null ? <span className="hint">—</span> : v.toFixed(2)),
         },
-        { title: '等级', key: 'grade', width: 60, align: 'center', render: (_v, r) => <ConclusionTag value={scores.get(r.id)?.grade} /> },
+        { title: '等级', dataIndex: 'grade', key: 'grade', width: 60, align: 'center', render: (v: string | null) => <ConclusionTag value={v} /> },
       )
     }
     cols.push({
@@ -194,7 +176,8 @@ export function ItemsTable({
       dataIndex: 'status',
       key: 'status',
       width: 92,
-      sorter: (a, b) => ITEM_STATUSES.indexOf(a.status) - ITEM_STATUSES.indexOf(b.status),
+      sorter: true,
+      sortOrder: sortOrder('status'),
       render: (s: ItemStatus) => (
         <Tag color={STATUS_COLORS[s]} style={{ marginInlineEnd: 0 }}>
           {s}
@@ -202,19 +185,21 @@ export function ItemsTable({
       ),
     })
     return cols
-  }, [cfg, month, scores])
+    // sortOrder is a function of table.sort; the columns follow it.
+  }, [cfg, month, table.sort.sort, table.sort.order])
 
   const summaryCell = (key: string | undefined): React.ReactNode => {
+    if (!data) return null
     if (key === 'amount') return <span data-testid="items-sum">{wan(data.totalFen)}</span>
-    if (key === 'executed') return wan(executedFen)
+    if (key === 'executed') return <span data-testid="items-executed-sum">{wan(data.executedFen)}</span>
     if (key === 'rate') {
-      const r = ratePercent(executedFen, sumFen(data.rows.filter((x) => x.executedFen !== null).map((x) => x.amountFen)))
+      const r = ratePercent(data.executedFen, data.executedAmountFen)
       return r === null ? '' : `${r.toFixed(2)}%`
     }
     return null
   }
 
-  const tabCount = (k: string) => data.counts[k] ?? 0
+  const tabCount = (k: string) => data?.counts[k] ?? 0
   const filtered = !!(filters.unitId || filters.divisionId || filters.fundSource || filters.light || filters.search)
 
   return (
@@ -275,19 +260,20 @@ export function ItemsTable({
           ...ITEM_STATUSES.map((s) => ({ key: s, label: <span data-testid={`tab-${s}`}>{`${s} ${tabCount(s)}`}</span> })),
         ]}
       />
-      <BulkActions cfg={cfg} round={round} filters={filters} rows={data.rows} total={data.rows.length} selection={selection} onSelection={onSelection} readOnly={readOnly} onDone={onBulkDone} />
+      <BulkActions cfg={cfg} round={round} filters={filters} list={data} selection={selection} onSelection={onSelection} readOnly={readOnly} onDone={onBulkDone} />
       <Table<RoundItem>
         size="small"
         rowKey="id"
-        loading={loading}
+        loading={table.loading}
         rowSelection={{
-          selectedRowKeys: selection.all ? data.rows.map((r) => r.id) : selection.ids,
-          onChange: (keys) => onSelection({ ids: keys as string[], all: false }),
+          selectedRowKeys: selection.all ? rows.map((r) => r.id) : selection.ids,
+          // Ticks on other pages stay (antd keeps their records): the bulk bar counts them by status.
+          onChange: (keys, picked) => onSelection({ ids: keys as string[], all: false, picked: picked.filter(Boolean) }),
           preserveSelectedRowKeys: true,
           columnWidth: 36,
           getCheckboxProps: (r) => ({ 'aria-label': `选择 ${r.projectName}` }) as never,
         }}
-        dataSource={data.rows}
+        dataSource={rows}
         columns={columns}
         scroll={{ x: cfg.stage === 'monitoring' || cfg.stage === 'targets' ? 1090 : 980, y: 'calc(100vh - 390px)' }}
         rowClassName={(r) => (r.id === openId ? 'row-open' : 'row-click')}
@@ -295,31 +281,20 @@ export function ItemsTable({
           onClick: (e) => {
             // A click on the tick box selects the row; it does not open it.
             if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return
-            onOpen(r.id, sorted.map((x) => x.id))
+            onOpen(r.id, rows.map((x) => x.id))
           },
         })}
-        onChange={(p, _f, _s, extra) => {
-          setPage({ current: p.current ?? 1, pageSize: p.pageSize ?? 50 })
-          if (extra.action === 'sort') setSorted(extra.currentDataSource as RoundItem[])
-        }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          size: 'small',
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100, 200],
-          hideOnSinglePage: data.rows.length <= 20,
-          showTotal: (t) => `共 ${t} 项`,
-        }}
+        onChange={table.onChange}
+        pagination={table.pagination}
         locale={{
           emptyText: filters.status || filtered ? '没有符合筛选条件的项目' : '本任务中还没有项目，可点击“同步项目”从项目库加入',
         }}
         summary={() =>
-          data.rows.length ? (
+          data?.total ? (
             <Table.Summary fixed="bottom">
               <Table.Summary.Row className="sum-row">
                 <Table.Summary.Cell index={0} colSpan={3}>
-                  <span data-testid="items-count">合计（{data.rows.length} 项）</span>
+                  <span data-testid="items-count">合计（{data.total} 项）</span>
                 </Table.Summary.Cell>
                 {columns.slice(2).map((c, i) => (
                   <Table.Summary.Cell key={String(c.key)} index={i + 3} align={c.align === 'right' ? 'right' : undefined} className="num">

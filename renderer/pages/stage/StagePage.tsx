@@ -2,12 +2,14 @@
  * The one stage mechanism's screen, configured per stage (绩效目标, 运行监控, 单位自评, 财政评价):
  * the round bar, the items list and the item drawer. Honours `pageParams` from `navigate`
  * ({roundId, status, light, unitId, divisionId, fundSource, search, itemId}), so the dashboard can
- * open a list pre-filtered.
+ * open a list pre-filtered. The list is asked for one page at a time, and only once the round is
+ * known to belong to the shown year's rounds (a remembered round of another year is never listed).
  */
 import { PlusOutlined } from '@ant-design/icons'
 import { Button, Empty, Spin, Tabs, Tooltip } from 'antd'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { Round, RoundItem } from '../../../shared/domain'
+import type { ItemSort } from '../../../shared/api'
+import type { Round } from '../../../shared/domain'
 import { FUND_SOURCES, type FundSource } from '../../../shared/domain'
 import { ITEM_STATUSES, STAGES, type ItemStatus, type Stage } from '../../../shared/stage'
 import { call } from '../../api'
@@ -17,9 +19,10 @@ import { attempt } from '../../errors'
 import { useApp, type PageParams } from '../../store'
 import { STAGE_CONFIG } from './config'
 import { EngagementsPanel } from './EngagementsPanel'
-import type { Selection } from './BulkActions'
+import { NO_SELECTION, type Selection } from './BulkActions'
 import { ItemDrawer } from './ItemDrawer'
-import { ItemsTable, type ItemFilters, type ItemScore, type ItemsData, type LightFilter } from './ItemsTable'
+import { ItemsTable, type ItemFilters, type LightFilter } from './ItemsTable'
+import { useServerTable } from '../../components/useServerTable'
 import { RoundBar } from './RoundBar'
 import { RoundFormModal } from './RoundFormModal'
 import { useFreshEditing } from '../../components/useFreshEditing'
@@ -39,7 +42,6 @@ function filtersFrom(p: PageParams): ItemFilters {
   return f
 }
 
-const EMPTY: ItemsData = { rows: [], totalFen: 0, counts: {} }
 
 export function StagePage({ stage }: { stage: Stage }) {
   const cfg = STAGE_CONFIG[stage]
@@ -53,19 +55,16 @@ export function StagePage({ stage }: { stage: Stage }) {
   const [rounds, setRounds] = useState<Round[] | null>(null)
   const [roundId, setRoundId] = useState<string | null>(typeof initial.current.roundId === 'string' ? initial.current.roundId : (lastRound[stage] ?? null))
   const [filters, setFilters] = useState<ItemFilters>(() => filtersFrom(initial.current))
-  const [data, setData] = useState<ItemsData>(EMPTY)
-  const [loading, setLoading] = useState(false)
   const [openId, setOpenId] = useState<string | null>(typeof initial.current.itemId === 'string' ? initial.current.itemId : null)
   const [order, setOrder] = useState<string[]>([])
   const [editingRound, setEditingRound] = useState<Round | 'new' | null>(null)
   // After "重新载入" (someone else changed the round meanwhile) an open form gets the current copy.
   useFreshEditing(editingRound, setEditingRound, rounds ?? [])
   const [tab, setTab] = useState('items')
-  const [scores, setScores] = useState<Map<string, ItemScore>>(new Map())
-  const [selection, setSelection] = useState<Selection>({ ids: [], all: false })
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION)
   const readOnly = useReadOnlyReason(workYear)
   // Another round or other filters: the ticked rows may no longer be the ones shown.
-  useEffect(() => setSelection({ ids: [], all: false }), [roundId, filters])
+  useEffect(() => setSelection(NO_SELECTION), [roundId, filters])
   const wantedRound = useRef<string | null>(typeof initial.current.roundId === 'string' ? initial.current.roundId : null)
 
   // A navigate() to this page while it is shown: apply the new parameters.
@@ -117,62 +116,18 @@ export function StagePage({ stage }: { stage: Stage }) {
     if (round) lastRound[stage] = round.id
   }, [round, stage])
 
-  const loadItems = useCallback(async () => {
-    if (!roundId) {
-      setData(EMPTY)
-      return
-    }
-    setLoading(true)
-    const r = await attempt(() => call('items/list', { roundId, ...filters }))
-    setLoading(false)
-    if (r) setData(r)
-  }, [roundId, filters])
-
-  useEffect(() => {
-    void loadItems()
-  }, [loadItems, dataVersion])
+  // One page of the round's items; what the list shows (得分/等级 included) comes in the rows.
+  const table = useServerTable(
+    round ? { roundId: round.id, ...filters } : null,
+    (q, page) => call('items/list', { ...q, ...page, sort: page.sort as ItemSort | undefined }),
+    { reloadToken: dataVersion },
+  )
+  const reloadItems = table.reload
 
   const refreshAfterChange = useCallback(() => {
     void loadRounds()
-    void loadItems()
-  }, [loadRounds, loadItems])
-
-  // 得分/等级 for the visible rows of an evaluation round (RoundItem does not carry them).
-  const scoresRef = useRef(scores)
-  scoresRef.current = scores
-  const fetching = useRef(new Set<string>())
-  const onVisible = useCallback(
-    (rows: RoundItem[]) => {
-      if (!cfg.scores) return
-      const need = rows.filter((r) => scoresRef.current.get(r.id)?.updatedAt !== r.updatedAt && !fetching.current.has(r.id + r.updatedAt))
-      if (!need.length) return
-      void (async () => {
-        const queue = [...need]
-        const got: [string, ItemScore][] = []
-        const worker = async () => {
-          for (let r = queue.shift(); r; r = queue.shift()) {
-            const key = r.id + r.updatedAt
-            fetching.current.add(key)
-            try {
-              const d = await call('items/get', { id: r.id })
-              got.push([r.id, { updatedAt: r.updatedAt, totalScore: d.evaluation?.totalScore ?? null, grade: d.evaluation?.grade ?? null, executionRate: d.evaluation?.executionRate ?? null }])
-            } catch {
-              // The list still shows; the score cell stays empty.
-            } finally {
-              fetching.current.delete(key)
-            }
-          }
-        }
-        await Promise.all([worker(), worker(), worker(), worker()])
-        setScores((m) => {
-          const next = new Map(m)
-          for (const [id, s] of got) next.set(id, s)
-          return next
-        })
-      })()
-    },
-    [cfg.scores],
-  )
+    reloadItems()
+  }, [loadRounds, reloadItems])
 
   const header = (
     <PageHeader
@@ -194,15 +149,12 @@ export function StagePage({ stage }: { stage: Stage }) {
       round={round}
       filters={filters}
       onFilters={setFilters}
-      data={data}
-      loading={loading}
+      table={table}
       openId={openId}
       onOpen={(id, ids) => {
         setOrder(ids)
         setOpenId(id)
       }}
-      scores={scores}
-      onVisible={onVisible}
       selection={selection}
       onSelection={setSelection}
       readOnly={readOnly}
@@ -272,7 +224,7 @@ export function StagePage({ stage }: { stage: Stage }) {
           <ItemDrawer
             cfg={cfg}
             itemId={openId}
-            order={order.length ? order : data.rows.map((r) => r.id)}
+            order={order.length ? order : (table.data?.rows ?? []).map((r) => r.id)}
             onNavigate={setOpenId}
             onClose={() => setOpenId(null)}
             onChanged={refreshAfterChange}
