@@ -172,9 +172,13 @@ export function field(scope: Page | Locator, testid: string): Locator {
 
 export const drawer = (page: Page) => page.locator('.item-drawer')
 
-/** Opens a project's drawer from the list and waits for it. */
+/**
+ * Opens a project's drawer from the list and waits for it. Only a shown row counts: a closed
+ * dialog's table (the round form's project picker) may hold the same name while the list's page
+ * is still on its way.
+ */
 export async function openItem(page: Page, projectName: string) {
-  await page.locator('.ant-table-row').filter({ hasText: projectName }).first().click()
+  await page.locator('.ant-table-row:visible').filter({ hasText: projectName }).first().click()
   await expect.poll(() => drawer(page).getByTestId('drawer-title').textContent()).toBe(projectName)
 }
 
