@@ -115,21 +115,29 @@ async function main() {
     out('dashboard_floor_ms', raw, 'ms')
     out('dashboard_vs_floor', dash / raw, 'x')
 
-    // A stage list as the renderer opens it today (renderer/pages/stage/StagePage.tsx): the year's
-    // rounds, then every item of the first one, unpaged; and one sorted page of 50, what a paged list asks.
+    // A stage list as the renderer opens it (StagePage with useServerTable): the year's rounds, then
+    // the first page of the first round (LIST_PAGE_SIZE rows in the default order) with the footer's
+    // counts and sums over every row; a page change is one more items/list for the next page.
+    const { LIST_PAGE_SIZE } = await import('../shared/api')
     const openList = async () => {
       const rounds = await call(b, 'rounds/list', { stage: 'monitoring', workYear: currentYear })
-      return call(b, 'items/list', { roundId: rounds[0].id })
+      const items = await call(b, 'items/list', { roundId: rounds[0].id, offset: 0, limit: LIST_PAGE_SIZE })
+      return { rounds, items }
     }
     const opened = await openList()
     const listOpenMs = await timeIt(openList, 10)
     out('list_open_ms', listOpenMs, 'ms')
-    note(`list_open: ${opened.rows.length} rows, ${(JSON.stringify(opened).length / 1e6).toFixed(1)} MB of JSON`)
-    const [mon] = await call(b, 'rounds/list', { stage: 'monitoring', workYear: currentYear })
-    const listPageMs = await timeIt(() => call(b, 'items/list', { roundId: mon.id, sort: 'amount', order: 'desc', offset: 100, limit: 50 }), 20)
+    const kb = (v: unknown) => (JSON.stringify(v).length / 1e3).toFixed(1)
+    note(`list_open: rounds/list ${kb(opened.rounds)} kB + items/list ${opened.items.rows.length} of ${opened.items.total} rows ${kb(opened.items)} kB of JSON`)
+    const mon = opened.rounds[0]
+    const nextPage = { roundId: mon.id, offset: LIST_PAGE_SIZE, limit: LIST_PAGE_SIZE }
+    const listPageMs = await timeIt(() => call(b, 'items/list', nextPage), 20)
     out('list_page_ms', listPageMs, 'ms')
+    note(`list_page: page 2 (${LIST_PAGE_SIZE} rows) ${kb(await call(b, 'items/list', nextPage))} kB of JSON`)
+    const sortedMs = await timeIt(() => call(b, 'items/list', { roundId: mon.id, sort: 'amount', order: 'desc', offset: 0, limit: LIST_PAGE_SIZE }), 20)
+    note(`a page sorted by amount (a click on 金额): ${sortedMs.toFixed(1)} ms`)
     const divisions = await call(b, 'divisions/list', {})
-    const filteredMs = await timeIt(() => call(b, 'items/list', { roundId: mon.id, divisionId: divisions[2].id, light: 'red', sort: 'amount', order: 'desc', offset: 0, limit: 50 }), 20)
+    const filteredMs = await timeIt(() => call(b, 'items/list', { roundId: mon.id, divisionId: divisions[2].id, light: 'red', sort: 'amount', order: 'desc', offset: 0, limit: LIST_PAGE_SIZE }), 20)
     note(`a filtered page (one 股室, red lights, by amount): ${filteredMs.toFixed(1)} ms`)
 
     // 139 意见书 as a batch job.

@@ -130,6 +130,9 @@ const indicatorInput = z.object({
   explanation: z.string().trim().max(500, '指标解释不能超过500字'),
 })
 
+/** The rows a paged list asks for when it opens (renderer/components/useServerTable.ts; the bench asks the same). */
+export const LIST_PAGE_SIZE = 50
+
 /** What a stage list may be sorted by (one per sortable column of ItemsTable). */
 export const ITEM_SORTS = ['unit', 'amount', 'name', 'status', 'score', 'executed', 'rate', 'light', 'indicators'] as const
 export type ItemSort = (typeof ITEM_SORTS)[number]

@@ -12,6 +12,7 @@
 import type { TablePaginationConfig } from 'antd'
 import type { SorterResult, SortOrder, TableCurrentDataSource } from 'antd/es/table/interface'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { LIST_PAGE_SIZE } from '../../shared/api'
 import { attempt } from '../errors'
 
 export interface PageRequest {
@@ -34,7 +35,7 @@ export function useServerTable<Q, A extends PagedAnswer>(
   fetchPage: (query: Q, page: PageRequest) => Promise<A>,
   opts: { pageSize?: number; reloadToken?: unknown; initialSort?: { sort: string; order: 'asc' | 'desc' } } = {},
 ) {
-  const [page, setPage] = useState({ current: 1, pageSize: opts.pageSize ?? 50 })
+  const [page, setPage] = useState({ current: 1, pageSize: opts.pageSize ?? LIST_PAGE_SIZE })
   const [sort, setSort] = useState<{ sort?: string; order?: 'asc' | 'desc' }>(opts.initialSort ?? {})
   const [data, setData] = useState<A | null>(null)
   const [loading, setLoading] = useState(false)
