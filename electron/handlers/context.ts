@@ -121,3 +121,15 @@ export const parseJson = <T>(text: string, fallback: T): T => {
     return fallback
   }
 }
+
+/** Rows by a key, in their order: one pass, so a list's per-row lookups stay linear. */
+export function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const r of rows) {
+    const k = key(r)
+    const list = out.get(k)
+    if (list) list.push(r)
+    else out.set(k, [r])
+  }
+  return out
+}

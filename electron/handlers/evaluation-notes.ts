@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema'
+import { groupBy } from './context'
 
 export interface NoteKey {
   unitId: string
@@ -26,7 +27,7 @@ export async function evaluationNotes(db: Kysely<DB>, keys: NoteKey[]): Promise<
   const unitIds = [...new Set(keys.map((k) => k.unitId))]
   // One list per unit and project name, newest budget year first, a 财政评价 before the unit's own
   // 自评 of the same year: each key then looks only at its own few rows (no scan of all rows per key).
-  const byProject = new Map<string, NoteRow[]>()
+  const found: NoteRow[] = []
   for (let i = 0; i < unitIds.length; i += CHUNK) {
     const rows = await sql<NoteRow>`
       SELECT p.unit_id, p.name, p.budget_year, r.stage, i.total_score, i.grade, i.consequence
@@ -34,13 +35,9 @@ export async function evaluationNotes(db: Kysely<DB>, keys: NoteKey[]): Promise<
       WHERE r.stage IN ('fiscaleval', 'selfeval') AND i.total_score IS NOT NULL
         AND p.unit_id IN (${sql.join(unitIds.slice(i, i + CHUNK))})
       ORDER BY p.budget_year DESC, CASE r.stage WHEN 'fiscaleval' THEN 0 ELSE 1 END`.execute(db)
-    for (const r of rows.rows) {
-      const key = `${r.unit_id}|${r.name}`
-      const list = byProject.get(key)
-      if (list) list.push(r)
-      else byProject.set(key, [r])
-    }
+    found.push(...rows.rows)
   }
+  const byProject = groupBy(found, (r) => `${r.unit_id}|${r.name}`)
   for (const k of keys) {
     const key = `${k.unitId}|${k.name}`
     const hit = byProject.get(key)?.find((r) => r.budget_year < k.beforeYear)

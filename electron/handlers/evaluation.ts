@@ -14,7 +14,7 @@ import { defaultWeights, executionScore, gradeOf, needsOverrideReason, scoreIndi
 import { canEdit, type ItemStatus } from '../../shared/stage'
 import type { DB, IndicatorRow, RoundItemRow } from '../db/schema'
 import type { Writer } from '../db/writer'
-import { parseJson, type Ctx, type Handlers } from './context'
+import { groupBy, parseJson, type Ctx, type Handlers } from './context'
 import { projectQuery, toProjectDetail } from './projects'
 import { loadItemDetail } from './rounds'
 import { listDivisionScope } from '../auth/scope'
@@ -176,9 +176,10 @@ async function loadEngagements(ctx: Ctx, where: { roundId?: string; agencyId?: s
   const ratings = rows.length
     ? await ctx.db.selectFrom('agency_ratings').selectAll().where('engagement_id', 'in', rows.map((r) => r.id)).execute()
     : []
+  // Grouped once (no scan of every rating per engagement).
+  const ratingsOf = groupBy(ratings, (r) => r.engagement_id)
   return rows.map((e) => {
-    const own: AgencyRating[] = ratings
-      .filter((r) => r.engagement_id === e.id)
+    const own: AgencyRating[] = (ratingsOf.get(e.id) ?? [])
       .map((r) => ({ rater: r.rater as AgencyRating['rater'], raterName: r.rater_name, scores: parseJson(r.scores, {}), total: r.total, ratedAt: r.rated_at }))
     const both = own.length === 2
     return {
@@ -401,9 +402,9 @@ export const evaluationHandlers: Pick<
     let q = ctx.db.selectFrom('agencies').selectAll()
     if (!includeInactive) q = q.where('active', '=', 1)
     const rows = await q.orderBy('name').execute()
-    const engagements = await loadEngagements(ctx, {})
+    const engagementsOf = groupBy(await loadEngagements(ctx, {}), (e) => e.agencyId)
     return rows.map((a): Agency => {
-      const own = engagements.filter((e) => e.agencyId === a.id)
+      const own = engagementsOf.get(a.id) ?? []
       const scored = own.filter((e) => e.finalScore !== null)
       return {
         id: a.id,

@@ -228,16 +228,20 @@ export const exanteHandlers: Pick<
     if (fundSource) q = q.where('p.fund_source', '=', fundSource)
     if (search?.trim()) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${search.trim()}%`), eb('u.name', 'like', `%${search.trim()}%`), eb('p.code', 'like', `%${search.trim()}%`)]))
     // The footer's count and sum over every filtered row; the rows themselves one page at a time.
-    const sums = await ctx.db
-      .selectFrom(q.as('x'))
-      .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('x.amount_fen').as('fen')])
+    const sums = await q
+      .clearSelect()
+      .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.sum<number>('p.amount_fen').as('fen')])
       .executeTakeFirstOrThrow()
     const dir = order === 'desc' ? 'desc' : 'asc'
     const sorted = (sort === 'amount' ? q.orderBy('p.amount_fen', dir).orderBy('u.code') : sort === 'name' ? q.orderBy('p.name', dir).orderBy('u.code') : q.orderBy('u.code', dir))
       .orderBy('p.name')
       .orderBy('p.id')
-    const paged = limit ? sorted.limit(limit).offset(offset ?? 0) : sorted
-    const rows: Project[] = (await paged.execute()).map((r) => ({
+    // A page: its ids first (sorting ids, not whole rows), then those rows with their indicator counts.
+    const ids = limit ? (await sorted.clearSelect().select('p.id').limit(limit).offset(offset ?? 0).execute()).map((r) => r.id) : null
+    const found = ids === null ? await sorted.execute() : ids.length ? await q.where('p.id', 'in', ids).execute() : []
+    const at = new Map(ids?.map((id, k) => [id, k]))
+    if (ids) found.sort((x, y) => at.get(x.id)! - at.get(y.id)!)
+    const rows: Project[] = found.map((r) => ({
       id: r.id,
       budgetYear: r.budget_year,
       version: r.version,

@@ -299,7 +299,7 @@ const ITEM_SORT_SQL: Record<Exclude<ItemSort, 'unit'>, ReturnType<typeof sql>> =
   executed: sql`i.executed_fen`,
   rate: sql`(i.executed_fen * 1.0 / nullif(p.amount_fen, 0))`,
   light: sql`case i.light when 'red' then 3 when 'yellow' then 2 when 'green' then 1 else 0 end`,
-  indicators: sql`indicator_count`,
+  indicators: sql`(select count(*) from indicators x where x.project_id = p.id)`,
 }
 
 /** One order for every page: the chosen column, then 单位编码, project name and the id, so pages never overlap. */
@@ -505,17 +505,17 @@ export const roundHandlers: Pick<
     const scope = listDivisionScope(ctx)
     if (scope !== undefined) q = q.where('u.division_id', '=', scope)
     // Counts by status over the other filters, so the status tabs show what each would hold; the
-    // footer's sums come from the same pass.
-    const byStatus = await ctx.db
-      .selectFrom(q.as('x'))
+    // footer's sums come from the same pass (over the filtered rows' columns only, not their detail).
+    const byStatus = await q
+      .clearSelect()
       .select([
-        'x.status',
+        'i.status',
         (eb) => eb.fn.countAll<number>().as('n'),
-        (eb) => eb.fn.sum<number>('x.amount_fen').as('fen'),
-        (eb) => eb.fn.sum<number>('x.executed_fen').as('executed'),
-        sql<number>`sum(case when x.executed_fen is not null then x.amount_fen end)`.as('executed_amount'),
+        (eb) => eb.fn.sum<number>('p.amount_fen').as('fen'),
+        (eb) => eb.fn.sum<number>('i.executed_fen').as('executed'),
+        sql<number>`sum(case when i.executed_fen is not null then p.amount_fen end)`.as('executed_amount'),
       ])
-      .groupBy('x.status')
+      .groupBy('i.status')
       .execute()
     const counts: Record<string, number> = { ...emptyCounts(), 全部: 0 }
     let total = 0
@@ -534,8 +534,13 @@ export const roundHandlers: Pick<
     }
     if (input.status) q = q.where('i.status', '=', input.status)
     const sorted = sortItems(q, input.sort, input.order === 'desc' ? 'desc' : 'asc')
-    const paged = input.limit ? sorted.limit(input.limit).offset(input.offset ?? 0) : sorted
-    const rows = (await paged.execute()).map(toItem)
+    let rows: RoundItem[]
+    if (input.limit) {
+      // The page's ids first (sorting ids, not whole rows), then those rows with their detail.
+      const ids = (await sorted.clearSelect().select('i.id').limit(input.limit).offset(input.offset ?? 0).execute()).map((r) => r.id)
+      const byId = new Map((ids.length ? await itemQuery(ctx.db).where('i.id', 'in', ids).execute() : []).map((r) => [r.id, toItem(r)]))
+      rows = ids.flatMap((id) => byId.get(id) ?? [])
+    } else rows = (await sorted.execute()).map(toItem)
     return { rows, total, totalFen, executedFen, executedAmountFen, counts }
   },
 

@@ -98,6 +98,9 @@ describe('items/list pages in SQL', () => {
     // The state machine's order: 已填报 after 待填报, so descending puts them first.
     expect(bStatus.rows.map((r) => r.status)).toEqual(['已填报', '已填报'])
     expect(bStatus.counts).toMatchObject({ 全部: 4, 待填报: 2, 已填报: 2 })
+    // The three with targets have 7 indicators each, the rest none.
+    const byIndicators = await t.call('items/list', { roundId: round.id, sort: 'indicators', order: 'desc', limit: 4 })
+    expect(byIndicators.rows.map((r) => r.indicatorCount)).toEqual([7, 7, 7, 0])
   })
 
   it('carries 得分 and 等级 in the rows of an evaluation list, sortable by score', async () => {
