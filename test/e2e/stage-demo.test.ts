@@ -39,6 +39,11 @@ describe('阶段界面 · 演示数据', () => {
         })
         .catch(() => undefined)
     })
+    // Every items/list asked for, as it leaves the page (the responses above arrive later).
+    const requested: Record<string, unknown>[] = []
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/items/list')) requested.push(JSON.parse(r.postData() ?? '{}') as Record<string, unknown>)
+    })
     const names = () => page.locator('.ant-table-row td:nth-child(3)').allTextContents()
     try {
       await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).not.toBe('未选择操作员')
@@ -99,6 +104,21 @@ describe('阶段界面 · 演示数据', () => {
       await expect.poll(() => drawer(page).getByTestId('monitoring-form').isVisible()).toBe(true)
       await shot(page, 'stage-demo-06-monitoring-drawer')
       await closeDrawer(page)
+
+      // The page remembers this round; opened in another work year it must not list it (2025 has no
+      // monitoring round: nothing is listed at all).
+      await menu(page, '目标审核')
+      await pick(page, page.getByTestId('work-year'), '2025年')
+      await expect.poll(() => page.getByTestId('work-year').textContent()).toContain('2025年')
+      const before = requested.length
+      await menu(page, '监控任务')
+      await expect.poll(() => page.getByTestId('no-rounds').isVisible(), { timeout: T }).toBe(true)
+      await expect.poll(() => page.getByTestId('no-rounds').textContent()).toContain('2025年度还没有运行监控任务')
+      // Back to 2024 while the page is shown: the remembered round, one request, not two.
+      await pick(page, page.getByTestId('work-year'), '2024年')
+      await expect.poll(() => page.getByTestId('items-count').textContent(), { timeout: T }).toContain('600 项')
+      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(50)
+      expect(requested.slice(before)).toEqual([{ roundId, offset: 0, limit: 50 }])
 
       await menu(page, '单位自评')
       await expect.poll(() => page.locator('.ant-table-row').count(), { timeout: T }).toBeGreaterThan(0)
