@@ -144,6 +144,12 @@ describe('运行监控 round', () => {
     expect(new Set(end.paths).size).toBe(2) // one file per project, names do not collide
     expect((await t.call('register/list', {})).filter((e) => e.kind === 'targets-opinion')).toHaveLength(2)
 
+    // "All filtered rows" of the list (the list holds one page): the backend resolves the filters.
+    const one = await t.call('docs/batch', { kind: 'targets-opinion', roundId: round.id, date: '2024-10-08', filters: { unitId: t.units.jyj.id } })
+    expect(one.total).toBe(1)
+    expect((await t.backend.ctx.jobs.wait(one.id)).done).toBe(1)
+    expect((await t.fail('docs/batch', { kind: 'targets-opinion', roundId: round.id, date: '2024-10-08', filters: { search: '没有这个项目' } })).message).toBe('筛选结果中没有项目，请调整筛选条件后再生成')
+
     const again = await t.call('docs/batch', { kind: 'targets-opinion', roundId: round.id, date: '2024-10-08' })
     await t.call('jobs/cancel', { id: again.id })
     const cancelled = await t.backend.ctx.jobs.wait(again.id)
