@@ -127,6 +127,19 @@ describe('阶段界面 · 演示数据', () => {
       await expect.poll(() => page.locator('.ant-table-row').count(), { timeout: T }).toBeGreaterThan(0)
       await expect.poll(() => page.getByTestId('items-sum').textContent()).toBe('15718.94')
       await shot(page, 'stage-demo-08-fiscaleval-list')
+
+      // The 项目库 of the year, a page of 100 from projects/list with the count of every project.
+      const projectLists: Record<string, unknown>[] = []
+      page.on('request', (r) => {
+        if (r.url().endsWith('/api/projects/list')) projectLists.push(JSON.parse(r.postData() ?? '{}') as Record<string, unknown>)
+      })
+      await menu(page, '年度项目库')
+      const all = await s.api('projects/list', { budgetYear: 2024, limit: 1 })
+      expect(all.total).toBeGreaterThan(100)
+      await expect.poll(() => page.getByTestId('projects-count').textContent(), { timeout: T }).toBe(`合计（${all.total} 个项目）`)
+      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(100)
+      expect(projectLists.filter((q) => q.budgetYear === 2024).every((q) => q.limit === 100)).toBe(true)
+      await shot(page, 'stage-demo-09-projects-paged')
       expect(s.errors).toEqual([])
     } catch (e) {
       await page.screenshot({ path: join(SHOTS, 'zz-failure-stage-demo.png') }).catch(() => undefined)
