@@ -42,7 +42,6 @@ function filtersFrom(p: PageParams): ItemFilters {
   return f
 }
 
-
 export function StagePage({ stage }: { stage: Stage }) {
   const cfg = STAGE_CONFIG[stage]
   const workYear = useApp((s) => s.workYear)
