@@ -13,7 +13,7 @@ import type { TablePaginationConfig } from 'antd'
 import type { SorterResult, SortOrder, TableCurrentDataSource } from 'antd/es/table/interface'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { LIST_PAGE_SIZE } from '../../shared/api'
-import { attempt } from '../errors'
+import { showError } from '../errors'
 
 export interface PageRequest {
   offset: number
@@ -62,15 +62,22 @@ export function useServerTable<Q, A extends PagedAnswer>(
       return
     }
     setLoading(true)
-    void attempt(() => fetchRef.current(query, { offset: (current - 1) * page.pageSize, limit: page.pageSize, ...sort })).then((r) => {
-      if (mine !== seq.current) return
-      setLoading(false)
-      if (!r) return
-      // Rows removed meanwhile (or a smaller filter) left this page empty: show the last page that has rows.
-      const last = Math.max(1, Math.ceil(r.total / page.pageSize))
-      if (r.rows.length === 0 && current > last) setPage((p) => ({ ...p, current: last }))
-      setData(r)
-    })
+    fetchRef.current(query, { offset: (current - 1) * page.pageSize, limit: page.pageSize, ...sort }).then(
+      (r) => {
+        if (mine !== seq.current) return
+        setLoading(false)
+        // Rows removed meanwhile (or a smaller filter) left this page empty: show the last page that has rows.
+        const last = Math.max(1, Math.ceil(r.total / page.pageSize))
+        if (r.rows.length === 0 && current > last) setPage((p) => ({ ...p, current: last }))
+        setData(r)
+      },
+      (e: unknown) => {
+        // Only the latest request's failure is shown: an abandoned one says nothing.
+        if (mine !== seq.current) return
+        setLoading(false)
+        showError(e)
+      },
+    )
     // `query` is compared by value, through `key`.
   }, [key, current, page.pageSize, sort.sort, sort.order, opts.reloadToken, reloads])
 
