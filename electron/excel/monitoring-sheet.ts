@@ -9,7 +9,8 @@ import type { Writable } from 'node:stream'
 import type { ImportProblem } from '../../shared/domain'
 import { DEVIATION_CAUSES, LIKELIHOODS, type Likelihood } from '../../shared/monitoring'
 import { parseMoney } from '../../shared/money'
-import { readTable, type ColumnSpec } from './read-table'
+import { readTableSteps, type ColumnSpec } from './read-table'
+import { runAsync, runSync, type Steps } from './yield'
 import type { MonitoringWorkbookInput, ParsedMonitoring, SheetMonitorIndicator, SheetMonitorProject } from './stage-types'
 import {
   MONEY_FORMAT,
@@ -248,13 +249,22 @@ export function parseCauses(text: string): { causes: string[]; bad: string[] } {
 }
 
 export function parseMonitoringWorkbook(wb: ExcelJS.Workbook): ParsedMonitoring {
+  return runSync(parseMonitoringSteps(wb))
+}
+
+/** parseMonitoringWorkbook giving the event loop a turn every few hundred rows. */
+export function parseMonitoringWorkbookAsync(wb: ExcelJS.Workbook): Promise<ParsedMonitoring> {
+  return runAsync(parseMonitoringSteps(wb))
+}
+
+function* parseMonitoringSteps(wb: ExcelJS.Workbook): Steps<ParsedMonitoring> {
   const problems: ImportProblem[] = []
   const projectsWs = pickSheet(wb, [MONITORING_SHEETS.projects, '项目执行情况', '预算执行'], MONITOR_PROJECT_COLUMNS, null)
   if (!projectsWs) {
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到“项目执行”工作表，请使用财政局下发的监控表模板填写' })
     return { projects: [], problems }
   }
-  const pt = readTable(projectsWs, MONITOR_PROJECT_COLUMNS)
+  const pt = yield* readTableSteps(projectsWs, MONITOR_PROJECT_COLUMNS)
   problems.push(...pt.problems)
   const first = pt.rows[0]
   const units = {
@@ -268,6 +278,7 @@ export function parseMonitoringWorkbook(wb: ExcelJS.Workbook): ParsedMonitoring 
   const byId = new Map<string, Parsed>()
   const all: Parsed[] = []
   for (const r of pt.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, pt.sheet, r)
     const v = r.values
     const id = v.id ?? ''
@@ -326,10 +337,11 @@ export function parseMonitoringWorkbook(wb: ExcelJS.Workbook): ParsedMonitoring 
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到“指标完成”工作表，请使用财政局下发的监控表模板填写' })
     return { projects, problems }
   }
-  const it = readTable(indicatorsWs, MONITOR_INDICATOR_COLUMNS)
+  const it = yield* readTableSteps(indicatorsWs, MONITOR_INDICATOR_COLUMNS)
   problems.push(...it.problems)
   const seen = new Map<string, number>()
   for (const r of it.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, it.sheet, r)
     const v = r.values
     const id = v.id ?? ''

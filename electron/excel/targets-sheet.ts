@@ -12,7 +12,8 @@ import { ALL_LEVEL2, LEVEL1_KEYS, LEVELS, OPERATORS, normalizeLevel1, normalizeL
 import { parseMoney, type MoneyUnit } from '../../shared/money'
 import { PassThrough, type Writable } from 'node:stream'
 import { yielder } from './yield'
-import { cellText, columnLetter, normalizeHeader, readTable, type ColumnSpec, type TableRow } from './read-table'
+import { cellText, columnLetter, normalizeHeader, readTableSteps, type ColumnSpec, type TableRow } from './read-table'
+import { runAsync, runSync, type Steps } from './yield'
 import type { ParsedTargets, ParsedTargetsProject, SheetIndicator, TargetsWorkbookInput } from './stage-types'
 
 export const TARGET_SHEETS = { help: '填表说明', projects: '项目信息', indicators: '绩效指标', lists: '下拉列表' } as const
@@ -171,6 +172,15 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
 // ——— import ———
 
 export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
+  return runSync(parseTargetsSteps(wb))
+}
+
+/** parseTargetsWorkbook giving the event loop a turn every few hundred rows (a 5,000-project file). */
+export function parseTargetsWorkbookAsync(wb: ExcelJS.Workbook): Promise<ParsedTargets> {
+  return runAsync(parseTargetsSteps(wb))
+}
+
+function* parseTargetsSteps(wb: ExcelJS.Workbook): Steps<ParsedTargets> {
   const problems: ImportProblem[] = []
   const projectsWs = pickSheet(wb, [TARGET_SHEETS.projects, '项目基本信息', '项目'], PROJECT_COLUMNS, null)
   if (!projectsWs) {
@@ -180,7 +190,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   const indicatorsWs = pickSheet(wb, [TARGET_SHEETS.indicators, '绩效指标表', '指标'], INDICATOR_COLUMNS, projectsWs)
   const units = readUnitList(wb)
 
-  const pt = readTable(projectsWs, PROJECT_COLUMNS)
+  const pt = yield* readTableSteps(projectsWs, PROJECT_COLUMNS)
   problems.push(...pt.problems)
   const amountUnit = pt.rows[0] ? moneyUnitOf(projectsWs, pt.headerRow, pt.rows[0].columns.amount!) : '万元'
 
@@ -189,6 +199,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   const linkable: ParsedTargetsProject[] = []
   const byId = new Map<string, ParsedTargetsProject>()
   for (const r of pt.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, pt.sheet, r)
     const v = r.values
     const id = v.id ?? ''
@@ -260,7 +271,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到“绩效指标”工作表，请使用财政局下发的申报表模板填写' })
     return { projects, problems }
   }
-  const it = readTable(indicatorsWs, INDICATOR_COLUMNS)
+  const it = yield* readTableSteps(indicatorsWs, INDICATOR_COLUMNS)
   problems.push(...it.problems)
   const first = it.rows[0]
   if (first && !first.columns.projectId && !first.columns.projectName) {
@@ -274,6 +285,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   }
   const seenIndicator = new Map<string, number>()
   for (const r of it.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, it.sheet, r)
     const v = r.values
     let id = v.id ?? ''

@@ -10,3 +10,25 @@ export function yielder(budgetMs = 25): () => Promise<void> {
     last = performance.now()
   }
 }
+
+/**
+ * A long synchronous reader written as a generator that yields now and then (a few thousand rows):
+ * run at once (tests, small files), or with the event loop given a turn at each yield.
+ */
+export type Steps<T> = Generator<void, T, void>
+
+export function runSync<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+  }
+}
+
+export async function runAsync<T>(steps: Steps<T>, budgetMs = 25): Promise<T> {
+  const breathe = yielder(budgetMs)
+  for (;;) {
+    const r = steps.next()
+    if (r.done) return r.value
+    await breathe()
+  }
+}
