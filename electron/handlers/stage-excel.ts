@@ -230,8 +230,8 @@ async function parsedFor(ctx: Ctx, round: { id: string; stage: string }, input: 
     const kept = keptFiles.find(input.token)
     if (kept && kept.roundId === round.id && kept.sha256 === hash) return { token: input.token, hash, file: kept.file }
     if (forApply) {
-      if (!kept || kept.roundId !== round.id) throw new AppError('NOT_FOUND', `“${input.fileName}”的预览已过期（软件重启、预览了其他文件或换了任务），未导入任何数据；请重新预览后再导入`)
-      throw new AppError('VALIDATION', `“${input.fileName}”与预览时的文件内容不同（预览后文件被修改或换成了另一个文件），未导入任何数据；请重新预览后再导入`)
+      if (!kept || kept.roundId !== round.id) throw new AppError('NOT_FOUND', `“${input.fileName}”的预览已过期（软件重启、预览了其他文件或换了任务），未导入任何数据；请重新预览后再导入`, { repreview: true })
+      throw new AppError('VALIDATION', `“${input.fileName}”与预览时的文件内容不同（预览后文件被修改或换成了另一个文件），未导入任何数据；请重新预览后再导入`, { repreview: true })
     }
   }
   const file = await parseStageFile(ctx, round.stage, input.fileName, data)
