@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../../electron/excel/monitoring-sheet'
 import * as readTable from '../../electron/excel/read-table'
 import type { SheetMonitorProject, SheetProject } from '../../electron/excel/stage-types'
+import { readGrids } from '../../electron/excel/project-list'
 import { readLeanWorkbook } from '../../electron/excel/stream-workbook'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import { LEVELS } from '../../shared/indicators'
@@ -155,5 +156,18 @@ describe('stage import: apply applies the preview’s parse', () => {
     // The token is used up: a second apply with it asks for a new preview.
     const again = await t.fail('stageExcel/apply', { roundId: round.id, fileName: '申报表.xlsx', base64: file, token: preview.token })
     expect(again.details).toMatchObject({ repreview: true })
+  })
+})
+
+describe('the 项目清单 reader', () => {
+  it('keeps every Chinese character of a 3,000-row list (chunks of the streamed XML end mid-character)', async () => {
+    const wb = new ExcelJS.Workbook()
+    const ws = wb.addWorksheet('项目明细')
+    ws.addRow(['单位代码', '单位名称', '项目代码', '项目名称', '年初预算数'])
+    for (let p = 0; p < 3000; p++) ws.addRow([`2000${p % 75}`, `师宗县第${(p % 75) + 1}预算单位`, `5303232500${String(p).padStart(5, '0')}`, `农村人居环境整治提升补助资金项目第${p + 1}号`, 1000 + p])
+    const grids = await readGrids(Buffer.from(await wb.xlsx.writeBuffer()), '项目清单.xlsx')
+    const names = grids[0]!.rows.slice(1).map((r) => r.cells[3])
+    expect(names).toHaveLength(3000)
+    expect(names.filter((n, p) => n !== `农村人居环境整治提升补助资金项目第${p + 1}号`)).toEqual([])
   })
 })
