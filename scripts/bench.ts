@@ -11,10 +11,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openBackend, type Backend } from '../electron/backend'
-import { buildTargetsWorkbook } from '../electron/excel/targets-sheet'
-import type { SheetProject } from '../electron/excel/stage-types'
 import { headlessPlatform } from '../electron/platform'
 import { CITY, generateCity } from './bench/city-data'
+import { benchExcel } from './bench/excel'
 import { benchYearData } from './bench-yeardata'
 import { signInForScript } from './script-session'
 
@@ -209,46 +208,29 @@ async function main() {
     note(`file cache ${cold ? 'dropped (dd iflag=nocache)' : 'could not be dropped: warm figures'}; background quick_check + backup done ${(median(checks) / 1000).toFixed(1)} s after start; starts ${starts.map((x) => x.toFixed(0)).join(' / ')} ms`)
     b = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })
 
-    // A 5,000-project 申报表 with ~60,000 indicator rows, imported into a fresh database.
+    // Excel in and out at city scale (scripts/bench/excel.ts): import and export each timed,
+    // with the longest event-loop block and the peak RSS, in a child process of its own; floors beside.
     await b.close()
+    const xl = await benchExcel({ dir, budgetYear: currentYear + 3, projects: CITY.projectsPerYear, indicatorsPerProject: CITY.indicatorsPerProject, units: 75 })
+    out('excel_import_5000_s', xl.importS, 's')
+    out('excel_import_floor_s', xl.importFloorS, 's')
+    out('excel_import_vs_floor', xl.importS / xl.importFloorS, 'x')
+    out('max_event_loop_block_ms_excel_import', xl.importBlockMs, 'ms')
+    out('peak_rss_mb_excel_import', xl.importRssMb, 'MB')
+    out('excel_export_round_s', xl.exportS, 's')
+    out('excel_export_floor_s', xl.exportFloorS, 's')
+    out('excel_export_vs_floor', xl.exportS / xl.exportFloorS, 'x')
+    out('max_event_loop_block_ms_excel_export', xl.exportBlockMs, 'ms')
+    out('peak_rss_mb_excel_export', xl.exportRssMb, 'MB')
+    for (const n of xl.notes) note(n)
+
+    // A fresh database for the project-list import below.
     const importDir = join(dir, 'import')
     const ib = await openBackend({ dataDir: importDir, appVersion: 'bench', platform: headlessPlatform })
     await setUp(ib)
     const div = await call(ib, 'divisions/save', { name: '预算股' })
     const units: { id: string; code: string; name: string }[] = []
     for (let u = 0; u < 75; u++) units.push(await call(ib, 'units/save', { code: String(200000 + u), name: `预算单位${u + 1}`, parentName: '', divisionId: div.id }))
-    await call(ib, 'projects/save', { budgetYear: currentYear + 1, unitId: units[0]!.id, code: 'SEED', name: '种子项目', amountWan: '1', fundSource: '一般公共预算', category: '项目' })
-    const round = await call(ib, 'rounds/save', { stage: 'targets', workYear: currentYear + 1, title: '基准导入', deadline: null, unitIds: [] })
-    const projects: SheetProject[] = Array.from({ length: CITY.projectsPerYear }, (_, p) => ({
-      id: '',
-      unitCode: units[p % units.length]!.code,
-      unitName: units[p % units.length]!.name,
-      code: `N${p}`,
-      name: `导入项目${p + 1}`,
-      fundSource: '一般公共预算',
-      category: '项目',
-      amountFen: 100_000_000,
-      annualGoal: '按期完成年度任务',
-      indicators: Array.from({ length: CITY.indicatorsPerProject }, (_, k) => ({
-        id: '',
-        level1: ['产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '效益指标', '效益指标', '效益指标', '效益指标', '满意度指标'][k]!,
-        level2: ['数量指标', '数量指标', '质量指标', '质量指标', '时效指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标', '服务对象满意度指标'][k]!,
-        name: `指标${k + 1}`,
-        operator: k === 6 ? '≤' : '≥',
-        targetValue: k === 6 ? '100' : '90',
-        unit: k === 6 ? '万元' : '%',
-        weight: [10, 5, 5, 5, 5, 5, 15, 5, 10, 10, 5, 10][k]!,
-        explanation: '',
-      })),
-    }))
-    t = performance.now()
-    const buf = await buildTargetsWorkbook({ title: '基准申报表', deadline: null, units: units.map((u: { code: string; name: string }) => ({ code: u.code, name: u.name })), projects })
-    note(`built the 5,000-project workbook (${(buf.length / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-    const base64 = buf.toString('base64')
-    t = performance.now()
-    const summary = await call(ib, 'stageExcel/apply', { roundId: round.id, fileName: 'bench.xlsx', base64 })
-    out('excel_import_5000_s', (performance.now() - t) / 1000, 's')
-    note(`import: ${JSON.stringify(summary)}`)
 
     // The year's project list as the 一体化 system exports it: 5,000 lines, read, previewed, applied.
     const listWb = new ExcelJS.Workbook()
@@ -275,7 +257,6 @@ async function main() {
     const again = await runImport()
     note(`project list: first ${JSON.stringify(created)}; re-import ${JSON.stringify(again)} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     await ib.close()
-    out('peak_rss_mb', process.resourceUsage().maxRSS / 1024, 'MB')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -157,6 +157,8 @@ const stageUpload = fileUpload.extend({
   roundId: id,
   /** Matching step: sheet name → the project (or round item) picked for it, or MATCH_CREATE. */
   matches: z.record(z.string(), z.string()).optional(),
+  /** The preview's token (StageImportPreview.token): the file is not parsed again. */
+  token: z.string().max(100).optional(),
 })
 
 const projectImportChoices = z.object({

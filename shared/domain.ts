@@ -355,6 +355,13 @@ export interface StageImportPreview {
   matching?: ImportMatchRequest[]
   /** Things about the file worth a look that are not errors (a hidden sheet). */
   notices?: string[]
+  /**
+   * The parsed file is kept under this token: a re-preview (matching step) and the apply send it
+   * back with the same bytes, and apply applies this parse instead of reading the file again.
+   */
+  token?: string
+  /** sha256 (hex) of the previewed bytes. */
+  sha256?: string
 }
 
 export interface JobState {

@@ -152,6 +152,9 @@ export function guardWorkbookBytes(data: Buffer, fileName: string): void {
   }
 }
 
+export const formulaWithoutResult = (fileName: string, sheet: string, address: string) =>
+  refuse(fileName, `的工作表“${sheet}”单元格 ${address} 是公式，但文件中没有保存它的计算结果；请在 Excel 或 WPS 中打开后保存一次（或把公式改为数值）再导入`)
+
 /** What the import should tell the user about a parsed workbook (hidden sheets set aside). */
 const notices = new WeakMap<ExcelJS.Workbook, string[]>()
 export const workbookNotices = (wb: ExcelJS.Workbook): string[] => notices.get(wb) ?? []
@@ -163,7 +166,7 @@ const OWN_HIDDEN = new Set(['下拉列表', '股室名单'])
  * On the parsed workbook: hidden sheets (other than the product's own lists) are reported, since
  * what they hold is easy to overlook; a formula without a cached result is refused naming the cell.
  */
-export function guardParsedWorkbook(wb: ExcelJS.Workbook, fileName: string): void {
+export function guardParsedWorkbook(wb: ExcelJS.Workbook, fileName: string, opts: { formulasChecked?: boolean } = {}): void {
   const said: string[] = []
   for (const ws of wb.worksheets) {
     if (ws.state === 'hidden' || (ws.state === 'veryHidden' && !OWN_HIDDEN.has(ws.name))) {
@@ -173,13 +176,13 @@ export function guardParsedWorkbook(wb: ExcelJS.Workbook, fileName: string): voi
   // The product's own exports carry convenience formulas (合计, 执行率) that exceljs writes without
   // a result until Excel or WPS saves the file; the readers recompute those. In any other file, a
   // formula without a result has no known value: refused, naming the cell.
-  if (wb.creator !== PRODUCT_CREATOR) {
+  if (wb.creator !== PRODUCT_CREATOR && !opts.formulasChecked) {
     for (const ws of wb.worksheets) {
       ws.eachRow({ includeEmpty: false }, (row) => {
         row.eachCell({ includeEmpty: false }, (cell) => {
           const v = cell.value as unknown
           if (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v) && (v as { result?: unknown }).result == null) {
-            throw refuse(fileName, `的工作表“${ws.name}”单元格 ${cell.address} 是公式，但文件中没有保存它的计算结果；请在 Excel 或 WPS 中打开后保存一次（或把公式改为数值）再导入`)
+            throw formulaWithoutResult(fileName, ws.name, cell.address)
           }
         })
       })

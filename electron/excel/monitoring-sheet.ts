@@ -5,24 +5,30 @@
  * here; the approved targets are shown locked.
  */
 import ExcelJS from 'exceljs'
+import type { Writable } from 'node:stream'
 import type { ImportProblem } from '../../shared/domain'
 import { DEVIATION_CAUSES, LIKELIHOODS, type Likelihood } from '../../shared/monitoring'
 import { parseMoney } from '../../shared/money'
-import { readTable, type ColumnSpec } from './read-table'
+import { readTableSteps, type ColumnSpec } from './read-table'
+import { runAsync, runSync, type Steps } from './yield'
 import type { MonitoringWorkbookInput, ParsedMonitoring, SheetMonitorIndicator, SheetMonitorProject } from './stage-types'
 import {
   MONEY_FORMAT,
   cellValueText,
   moneyUnitOf,
-  newWorkbook,
+  commitLists,
+  commitSheet,
+  instructionsSheet,
+  tableSheet,
+  newStreamWorkbook,
   pickSheet,
   problemAt,
   protect,
   writeInstructions,
   writeLists,
   writeTable,
+  toBuffer,
   withOpinions,
-  highlightOpinions,
   type CellRow,
   type SheetCol,
 } from './targets-sheet'
@@ -76,11 +82,16 @@ export const MONITOR_INDICATOR_COLUMNS: ColumnSpec[] = [
 // ——— export ———
 
 export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): Promise<Buffer> {
+  return toBuffer((out) => writeMonitoringWorkbook(input, out))
+}
+
+/** Writes the 监控表 with the streaming writer, sheet after sheet (see writeTargetsWorkbook). */
+export async function writeMonitoringWorkbook(input: MonitoringWorkbookInput, out: Writable): Promise<void> {
   const m = input.asOfMonth
-  const wb = newWorkbook()
-  const help = wb.addWorksheet(MONITORING_SHEETS.help)
-  const projectsWs = wb.addWorksheet(MONITORING_SHEETS.projects)
-  const indicatorsWs = wb.addWorksheet(MONITORING_SHEETS.indicators)
+  const wb = newStreamWorkbook(out)
+  const help = instructionsSheet(wb, MONITORING_SHEETS.help)
+  const projectsWs = tableSheet(wb, MONITORING_SHEETS.projects, 4)
+  const indicatorsWs = tableSheet(wb, MONITORING_SHEETS.indicators, 3)
   const lists = writeLists(wb, MONITORING_SHEETS.lists, { 完成目标可能性: [...LIKELIHOODS], 偏差原因: [...DEVIATION_CAUSES] })
 
   writeInstructions(help, input.title, input.deadline, [
@@ -136,7 +147,7 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
     }),
     projectOpinions,
   )
-  writeTable(projectsWs, {
+  await writeTable(projectsWs, {
     title: input.title,
     note: `金额单位：万元。灰色部分由财政局下发，请勿修改；请填写1-${m}月执行数、全年预计执行数，执行偏慢的填写偏差原因说明和纠偏措施。${projectTable.column ? '红色标出的是财政局的审核意见，请逐条修改。' : ''}`,
     cols: projectTable.cols,
@@ -144,8 +155,10 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
     idColumnsOpenInSpareRows: false,
     freezeColumns: 4,
     spareRows: 0,
+    opinions: { column: projectTable.column, opinions: projectOpinions, keyColumns: [4] },
   })
-  highlightOpinions(projectsWs, projectTable.column, projectOpinions, [4])
+  await protect(projectsWs)
+  commitSheet(projectsWs)
 
   const indicatorCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -181,7 +194,7 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
     }
   }
   const indicatorTable = withOpinions(indicatorCols, indicatorRows, indicatorOpinions)
-  writeTable(indicatorsWs, {
+  await writeTable(indicatorsWs, {
     title: input.title,
     note: `灰色部分为批复的绩效目标，请勿修改；请填写1-${m}月完成值、全年预计完成值，选择完成目标可能性，有偏差的选择偏差原因（可多项，用顿号分隔）并填写纠偏措施。${indicatorTable.column ? '红色标出的是财政局的审核意见。' : ''}`,
     cols: indicatorTable.cols,
@@ -189,13 +202,10 @@ export async function buildMonitoringWorkbook(input: MonitoringWorkbookInput): P
     idColumnsOpenInSpareRows: false,
     freezeColumns: 3,
     spareRows: 0,
+    opinions: { column: indicatorTable.column, opinions: indicatorOpinions, keyColumns: [6] },
   })
-  highlightOpinions(indicatorsWs, indicatorTable.column, indicatorOpinions, [6])
-
-  wb.calcProperties.fullCalcOnLoad = true
-  await protect(projectsWs)
   await protect(indicatorsWs)
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  await wb.commit()
 }
 
 // ——— import ———
@@ -239,13 +249,22 @@ export function parseCauses(text: string): { causes: string[]; bad: string[] } {
 }
 
 export function parseMonitoringWorkbook(wb: ExcelJS.Workbook): ParsedMonitoring {
+  return runSync(parseMonitoringSteps(wb))
+}
+
+/** parseMonitoringWorkbook giving the event loop a turn every few hundred rows. */
+export function parseMonitoringWorkbookAsync(wb: ExcelJS.Workbook): Promise<ParsedMonitoring> {
+  return runAsync(parseMonitoringSteps(wb))
+}
+
+function* parseMonitoringSteps(wb: ExcelJS.Workbook): Steps<ParsedMonitoring> {
   const problems: ImportProblem[] = []
   const projectsWs = pickSheet(wb, [MONITORING_SHEETS.projects, '项目执行情况', '预算执行'], MONITOR_PROJECT_COLUMNS, null)
   if (!projectsWs) {
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到“项目执行”工作表，请使用财政局下发的监控表模板填写' })
     return { projects: [], problems }
   }
-  const pt = readTable(projectsWs, MONITOR_PROJECT_COLUMNS)
+  const pt = yield* readTableSteps(projectsWs, MONITOR_PROJECT_COLUMNS)
   problems.push(...pt.problems)
   const first = pt.rows[0]
   const units = {
@@ -259,6 +278,7 @@ export function parseMonitoringWorkbook(wb: ExcelJS.Workbook): ParsedMonitoring 
   const byId = new Map<string, Parsed>()
   const all: Parsed[] = []
   for (const r of pt.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, pt.sheet, r)
     const v = r.values
     const id = v.id ?? ''
@@ -317,10 +337,11 @@ export function parseMonitoringWorkbook(wb: ExcelJS.Workbook): ParsedMonitoring 
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到“指标完成”工作表，请使用财政局下发的监控表模板填写' })
     return { projects, problems }
   }
-  const it = readTable(indicatorsWs, MONITOR_INDICATOR_COLUMNS)
+  const it = yield* readTableSteps(indicatorsWs, MONITOR_INDICATOR_COLUMNS)
   problems.push(...it.problems)
   const seen = new Map<string, number>()
   for (const r of it.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, it.sheet, r)
     const v = r.values
     const id = v.id ?? ''

@@ -5,8 +5,6 @@
  * header or the title. The grid read here is kept by the caller and checked against the mapping
  * the clerk confirmed, so a large file is parsed once.
  */
-import ExcelJS from 'exceljs'
-import { Readable } from 'node:stream'
 import { FUND_SOURCES, PROJECT_CATEGORIES, type FundSource, type ImportProblem, type ProjectCategory } from '../../shared/domain'
 import type { MoneyUnit } from '../../shared/money'
 import {
@@ -21,6 +19,7 @@ import {
 } from '../../shared/project-import'
 import { AppError } from '../../shared/result'
 import { columnLetter } from './read-table'
+import { streamReader } from './stream-workbook'
 
 export interface GridRow {
   /** 1-based row number in the sheet or file, for messages. */
@@ -89,7 +88,8 @@ export async function readGrids(data: Buffer, fileName: string): Promise<Grid[]>
 async function readXlsx(data: Buffer, fileName: string): Promise<Grid[]> {
   const grids: Grid[] = []
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
+    // streamReader: exceljs's reader with whole UTF-8 characters in every chunk (stream-workbook.ts).
+    const reader = streamReader(data, {
       sharedStrings: 'cache',
       worksheets: 'emit',
       styles: 'ignore',

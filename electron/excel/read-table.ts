@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs'
 import type { ImportProblem } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { guardParsedWorkbook, guardWorkbookBytes } from './guard'
+import { runSync, type Steps } from './yield'
 
 export interface ColumnSpec {
   key: string
@@ -138,6 +139,11 @@ export function columnLetter(col: number): string {
 }
 
 export function readTable(ws: ExcelJS.Worksheet, columns: ColumnSpec[]): ReadTableResult {
+  return runSync(readTableSteps(ws, columns))
+}
+
+/** readTable, yielding every few hundred rows (see runAsync). */
+export function* readTableSteps(ws: ExcelJS.Worksheet, columns: ColumnSpec[]): Steps<ReadTableResult> {
   const { row: headerRow, map } = locateHeader(ws, columns)
   const problems: ImportProblem[] = []
   for (const c of columns) {
@@ -159,6 +165,7 @@ export function readTable(ws: ExcelJS.Worksheet, columns: ColumnSpec[]): ReadTab
       if (t) any = true
     }
     if (any) rows.push({ row: r, values, columns: letters })
+    if (r % 500 === 0) yield
   }
   return { sheet: ws.name, headerRow, rows, problems }
 }

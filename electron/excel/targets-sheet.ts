@@ -10,7 +10,10 @@ import type { ImportProblem } from '../../shared/domain'
 import { FUND_SOURCES, PROJECT_CATEGORIES } from '../../shared/domain'
 import { ALL_LEVEL2, LEVEL1_KEYS, LEVELS, OPERATORS, normalizeLevel1, normalizeLevel2, normalizeOperator, parentOf, type Level1 } from '../../shared/indicators'
 import { parseMoney, type MoneyUnit } from '../../shared/money'
-import { cellText, columnLetter, normalizeHeader, readTable, type ColumnSpec, type TableRow } from './read-table'
+import { PassThrough, type Writable } from 'node:stream'
+import { yielder } from './yield'
+import { cellText, columnLetter, normalizeHeader, readTableSteps, type ColumnSpec, type TableRow } from './read-table'
+import { runAsync, runSync, type Steps } from './yield'
 import type { ParsedTargets, ParsedTargetsProject, SheetIndicator, TargetsWorkbookInput } from './stage-types'
 
 export const TARGET_SHEETS = { help: '填表说明', projects: '项目信息', indicators: '绩效指标', lists: '下拉列表' } as const
@@ -55,10 +58,19 @@ export const INDICATOR_COLUMNS: ColumnSpec[] = [
 // ——— export ———
 
 export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise<Buffer> {
-  const wb = newWorkbook()
-  const help = wb.addWorksheet(TARGET_SHEETS.help)
-  const projectsWs = wb.addWorksheet(TARGET_SHEETS.projects)
-  const indicatorsWs = wb.addWorksheet(TARGET_SHEETS.indicators)
+  return toBuffer((out) => writeTargetsWorkbook(input, out))
+}
+
+/**
+ * Writes the 申报表 with exceljs's streaming writer: rows go to the zip as they are written, so a
+ * 5,000-project round never sits in memory as a workbook model (the whole-workbook writer needed
+ * more than 1 GB for it). Sheets are written one after another, each committed before the next.
+ */
+export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Writable): Promise<void> {
+  const wb = newStreamWorkbook(out)
+  const help = instructionsSheet(wb, TARGET_SHEETS.help)
+  const projectsWs = tableSheet(wb, TARGET_SHEETS.projects, 0)
+  const indicatorsWs = tableSheet(wb, TARGET_SHEETS.indicators, 2)
   const lists = writeLists(wb, TARGET_SHEETS.lists, {
     资金来源: [...FUND_SOURCES],
     项目类别: [...PROJECT_CATEGORIES],
@@ -92,6 +104,8 @@ export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise
     ['3. 带下拉箭头的单元格请从列表中选择。金额单位为万元，最多保留六位小数（即到元角分）。', false],
     ['4. 请保持 .xlsx 格式报送，不要另存为 .xls 或 .et。', false],
   ])
+  help.commit()
+  commitLists(wb)
 
   const projectCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -106,15 +120,17 @@ export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise
   ]
   const projectOpinions = input.projects.map((p) => p.opinion)
   const projectTable = withOpinions(projectCols, input.projects.map((p) => [p.id, p.unitCode, p.unitName, p.code, p.name, p.fundSource, p.category, p.amountFen / 1_000_000, p.annualGoal]), projectOpinions)
-  writeTable(projectsWs, {
+  await writeTable(projectsWs, {
     title: input.title,
     note: `金额单位：万元。灰色列由系统生成，请勿修改；新增项目请在下方空行填写，项目编号留空。${projectTable.column ? '红色标出的是财政局的审核意见，请逐条修改。' : ''}`,
     cols: projectTable.cols,
     rows: projectTable.rows,
     idColumnsOpenInSpareRows: false,
     freezeColumns: 0,
+    opinions: { column: projectTable.column, opinions: projectOpinions, keyColumns: [5] },
   })
-  highlightOpinions(projectsWs, projectTable.column, projectOpinions, [5])
+  await protect(projectsWs)
+  commitSheet(projectsWs)
 
   const indicatorCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -139,7 +155,7 @@ export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise
     }
   }
   const indicatorTable = withOpinions(indicatorCols, indicatorRows, indicatorOpinions)
-  writeTable(indicatorsWs, {
+  await writeTable(indicatorsWs, {
     title: input.title,
     note: `灰色列由系统生成，请勿修改。新增指标请在下方空行填写，项目编号、指标编号留空，项目名称须与“项目信息”表一致；删除指标请清空该行内容。${indicatorTable.column ? '红色标出的是财政局的审核意见。' : ''}`,
     cols: indicatorTable.cols,
@@ -147,17 +163,24 @@ export async function buildTargetsWorkbook(input: TargetsWorkbookInput): Promise
     // Pasting a copied indicator row into a spare row must not hit locked cells.
     idColumnsOpenInSpareRows: true,
     freezeColumns: 2,
+    opinions: { column: indicatorTable.column, opinions: indicatorOpinions, keyColumns: [6] },
   })
-  highlightOpinions(indicatorsWs, indicatorTable.column, indicatorOpinions, [6])
-
-  await protect(projectsWs)
   await protect(indicatorsWs)
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  await wb.commit()
 }
 
 // ——— import ———
 
 export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
+  return runSync(parseTargetsSteps(wb))
+}
+
+/** parseTargetsWorkbook giving the event loop a turn every few hundred rows (a 5,000-project file). */
+export function parseTargetsWorkbookAsync(wb: ExcelJS.Workbook): Promise<ParsedTargets> {
+  return runAsync(parseTargetsSteps(wb))
+}
+
+function* parseTargetsSteps(wb: ExcelJS.Workbook): Steps<ParsedTargets> {
   const problems: ImportProblem[] = []
   const projectsWs = pickSheet(wb, [TARGET_SHEETS.projects, '项目基本信息', '项目'], PROJECT_COLUMNS, null)
   if (!projectsWs) {
@@ -167,7 +190,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   const indicatorsWs = pickSheet(wb, [TARGET_SHEETS.indicators, '绩效指标表', '指标'], INDICATOR_COLUMNS, projectsWs)
   const units = readUnitList(wb)
 
-  const pt = readTable(projectsWs, PROJECT_COLUMNS)
+  const pt = yield* readTableSteps(projectsWs, PROJECT_COLUMNS)
   problems.push(...pt.problems)
   const amountUnit = pt.rows[0] ? moneyUnitOf(projectsWs, pt.headerRow, pt.rows[0].columns.amount!) : '万元'
 
@@ -176,6 +199,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   const linkable: ParsedTargetsProject[] = []
   const byId = new Map<string, ParsedTargetsProject>()
   for (const r of pt.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, pt.sheet, r)
     const v = r.values
     const id = v.id ?? ''
@@ -247,7 +271,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
     problems.push({ sheet: '', row: 0, column: '', message: '工作簿中找不到“绩效指标”工作表，请使用财政局下发的申报表模板填写' })
     return { projects, problems }
   }
-  const it = readTable(indicatorsWs, INDICATOR_COLUMNS)
+  const it = yield* readTableSteps(indicatorsWs, INDICATOR_COLUMNS)
   problems.push(...it.problems)
   const first = it.rows[0]
   if (first && !first.columns.projectId && !first.columns.projectName) {
@@ -261,6 +285,7 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   }
   const seenIndicator = new Map<string, number>()
   for (const r of it.rows) {
+    if (r.row % 500 === 0) yield
     const at = problemAt(problems, it.sheet, r)
     const v = r.values
     let id = v.id ?? ''
@@ -422,6 +447,38 @@ export function newWorkbook(): ExcelJS.Workbook {
   return wb
 }
 
+/** exceljs's streaming writer, with styles (fills, locks) and inline strings. */
+export function newStreamWorkbook(out: Writable): ExcelJS.stream.xlsx.WorkbookWriter {
+  const options = { stream: out, useStyles: true, useSharedStrings: false, creator: '预算绩效管理', created: new Date() }
+  return new ExcelJS.stream.xlsx.WorkbookWriter(options as Partial<ExcelJS.stream.xlsx.WorkbookStreamWriterOptions>)
+}
+
+/** A streamed workbook collected into a Buffer (tests, small exports). */
+export async function toBuffer(write: (out: Writable) => Promise<void>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  const out = new PassThrough()
+  out.on('data', (c: Buffer) => chunks.push(c))
+  const ended = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve)
+    out.on('error', reject)
+  })
+  await write(out)
+  await ended
+  return Buffer.concat(chunks)
+}
+
+const isStreamSheet = (ws: ExcelJS.Worksheet) => typeof (ws as unknown as { _writeOpenSheetData?: unknown })._writeOpenSheetData === 'function'
+/** Ends a sheet of a streamed workbook (no-op for a whole-workbook one). */
+export function commitSheet(ws: ExcelJS.Worksheet): void {
+  if (isStreamSheet(ws)) ws.commit()
+}
+const pendingLists = new WeakMap<ExcelJS.Workbook, ExcelJS.Worksheet>()
+/** The lists sheet of a streamed workbook is filled at once; committing it lets the big sheets follow. */
+export function commitLists(wb: ExcelJS.Workbook): void {
+  const ws = pendingLists.get(wb)
+  if (ws) commitSheet(ws)
+}
+
 /** The instructions sheet: title, deadline, then numbered paragraphs ([text, isHeading]). */
 export function writeInstructions(ws: ExcelJS.Worksheet, title: string, deadline: string | null, lines: [string, boolean][]): void {
   // Narrow enough for A4 portrait at 100%: LibreOffice ignores fit-to-width on this sheet.
@@ -447,14 +504,7 @@ export function writeInstructions(ws: ExcelJS.Worksheet, title: string, deadline
     // About 36 characters a line in Excel at this width (LibreOffice fits a few more).
     if (!heading && text.length > 36) ws.getRow(i + 4).height = 17 * Math.ceil(text.length / 36) + 3
   })
-  ws.pageSetup = {
-    paperSize: 9,
-    orientation: 'portrait',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-  }
+  ws.pageSetup = INSTRUCTIONS_PAGE
 }
 
 function formatDeadline(d: string): string {
@@ -464,7 +514,8 @@ function formatDeadline(d: string): string {
 
 /** A very hidden sheet holding the drop-down lists; returns each list's range formula by name. */
 export function writeLists(wb: ExcelJS.Workbook, sheetName: string, lists: Record<string, readonly string[]>): Record<string, string | undefined> {
-  const ws = wb.addWorksheet(sheetName)
+  const ws = wb.addWorksheet(sheetName, { state: 'veryHidden' })
+  pendingLists.set(wb, ws)
   const out: Record<string, string | undefined> = {}
   Object.entries(lists).forEach(([name, values], i) => {
     const col = i + 1
@@ -514,12 +565,55 @@ export interface TableLayout {
   rows: CellRow[]
   idColumnsOpenInSpareRows: boolean
   freezeColumns: number
+  /** Reviewers' opinions per data row, in `column`; their rows' `keyColumns` are tinted too. */
+  opinions?: { column: number | null; opinions: (string | undefined)[]; keyColumns: number[] }
   /** Formatted empty rows for additions; SPARE_ROWS unless the sheet takes no new rows. */
   spareRows?: number
 }
 
-/** Title, note, header and data rows with spare rows, styles, drop-downs and per-cell locking. */
-export function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): void {
+/** A table sheet's frozen panes and page setup, which a streamed sheet writes when it is added. */
+function tableSheetOptions(freezeColumns: number): { views: Partial<ExcelJS.WorksheetView>[]; pageSetup: Partial<ExcelJS.PageSetup> } {
+  const at = `${columnLetter(freezeColumns + 1)}${FIRST_DATA_ROW}`
+  return {
+    views: [{ state: 'frozen', xSplit: freezeColumns, ySplit: HEADER_ROW, topLeftCell: at, activeCell: at }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
+  }
+}
+
+/** Adds a sheet for writeTable: a streamed sheet writes its panes and page setup at once. */
+export function tableSheet(wb: ExcelJS.Workbook, name: string, freezeColumns: number): ExcelJS.Worksheet {
+  return wb.addWorksheet(name, tableSheetOptions(freezeColumns))
+}
+
+const INSTRUCTIONS_PAGE: Partial<ExcelJS.PageSetup> = {
+  paperSize: 9,
+  orientation: 'portrait',
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+}
+
+/** Adds the instructions sheet for writeInstructions (its settings given up front for a streamed sheet). */
+export function instructionsSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
+  return wb.addWorksheet(name, { properties: { defaultRowHeight: 20 }, pageSetup: INSTRUCTIONS_PAGE })
+}
+
+/**
+ * Title, note, header and data rows with spare rows, styles, drop-downs and per-cell locking, and
+ * the reviewers' opinions tinted. Written top to bottom (sheet settings first, each row committed
+ * once written), so it serves exceljs's streaming writer as well as a whole workbook; a streamed
+ * sheet is then protected and committed by the caller.
+ */
+export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise<void> {
   const n = t.cols.length
   const lastData = FIRST_DATA_ROW + t.rows.length - 1
   const spare = t.spareRows ?? SPARE_ROWS
@@ -535,54 +629,12 @@ export function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): void {
     if (c.numFmt) col.numFmt = c.numFmt
     if (c.kind === 'input' || (c.kind === 'id' && t.idColumnsOpenInSpareRows)) col.protection = { locked: false }
   })
-
-  const lock = { locked: true }
-  const title = ws.getCell(1, 1)
-  ws.mergeCells(1, 1, 1, n)
-  title.value = t.title
-  title.font = { ...FONT, name: '黑体', size: 14, bold: true }
-  title.alignment = { horizontal: 'center', vertical: 'middle' }
-  title.protection = lock
-  ws.getRow(1).height = 28
-  ws.mergeCells(2, 1, 2, n)
-  const note = ws.getCell(2, 1)
-  note.value = t.note
-  note.font = { ...FONT, size: 10, color: { argb: 'FF595959' } }
-  note.alignment = { vertical: 'middle', wrapText: true }
-  note.protection = lock
-  ws.getRow(2).height = 30
-
-  const header = ws.getRow(HEADER_ROW)
-  header.height = 36
-  t.cols.forEach((c, i) => {
-    const cell = header.getCell(i + 1)
-    cell.value = c.header
-    cell.font = { ...FONT, bold: true }
-    cell.fill = FILL.header
-    cell.border = BORDER
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }
-    cell.protection = lock
-  })
-
-  for (let r = FIRST_DATA_ROW; r <= lastSpare; r++) {
-    const values = r <= lastData ? t.rows[r - FIRST_DATA_ROW]! : null
-    const row = ws.getRow(r)
-    t.cols.forEach((c, i) => {
-      const cell = row.getCell(i + 1)
-      const v = values?.[i]
-      if (v !== undefined && v !== null && v !== '') cell.value = v
-      cell.border = BORDER
-      if (c.kind === 'id') {
-        cell.fill = FILL.id
-        if (values) cell.protection = lock
-      } else if (c.kind === 'locked') {
-        cell.fill = FILL.locked
-        cell.protection = lock
-      } else if (c.highlight) {
-        cell.fill = FILL.input
-      }
-    })
-  }
+  // Sheet settings before the first row: a streamed sheet writes them with its opening.
+  // (a streamed sheet got them when it was added: tableSheet)
+  const settings = tableSheetOptions(t.freezeColumns)
+  ws.views.splice(0, ws.views.length, ...settings.views)
+  ws.pageSetup = settings.pageSetup
+  ws.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW, column: n } }
 
   // exceljs supports range validations but does not declare them; one range per column instead of
   // one entry per cell keeps a 1,500-row sheet quick to write and to open.
@@ -601,16 +653,71 @@ export function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): void {
     })
   })
 
-  ws.views = [{ state: 'frozen', xSplit: t.freezeColumns, ySplit: HEADER_ROW, topLeftCell: `${columnLetter(t.freezeColumns + 1)}${FIRST_DATA_ROW}`, activeCell: `${columnLetter(t.freezeColumns + 1)}${FIRST_DATA_ROW}` }]
-  ws.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW, column: n } }
-  ws.pageSetup = {
-    paperSize: 9,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
-    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+  const lock = { locked: true }
+  ws.mergeCells(1, 1, 1, n)
+  ws.mergeCells(2, 1, 2, n)
+  const titleRow = ws.getRow(1)
+  titleRow.height = 28
+  const title = titleRow.getCell(1)
+  title.value = t.title
+  title.font = { ...FONT, name: '黑体', size: 14, bold: true }
+  title.alignment = { horizontal: 'center', vertical: 'middle' }
+  title.protection = lock
+  titleRow.commit()
+  const noteRow = ws.getRow(2)
+  noteRow.height = 30
+  const note = noteRow.getCell(1)
+  note.value = t.note
+  note.font = { ...FONT, size: 10, color: { argb: 'FF595959' } }
+  note.alignment = { vertical: 'middle', wrapText: true }
+  note.protection = lock
+  noteRow.commit()
+
+  const header = ws.getRow(HEADER_ROW)
+  header.height = 36
+  t.cols.forEach((c, i) => {
+    const cell = header.getCell(i + 1)
+    cell.value = c.header
+    cell.font = { ...FONT, bold: true }
+    cell.fill = FILL.header
+    cell.border = BORDER
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true }
+    cell.protection = lock
+  })
+  header.commit()
+
+  const op = t.opinions?.column ? t.opinions : null
+  const breathe = yielder()
+  for (let r = FIRST_DATA_ROW; r <= lastSpare; r++) {
+    const values = r <= lastData ? t.rows[r - FIRST_DATA_ROW]! : null
+    const row = ws.getRow(r)
+    t.cols.forEach((c, i) => {
+      const cell = row.getCell(i + 1)
+      const v = values?.[i]
+      if (v !== undefined && v !== null && v !== '') cell.value = v
+      // The streaming writer drops a row without any value: a spare row's first cell holds ''.
+      else if (!values && i === 0) cell.value = ''
+      cell.border = BORDER
+      if (c.kind === 'id') {
+        cell.fill = FILL.id
+        if (values) cell.protection = lock
+      } else if (c.kind === 'locked') {
+        cell.fill = FILL.locked
+        cell.protection = lock
+      } else if (c.highlight) {
+        cell.fill = FILL.input
+      }
+    })
+    // A row with a reviewer's opinion: the opinion cell and the row's key cells tinted red.
+    if (op && values && op.opinions[r - FIRST_DATA_ROW]?.trim()) {
+      for (const c of [op.column!, ...op.keyColumns]) {
+        const cell = row.getCell(c)
+        cell.fill = OPINION_FILL
+        if (c === op.column) cell.font = OPINION_FONT
+      }
+    }
+    row.commit()
+    await breathe()
   }
 }
 

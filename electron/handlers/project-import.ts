@@ -10,6 +10,7 @@
  * (each has its own 项目编码 in the 一体化 export).
  */
 import { randomUUID } from 'node:crypto'
+import { KeptFiles } from '../excel/kept-files'
 import type { ImportProblem } from '../../shared/domain'
 import { parseMoney, type MoneyUnit } from '../../shared/money'
 import {
@@ -59,21 +60,10 @@ interface KeptFile {
   table: LocatedTable
 }
 
-/** Parsed files waiting for their preview/apply, newest last (a few at most: they hold rows). */
-const kept = new Map<string, KeptFile>()
-
-function keep(file: KeptFile): string {
-  const token = randomUUID()
-  kept.set(token, file)
-  while (kept.size > MAX_KEPT_FILES) kept.delete(kept.keys().next().value!)
-  return token
-}
-
-function takeKept(token: string): KeptFile {
-  const f = kept.get(token)
-  if (!f) throw new AppError('NOT_FOUND', '导入的文件已过期（软件重启或又打开了其他文件），请重新选择文件')
-  return f
-}
+/** Parsed files waiting for their preview/apply, newest last. */
+const kept = new KeptFiles<KeptFile>(MAX_KEPT_FILES)
+const keep = (file: KeptFile) => kept.keep(file)
+const takeKept = (token: string) => kept.take(token)
 
 async function rememberedMappings(db: Ctx['db']): Promise<Record<string, Remembered>> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', MAPPINGS_KEY).executeTakeFirst()
@@ -419,7 +409,7 @@ export const projectImportHandlers: Pick<Handlers, 'projects/importRead' | 'proj
       await w.trx.insertInto('settings').values({ key: MAPPINGS_KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute()
       await w.log('import', 'projects', `${input.budgetYear}`, null, { fileName: file.fileName, budgetYear: input.budgetYear, moneyUnit: input.moneyUnit, ...result })
     })
-    kept.delete(input.token)
+    kept.drop(input.token)
     return result
   },
 }

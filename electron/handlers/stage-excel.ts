@@ -3,9 +3,10 @@
  * imported as a preview first, then applied in one transaction. Re-importing updates; matching is
  * by the ids the export wrote, falling back to unit + project name, so nothing is duplicated.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
+import type { Writable } from 'node:stream'
 import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
 import { formatWan } from '../../shared/money'
@@ -14,17 +15,21 @@ import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB } from '../db/schema'
 import { withWriter, type Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
-import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../excel/monitoring-sheet'
+import { parseMonitoringWorkbookAsync, writeMonitoringWorkbook } from '../excel/monitoring-sheet'
+import { KeptFiles } from '../excel/kept-files'
+import { readLeanWorkbook } from '../excel/stream-workbook'
+import { yielder } from '../excel/yield'
+import { writeStreamedFile } from '../excel/stream-file'
 import { monitoringFieldProblems, selfEvalFieldProblems, targetFieldProblems } from '../excel/field-limits'
 import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
-import { buildTargetsWorkbook, parseTargetsWorkbook } from '../excel/targets-sheet'
+import { PROJECT_COLUMNS, parseTargetsWorkbook, parseTargetsWorkbookAsync, pickSheet, writeTargetsWorkbook } from '../excel/targets-sheet'
 import { buildSelfEvalWorkbook, hasSelfEvalIds, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
 import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
 import { selfEvalFromForm, targetsFromForm } from '../excel/form-import'
 import { matchSheet, normalizeName, type MatchCandidate } from '../excel/match-sheets'
-import type { ParsedTargets } from '../excel/stage-types'
+import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets } from '../excel/stage-types'
 import type ExcelJS from 'exceljs'
 import { executionScore, totalScore } from '../../shared/scoring'
 import { FUND_ROW_SOURCES } from '../../shared/domain'
@@ -74,8 +79,12 @@ async function rehearse(ctx: Ctx, steps: Step[]): Promise<Submission[] | null> {
   if (ctx.view) return null
   const out: Submission[] = []
   try {
+    const breathe = yielder()
     await withWriter(ctx.db, ctx.session.operatorId, ctx.now(), async (w) => {
-      for (const step of steps) out.push(await step(w))
+      for (const step of steps) {
+        out.push(await step(w))
+        await breathe()
+      }
       throw ROLLBACK
     })
   } catch (e) {
@@ -152,14 +161,89 @@ async function submitImported(w: Writer, itemId: string, status: ItemStatus, fil
   await w.update('round_items', itemId, { status: to, submitted_at: w.now })
 }
 
-async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: string, matches: Matches): Promise<Plan> {
+/** A stage workbook parsed once at its preview; the apply plans against the database again from it. */
+type ParsedFile =
+  | { stage: 'targets'; forms: FormSheet[]; parsed: ParsedTargets; notices: string[] }
+  | { stage: 'monitoring'; parsed: ParsedMonitoring; notices: string[] }
+  | { stage: 'selfeval'; forms: FormSheet[]; parsed: ParsedSelfEval | null; notices: string[] }
+
+interface KeptStageFile {
+  roundId: string
+  sha256: string
+  file: ParsedFile
+}
+
+/** Parsed workbooks between preview and apply (a 5,000-project one holds some 30 MB of rows). */
+const keptFiles = new KeptFiles<KeptStageFile>(3)
+
+/**
+ * Above this size a 申报表 or 监控表 is read with the streaming reader (stream-workbook.ts): the
+ * product's list-shaped tables, one row per project or indicator, reach 5,000 projects and 60,000
+ * indicator rows at city scale, which exceljs's whole-workbook loader held in 0.6–1 GB. Smaller files,
+ * every 自评表 (a sheet per project) and the county forms read by their labels keep the whole loader:
+ * the form reader needs merged cells, which the streaming reader does not report, and a small file
+ * costs little either way. A big 申报表 whose sheets turn out to be forms is loaded whole after all.
+ */
+const STREAM_BYTES = 512 * 1024
+
+async function parseStageFile(ctx: Ctx, stage: string, fileName: string, data: Buffer): Promise<ParsedFile> {
+  if (stage === 'targets') {
+    if (data.length > STREAM_BYTES) {
+      const lean = await readLeanWorkbook(data, fileName)
+      if (lean.worksheets.some((ws) => ws.name.trim() === '项目信息') || pickSheet(lean, ['项目信息'], PROJECT_COLUMNS, null)) {
+        return { stage, forms: [], parsed: await parseTargetsWorkbookAsync(lean), notices: workbookNotices(lean) }
+      }
+    }
+    const wb = await loadWorkbook(data, fileName)
+    // The sheet's shape picks the reader: the product's 项目信息 table (many projects, read as a table),
+    // or form-shaped sheets (one project each, read by their labels).
+    const forms = wb.worksheets.some((ws) => ws.name.trim() === '项目信息') ? [] : formSheets(wb, 'targets')
+    return { stage, forms, parsed: forms.length ? { projects: [], problems: [] } : parseTargetsWorkbook(wb), notices: workbookNotices(wb) }
+  }
+  if (stage === 'monitoring') {
+    const wb = data.length > STREAM_BYTES ? await readLeanWorkbook(data, fileName) : await loadWorkbook(data, fileName)
+    return { stage, parsed: await parseMonitoringWorkbookAsync(wb), notices: workbookNotices(wb) }
+  }
+  if (stage === 'selfeval') {
+    const wb = await loadWorkbook(data, fileName)
+    // The product's own 自评表 (hidden ids) keeps its reader; any other form is read by its labels.
+    if (!hasSelfEvalIds(wb)) {
+      const forms = formSheets(wb, 'selfeval')
+      if (forms.length) return { stage, forms, parsed: null, notices: workbookNotices(wb) }
+    }
+    return { stage, forms: [], parsed: parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring), notices: workbookNotices(wb) }
+  }
+  throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
+
+/**
+ * The parsed file for this call: the preview's, by its token, when the bytes are the same (their
+ * sha256); parsed now otherwise. An apply with a token that is unknown or whose file differs is
+ * refused, so what is applied is what the user saw previewed.
+ */
+async function parsedFor(ctx: Ctx, round: { id: string; stage: string }, input: { fileName: string; base64: string; token?: string | undefined }, forApply: boolean): Promise<{ token: string; hash: string; file: ParsedFile }> {
+  const data = Buffer.from(input.base64, 'base64')
+  const hash = sha256(data)
+  if (input.token) {
+    const kept = keptFiles.find(input.token)
+    if (kept && kept.roundId === round.id && kept.sha256 === hash) return { token: input.token, hash, file: kept.file }
+    if (forApply) {
+      if (!kept || kept.roundId !== round.id) throw new AppError('NOT_FOUND', `“${input.fileName}”的预览已过期（软件重启、预览了其他文件或换了任务），未导入任何数据；请重新预览后再导入`, { repreview: true })
+      throw new AppError('VALIDATION', `“${input.fileName}”与预览时的文件内容不同（预览后文件被修改或换成了另一个文件），未导入任何数据；请重新预览后再导入`, { repreview: true })
+    }
+  }
+  const file = await parseStageFile(ctx, round.stage, input.fileName, data)
+  return { token: keptFiles.keep({ roundId: round.id, sha256: hash, file }), hash, file }
+}
+
+async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'targets' }>, matches: Matches): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'targets') throw new AppError('VALIDATION', '请在绩效目标任务中导入申报表')
-  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
-  // The sheet's shape picks the reader: the product's 项目信息 table (many projects, read as a table),
-  // or form-shaped sheets (one project each, read by their labels).
-  const forms = wb.worksheets.some((ws) => ws.name.trim() === '项目信息') ? [] : formSheets(wb, 'targets')
-  const parsed: ParsedTargets = forms.length ? { projects: [], problems: [] } : parseTargetsWorkbook(wb)
+  const { forms } = file
+  // A copy: the kept parse is planned again at apply (form sheets add their projects here).
+  const parsed: ParsedTargets = { projects: [...file.parsed.projects], problems: [...file.parsed.problems] }
   const problems: ImportProblem[] = [...parsed.problems, ...targetFieldProblems(parsed)]
   const settings = await ctx.settings()
   const scope = parseJson<string[]>(round.unit_ids, [])
@@ -173,9 +257,10 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
   const preview = emptyPreview(problems)
-  preview.notices = workbookNotices(wb)
+  preview.notices = file.notices
   const steps: Step[] = []
   const predicted: Submission[] = []
+  const breathe = yielder()
   if (forms.length) {
     const unitById = new Map(units.map((u) => [u.id, u]))
     const candidates: MatchCandidate[] = projects.map((p) => ({ id: p.id, unitName: unitById.get(p.unit_id)?.name ?? '', projectName: p.name, projectCode: p.code }))
@@ -202,6 +287,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   }
   const seen = new Set<string>()
   for (const p of parsed.projects) {
+    await breathe()
     const where = (column: string, message: string) => problems.push({ sheet: p.sheet ?? '项目信息', row: p.row, column, message })
     const unit = unitByCode.get(p.unitCode) ?? unitByName.get(p.unitName)
     if (!unit) {
@@ -273,11 +359,10 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, base64: 
   return { preview, steps, predicted }
 }
 
-async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base64: string): Promise<Plan> {
+async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'monitoring' }>): Promise<Plan> {
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
-  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
-  const parsed = parseMonitoringWorkbook(wb)
+  const { parsed } = file
   const problems: ImportProblem[] = [...parsed.problems, ...monitoringFieldProblems(parsed)]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
@@ -288,9 +373,11 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   const settings = await ctx.settings()
   const rules = settings.warnings
   const levels = settings.scoring.qualitative
-  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: workbookNotices(wb) }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: file.notices }
   const steps: Step[] = []
+  const breathe = yielder()
   for (const p of parsed.projects) {
+    await breathe()
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
     if (!item) {
       problems.push({ sheet: '项目执行', row: p.row, column: '项目编号', message: `项目“${p.name}”不在本监控任务中，请使用本任务导出的监控表` })
@@ -325,21 +412,16 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, base6
   return { preview, steps }
 }
 
-async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, base64: string, matches: Matches): Promise<Plan> {
-  const wb = await loadWorkbook(Buffer.from(base64, 'base64'), fileName)
-  // The product's own 自评表 (hidden ids) keeps its reader; any other form is read by its labels.
-  if (!hasSelfEvalIds(wb)) {
-    const forms = formSheets(wb, 'selfeval')
-    if (forms.length) return planSelfEvalForms(ctx, roundId, fileName, forms, matches)
-  }
-  const parsed = parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring)
+async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'selfeval' }>, matches: Matches): Promise<Plan> {
+  if (!file.parsed) return planSelfEvalForms(ctx, roundId, fileName, file.forms, matches)
+  const { parsed } = file
   const problems: ImportProblem[] = [...parsed.problems, ...selfEvalFieldProblems(parsed)]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
-  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: workbookNotices(wb) }
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: file.notices }
   const steps: Step[] = []
   for (const p of parsed.projects) {
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
@@ -458,12 +540,17 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
   return { preview, steps }
 }
 
-async function plan(ctx: Ctx, roundId: string, fileName: string, base64: string, matches: Matches = {}): Promise<Plan> {
+async function plan(ctx: Ctx, roundId: string, fileName: string, file: ParsedFile, matches: Matches = {}): Promise<Plan> {
+  if (file.stage === 'targets') return planTargets(ctx, roundId, fileName, file, matches)
+  if (file.stage === 'monitoring') return planMonitoring(ctx, roundId, fileName, file)
+  return planSelfEval(ctx, roundId, fileName, file, matches)
+}
+
+/** The round, refusing 财政评价 (no workbook) before any file is read. */
+async function importRound(ctx: Ctx, roundId: string) {
   const round = await roundRow(ctx.db, roundId)
-  if (round.stage === 'targets') return planTargets(ctx, roundId, fileName, base64, matches)
-  if (round.stage === 'monitoring') return planMonitoring(ctx, roundId, fileName, base64)
-  if (round.stage === 'selfeval') return planSelfEval(ctx, roundId, fileName, base64, matches)
-  throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
+  if (round.stage === 'fiscaleval') throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
+  return round
 }
 
 export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExcel/preview' | 'stageExcel/apply'> = {
@@ -491,18 +578,24 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     for (const group of groups) {
       const first = group[0]!
       const label = oneFile ? '全部单位' : `${first.unitCode}${first.unitName}`
-      let buf: Buffer
+      let buf: Buffer | null = null
+      let write: ((out: Writable) => Promise<void>) | null = null
       let kind: string
       if (round.stage === 'targets') {
+        const goals = new Map<string, string>()
+        for (let i = 0; i < group.length; i += 500) {
+          const rows = await ctx.db.selectFrom('projects').select(['id', 'annual_goal']).where('id', 'in', group.slice(i, i + 500).map((r) => r.projectId)).execute()
+          for (const p of rows) goals.set(p.id, p.annual_goal)
+        }
         const projects: SheetProject[] = []
         for (const r of group) {
-          const p = await ctx.db.selectFrom('projects').select(['annual_goal']).where('id', '=', r.projectId).executeTakeFirstOrThrow()
           const own = indicators.get(r.projectId) ?? []
           const op = opinionsOf(r.id, own.map((i) => i.id))
-          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: p.annual_goal, indicators: own.map((i) => ({ ...i, opinion: op.indicator(i.id) })), opinion: op.project })
+          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: own.map((i) => ({ ...i, opinion: op.indicator(i.id) })), opinion: op.project })
         }
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
-        buf = await buildTargetsWorkbook({ title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects })
+        const input = { title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects }
+        write = (out) => writeTargetsWorkbook(input, out)
         kind = '绩效目标申报表'
       } else if (round.stage === 'selfeval') {
         const projects: SheetSelfEvalProject[] = []
@@ -536,11 +629,16 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       } else if (round.stage === 'fiscaleval') {
         throw new AppError('VALIDATION', '财政评价任务没有需要单位填写的表格')
       } else {
-        const values = await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', group.map((r) => r.id)).execute()
-        const vmap = new Map(values.map((v) => [`${v.item_id}|${v.indicator_id}`, v]))
+        const vmap = new Map<string, Selectable<DB['indicator_values']>>()
+        const itemText = new Map<string, { deviation: string; measures: string }>()
+        for (let i = 0; i < group.length; i += 500) {
+          const ids = group.slice(i, i + 500).map((r) => r.id)
+          for (const v of await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', ids).execute()) vmap.set(`${v.item_id}|${v.indicator_id}`, v)
+          for (const it of await ctx.db.selectFrom('round_items').select(['id', 'deviation', 'measures']).where('id', 'in', ids).execute()) itemText.set(it.id, it)
+        }
         const projects: SheetMonitorProject[] = []
         for (const r of group) {
-          const it = await ctx.db.selectFrom('round_items').select(['deviation', 'measures']).where('id', '=', r.id).executeTakeFirstOrThrow()
+          const it = itemText.get(r.id) ?? { deviation: '', measures: '' }
           const op = opinionsOf(r.id, (indicators.get(r.projectId) ?? []).map((i) => i.id))
           projects.push({
             opinion: op.project,
@@ -561,18 +659,26 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
             }),
           })
         }
-        buf = await buildMonitoringWorkbook({ title: `${round.budgetYear}年度项目支出绩效运行监控表（1-${round.asOfMonth}月）`, asOfMonth: round.asOfMonth ?? 12, deadline: round.deadline, projects })
+        const input = { title: `${round.budgetYear}年度项目支出绩效运行监控表（1-${round.asOfMonth}月）`, asOfMonth: round.asOfMonth ?? 12, deadline: round.deadline, projects }
+        write = (out) => writeMonitoringWorkbook(input, out)
         kind = `绩效运行监控表（1-${round.asOfMonth}月）`
       }
       const path = join(folder, safeFileName(`${label}-${round.budgetYear}年度${kind}.xlsx`))
-      await writeFileAtomic(path, buf)
+      // 申报表 and 监控表 stream into the file; the 自评表 (a sheet per project) is built whole.
+      if (write) await writeStreamedFile(path, write)
+      else await writeFileAtomic(path, buf!)
       paths.push(path)
     }
     return { paths, folder }
   },
 
-  async 'stageExcel/preview'({ roundId, fileName, base64, matches }, ctx) {
-    const { preview, steps, predicted } = await plan(ctx, roundId, fileName, base64, matches)
+  async 'stageExcel/preview'(input, ctx) {
+    const { roundId, fileName, matches } = input
+    const round = await importRound(ctx, roundId)
+    const { token, hash, file } = await parsedFor(ctx, round, input, false)
+    const { preview, steps, predicted } = await plan(ctx, roundId, fileName, file, matches)
+    preview.token = token
+    preview.sha256 = hash
     // What apply will submit is told once every sheet has its project and nothing is wrong.
     if (preview.problems.length === 0 && !preview.matching?.length) {
       const outcomes = predicted ?? (await rehearse(ctx, steps))
@@ -581,8 +687,13 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     return preview
   },
 
-  async 'stageExcel/apply'({ roundId, fileName, base64, matches }, ctx) {
-    const { preview, steps } = await plan(ctx, roundId, fileName, base64, matches)
+  async 'stageExcel/apply'(input, ctx) {
+    const { roundId, fileName, matches } = input
+    const round = await importRound(ctx, roundId)
+    // With the preview's token, the preview's parse (refused if the bytes differ); without one
+    // (scripts), the file is parsed here once.
+    const { token, file } = await parsedFor(ctx, round, input, true)
+    const { preview, steps } = await plan(ctx, roundId, fileName, file, matches)
     const waiting = preview.matching?.length ?? 0
     if (waiting > 0) {
       throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${waiting} 张工作表还没有对应到项目，请在预览中为每张表选择项目后再导入。`, waiting ? preview.matching!.map((m) => ({ sheet: m.sheet, row: 0, column: '项目名称', message: `${m.read}：${m.reason}` })) : [])
@@ -591,9 +702,16 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
     }
     const outcomes: Submission[] = []
+    // One transaction; the loop gives the event loop a turn every few tens of milliseconds (other
+    // calls' queries wait for the connection meanwhile, their answers do not wait for the whole import).
+    const breathe = yielder()
     await ctx.write(async (w) => {
-      for (const step of steps) outcomes.push(await step(w))
+      for (const step of steps) {
+        outcomes.push(await step(w))
+        await breathe()
+      }
     })
+    keptFiles.drop(token)
     annotate(preview, outcomes)
     return preview.summary
   },

@@ -20,7 +20,17 @@ export interface PickedFile {
   base64: string
   /** The matching step's choices: sheet name → project (or round item) id, or MATCH_CREATE. */
   matches?: Record<string, string>
+  /** The preview's token (stage imports): the server keeps its parse, re-previews and apply reuse it. */
+  token?: string
 }
+
+/** The file as previewed, with the token the preview answered with (if any). */
+const withToken = (f: PickedFile, p: unknown): PickedFile => {
+  const token = (p as { token?: unknown } | null)?.token
+  return typeof token === 'string' ? { ...f, token } : f
+}
+/** The server refused an apply whose preview expired or whose bytes differ: preview again. */
+const needsRepreview = (e: unknown) => e instanceof ApiError && (e.details as { repreview?: boolean } | undefined)?.repreview === true
 
 /** Previews that carry `matching` / `warnings` (the stage import) get the matching step without extra wiring. */
 const defaultMatching = (p: unknown): ImportMatchRequest[] => (p as { matching?: ImportMatchRequest[] }).matching ?? []
@@ -76,7 +86,9 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
   const check = async (p: PickedFile) => {
     setPicked(p)
     try {
-      setPreview(await props.preview(p))
+      const result = await props.preview(p)
+      setPicked(withToken(p, result))
+      setPreview(result)
     } catch (e) {
       const problems = e instanceof ApiError ? importProblemsOf(e.details) : null
       if (problems) setPreview(props.fromProblems(problems))
@@ -103,7 +115,9 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
       const p: PickedFile = { fileName: file.name, base64 }
       setPicked(p)
       try {
-        setPreview(await props.preview(p))
+        const result = await props.preview(p)
+        setPicked(withToken(p, result))
+        setPreview(result)
       } catch (e) {
         const problems = e instanceof ApiError ? importProblemsOf(e.details) : null
         if (problems) setPreview(props.fromProblems(problems))
@@ -131,6 +145,10 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
       props.onDone?.()
     } catch (e) {
       showError(e)
+      if (needsRepreview(e)) {
+        const { token: _stale, ...file } = picked
+        await check(file)
+      }
     } finally {
       setBusy(false)
     }

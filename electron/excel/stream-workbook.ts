@@ -1,0 +1,281 @@
+/**
+ * Big list-shaped workbooks (the 申报表's 项目信息/绩效指标, the 监控表's 项目执行/指标完成: one row per
+ * project or indicator, thousands of rows) are read with exceljs's streaming reader into a lean
+ * grid: per row only the cell values (and a number format where one is set), no style objects,
+ * no workbook model. It offers the part of exceljs's Workbook/Worksheet that the table readers use
+ * (worksheets, getRow/getCell/eachCell/eachRow, value, numFmt, address), so the same parsers read
+ * it and read it the same way. The streaming reader does not see merged cells; the label-driven
+ * form reader (form-reader.ts, small county forms, one project a sheet) needs them and keeps
+ * exceljs's whole-workbook loader (see stage-file.ts for the choice).
+ *
+ * The bounds of guard.ts are kept: the file size and parts first (each part inflated off the main
+ * thread with a cap, nothing kept), then rows per sheet, cells and cell length as the rows arrive.
+ */
+import ExcelJS from 'exceljs'
+import { Readable, Transform, type TransformCallback } from 'node:stream'
+import { promisify } from 'node:util'
+import { inflateRaw } from 'node:zlib'
+import { WORKBOOK_LIMITS as L } from '../../shared/limits'
+import { AppError } from '../../shared/result'
+import { columnLetter } from './read-table'
+import { PRODUCT_CREATOR, formulaWithoutResult, guardParsedWorkbook } from './guard'
+import { yielder } from './yield'
+
+const inflateRawAsync = promisify(inflateRaw) as (buf: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>
+const refuse = (fileName: string, why: string) => new AppError('IMPORT_INVALID', `文件“${fileName}”${why}，未导入任何数据`)
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`
+const invalid = (fileName: string) => new AppError('IMPORT_INVALID', `文件“${fileName}”不是有效的 Excel 工作簿（.xlsx），可能已损坏或不是表格文件，请用 Excel 或 WPS 打开确认后另存为 .xlsx 再导入`)
+
+/** Bytes up to the last whole UTF-8 character, and the incomplete tail to carry into the next chunk. */
+function splitUtf8(chunk: Buffer): [Buffer, Buffer | null] {
+  let i = chunk.length - 1
+  let back = 0
+  while (i >= 0 && back < 3 && (chunk[i]! & 0xc0) === 0x80) {
+    i--
+    back++
+  }
+  if (i < 0) return [chunk, null]
+  const b = chunk[i]!
+  const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
+  return need > chunk.length - i ? [chunk.subarray(0, i), chunk.subarray(i)] : [chunk, null]
+}
+
+async function* wholeCharacters(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let carry: Buffer | null = null
+  for await (const raw of source) {
+    const [whole, rest]: [Buffer, Buffer | null] = splitUtf8(carry ? Buffer.concat([carry, raw]) : raw)
+    carry = rest
+    if (whole.length) yield whole
+  }
+  if (carry) yield carry
+}
+
+class WholeCharacters extends Transform {
+  private carry: Buffer | null = null
+  override _transform(raw: Buffer, _enc: string, done: TransformCallback): void {
+    const [whole, rest] = splitUtf8(this.carry ? Buffer.concat([this.carry, raw]) : raw)
+    this.carry = rest
+    done(null, whole.length ? whole : undefined)
+  }
+  override _flush(done: TransformCallback): void {
+    done(null, this.carry ?? undefined)
+  }
+}
+
+/**
+ * exceljs's streaming reader, with one fix: it decodes each inflated chunk to text on its own, so a
+ * Chinese character (3 bytes in UTF-8) split between two chunks came out as "产出���标". Every
+ * chunk handed to its XML parser here ends on a whole character.
+ */
+export function streamReader(data: Buffer, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>): ExcelJS.stream.xlsx.WorkbookReader {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), options)
+  const r = reader as unknown as {
+    _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): unknown
+    _parseSharedStrings(entry: NodeJS.ReadableStream): unknown
+  }
+  const sheet = r._parseWorksheet.bind(reader)
+  const strings = r._parseSharedStrings.bind(reader)
+  r._parseWorksheet = (iterator, sheetNo) => sheet(wholeCharacters(iterator), sheetNo)
+  r._parseSharedStrings = (entry) => strings(entry.pipe(new WholeCharacters()))
+  return reader
+}
+
+class LeanCell {
+  constructor(
+    readonly row: number,
+    readonly col: number,
+    readonly value: ExcelJS.CellValue,
+    readonly numFmt: string | undefined,
+  ) {}
+  get address(): string {
+    return `${columnLetter(this.col)}${this.row}`
+  }
+  get text(): string {
+    const v = this.value
+    return v === null || v === undefined ? '' : String(v)
+  }
+}
+
+class LeanRow {
+  constructor(
+    readonly number: number,
+    private readonly values: ExcelJS.CellValue[],
+    private readonly formats: (string | undefined)[] | undefined,
+  ) {}
+  getCell(col: number): LeanCell {
+    return new LeanCell(this.number, col, this.values[col] ?? null, this.formats?.[col])
+  }
+  eachCell(opt: unknown, fn?: (cell: LeanCell, col: number) => void): void {
+    const cb = (typeof opt === 'function' ? opt : fn) as (cell: LeanCell, col: number) => void
+    for (let c = 1; c < this.values.length; c++) {
+      const v = this.values[c]
+      if (v !== null && v !== undefined) cb(this.getCell(c), c)
+    }
+  }
+  get hasValues(): boolean {
+    return this.values.some((v) => v !== null && v !== undefined)
+  }
+}
+
+const EMPTY: ExcelJS.CellValue[] = []
+
+class LeanSheet {
+  readonly rows: (LeanRow | undefined)[] = []
+  constructor(
+    readonly name: string,
+    readonly state: string,
+    readonly id: number,
+  ) {}
+  get rowCount(): number {
+    return this.rows.length > 0 ? this.rows.length - 1 : 0
+  }
+  getRow(r: number): LeanRow {
+    return this.rows[r] ?? new LeanRow(r, EMPTY, undefined)
+  }
+  getCell(a: string | number, c?: number): LeanCell {
+    if (typeof a === 'number') return this.getRow(a).getCell(c!)
+    const m = /^([A-Z]+)(\d+)$/.exec(a.replace(/\$/g, ''))
+    if (!m) return new LeanCell(0, 0, null, undefined)
+    let col = 0
+    for (const ch of m[1]!) col = col * 26 + ch.charCodeAt(0) - 64
+    return this.getRow(Number(m[2])).getCell(col)
+  }
+  eachRow(opt: unknown, fn?: (row: LeanRow, n: number) => void): void {
+    const cb = (typeof opt === 'function' ? opt : fn) as (row: LeanRow, n: number) => void
+    for (let r = 1; r < this.rows.length; r++) {
+      const row = this.rows[r]
+      if (row?.hasValues) cb(row, r)
+    }
+  }
+}
+
+class LeanWorkbook {
+  readonly worksheets: LeanSheet[] = []
+  creator = ''
+  getWorksheet(name: string | number): LeanSheet | undefined {
+    return typeof name === 'number' ? this.worksheets.find((w) => w.id === name) : this.worksheets.find((w) => w.name === name)
+  }
+}
+
+interface Entry {
+  name: string
+  method: number
+  compressed: number
+  localOffset: number
+}
+
+/** The zip's parts, each inflated off the main thread with a cap and dropped; returns docProps/core.xml. */
+async function checkParts(data: Buffer, fileName: string): Promise<string> {
+  if (data.length > L.fileBytes) throw refuse(fileName, `有 ${mb(data.length)}，超过 ${mb(L.fileBytes)} 的上限`)
+  if (data.length < 22 || data.readUInt32LE(0) !== 0x04034b50) throw invalid(fileName)
+  let eocd = -1
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
+    if (data.readUInt32LE(i) === 0x06054b50) {
+      eocd = i
+      break
+    }
+  }
+  if (eocd < 0) throw invalid(fileName)
+  const count = data.readUInt16LE(eocd + 10)
+  const cdOffset = data.readUInt32LE(eocd + 16)
+  if (count === 0xffff || cdOffset === 0xffffffff) throw refuse(fileName, '过大（ZIP64 格式），不是普通的单位填报表')
+  if (count > L.entries) throw refuse(fileName, `内部包含 ${count} 个部件，超过 ${L.entries} 个的上限，不像是正常的填报表`)
+  const entries: Entry[] = []
+  let p = cdOffset
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > data.length || data.readUInt32LE(p) !== 0x02014b50) throw invalid(fileName)
+    const nameLen = data.readUInt16LE(p + 28)
+    entries.push({ name: data.toString('utf8', p + 46, p + 46 + nameLen), method: data.readUInt16LE(p + 10), compressed: data.readUInt32LE(p + 20), localOffset: data.readUInt32LE(p + 42) })
+    p += 46 + nameLen + data.readUInt16LE(p + 30) + data.readUInt16LE(p + 32)
+  }
+  let inflated = 0
+  let core = ''
+  for (const e of entries) {
+    const at = e.localOffset
+    if (at + 30 > data.length || data.readUInt32LE(at) !== 0x04034b50) throw refuse(fileName, '已损坏（内部结构不完整）')
+    const start = at + 30 + data.readUInt16LE(at + 26) + data.readUInt16LE(at + 28)
+    const raw = data.subarray(start, start + e.compressed)
+    let size = raw.length
+    let buf: Buffer | null = null
+    if (e.method === 8) {
+      try {
+        buf = await inflateRawAsync(raw, { maxOutputLength: Math.max(1, L.inflatedBytes - inflated + 1) })
+      } catch (err) {
+        if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw refuse(fileName, `解压后超过 ${mb(L.inflatedBytes)}，不像是正常的填报表（可能是“压缩炸弹”）`)
+        throw refuse(fileName, '已损坏（内部数据无法解压）')
+      }
+      size = buf.length
+    } else if (e.method === 0) buf = raw
+    else throw refuse(fileName, '使用了 Excel 不用的压缩方式，可能不是 Excel 保存的文件')
+    inflated += size
+    if (inflated > L.inflatedBytes) throw refuse(fileName, `解压后超过 ${mb(L.inflatedBytes)}，不像是正常的填报表（可能是“压缩炸弹”）`)
+    if (e.name === 'docProps/core.xml') core = buf.toString('utf8')
+  }
+  return core
+}
+
+const xmlText = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+
+/** A cell value as the readers expect it; over-long text refused like guard.ts does. */
+function lengthOf(v: ExcelJS.CellValue): number {
+  if (typeof v === 'string') return v.length
+  if (v && typeof v === 'object' && 'richText' in v) return v.richText.reduce((n, r) => n + r.text.length, 0)
+  return 0
+}
+
+/**
+ * Reads an .xlsx with the streaming reader into a lean workbook, giving the event loop a turn
+ * every few tens of milliseconds. `progress` hears the rows read so far.
+ */
+export async function readLeanWorkbook(data: Buffer, fileName: string, progress?: (rows: number) => void): Promise<ExcelJS.Workbook> {
+  const core = await checkParts(data, fileName)
+  const wb = new LeanWorkbook()
+  wb.creator = xmlText(/<dc:creator>([^<]*)<\/dc:creator>/.exec(core)?.[1] ?? '')
+  const breathe = yielder()
+  // The product's own exports carry formulas without results (guard.ts); any other file's are refused.
+  const foreign = wb.creator !== PRODUCT_CREATOR
+  let cells = 0
+  let rowsRead = 0
+  try {
+    const reader = streamReader(data, { sharedStrings: 'cache', worksheets: 'emit', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' })
+    let index = 0
+    for await (const wsr of reader) {
+      index++
+      const meta = wsr as unknown as { name?: string; state?: string; id?: number }
+      const sheet = new LeanSheet(meta.name || `第${index}个工作表`, meta.state ?? 'visible', Number(meta.id ?? index))
+      wb.worksheets.push(sheet)
+      let count = 0
+      for await (const row of wsr) {
+        const src = row as unknown as ExcelJS.Row
+        const values: ExcelJS.CellValue[] = []
+        let formats: (string | undefined)[] | undefined
+        src.eachCell({ includeEmpty: false }, (cell, col) => {
+          const v = cell.value
+          values[col] = v
+          cells++
+          if (lengthOf(v) > L.cellChars) throw refuse(fileName, `的工作表“${sheet.name}”中有一个单元格长达 ${lengthOf(v)} 个字符，超过 Excel 单元格 ${L.cellChars} 个字符的上限`)
+          if (foreign && v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v) && (v as { result?: unknown }).result == null) {
+            throw formulaWithoutResult(fileName, sheet.name, `${columnLetter(col)}${src.number}`)
+          }
+          const f = cell.numFmt
+          if (f && f !== 'General') (formats ??= [])[col] = f
+        })
+        if (++count > L.rowsPerSheet) throw refuse(fileName, `的工作表“${sheet.name}”有超过 ${L.rowsPerSheet} 行，超过上限`)
+        if (cells > L.cells) throw refuse(fileName, `的单元格超过 ${L.cells} 个的上限`)
+        sheet.rows[src.number] = new LeanRow(src.number, values, formats)
+        rowsRead++
+        if (progress && rowsRead % 1000 === 0) progress(rowsRead)
+        await breathe()
+      }
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    throw invalid(fileName)
+  }
+  // Sheets in the workbook's order (the stream hands them over in the zip's order).
+  wb.worksheets.sort((a, b) => a.id - b.id)
+  if (wb.worksheets.length === 0) throw new AppError('IMPORT_INVALID', `文件“${fileName}”中没有工作表`)
+  const lean = wb as unknown as ExcelJS.Workbook
+  guardParsedWorkbook(lean, fileName, { formulasChecked: true })
+  return lean
+}

@@ -1,0 +1,49 @@
+/**
+ * One Excel operation in a process of its own, so that its peak RSS is the operation's and not the
+ * bench's (scripts/bench/excel.ts runs it with tsx). Prints one line: `CHILD {json}`.
+ *   import <dataDir> <roundId> <file.xlsx> <operator> <password>: stageExcel/preview, then apply
+ *     with the preview's token, as the import dialog calls them;
+ *   export <dataDir> <roundId> <operator> <password>: stageExcel/export of the whole round to one workbook.
+ * Besides the wall time: the longest the event loop was blocked (perf_hooks' delay histogram).
+ */
+import { readFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { openBackend, type Backend } from '../../electron/backend'
+import { headlessPlatform } from '../../electron/platform'
+
+async function call(b: Backend, channel: string, input: unknown): Promise<any> {
+  const r = await b.dispatch(channel, input)
+  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`)
+  return r.data
+}
+
+async function main() {
+  const [op, dataDir, roundId, ...rest] = process.argv.slice(2)
+  const b = await openBackend({ dataDir: dataDir!, appVersion: 'bench', platform: headlessPlatform })
+  const [name, password] = op === 'import' ? rest.slice(1) : rest
+  await call(b, 'session/signIn', { name, password })
+  const base64 = op === 'import' ? readFileSync(rest[0]!).toString('base64') : ''
+  await new Promise((r) => setTimeout(r, 50))
+  // What the process holds before the operation (tsx's compiled sources, the backend, the file read).
+  const baseRssMb = process.memoryUsage().rss / 1024 / 1024
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  const t = performance.now()
+  let detail: unknown
+  if (op === 'import') {
+    const preview = await call(b, 'stageExcel/preview', { roundId, fileName: 'bench-import.xlsx', base64 })
+    if (preview.problems.length) throw new Error(`preview: ${preview.problems.length} problems, first: ${JSON.stringify(preview.problems[0])}`)
+    detail = await call(b, 'stageExcel/apply', { roundId, fileName: 'bench-import.xlsx', base64, token: preview.token })
+  } else {
+    detail = await call(b, 'stageExcel/export', { roundId, unitIds: [], oneFile: true })
+  }
+  const ms = performance.now() - t
+  loop.disable()
+  await b.close()
+  console.log(`CHILD ${JSON.stringify({ ms, blockMs: loop.max / 1e6, rssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, detail })}`)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})

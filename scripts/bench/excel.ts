@@ -1,0 +1,198 @@
+/**
+ * The bench's Excel figures, each beside its floor:
+ *  - excel_import_5000_s: stageExcel/preview + stageExcel/apply (with the preview's token) as the
+ *    import dialog calls them, on a 5,000-project 申报表 that updates 2,500 projects already in the
+ *    round (half of them with changed amounts and indicator values) and adds 2,500 new ones;
+ *    floor: exceljs's streaming reader over the same file plus hand-written prepared statements
+ *    writing the same rows (projects, indicators, round items, one audit row each) in one transaction.
+ *  - excel_export_round_s: stageExcel/export of the whole 5,000-project round to one workbook;
+ *    floor: exceljs's streaming writer writing the same cells (no styles, no validations) from one query.
+ *  - the longest event-loop block and the peak RSS of each, measured in a child process that does
+ *    only that operation (child-op.ts).
+ */
+import Database from 'better-sqlite3'
+import ExcelJS from 'exceljs'
+import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { copyFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { openBackend } from '../../electron/backend'
+import { streamReader } from '../../electron/excel/stream-workbook'
+import type { SheetProject } from '../../electron/excel/stage-types'
+import { buildTargetsWorkbook } from '../../electron/excel/targets-sheet'
+import { headlessPlatform } from '../../electron/platform'
+
+const L2 = ['数量指标', '数量指标', '质量指标', '质量指标', '时效指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标', '服务对象满意度指标']
+const L1 = ['产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '效益指标', '效益指标', '效益指标', '效益指标', '满意度指标']
+const WEIGHTS = [10, 5, 5, 5, 5, 5, 15, 5, 10, 10, 5, 10]
+
+export interface ExcelFigures {
+  importS: number
+  importFloorS: number
+  importBlockMs: number
+  importRssMb: number
+  exportS: number
+  exportFloorS: number
+  exportBlockMs: number
+  exportRssMb: number
+  notes: string[]
+}
+
+function child(args: string[]): { ms: number; blockMs: number; rssMb: number; baseRssMb: number; detail: unknown } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'child-op.ts'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const line = r.stdout.split('\n').find((l) => l.startsWith('CHILD '))
+  if (r.status !== 0 || !line) throw new Error(`child-op ${args[0]} failed: ${r.stderr.slice(-2000)}`)
+  return JSON.parse(line.slice('CHILD '.length))
+}
+
+export async function benchExcel(opts: { dir: string; budgetYear: number; projects: number; indicatorsPerProject: number; units: number }): Promise<ExcelFigures> {
+  const notes: string[] = []
+  const dataDir = join(opts.dir, 'excel')
+  const b = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })
+  const call = async (channel: string, input: unknown): Promise<any> => {
+    const r = await b.dispatch(channel, input)
+    if (!r.ok) throw new Error(`${channel}: ${r.error.message}`)
+    return r.data
+  }
+  const password = `bench-${randomUUID()}1a`
+  const name = '基准测试'
+  await call('session/setup', { name, password })
+  const div = await call('divisions/save', { name: '预算股' })
+  const units: { id: string; code: string; name: string }[] = []
+  for (let u = 0; u < opts.units; u++) units.push(await call('units/save', { code: String(200000 + u), name: `预算单位${u + 1}`, parentName: '', divisionId: div.id }))
+
+  // Half the round is already there (as an earlier import left it): projects and their indicators.
+  const existing = Math.floor(opts.projects / 2)
+  const now = new Date().toISOString()
+  const sqlite = b.ctx.sqlite
+  const insProject = sqlite.prepare('INSERT INTO projects (id, budget_year, unit_id, code, name, amount_fen, fund_source, category, annual_goal, origin, origin_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)')
+  const insIndicator = sqlite.prepare('INSERT INTO indicators (id, project_id, level1, level2, name, operator, target_value, unit, weight, explanation, sort, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)')
+  const old: SheetProject[] = []
+  sqlite.transaction(() => {
+    for (let p = 0; p < existing; p++) {
+      const u = units[p % units.length]!
+      const id = randomUUID()
+      insProject.run(id, opts.budgetYear, u.id, `E${p}`, `已有项目${p + 1}`, 100_000_000, '一般公共预算', '项目', '按期完成年度任务', '导入', null, now, now)
+      const indicators = Array.from({ length: opts.indicatorsPerProject }, (_, k) => {
+        const ind = { id: randomUUID(), level1: L1[k % 12]!, level2: L2[k % 12]!, name: `指标${k + 1}`, operator: k === 6 ? '≤' : '≥', targetValue: k === 6 ? '100' : '90', unit: k === 6 ? '万元' : '%', weight: WEIGHTS[k % 12]!, explanation: '' }
+        insIndicator.run(ind.id, id, ind.level1, ind.level2, ind.name, ind.operator, ind.targetValue, ind.unit, ind.weight, '', k, now, now)
+        return ind
+      })
+      old.push({ id, unitCode: u.code, unitName: u.name, code: `E${p}`, name: `已有项目${p + 1}`, fundSource: '一般公共预算', category: '项目', amountFen: 100_000_000, annualGoal: '按期完成年度任务', indicators })
+    }
+  })()
+  const round = await call('rounds/save', { stage: 'targets', workYear: opts.budgetYear, title: '基准导入', deadline: null, unitIds: [] })
+  // The unit's file: every other existing project changed (amount, goal, two indicator values),
+  // the rest as exported, and as many new projects typed below them (no ids).
+  const changed = old.map((p, k): SheetProject =>
+    k % 2 === 0 ? { ...p, amountFen: p.amountFen + 12_340_000, annualGoal: `${p.annualGoal}，覆盖全部乡镇`, indicators: p.indicators.map((i, n) => (n < 2 ? { ...i, targetValue: '95' } : i)) } : p,
+  )
+  const fresh = Array.from({ length: opts.projects - existing }, (_, p): SheetProject => {
+    const u = units[p % units.length]!
+    return {
+      id: '',
+      unitCode: u.code,
+      unitName: u.name,
+      code: `N${p}`,
+      name: `新增项目${p + 1}`,
+      fundSource: '一般公共预算',
+      category: '项目',
+      amountFen: 100_000_000,
+      annualGoal: '按期完成年度任务',
+      indicators: Array.from({ length: opts.indicatorsPerProject }, (_, k) => ({ id: '', level1: L1[k % 12]!, level2: L2[k % 12]!, name: `指标${k + 1}`, operator: k === 6 ? '≤' : '≥', targetValue: k === 6 ? '100' : '90', unit: k === 6 ? '万元' : '%', weight: WEIGHTS[k % 12]!, explanation: '' })),
+    }
+  })
+  const buf = await buildTargetsWorkbook({ title: '基准申报表', deadline: null, units: units.map((u) => ({ code: u.code, name: u.name })), projects: [...changed, ...fresh] })
+  const file = join(opts.dir, 'bench-import.xlsx')
+  writeFileSync(file, buf)
+  notes.push(`import workbook: ${(buf.length / 1e6).toFixed(1)} MB, ${existing} projects updated (${Math.ceil(existing / 2)} changed) + ${opts.projects - existing} new, ${opts.projects * opts.indicatorsPerProject} indicator rows`)
+  await b.close()
+  const floorDb = join(opts.dir, 'excel-floor.db')
+  copyFileSync(b.dbPath, floorDb)
+
+  const imp = child(['import', dataDir, round.id, file, name, password])
+  notes.push(`import: ${JSON.stringify(imp.detail)}; the child held ${imp.baseRssMb.toFixed(0)} MB before it started`)
+
+  // Floor of the import: the streaming reader and prepared statements, on the database as it was.
+  let t = performance.now()
+  const db = new Database(floorDb)
+  const rows: { projects: unknown[][]; indicators: unknown[][] } = { projects: [], indicators: [] }
+  const reader = streamReader(buf, { sharedStrings: 'cache', worksheets: 'emit', styles: 'ignore', hyperlinks: 'ignore', entries: 'ignore' })
+  for await (const ws of reader) {
+    const sheet = (ws as unknown as { name: string }).name
+    const into = sheet === '项目信息' ? rows.projects : sheet === '绩效指标' ? rows.indicators : null
+    for await (const row of ws) if (into && row.number > 3) into.push(row.values as unknown[])
+  }
+  const unitByCode = new Map(units.map((u) => [u.code, u.id]))
+  const at = new Date().toISOString()
+  const audit = db.prepare('INSERT INTO audit_log (at, operator_id, action, entity, entity_id, before, after) VALUES (?,?,?,?,?,?,?)')
+  const upProject = db.prepare('UPDATE projects SET amount_fen = ?, annual_goal = ?, updated_at = ? WHERE id = ?')
+  const insP = db.prepare('INSERT INTO projects (id, budget_year, unit_id, code, name, amount_fen, fund_source, category, annual_goal, origin, origin_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)')
+  const insItem = db.prepare(`INSERT INTO round_items (id, round_id, project_id, status, created_at, updated_at) VALUES (?,?,?,'已填报',?,?)`)
+  const upInd = db.prepare('UPDATE indicators SET target_value = ?, updated_at = ? WHERE id = ?')
+  const insI = db.prepare('INSERT INTO indicators (id, project_id, level1, level2, name, operator, target_value, unit, weight, explanation, sort, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)')
+  const byName = new Map<string, string>()
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v))
+  db.transaction(() => {
+    for (const v of rows.projects) {
+      if (!text(v[5])) continue
+      const amount = Math.round(Number(v[8]) * 1_000_000)
+      let id = text(v[1])
+      if (id) upProject.run(amount, text(v[9]), at, id)
+      else {
+        id = randomUUID()
+        insP.run(id, opts.budgetYear, unitByCode.get(text(v[2])), text(v[4]), text(v[5]), amount, text(v[6]), text(v[7]) || '项目', text(v[9]), '导入', null, at, at)
+        insItem.run(randomUUID(), round.id, id, at, at)
+      }
+      audit.run(at, null, 'update', 'projects', id, null, JSON.stringify(v))
+      byName.set(text(v[5]), id)
+    }
+    let sort = 0
+    for (const v of rows.indicators) {
+      if (!text(v[6])) continue
+      const id = text(v[3])
+      if (id) upInd.run(text(v[8]), at, id)
+      else insI.run(randomUUID(), byName.get(text(v[2])), text(v[4]), text(v[5]), text(v[6]), text(v[7]), text(v[8]), text(v[9]), Number(v[10]) || null, text(v[11]), sort++ % 12, at, at)
+      audit.run(at, null, 'update', 'indicators', id || 'new', null, JSON.stringify(v))
+    }
+  })()
+  db.close()
+  const importFloorS = (performance.now() - t) / 1000
+  notes.push(`import floor read ${rows.projects.length} project rows and ${rows.indicators.length} indicator rows`)
+
+  const exp = child(['export', dataDir, round.id, name, password])
+  notes.push(`export: ${JSON.stringify((exp.detail as { paths: string[] }).paths.length)} file; the child held ${exp.baseRssMb.toFixed(0)} MB before it started`)
+
+  // Floor of the export: the same cells from one query each, streamed without styles.
+  t = performance.now()
+  const src = new Database(join(dataDir, b.dbPath.split(/[\\/]/).pop()!), { readonly: true })
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(opts.dir, 'export-floor.xlsx'), useStyles: false, useSharedStrings: false })
+  const pws = wb.addWorksheet('项目信息')
+  const projects = src.prepare(`SELECT p.id, u.code, u.name AS unit, p.code AS pcode, p.name, p.fund_source, p.category, p.amount_fen, p.annual_goal FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id WHERE i.round_id = ? ORDER BY u.code, p.name`).all(round.id) as Record<string, unknown>[]
+  for (const p of projects) pws.addRow([p.id, p.code, p.unit, p.pcode, p.name, p.fund_source, p.category, Number(p.amount_fen) / 1_000_000, p.annual_goal]).commit()
+  pws.commit()
+  const iws = wb.addWorksheet('绩效指标')
+  const inds = src.prepare(`SELECT p.id AS pid, p.name AS pname, x.id, x.level1, x.level2, x.name, x.operator, x.target_value, x.unit, x.weight, x.explanation FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id JOIN indicators x ON x.project_id = p.id WHERE i.round_id = ? ORDER BY u.code, p.name, x.sort`)
+  let n = 0
+  for (const x of inds.iterate(round.id) as Iterable<Record<string, unknown>>) {
+    iws.addRow([x.pid, x.pname, x.id, x.level1, x.level2, x.name, x.operator, x.target_value, x.unit, x.weight, x.explanation]).commit()
+    n++
+  }
+  iws.commit()
+  await wb.commit()
+  src.close()
+  const exportFloorS = (performance.now() - t) / 1000
+  notes.push(`export floor: ${projects.length} projects, ${n} indicators`)
+
+  return {
+    importS: imp.ms / 1000,
+    importFloorS,
+    importBlockMs: imp.blockMs,
+    importRssMb: imp.rssMb,
+    exportS: exp.ms / 1000,
+    exportFloorS,
+    exportBlockMs: exp.blockMs,
+    exportRssMb: exp.rssMb,
+    notes,
+  }
+}
