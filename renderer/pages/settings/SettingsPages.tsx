@@ -142,9 +142,11 @@ interface DocForm {
 
 /** Why a kind has no 主送 field here: who it goes to is decided elsewhere. */
 const FIXED_RECIPIENTS: Partial<Record<keyof Addressees, string>> = {
-  'rectify-notice': '主送被评价单位（按项目）',
-  'eval-report': '主送见“监控与评价规则—评价结果报告主送”',
+  'rectify-notice': '主送：被评价单位（按项目）',
+  'eval-report': '主送：见“监控与评价规则”',
 }
+/** A label that fits the column (the kind's own name is one character too long). */
+const ADDRESSEE_LABELS: Partial<Record<keyof Addressees, string>> = { 'rectify-notice': '评价结果整改通知' }
 
 /** settings/save validates the whole settings object, so the organisation must be complete first. */
 export function OrgMissingAlert() {
@@ -230,7 +232,7 @@ export function DocSettingsPage() {
             新起草的公文按此预填主送和抄送（生成前仍可逐份修改）。涉及单位不超过5个的通知直接列出单位名称。
           </div>
           {(Object.keys(settings?.addressees ?? {}) as (keyof Addressees)[]).map((k) => (
-            <Form.Item key={k} label={DOC_KINDS[k].name} style={{ marginBottom: 8 }} data-testid={`addressees-${k}`}>
+            <Form.Item key={k} label={ADDRESSEE_LABELS[k] ?? DOC_KINDS[k].name} style={{ marginBottom: 8 }} data-testid={`addressees-${k}`}>
               <Space.Compact style={{ width: '100%' }}>
                 {FIXED_RECIPIENTS[k] ? (
                   <Input value={FIXED_RECIPIENTS[k]} disabled style={{ width: '50%' }} />
