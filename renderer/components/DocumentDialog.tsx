@@ -199,7 +199,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
             type="warning"
             showIcon
             style={{ marginBottom: 12 }}
-            data-testid="doc-date-warnings"
+            data-testid="doc-check-warnings"
             message="生成前请核对"
             description={
               <ul style={{ margin: 0, paddingLeft: 18 }}>
