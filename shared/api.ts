@@ -502,9 +502,17 @@ export const api = {
   'jobs/get': { input: z.object({ id }), output: out<JobState>() },
   'jobs/cancel': { input: z.object({ id }), output: out<JobState>() },
   'docs/draft': { input: docParams, output: out<DocDraft>() },
-  /** Date sanity before issue: warnings naming the dates that contradict each other (empty = none). */
+  /**
+   * Checks before issue: dates that contradict each other, and the 附件说明/正文 against the annexes
+   * bound in (body and attachments as edited; the draft's when absent). Empty = none.
+   */
   'docs/check': {
-    input: docParams.extend({ date: isoDate, serial: z.number().int().positive().nullable().default(null) }),
+    input: docParams.extend({
+      date: isoDate,
+      serial: z.number().int().positive().nullable().default(null),
+      body: optText(100000).optional(),
+      attachments: z.array(z.string().max(500)).max(50).optional(),
+    }),
     output: out<{ warnings: string[] }>(),
   },
   'docs/issue': {

@@ -108,6 +108,41 @@ export const DEFAULT_RATING_ITEMS: RatingItem[] = [
   { key: 'advice', group: '后期（50分）', name: '评价结论和建议', points: 25, guide: '结论客观公正，问题找得准，建议具体可操作：16-25 分，一般 6-15 分，差 0-5 分' },
 ]
 
+/**
+ * 主送 and 抄送 a first draft proposes, per 公文 kind (the clerk may still change them per document).
+ * 主送 of the notices to units: the source report addresses them to the 县直各预算单位 (it speaks of
+ * "全县73个县直预算单位", 师财预〔2024〕104号) and feeds results back "至预算部门"; a notice to five
+ * units or fewer names them instead. The 整改通知 goes to the evaluated unit and the 评价结果报告
+ * to the 主送 of 评价规则 (reportRecipients), so those two set only 抄送. The source report names no
+ * 抄送 for any document (domain-facts §6 gives only its form: 4号仿宋, a full stop after the last name), so
+ * every 抄送 starts empty.
+ */
+const addressLine = (label: string) => line(300, label)
+const toAndCopy = z.object({ recipients: addressLine('主送机关'), copyTo: addressLine('抄送机关') })
+const copyOnly = z.object({ copyTo: addressLine('抄送机关') })
+export const addresseesSchema = z.object({
+  'targets-notice': toAndCopy,
+  'monitoring-notice': toAndCopy,
+  'selfeval-notice': toAndCopy,
+  'fiscaleval-notice': toAndCopy,
+  'monitoring-feedback': toAndCopy,
+  'exante-feedback': toAndCopy,
+  'rectify-notice': copyOnly,
+  'eval-report': copyOnly,
+})
+export type Addressees = z.infer<typeof addresseesSchema>
+export const ALL_UNITS = '县直各预算单位'
+export const DEFAULT_ADDRESSEES: Addressees = {
+  'targets-notice': { recipients: ALL_UNITS, copyTo: '' },
+  'monitoring-notice': { recipients: ALL_UNITS, copyTo: '' },
+  'selfeval-notice': { recipients: ALL_UNITS, copyTo: '' },
+  'fiscaleval-notice': { recipients: ALL_UNITS, copyTo: '' },
+  'monitoring-feedback': { recipients: ALL_UNITS, copyTo: '' },
+  'exante-feedback': { recipients: ALL_UNITS, copyTo: '' },
+  'rectify-notice': { copyTo: '' },
+  'eval-report': { copyTo: '' },
+}
+
 export const settingsSchema = z.object({
   org: orgSchema,
   fonts: fontsSchema,
@@ -131,6 +166,8 @@ export const settingsSchema = z.object({
   consequences: z.object({ 优: z.string().max(200), 良: z.string().max(200), 中: z.string().max(200), 差: z.string().max(200) }),
   /** 主送 of the 财政评价结果报告. */
   reportRecipients: z.string().max(300, '主送机关不能超过300字'),
+  /** 主送/抄送 of each 公文 kind's first draft. */
+  addressees: addresseesSchema,
   ratingItems: z.array(ratingItemSchema).min(1, '考评表至少需要一项'),
   /** Days a unit has to hand in its 整改报告 after the 整改通知 (provincial rule: 30). */
   rectifyDays: z.number().int().positive(),
@@ -173,6 +210,7 @@ export const DEFAULT_SETTINGS: Settings = {
     差: '调减或取消下年度预算',
   },
   reportRecipients: '县委、县人大常委会、县人民政府、县纪委县监委',
+  addressees: DEFAULT_ADDRESSEES,
   ratingItems: DEFAULT_RATING_ITEMS,
   rectifyDays: 30,
   reportTemplate: DEFAULT_REPORT_TEMPLATE,
@@ -195,11 +233,19 @@ export function withDefaults(stored: Partial<Settings> | undefined): Settings {
     scoring: scoringWithDefaults(s.scoring),
     consequences: s.consequences ?? DEFAULT_SETTINGS.consequences,
     reportRecipients: s.reportRecipients ?? DEFAULT_SETTINGS.reportRecipients,
+    addressees: addresseesWithDefaults(s.addressees),
     ratingItems: s.ratingItems ?? DEFAULT_SETTINGS.ratingItems,
     rectifyDays: s.rectifyDays ?? DEFAULT_SETTINGS.rectifyDays,
     reportTemplate: s.reportTemplate ?? DEFAULT_SETTINGS.reportTemplate,
     sessionIdleMinutes: s.sessionIdleMinutes ?? DEFAULT_SETTINGS.sessionIdleMinutes,
   }
+}
+
+/** Stored 主送/抄送 from before a kind was added (or before the setting existed): each kind's default fills in. */
+function addresseesWithDefaults(stored: Partial<Record<keyof Addressees, object>> | undefined): Addressees {
+  const out = { ...DEFAULT_ADDRESSEES } as Record<keyof Addressees, object>
+  for (const k of Object.keys(DEFAULT_ADDRESSEES) as (keyof Addressees)[]) out[k] = { ...DEFAULT_ADDRESSEES[k], ...(stored?.[k] ?? {}) }
+  return out as Addressees
 }
 
 /** Stored scoring rules from before the synonym lists and variants: the new keys take their defaults. */

@@ -20,6 +20,7 @@ import { composeReviewFeedback } from '../docs/compose/review-feedback'
 import { composeFreeDoc } from '../docs/compose/free'
 import type { ComposeParams, Composed, Composer, DocDefaults } from '../docs/compose/types'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
+import { annexWarnings } from '../docs/annex-check'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { filteredItems, noticeDeadlineProblem } from './rounds'
@@ -171,7 +172,8 @@ export async function issueDocument(
       issued_date: date,
       file_name: fileName,
       file_path: path,
-      content: JSON.stringify({ ...text, date }),
+      // The text as issued, and the data it was built from at its first issue (kept on re-issue).
+      content: JSON.stringify({ ...issuedText(text), date, ...(composed.snapshot !== undefined ? { snapshot: composed.snapshot } : {}) }),
       records: JSON.stringify(composed.records),
       generated: 1,
       operator_id: w.operatorId,
@@ -193,6 +195,13 @@ export async function issueDocument(
     await replaceFiles(files, previous, ctx.now())
     return id
   })
+}
+
+/** The editable text of a register row's content (its snapshot and anything else left out). */
+function issuedText(c: Partial<DocDefaults & { date: string }>): Partial<DocDefaults & { date: string }> {
+  const out: Partial<DocDefaults & { date: string }> = {}
+  for (const k of ['title', 'recipients', 'body', 'attachments', 'copyTo', 'date'] as const) if (c[k] !== undefined) (out as Record<string, unknown>)[k] = c[k]
+  return out
 }
 
 /**
@@ -306,13 +315,31 @@ async function batchPerUnit(ctx: Ctx, kind: DocKind, roundId: string, date: stri
  * a deadline before its own notice, a 整改通知 before the third-party report it answers or with a
  * deadline before itself, and 文号 out of date order within a 代字 and year.
  */
-export async function dateWarnings(ctx: Ctx, kind: DocKind, params: ComposeParams, date: string, requestedSerial: number | null): Promise<string[]> {
+export async function issueWarnings(
+  ctx: Ctx,
+  kind: DocKind,
+  params: ComposeParams,
+  date: string,
+  requestedSerial: number | null,
+  edited: { body?: string; attachments?: string[] } = {},
+): Promise<string[]> {
   const out: string[] = []
   const d = formatChineseDate
   const settings = await ctx.settings()
   const composed = await COMPOSERS[kind](params, ctx)
   const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
   const scope = DOC_KINDS[kind].scope
+  // The 附件 lines and the body's mentions against what is bound in (公文 only: a form has none).
+  if (DOC_KINDS[kind].layout === 'gongwen') {
+    const stored = existing ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
+    const attachments = (edited.attachments ?? stored.attachments ?? composed.defaults.attachments).filter((a) => a.trim())
+    const body = edited.body ?? stored.body ?? composed.defaults.body
+    out.push(...annexWarnings({ listed: attachments, body, bound: composed.bound ? composed.bound({ attachments }) : [] }))
+  }
+  // A document dated before the one it quotes (the notice it answers, the 整改通知 it reports).
+  for (const c of await citedDocuments(ctx, kind, params)) {
+    if (c.issued_date && c.issued_date > date) out.push(`本文引用的${c.doc_number ? c.doc_number : ''}《${c.title}》成文于${d(c.issued_date)}，晚于本文的成文日期${d(date)}`)
+  }
   if (scope === 'round' && params.recordId && kind.endsWith('-notice')) {
     const round = await ctx.db.selectFrom('rounds').select(['deadline', 'title']).where('id', '=', params.recordId).executeTakeFirst()
     if (round?.deadline && round.deadline < date) out.push(`报送截止日期${d(round.deadline)}早于本通知的成文日期${d(date)}，请修改任务的截止日期或成文日期`)
@@ -339,13 +366,30 @@ export async function dateWarnings(ctx: Ctx, kind: DocKind, params: ComposeParam
   return out
 }
 
+/** The issued documents a kind's text quotes: what it answers or reports on. */
+async function citedDocuments(ctx: Ctx, kind: DocKind, params: ComposeParams) {
+  const q = () => ctx.db.selectFrom('documents').select(['doc_number', 'title', 'issued_date'])
+  const id = params.recordId
+  if (!id) return []
+  if (kind === 'monitoring-feedback') return q().where('doc_key', '=', `monitoring-notice:${id}`).execute()
+  if (kind === 'rectify-notice') {
+    const item = await ctx.db.selectFrom('round_items').select('round_id').where('id', '=', id).executeTakeFirst()
+    return item ? q().where('doc_key', '=', `fiscaleval-notice:${item.round_id}`).execute() : []
+  }
+  if (kind === 'eval-report') {
+    const items = await ctx.db.selectFrom('round_items').select('id').where('round_id', '=', id).execute()
+    return items.length ? q().where('doc_key', 'in', items.map((i) => `rectify-notice:${i.id}`)).execute() : []
+  }
+  return []
+}
+
 export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
   async 'docs/draft'(input, ctx) {
     const settings = await ctx.settings()
     const composed = await COMPOSERS[input.kind](input, ctx)
     const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const numbered = isNumbered(input.kind, settings)
-    const stored = existing && !input.fresh ? parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {}) : {}
+    const stored = existing && !input.fresh ? issuedText(parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {})) : {}
     const date = stored.date ?? composed.defaultDate ?? defaultDate(ctx.now(), await workYearOf(ctx.db, input))
     const prefix = existing?.prefix ?? prefixFor(input.kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
@@ -365,8 +409,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     return draft
   },
 
-  async 'docs/check'({ kind, recordId, workYear, date, serial }, ctx) {
-    return { warnings: await dateWarnings(ctx, kind, { recordId, workYear }, date, serial) }
+  async 'docs/check'({ kind, recordId, workYear, date, serial, body, attachments }, ctx) {
+    return { warnings: await issueWarnings(ctx, kind, { recordId, workYear }, date, serial, { body, attachments }) }
   },
 
   async 'docs/issue'(input, ctx) {
@@ -405,7 +449,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
           try {
             const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
             const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
-            const text = { ...composed.defaults, ...(existing ? parseJson<Partial<DocDefaults>>(existing.content, {}) : {}) }
+            const { date: _issued, ...kept } = existing ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
+            const text = { ...composed.defaults, ...kept }
             const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
             const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
             job.addPath(row.file_path)

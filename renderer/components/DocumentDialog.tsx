@@ -61,23 +61,39 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
     }
   }, [numberYear, draft, serialTouched, form])
 
-  // Date sanity before issue (docs/check): the backend names dates that contradict each other —
-  // a deadline before the notice, a 整改通知 before its report, 文号 out of date order.
+  // Checks before issue (docs/check): the backend names dates that contradict each other — a
+  // deadline before the notice, a 整改通知 before its report, 文号 out of date order — and 附件
+  // lines or mentions that do not match the annexes bound in. Re-run as the text is edited.
   const serialValue = Form.useWatch('serial', form)
+  const bodyValue = Form.useWatch('body', form) as string | undefined
+  const attachmentsValue = Form.useWatch('attachments', form) as string | undefined
   const [warnings, setWarnings] = useState<string[]>([])
   useEffect(() => {
-    setWarnings([])
-    if (!request || !draft || !date || !dayjs.isDayjs(date)) return
+    if (!request || !draft || !date || !dayjs.isDayjs(date)) {
+      setWarnings([])
+      return
+    }
     let cancelled = false
-    call('docs/check', { kind: request.kind, recordId: request.recordId, workYear: request.workYear, date: date.format('YYYY-MM-DD'), serial: draft.numbered && !draft.issued ? (serialValue ?? null) : null })
-      .then((r) => {
-        if (!cancelled) setWarnings(r.warnings)
+    const timer = setTimeout(() => {
+      call('docs/check', {
+        kind: request.kind,
+        recordId: request.recordId,
+        workYear: request.workYear,
+        date: date.format('YYYY-MM-DD'),
+        serial: draft.numbered && !draft.issued ? (serialValue ?? null) : null,
+        ...(bodyValue !== undefined ? { body: bodyValue } : {}),
+        ...(attachmentsValue !== undefined ? { attachments: attachmentsValue.split(/\r?\n/).map((a) => a.trim()).filter(Boolean) } : {}),
       })
-      .catch(() => undefined)
+        .then((r) => {
+          if (!cancelled) setWarnings(r.warnings)
+        })
+        .catch(() => undefined)
+    }, 300)
     return () => {
       cancelled = true
+      clearTimeout(timer)
     }
-  }, [request, draft, date, serialValue])
+  }, [request, draft, date, serialValue, bodyValue, attachmentsValue])
 
   /** Bumped by 按最新数据重新起草: re-draft an issued document from the current data. */
   const [fresh, setFresh] = useState(0)
@@ -183,8 +199,8 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
             type="warning"
             showIcon
             style={{ marginBottom: 12 }}
-            data-testid="doc-date-warnings"
-            message="请核对日期"
+            data-testid="doc-check-warnings"
+            message="生成前请核对"
             description={
               <ul style={{ margin: 0, paddingLeft: 18 }}>
                 {warnings.map((w) => (

@@ -71,9 +71,15 @@ describe('事前绩效评估 end to end', () => {
       // 公文设置: 意见书 also take a 文号, so both documents appear numbered in the register.
       await menu(page, '公文设置')
       await page.getByLabel('意见书编文号').click()
+      // 主送与抄送: a 抄送 for the 运行监控工作通知, kept after saving.
+      const copyTo = page.getByTestId('addressees-monitoring-notice').locator('input').nth(1)
+      await copyTo.fill('县审计局')
       await page.getByRole('button', { name: '保存' }).click()
       await expectMessage(page, '设置已保存')
       await shot(page, '04-settings-docs')
+      await copyTo.scrollIntoViewIfNeeded()
+      await expect.poll(() => copyTo.inputValue()).toBe('县审计局')
+      await shot(page, '04b-settings-addressees')
 
       await menu(page, '评估规则')
       await expect.poll(() => page.locator('.ant-table-row').count()).toBe(5)

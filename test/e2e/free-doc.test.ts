@@ -48,6 +48,8 @@ describe('发文登记 · 起草公文', () => {
       await dlg.getByLabel('正文').fill(BODY)
       await dlg.getByLabel('附件').fill('第三方中介机构考评表\n第三方中介机构工作底稿目录')
       await dlg.getByLabel('抄送').fill('县审计局')
+      // The 附件 check: the two annexes listed are not bound in, and the dialog says so before issue.
+      await expect.poll(() => dlg.getByTestId('doc-check-warnings').textContent(), { timeout: T }).toContain('附件说明第1项《第三方中介机构考评表》没有随文附上')
       await shot(page, 'free-doc-02-dialog')
       await dlg.getByTestId('doc-issue').click()
       await expect.poll(() => dlg.locator('.ant-result-subtitle').textContent(), { timeout: 30_000 }).toBe(`文号：师财预〔${Y}〕102号`)

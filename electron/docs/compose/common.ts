@@ -3,7 +3,19 @@ import { parseBody } from '../../../shared/documents'
 import type { Settings } from '../../../shared/settings'
 import type { FormCell } from '../form-doc'
 import { renderGongwen, type Annex } from '../gongwen'
+import { parseJson, type Ctx } from '../../handlers/context'
 import type { IssueText } from './types'
+
+/**
+ * What a document's text is built from, as at its first issue (下达): the snapshot kept in its
+ * register row when it was issued, else `now()` from today's data (a first draft). A notice once
+ * issued keeps quoting the scope it was issued with, whatever the round has become since.
+ */
+export async function scopeAtIssue<T>(ctx: Ctx, key: string, now: () => Promise<T> | T): Promise<T> {
+  const row = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', key).executeTakeFirst()
+  const kept = row ? parseJson<{ snapshot?: T }>(row.content, {}).snapshot : undefined
+  return kept ?? (await now())
+}
 
 /** A 公文 with the organisation's mark, 署名 and 印发机关 from settings. */
 export function renderNotice(text: IssueText, s: Settings, annexes: Annex[] = [], { upward = false }: { upward?: boolean } = {}): Promise<Buffer> {

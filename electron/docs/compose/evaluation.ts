@@ -11,10 +11,11 @@ import { getEngagement } from '../../handlers/evaluation'
 import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
 import { renderFormDoc, type FormCell } from '../form-doc'
 import { recipientsFor } from './stage'
-import { L, renderNotice, SIGN, V } from './common'
+import { L, renderNotice, scopeAtIssue, SIGN, V } from './common'
 import type { Composer } from './types'
 
 /** Counts as written in "一式两份". */
+const CN_ORDINAL = ['一', '二', '三', '四', '五', '六']
 const CN = ['一', '两', '三', '四', '五', '六', '七', '八', '九', '十']
 
 async function roundWithItems(ctx: Ctx, recordId: string | undefined, stage: 'selfeval' | 'fiscaleval') {
@@ -25,13 +26,18 @@ async function roundWithItems(ctx: Ctx, recordId: string | undefined, stage: 'se
   return { round, items }
 }
 
-const quoted = (items: RoundItem[]) => items.map((i) => `“${i.projectName}”`).join('')
+const quoted = (items: Pick<RoundItem, 'projectName'>[]) => items.map((i) => `“${i.projectName}”`).join('')
 
 export const composeSelfEvalNotice: Composer = async ({ recordId }, ctx) => {
   const { round } = await roundWithItems(ctx, recordId, 'selfeval')
   const s = await ctx.settings()
   const y = round.budgetYear
-  const w = s.scoring.weights
+  const key = `selfeval-notice:${round.id}`
+  // The scoring method as announced at 下达: a later change of weights or grade lines applies to
+  // the next notice, not to the one already sent.
+  const rules = await scopeAtIssue(ctx, key, () => ({ weights: s.scoring.weights, grades: s.scoring.grades }))
+  const w = rules.weights
+  const g = rules.grades
   const body = [
     `为全面实施预算绩效管理，提高财政资金使用效益，现就做好${y}年县本级部门预算财政支出绩效自评工作通知如下：`,
     '一、评价范围',
@@ -39,29 +45,37 @@ export const composeSelfEvalNotice: Composer = async ({ recordId }, ctx) => {
     '二、评价规模',
     `${y}年度县级财政预算安排的所有项目，资金来源包括年初预算安排和调整预算安排，以及中央、省、市转移支付项目，包括部门整体支出、专项债券资金、PPP项目资金等。`,
     '三、评价方法',
-    `自评采用打分评价方式，满分100分。其中预算执行率${w.execution}分，产出指标${w.output}分，效益指标${w.effect}分，服务对象满意度指标${w.satisfaction}分。评价结果分为“优”（${s.scoring.grades.excellent}分及以上）、“良”（${s.scoring.grades.good}分至${s.scoring.grades.excellent}分）、“中”（${s.scoring.grades.pass}分至${s.scoring.grades.good}分）、“差”（${s.scoring.grades.pass}分以下）四个等级。`,
+    `自评采用打分评价方式，满分100分。其中预算执行率${w.execution}分，产出指标${w.output}分，效益指标${w.effect}分，服务对象满意度指标${w.satisfaction}分。评价结果分为“优”（${g.excellent}分及以上）、“良”（${g.good}分至${g.excellent}分）、“中”（${g.pass}分至${g.good}分）、“差”（${g.pass}分以下）四个等级。`,
     '四、工作要求',
     `（一）各预算单位对照批复的绩效目标，如实填写《项目支出绩效自评表》，预算执行率低于90%或绩效指标未完成的，须分析说明原因。`,
     `（二）请于${round.deadline ? formatChineseDate(round.deadline) : '规定时间'}前将自评表电子版报送县财政局对口资金管理股室。`,
     '（三）自评结果将作为财政再评价和以后年度预算安排的重要依据。',
   ].join('\n')
   return {
-    key: `selfeval-notice:${round.id}`,
+    key,
+    snapshot: rules,
     records: [{ id: round.id, label: round.title }],
-    defaults: { title: `关于做好${y}年县本级部门预算财政支出绩效自评工作的通知`, recipients: '县直各预算单位', body, attachments: [`${y}年度项目支出绩效自评表`], copyTo: '' },
+    defaults: { title: `关于做好${y}年县本级部门预算财政支出绩效自评工作的通知`, ...s.addressees['selfeval-notice'], body, attachments: [`${y}年度项目支出绩效自评表`] },
     render: (text, st) => renderNotice(text, st),
   }
 }
 
 export const composeFiscalEvalNotice: Composer = async ({ recordId }, ctx) => {
-  const { round, items } = await roundWithItems(ctx, recordId, 'fiscaleval')
-  const s = await ctx.settings()
+  const { round, items: now } = await roundWithItems(ctx, recordId, 'fiscaleval')
   const y = round.budgetYear
+  const key = `fiscaleval-notice:${round.id}`
+  // The projects selected as at 下达: the body, the 主送 and the annex list quote them as issued.
+  const scope = await scopeAtIssue(ctx, key, () => ({
+    items: now.map((i) => ({ unitName: i.unitName, projectName: i.projectName, fundSource: i.fundSource, amountFen: i.amountFen })),
+    amountFen: round.totalFen,
+  }))
+  const items = scope.items
+  const s = await ctx.settings()
   const engagement = (await ctx.db.selectFrom('engagements as e').innerJoin('agencies as a', 'a.id', 'e.agency_id').select(['a.name', 'e.period_start', 'e.period_end']).where('e.round_id', '=', round.id).executeTakeFirst()) ?? null
   const body = [
     `为进一步提高财政资金使用效益，在前期各部门自评、部门评价的基础上，按照全覆盖“四本预算”的工作要求，县财政局决定开展县本级${y}年度预算支出绩效财政再评价工作。现将有关事项通知如下：`,
     '一、评价对象',
-    `选取${quoted(items)}${items.length}个专项资金共${formatWanPlain(round.totalFen)}万元实施财政重点绩效评价，具体项目见附件。`,
+    `选取${quoted(items)}${items.length}个专项资金共${formatWanPlain(scope.amountFen)}万元实施财政重点绩效评价，具体项目见附件。`,
     '二、组织方式',
     engagement
       ? `县财政局委托第三方机构${engagement.name}实施评价${engagement.period_start && engagement.period_end ? `，评价时间为${formatChineseDate(engagement.period_start)}至${formatChineseDate(engagement.period_end)}` : ''}。`
@@ -71,9 +85,11 @@ export const composeFiscalEvalNotice: Composer = async ({ recordId }, ctx) => {
     '（二）评价结果将反馈被评价单位，对发现的问题限期整改，并将评价结果运用于以后年度预算安排。',
   ].join('\n')
   return {
-    key: `fiscaleval-notice:${round.id}`,
+    key,
+    snapshot: scope,
     records: [{ id: round.id, label: round.title }],
-    defaults: { title: `关于开展县本级${y}年度预算支出绩效财政再评价工作的通知`, recipients: recipientsFor(items.map((i) => i.unitName)), body, attachments: [`${y}年度财政再评价项目清单`], copyTo: '' },
+    defaults: { title: `关于开展县本级${y}年度预算支出绩效财政再评价工作的通知`, recipients: recipientsFor(items.map((i) => i.unitName), s.addressees['fiscaleval-notice'].recipients), body, attachments: [`${y}年度财政再评价项目清单`], copyTo: s.addressees['fiscaleval-notice'].copyTo },
+    bound: (text) => [{ label: '附件', title: text.attachments[0] ?? `${y}年度财政再评价项目清单`, form: '随文表格' }],
     render: (text, st) =>
       renderNotice(text, st, [
         {
@@ -88,7 +104,7 @@ export const composeFiscalEvalNotice: Composer = async ({ recordId }, ctx) => {
               { title: '金额（万元）', widthMm: 24, align: 'right' },
             ],
             rows: items.map((i, k) => [String(k + 1), i.unitName, i.projectName, i.fundSource, formatWan(i.amountFen)]),
-            footer: ['合计', '', `${items.length}个项目`, '', formatWan(round.totalFen)],
+            footer: ['合计', '', `${items.length}个项目`, '', formatWan(scope.amountFen)],
           },
         },
       ]),
@@ -110,22 +126,32 @@ export const composeRectifyNotice: Composer = async ({ recordId }, ctx) => {
   const s = await ctx.settings()
   const e = d.evaluation!
   const r = d.rectification
-  const findings = e.findings.length ? e.findings.map((f, i) => `${i + 1}. ${f.replace(/[。；;]$/, '')}。`) : ['（无）']
+  // The problems once, each on its line: the findings, else the free-text 问题 split by line; a
+  // conclusion that repeats a finding word for word is not printed a second time above it.
+  const problems = (e.findings.length ? e.findings : e.problems.split(/\r?\n|[；;]/)).map((f) => f.trim().replace(/^\d+[.．、]\s*/, '').replace(/[。；;]$/, '')).filter(Boolean)
+  const conclusion = problems.reduce((c, p) => c.split(`${p}。`).join('').split(`${p}；`).join('').split(p).join(''), e.conclusion).trim()
+  // The notice it answers, with its 文号 once issued (师财预〔2024〕101号).
+  const launch = await ctx.db.selectFrom('documents').select('doc_number').where('doc_key', '=', `fiscaleval-notice:${d.round.id}`).executeTakeFirst()
+  const sections: [string, string[]][] = [
+    ['评价结果', [`该项目综合得分${e.totalScore}分，评价等级为“${e.grade}”。${conclusion}`]],
+    // No problems, no section: nothing is written about an empty category.
+    ['存在的问题', problems.map((f, i) => `${i + 1}. ${f}。`)],
+    [
+      '整改要求',
+      [
+        `${r.requirements || (problems.length ? '请你单位对评价发现的问题认真分析原因，逐项制定整改措施，明确整改责任和时限，切实抓好整改落实。' : '请你单位对照评价结论进一步加强项目管理。')}请将整改情况形成报告，于${formatChineseDate(r.deadline)}前一式${CN[r.copies - 1] ?? r.copies}份分别报送县财政局预算股。`,
+      ],
+    ],
+    ['结果运用', [`评价结果将运用于下年度部门预算安排：${e.consequence || s.consequences[(e.grade ?? '中') as '优']}。`]],
+  ]
   const body = [
-    `根据《关于开展县本级${d.round.budgetYear}年度预算支出绩效财政再评价工作的通知》，县财政局委托第三方机构对“${d.item.projectName}”开展了绩效财政评价，现将评价结果反馈如下：`,
-    '一、评价结果',
-    `该项目综合得分${e.totalScore}分，评价等级为“${e.grade}”。${e.conclusion}`,
-    '二、存在的问题',
-    ...findings,
-    '三、整改要求',
-    `${r.requirements || '请你单位对评价发现的问题认真分析原因，逐项制定整改措施，明确整改责任和时限，切实抓好整改落实。'}请将整改情况形成报告，于${formatChineseDate(r.deadline)}前一式${CN[r.copies - 1] ?? r.copies}份分别报送县财政局预算股。`,
-    '四、结果运用',
-    `评价结果将运用于下年度部门预算安排：${e.consequence || s.consequences[(e.grade ?? '中') as '优']}。`,
+    `根据《关于开展县本级${d.round.budgetYear}年度预算支出绩效财政再评价工作的通知》${launch?.doc_number ? `（${launch.doc_number}）` : ''}，县财政局委托第三方机构对“${d.item.projectName}”开展了绩效财政评价，现将评价结果反馈如下：`,
+    ...sections.filter(([, lines]) => lines.length > 0).flatMap(([head, lines], i) => [`${CN_ORDINAL[i]}、${head}`, ...lines]),
   ].join('\n')
   return {
     key: `rectify-notice:${d.item.id}`,
     records: [{ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` }],
-    defaults: { title: `关于${d.item.projectName}绩效财政评价结果反馈及存在问题整改的通知`, recipients: d.item.unitName, body, attachments: [], copyTo: '' },
+    defaults: { title: `关于${d.item.projectName}绩效财政评价结果反馈及存在问题整改的通知`, recipients: d.item.unitName, body, attachments: [], copyTo: s.addressees['rectify-notice'].copyTo },
     render: (text, st) => renderNotice(text, st),
   }
 }
@@ -189,7 +215,8 @@ export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
   return {
     key: `eval-report:${round.id}`,
     records: scored.map((d) => ({ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` })),
-    defaults: { title: `${s.org.bureau}关于${y}年度县级预算项目支出绩效财政评价结果的报告`, recipients: s.reportRecipients, body, attachments: [`${y}年度财政评价结果汇总表`], copyTo: '' },
+    defaults: { title: `${s.org.bureau}关于${y}年度县级预算项目支出绩效财政评价结果的报告`, recipients: s.reportRecipients, body, attachments: [`${y}年度财政评价结果汇总表`], copyTo: s.addressees['eval-report'].copyTo },
+    bound: (text) => [{ label: '附件', title: text.attachments[0] ?? `${y}年度财政评价结果汇总表`, form: '随文表格' }],
     render: (text, st) =>
       renderNotice(text, st, [
         {

@@ -102,11 +102,12 @@ export const composeExanteFeedback: Composer = async ({ workYear }, ctx) => {
     records: rows.map((r) => ({ id: r.id, label: `${r.unitName}·${r.projectName}` })),
     defaults: {
       title: `${bureau}关于${next}年预算项目财政评估结果反馈的通知`,
-      recipients: recipientsFor(units),
+      recipients: recipientsFor(units, settings.addressees['exante-feedback'].recipients),
       body,
       attachments: [annexTitle],
-      copyTo: '',
+      copyTo: settings.addressees['exante-feedback'].copyTo,
     },
+    bound: (text) => [{ label: '附件', title: text.attachments[0] ?? annexTitle, form: '随文表格' }],
     async render(text, s) {
       return renderNotice(text, s, [
           {

@@ -12,7 +12,7 @@ import { TARGET_CONSEQUENCE, type TargetConclusion } from '../../../shared/stage
 import type { Ctx } from '../../handlers/context'
 import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
 import { renderFormDoc } from '../form-doc'
-import { L, renderNotice, SIGN, V } from './common'
+import { L, renderNotice, scopeAtIssue, SIGN, V } from './common'
 import type { Composer } from './types'
 
 
@@ -32,10 +32,13 @@ async function itemOf(ctx: Ctx, recordId: string | undefined, stage: Round['stag
   return d
 }
 
-/** 主送 names the units when they are few, otherwise all units. */
-export function recipientsFor(unitNames: string[]): string {
+/**
+ * 主送 names the units when they are few, otherwise the kind's 主送 of the settings (县直各预算单位
+ * by default).
+ */
+export function recipientsFor(unitNames: string[], all: string): string {
   const units = [...new Set(unitNames)]
-  return units.length > 5 ? '县直各预算单位' : units.join('、')
+  return units.length > 5 || units.length === 0 ? all : units.join('、')
 }
 
 const deadlineText = (r: Round) => (r.deadline ? formatChineseDate(r.deadline) : '规定时间')
@@ -44,11 +47,13 @@ export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'targets')
   const s = await ctx.settings()
   const y = round.budgetYear
-  const units = new Set(items.map((i) => i.unitId)).size
+  const key = `targets-notice:${round.id}`
+  // The scope as at 下达: units, projects and funds of the round when the notice was first issued.
+  const scope = await scopeAtIssue(ctx, key, () => ({ units: new Set(items.map((i) => i.unitId)).size, projects: items.length, amountFen: round.totalFen }))
   const body = [
     `为全面推进预算绩效目标与预算编制同布置、同申报、同审核、同批复、同公开、同运行，持续提升${y}年县级财政支出预算绩效目标编审工作质量，现就做好${y}年度预算绩效目标编审工作通知如下：`,
     '一、编制范围',
-    `${y}年县级部门预算安排的所有项目支出均应编制绩效目标，本次涉及${units}个预算单位${items.length}个项目，资金${formatWanPlain(round.totalFen)}万元。`,
+    `${y}年县级部门预算安排的所有项目支出均应编制绩效目标，本次涉及${scope.units}个预算单位${scope.projects}个项目，资金${formatWanPlain(scope.amountFen)}万元。`,
     '二、编制原则',
     '（一）指向明确。绩效目标要符合国民经济和社会发展规划、部门职能及事业发展规划，并与相应的预算支出内容、范围、方向、效果紧密相关。',
     '（二）细化量化。绩效指标应从产出、效益、满意度等方面细化设置，能量化的尽量量化，不能量化的以定性描述，但应具有可衡量性。',
@@ -61,9 +66,10 @@ export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
   ].join('\n')
   const title = `关于做好${y}年度预算绩效目标编审工作的通知`
   return {
-    key: `targets-notice:${round.id}`,
+    key,
+    snapshot: scope,
     records: [{ id: round.id, label: round.title }],
-    defaults: { title, recipients: '县直各预算单位', body, attachments: [`${y}年度项目支出绩效目标申报表`], copyTo: '' },
+    defaults: { title, ...s.addressees['targets-notice'], body, attachments: [`${y}年度项目支出绩效目标申报表`] },
     render: (text, st) => renderNotice(text, st),
   }
 }
@@ -73,10 +79,12 @@ export const composeMonitoringNotice: Composer = async ({ recordId }, ctx) => {
   const s = await ctx.settings()
   const y = round.budgetYear
   const m = round.asOfMonth ?? 12
+  const key = `monitoring-notice:${round.id}`
+  const scope = await scopeAtIssue(ctx, key, () => ({ projects: items.length, amountFen: round.totalFen }))
   const body = [
     `为动态了解和掌握预算资金投入项目的实施情况，及时发现预算执行中存在的问题并纠偏，决定对${y}年度县级部门预算开展绩效运行监控。现将有关事项通知如下：`,
     '一、监控范围',
-    `${y}年批复下达的县级部门预算项目支出及中央、省、市专项资金，共${items.length}个项目，资金${formatWanPlain(round.totalFen)}万元，全部纳入绩效运行监控。`,
+    `${y}年批复下达的县级部门预算项目支出及中央、省、市专项资金，共${scope.projects}个项目，资金${formatWanPlain(scope.amountFen)}万元，全部纳入绩效运行监控。`,
     '二、监控内容',
     `（一）预算执行情况。截至${m}月底的预算执行数、全年预计执行数及执行率。`,
     `（二）绩效目标完成情况。各项绩效指标截至${m}月底的完成值、全年预计完成值及完成目标的可能性。`,
@@ -87,14 +95,14 @@ export const composeMonitoringNotice: Composer = async ({ recordId }, ctx) => {
     `请各预算单位于${deadlineText(round)}前将《${y}年度项目支出绩效运行监控表（1-${m}月）》电子版报送县财政局对口资金管理股室。`,
   ].join('\n')
   return {
-    key: `monitoring-notice:${round.id}`,
+    key,
+    snapshot: scope,
     records: [{ id: round.id, label: round.title }],
     defaults: {
       title: `${s.org.bureau}关于对${y}年度县级部门预算绩效开展运行监控的通知`,
-      recipients: '县直各预算单位',
+      ...s.addressees['monitoring-notice'],
       body,
       attachments: [`${y}年度项目支出绩效运行监控表（1-${m}月）`],
-      copyTo: '',
     },
     render: (text, st) => renderNotice(text, st),
   }
@@ -265,11 +273,18 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
     records: reviewed.map((i) => ({ id: i.id, label: `${i.unitName}·${i.projectName}` })),
     defaults: {
       title: `关于反馈县本级${y}年度绩效运行监控结果的通知`,
-      recipients: recipientsFor(reviewed.map((i) => i.unitName)),
+      recipients: recipientsFor(reviewed.map((i) => i.unitName), s.addressees['monitoring-feedback'].recipients),
       body,
       attachments: warned ? [summaryTitle, listTitle] : [],
-      copyTo: '',
+      copyTo: s.addressees['monitoring-feedback'].copyTo,
     },
+    bound: (text) =>
+      warned
+        ? [
+            { label: '附件1', title: text.attachments[0] ?? summaryTitle, form: '随文表格' },
+            { label: '附件2', title: text.attachments[1] ?? listTitle, form: 'Excel文件' },
+          ]
+        : [],
     render: (text, st) =>
       renderNotice(
         text,

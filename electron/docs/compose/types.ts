@@ -3,6 +3,7 @@ import type { DocDraft } from '../../../shared/documents'
 import type { Settings } from '../../../shared/settings'
 import type { Ctx } from '../../handlers/context'
 import type { Writer } from '../../db/writer'
+import type { BoundAnnex } from '../annex-check'
 
 export interface DocDefaults {
   title: string
@@ -28,12 +29,23 @@ export interface Composed {
    * `label` is the 附件 label the file name carries ("附件2"), written beside the .docx.
    */
   companions?(text: IssueText, settings: Settings): Promise<{ label: string; ext: string; data: Buffer }[]>
+  /**
+   * The annexes this text binds in (annex tables after the text, Excel files beside it), for the
+   * 附件 check before issue; none when absent.
+   */
+  bound?(text: Pick<IssueText, 'attachments'>): BoundAnnex[]
   /** The 成文日期 a first draft proposes, when the record says it (a free 公文's draft). */
   defaultDate?: string
   /** Which 代字 numbers it, when the record decides rather than the kind (a free 公文). */
   prefixKey?: 'budget' | 'performance'
   /** A 上行文 (签发人 required) when the record decides rather than the kind. */
   upward?: boolean
+  /**
+   * The data the text is built from as it stood when the document was first issued (下达): the
+   * round's scope, say. Kept in the register row and given back by `scopeAtIssue` on every later
+   * draft or re-issue, so a later change to the round never alters an issued notice's text.
+   */
+  snapshot?: unknown
   /** Inside the issuing transaction: keep the issued text on the record too. */
   persist?(w: Writer, text: IssueText): Promise<void>
 }

@@ -4,7 +4,8 @@ import { Alert, AutoComplete, Button, Card, Form, Input, InputNumber, Space, Swi
 import { useEffect, useState } from 'react'
 import type { ExanteRules } from '../../../shared/exante'
 import { DEFAULT_EXANTE_RULES, checkThresholds } from '../../../shared/exante'
-import type { FontSettings, OrgSettings, Settings } from '../../../shared/settings'
+import { DOC_KINDS } from '../../../shared/documents'
+import type { Addressees, FontSettings, OrgSettings, Settings } from '../../../shared/settings'
 import { call } from '../../api'
 import { attempt, notifySuccess } from '../../errors'
 import { shortKey } from '../../format'
@@ -136,7 +137,16 @@ interface DocForm {
   outputDir: string
   numberForms: boolean
   packageKey: string
+  addressees: Addressees
 }
+
+/** Why a kind has no 主送 field here: who it goes to is decided elsewhere. */
+const FIXED_RECIPIENTS: Partial<Record<keyof Addressees, string>> = {
+  'rectify-notice': '主送：被评价单位（按项目）',
+  'eval-report': '主送：见“监控与评价规则”',
+}
+/** A label that fits the column (the kind's own name is one character too long). */
+const ADDRESSEE_LABELS: Partial<Record<keyof Addressees, string>> = { 'rectify-notice': '评价结果整改通知' }
 
 /** settings/save validates the whole settings object, so the organisation must be complete first. */
 export function OrgMissingAlert() {
@@ -164,13 +174,13 @@ export function DocSettingsPage() {
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
-    if (settings) form.setFieldsValue({ fonts: settings.fonts, outputDir: settings.outputDir, numberForms: settings.numberForms, packageKey: settings.packageKey })
+    if (settings) form.setFieldsValue({ fonts: settings.fonts, outputDir: settings.outputDir, numberForms: settings.numberForms, packageKey: settings.packageKey, addressees: settings.addressees })
   }, [settings, form])
 
   const onSave = async () => {
     const v = await form.validateFields()
     setBusy(true)
-    await saveSettings({ fonts: v.fonts, outputDir: (v.outputDir ?? '').trim(), numberForms: v.numberForms, packageKey: v.packageKey ?? '' })
+    await saveSettings({ fonts: v.fonts, outputDir: (v.outputDir ?? '').trim(), numberForms: v.numberForms, packageKey: v.packageKey ?? '', addressees: v.addressees })
     setBusy(false)
   }
 
@@ -217,6 +227,26 @@ export function DocSettingsPage() {
           <Form.Item name="numberForms" label="意见书编文号" valuePropName="checked" extra="开启后，结果运用意见书也从发文登记中取得文号">
             <Switch checkedChildren="编号" unCheckedChildren="不编号" />
           </Form.Item>
+          <Typography.Text strong>主送与抄送</Typography.Text>
+          <div className="hint" style={{ margin: '4px 0 8px 150px' }}>
+            新起草的公文按此预填主送和抄送（生成前仍可逐份修改）。涉及单位不超过5个的通知直接列出单位名称。
+          </div>
+          {(Object.keys(settings?.addressees ?? {}) as (keyof Addressees)[]).map((k) => (
+            <Form.Item key={k} label={ADDRESSEE_LABELS[k] ?? DOC_KINDS[k].name} style={{ marginBottom: 8 }} data-testid={`addressees-${k}`}>
+              <Space.Compact style={{ width: '100%' }}>
+                {FIXED_RECIPIENTS[k] ? (
+                  <Input value={FIXED_RECIPIENTS[k]} disabled style={{ width: '50%' }} />
+                ) : (
+                  <Form.Item name={['addressees', k, 'recipients']} noStyle rules={[{ max: 300, message: '主送机关不能超过300字' }]}>
+                    <Input addonBefore="主送" placeholder="县直各预算单位" style={{ width: '50%' }} />
+                  </Form.Item>
+                )}
+                <Form.Item name={['addressees', k, 'copyTo']} noStyle rules={[{ max: 300, message: '抄送机关不能超过300字' }]}>
+                  <Input addonBefore="抄送" placeholder="不抄送则留空" style={{ width: '50%' }} />
+                </Form.Item>
+              </Space.Compact>
+            </Form.Item>
+          ))}
           <Form.Item label=" ">
             <Button type="primary" onClick={onSave} loading={busy}>
               保存

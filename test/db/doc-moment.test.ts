@@ -1,0 +1,143 @@
+/**
+ * A document's text reflects the moment it is issued: a notice quotes the round's scope at 下达 (a
+ * later change to the round does not alter it), the 整改通知 prints each problem once and drops an
+ * empty section, the 附件 check names what the 附件说明 lists and what is bound in, and the 主送/抄送
+ * of a first draft come from the settings.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanup, makeBackend, type TestBackend } from '../helpers/backend'
+
+let t: TestBackend
+beforeAll(async () => {
+  t = await makeBackend({ now: () => new Date('2024-12-28T09:00:00') })
+  await t.call('demo/load', {})
+}, 240_000)
+afterAll(async () => {
+  await t.close()
+  cleanup(t.dataDir)
+})
+
+const roundOf = async (stage: 'targets' | 'monitoring' | 'fiscaleval') => (await t.call('rounds/list', { stage, workYear: 2024 }))[0]!
+
+async function reissue(kind: 'targets-notice' | 'monitoring-notice', recordId: string, date: string) {
+  const d = await t.call('docs/draft', { kind, recordId, fresh: true })
+  await t.call('docs/issue', { kind, recordId, title: d.title, recipients: d.recipients, body: d.body, attachments: d.attachments, copyTo: d.copyTo, date, serial: null })
+  return (await t.call('register/list', { year: 2024 })).find((e) => e.kind === kind)!
+}
+
+describe('the round’s scope at 下达', () => {
+  it('104号 and 70号 keep quoting the units, projects and funds of the round as issued after the round grows', async () => {
+    const targets = await roundOf('targets')
+    const monitoring = await roundOf('monitoring')
+    const scope104 = '本次涉及73个预算单位139个项目，资金14052万元。'
+    const scope70 = '共600个项目，资金280610.08万元，全部纳入绩效运行监控。'
+    expect((await t.call('docs/draft', { kind: 'targets-notice', recordId: targets.id, fresh: true })).body).toContain(scope104)
+    expect((await t.call('docs/draft', { kind: 'monitoring-notice', recordId: monitoring.id, fresh: true })).body).toContain(scope70)
+    // After 下达 a project is added to the year and synced into both rounds.
+    const unit = (await t.call('units/list', {}))[0]!
+    await t.call('projects/save', { budgetYear: 2024, unitId: unit.id, code: '', name: '下达后新增项目', amountWan: '100', fundSource: '一般公共预算', category: '项目' })
+    expect((await t.call('rounds/sync', { id: targets.id })).added).toBe(1)
+    await t.call('rounds/sync', { id: monitoring.id })
+    expect((await t.call('items/list', { roundId: targets.id })).total).toBe(140)
+    // Re-drafted from the data, even 按最新数据重新起草, and re-issued: the text as at 下达.
+    const d104 = await t.call('docs/draft', { kind: 'targets-notice', recordId: targets.id, fresh: true })
+    expect(d104.body).toContain(scope104)
+    expect((await t.call('docs/draft', { kind: 'monitoring-notice', recordId: monitoring.id, fresh: true })).body).toContain(scope70)
+    const e = await reissue('targets-notice', targets.id, '2024-02-20')
+    expect(e.docNumber).toBe('师财预〔2024〕104号')
+    expect((await t.call('docs/draft', { kind: 'targets-notice', recordId: targets.id, fresh: true })).body).toContain(scope104)
+  })
+
+  it('a round never issued is drafted from the data as it is now', async () => {
+    const fresh = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度补充绩效目标编审', deadline: '2024-12-31', unitIds: [], projectIds: [] })
+    const d = await t.call('docs/draft', { kind: 'targets-notice', recordId: fresh.id })
+    const items = await t.call('items/list', { roundId: fresh.id })
+    const units = new Set(items.rows.map((r) => r.unitId)).size
+    expect(d.body).toContain(`本次涉及${units}个预算单位${items.total}个项目`)
+  })
+})
+
+describe('the 整改通知 as the evaluation stands', () => {
+  it('prints each problem once, and drops 存在的问题 when there is none (the sections renumbered)', async () => {
+    const fiscal = await roundOf('fiscaleval')
+    const item = (await t.call('items/list', { roundId: fiscal.id })).rows.find((r) => r.projectName === '师宗县城乡居民基本医疗保险')!
+    await t.call('items/transition', { id: item.id, action: 'reopen', summary: '补充评价结论' })
+    // A conclusion that repeats a finding: the finding is printed under 存在的问题 only.
+    await t.call('fiscaleval/save', { itemId: item.id, totalScore: 88, findings: ['满意度调查样本量偏小'], conclusion: '项目绩效目标基本实现。满意度调查样本量偏小。', consequence: '' })
+    const once = await t.call('docs/draft', { kind: 'rectify-notice', recordId: item.id, fresh: true })
+    expect(once.body).toBe(
+      [
+        '根据《关于开展县本级2023年度预算支出绩效财政再评价工作的通知》（师财预〔2024〕101号），县财政局委托第三方机构对“师宗县城乡居民基本医疗保险”开展了绩效财政评价，现将评价结果反馈如下：',
+        '一、评价结果',
+        '该项目综合得分88分，评价等级为“良”。项目绩效目标基本实现。',
+        '二、存在的问题',
+        '1. 满意度调查样本量偏小。',
+        '三、整改要求',
+        '请对评价发现的问题逐项制定整改措施，明确责任人和完成时限。请将整改情况形成报告，于2024年12月26日前一式两份分别报送县财政局预算股。',
+        '四、结果运用',
+        '评价结果将运用于下年度部门预算安排：下年度预算优先保障。',
+      ].join('\n'),
+    )
+    await t.call('fiscaleval/save', { itemId: item.id, totalScore: 88, findings: [], conclusion: '项目绩效目标全部实现。', consequence: '' })
+    const none = await t.call('docs/draft', { kind: 'rectify-notice', recordId: item.id, fresh: true })
+    expect(none.body.split('\n').slice(1)).toEqual([
+      '一、评价结果',
+      '该项目综合得分88分，评价等级为“良”。项目绩效目标全部实现。',
+      '二、整改要求',
+      '请对评价发现的问题逐项制定整改措施，明确责任人和完成时限。请将整改情况形成报告，于2024年12月26日前一式两份分别报送县财政局预算股。',
+      '三、结果运用',
+      '评价结果将运用于下年度部门预算安排：下年度预算优先保障。',
+    ])
+    expect(none.body).not.toContain('（无）')
+  })
+})
+
+describe('the 附件 check before issue', () => {
+  it('names an annex bound in but not listed, and a listed one not bound in', async () => {
+    const monitoring = await roundOf('monitoring')
+    const d = await t.call('docs/draft', { kind: 'monitoring-feedback', recordId: monitoring.id })
+    const ok = await t.call('docs/check', { kind: 'monitoring-feedback', recordId: monitoring.id, date: '2024-11-05', serial: null, body: d.body, attachments: d.attachments })
+    const annex = (w: string[]) => w.filter((x) => x.includes('附件'))
+    expect(annex(ok.warnings)).toEqual([])
+    const dropped = await t.call('docs/check', { kind: 'monitoring-feedback', recordId: monitoring.id, date: '2024-11-05', serial: null, body: d.body, attachments: d.attachments.slice(0, 1) })
+    expect(annex(dropped.warnings)).toEqual(['随文附有附件2《2024年度运行监控预警项目明细表（Excel）》（Excel文件），但附件说明中没有列出：请在附件说明中补上'])
+    const fiscal = await roundOf('fiscaleval')
+    const f = await t.call('docs/draft', { kind: 'fiscaleval-notice', recordId: fiscal.id })
+    const extra = await t.call('docs/check', { kind: 'fiscaleval-notice', recordId: fiscal.id, date: '2024-11-04', serial: null, body: f.body, attachments: [...f.attachments, '评价工作方案'] })
+    expect(annex(extra.warnings)).toEqual(['附件说明第2项《评价工作方案》没有随文附上（本文只附有1个附件）：请另行送达并在正文中说明，或删去这一项'])
+  })
+
+  it('warns when a notice lists a form that the product does not bind in (104号’s 申报表)', async () => {
+    const targets = await roundOf('targets')
+    const { warnings } = await t.call('docs/check', { kind: 'targets-notice', recordId: targets.id, date: '2024-02-20', serial: null })
+    expect(warnings.filter((x) => x.includes('附件'))).toEqual(['附件说明第1项《2024年度项目支出绩效目标申报表》没有随文附上（本文未附任何附件）：请另行送达并在正文中说明，或删去这一项'])
+  })
+})
+
+describe('a document dated before the one it quotes', () => {
+  it('names the 通知 a 反馈通知 answers when the answer is dated first', async () => {
+    const monitoring = await roundOf('monitoring')
+    const { warnings } = await t.call('docs/check', { kind: 'monitoring-feedback', recordId: monitoring.id, date: '2024-10-01', serial: null })
+    expect(warnings).toContain('本文引用的师财预〔2024〕70号《师宗县财政局关于对2024年度县级部门预算绩效开展运行监控的通知》成文于2024年10月8日，晚于本文的成文日期2024年10月1日')
+  })
+})
+
+describe('主送 and 抄送 from the settings', () => {
+  it('a changed setting flows into a fresh draft', async () => {
+    const s = await t.call('settings/get', {})
+    await t.call('settings/save', {
+      ...s,
+      addressees: { ...s.addressees, 'monitoring-notice': { recipients: '县直各部门、各乡（镇）人民政府', copyTo: '县审计局' }, 'rectify-notice': { copyTo: '县纪委县监委' } },
+    })
+    const monitoring = await roundOf('monitoring')
+    const d = await t.call('docs/draft', { kind: 'monitoring-notice', recordId: monitoring.id, fresh: true })
+    expect(d.recipients).toBe('县直各部门、各乡（镇）人民政府')
+    expect(d.copyTo).toBe('县审计局')
+    const fiscal = await roundOf('fiscaleval')
+    const item = (await t.call('items/list', { roundId: fiscal.id })).rows[0]!
+    const r = await t.call('docs/draft', { kind: 'rectify-notice', recordId: item.id, fresh: true })
+    expect(r.recipients).toBe(item.unitName)
+    expect(r.copyTo).toBe('县纪委县监委')
+    await t.call('settings/save', s)
+  })
+})
