@@ -179,7 +179,23 @@ export function printYearDataBench(r: YearDataBench): void {
   console.log(`BENCH year_rebuild_s ${r.rebuildS.toFixed(3)} s`)
 }
 
+/** `--db <file> --year <n>`: measure on an existing working database (e.g. a city-scale one) instead of the demo data. */
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+
 async function main(): Promise<void> {
+  const db = argValue('--db')
+  if (db) {
+    const scratchDir = mkdtempSync(join(tmpdir(), 'ysjx-bench-yd-'))
+    try {
+      printYearDataBench(await benchYearData({ dbPath: db, workYear: Number(argValue('--year') ?? new Date().getFullYear()), scratchDir, runs: Number(argValue('--runs') ?? 3) }))
+    } finally {
+      rmSync(scratchDir, { recursive: true, force: true })
+    }
+    return
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'ysjx-bench-yd-'))
   try {
     const backend = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })
