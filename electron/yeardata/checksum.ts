@@ -103,7 +103,13 @@ export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main'): Tab
     const order = keys.map(quoteId).join(', ')
     const { row, side } = rowSql(shape)
     const header = `table ${JSON.stringify(table)} ${JSON.stringify(shape.columns)}\n`
-    const n = (sqlite.prepare(`SELECT count(*) FROM ${from}`).pluck().get() as number) || 0
+    // max(rowid) is a b-tree descent, not a count: the weight only shares work between workers.
+    let n = 1
+    try {
+      n = Number(sqlite.prepare(`SELECT max(rowid) FROM ${from}`).pluck().get() ?? 0) || 1
+    } catch {
+      /* a table without rowid: weight 1 */
+    }
     const count = `SELECT count(*) FROM ${from}`
     const sideSql = side ? side.replace('%TABLE%', from).replace('%ORDER%', order) : undefined
     let step: SqlStep
