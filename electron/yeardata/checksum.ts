@@ -2,8 +2,11 @@
  * The content checksum of a package: SHA-256 over its rows, not its bytes. Page layout, free
  * pages and VACUUM do not change it; any changed value, added or removed row, renamed column or
  * dropped table does. Tables in name order (byte-wise), rows in primary-key order, each row
- * serialised canonically (see rowSql). Computed over the file written (export) and again over the
- * file received (verification), by this one function.
+ * serialised canonically by SQL (see rowSql) and hashed in chunks in worker threads
+ * (db/worker.ts), two side by side; the content digest is the SHA-256 over the tables' own
+ * digests (format rows-v3, sealed as ysjx-package-v3). Computed over the file written (export)
+ * and again over the file received (verification), by this one plan. Packages sealed in the
+ * earlier format (v2) no longer verify: the import says so and asks for a fresh export.
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
