@@ -41,24 +41,42 @@ export interface YearDataBench {
   packageBytes: number
   workingBytes: number
   rows: number
+  /** Peak RSS of one export alone, in a child process (MB). */
+  exportPeakRssMb: number
   /** Median seconds of the export's phases: schema + rows copied, checksum, the rest (FK check, commit, fsync, rename). */
   phases: { rows: number; checksum: number; finish: number }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** Runs fn and returns the longest event-loop delay seen meanwhile (ms): how long the loop was held. */
-async function blocking<T>(fn: () => Promise<T>): Promise<{ value: T; blockMs: number }> {
+/**
+ * Runs fn and returns the longest event-loop delay seen meanwhile (ms): how long the loop was held.
+ * The monitor's timer is armed (one turn of the loop) before fn starts, or a block right at the
+ * start would go unseen; `seconds` is fn's own time.
+ */
+export async function blocking<T>(fn: () => Promise<T>): Promise<{ value: T; blockMs: number; seconds: number }> {
   const h = monitorEventLoopDelay({ resolution: 10 })
   h.enable()
   try {
+    await new Promise((r) => setTimeout(r, 20))
+    const t = performance.now()
     const value = await fn()
+    const seconds = (performance.now() - t) / 1000
     // A block is recorded when the loop next runs: let it run once before reading.
     await new Promise((r) => setTimeout(r, 30))
-    return { value, blockMs: h.max / 1e6 }
+    return { value, blockMs: h.max / 1e6, seconds }
   } finally {
     h.disable()
   }
+}
+
+/** Peak RSS (MB) of one year export in a process of its own (scripts/bench/year-export-child.ts). */
+function exportPeakRss(dbPath: string, workYear: number, target: string): number {
+  const child = join(__dirname, 'bench', 'year-export-child.ts') // tsx runs the scripts as CommonJS
+  const r = spawnSync(process.execPath, ['--import', 'tsx', child, dbPath, String(workYear), target], { encoding: 'utf8' })
+  rmSync(target, { force: true })
+  if (r.status !== 0) throw new Error(`year export child failed: ${r.stderr}`)
+  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { maxRssMb: number }).maxRssMb
 }
 
 /**
@@ -93,10 +111,11 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     rmSync(copy, { force: true })
 
     const target = join(opts.scratchDir, `package-${i}.ysjx.sqlite`)
-    t = performance.now()
     let hashFrom = 0
     let hashTo = 0
-    const { value: built, blockMs: exportBlock } = await blocking(() => buildPackage({
+    const { value: built, blockMs: exportBlock, seconds: exportSeconds } = await blocking(() => {
+      t = performance.now()
+      return buildPackage({
       onProgress: (_done, _total, message) => {
         const now = performance.now()
         if (message.startsWith('正在计算校验码') && !hashFrom) hashFrom = now
@@ -109,10 +128,11 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
       org: { county: 'bench', bureau: 'bench' },
       appVersion: 'bench',
       createdAt: new Date().toISOString(),
-    }))
-    const end = performance.now()
+    })
+    })
+    const end = t + exportSeconds * 1000
     exportBlocks.push(exportBlock)
-    exports.push((end - t) / 1000)
+    exports.push(exportSeconds)
     phases.rows.push((hashFrom - t) / 1000)
     phases.checksum.push((hashTo - hashFrom) / 1000)
     phases.finish.push((end - hashTo) / 1000)
@@ -128,9 +148,8 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     again.close()
     rmSync(`${target}.vacuumed`, { force: true })
 
-    t = performance.now()
-    const { value: verified, blockMs: verifyBlock } = await blocking(() => verifyPackageFile(target, { level: 'full' }))
-    verifies.push((performance.now() - t) / 1000)
+    const { value: verified, blockMs: verifyBlock, seconds: verifySeconds } = await blocking(() => verifyPackageFile(target, { level: 'full' }))
+    verifies.push(verifySeconds)
     verifyBlocks.push(verifyBlock)
     const { schemaVersion } = verified
     // Floor of the verification: reading and hashing every byte of the file once.
@@ -143,6 +162,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     rmSync(`${target}.rebuilt`, { force: true })
     rmSync(target, { force: true })
   }
+  const exportPeakRssMb = exportPeakRss(opts.dbPath, opts.workYear, join(opts.scratchDir, 'package-rss.ysjx.sqlite'))
   const exportS = median(exports)
   const copyS = median(copies)
   return {
@@ -158,6 +178,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     packageBytes,
     workingBytes: statSync(opts.dbPath).size,
     rows,
+    exportPeakRssMb,
     phases: { rows: median(phases.rows), checksum: median(phases.checksum), finish: median(phases.finish) },
   }
 }
@@ -176,10 +197,27 @@ export function printYearDataBench(r: YearDataBench): void {
   console.log(`BENCH year_verify_vs_sha256 ${(r.verifyS / r.sha256S).toFixed(1)} x`)
   console.log(`BENCH max_event_loop_block_ms_year_export ${r.exportBlockMs.toFixed(0)} ms`)
   console.log(`BENCH max_event_loop_block_ms_year_verify ${r.verifyBlockMs.toFixed(0)} ms`)
+  console.log(`BENCH peak_rss_mb_year_export ${r.exportPeakRssMb.toFixed(0)} MB`)
   console.log(`BENCH year_rebuild_s ${r.rebuildS.toFixed(3)} s`)
 }
 
+/** `--db <file> --year <n>`: measure on an existing working database (e.g. a city-scale one) instead of the demo data. */
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+
 async function main(): Promise<void> {
+  const db = argValue('--db')
+  if (db) {
+    const scratchDir = mkdtempSync(join(tmpdir(), 'ysjx-bench-yd-'))
+    try {
+      printYearDataBench(await benchYearData({ dbPath: db, workYear: Number(argValue('--year') ?? new Date().getFullYear()), scratchDir, runs: Number(argValue('--runs') ?? 3) }))
+    } finally {
+      rmSync(scratchDir, { recursive: true, force: true })
+    }
+    return
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'ysjx-bench-yd-'))
   try {
     const backend = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })

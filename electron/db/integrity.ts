@@ -6,7 +6,7 @@
  *     own read-only connection in a worker thread, so the main process stays answerable.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import { runSqlTask } from './worker'
 
 const MAGIC = 'SQLite format 3\u0000'
 
@@ -40,41 +40,16 @@ export function probeFile(path: string): string | null {
 /** ok null: the check could not run at all (no worker, module not loadable); nothing is known. */
 export type FullCheck = { ok: true } | { ok: false; reason: string } | { ok: null; reason: string }
 
-// CommonJS run by the worker: its own better-sqlite3 instance (a Node-API addon loads in any thread).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-let db
-let Database
-try {
-  Database = require(workerData.module)
-} catch (e) {
-  parentPort.postMessage({ ok: null, reason: String((e && e.message) || e) })
-}
-if (Database) try {
-  db = new Database(workerData.path, { readonly: true, fileMustExist: true })
-  const rows = db.pragma('quick_check(20)', { simple: false }).map((r) => String(Object.values(r)[0]))
-  parentPort.postMessage(rows.length === 1 && rows[0] === 'ok' ? { ok: true } : { ok: false, reason: rows.join('；') })
-} catch (e) {
-  parentPort.postMessage({ ok: false, reason: String((e && e.message) || e) })
-} finally {
-  if (db) db.close()
-}
-`
-
 /**
- * PRAGMA quick_check over the whole file in a worker thread. Settles when the worker has exited,
- * not when it answered: only then is its handle on the file closed (a restore renames the file).
+ * PRAGMA quick_check over the whole file in a worker thread (db/worker.ts). Settles when the worker
+ * has exited: only then is its handle on the file closed (a restore renames the file).
  */
-export function fullCheck(path: string): Promise<FullCheck> {
-  return new Promise((resolve) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module: require.resolve('better-sqlite3') } })
-    let result: FullCheck | null = null
-    worker.once('message', (m: FullCheck) => {
-      result = m.ok === true ? m : m.ok === null ? { ok: null, reason: `完整性检查无法运行（${m.reason}）` } : { ok: false, reason: `完整性检查未通过（${m.reason}）` }
-    })
-    worker.once('error', (e) => {
-      result ??= { ok: null, reason: `完整性检查无法运行（${e.message}）` }
-    })
-    worker.once('exit', (code) => resolve(result ?? { ok: null, reason: `完整性检查意外中止（${code}）` }))
-  })
+export async function fullCheck(path: string): Promise<FullCheck> {
+  const r = await runSqlTask({ path, readonly: true }, [{ op: 'all', sql: 'PRAGMA quick_check(20)' }])
+  if (r.status === 'done') {
+    const rows = (r.results[0] as Record<string, unknown>[]).map((x) => String(Object.values(x)[0]))
+    return rows.length === 1 && rows[0] === 'ok' ? { ok: true } : { ok: false, reason: `完整性检查未通过（${rows.join('；')}）` }
+  }
+  if (r.status === 'failed') return { ok: false, reason: `完整性检查未通过（${r.message}）` }
+  return { ok: null, reason: `完整性检查无法运行（${r.status === 'unavailable' ? r.message : '已取消'}）` }
 }

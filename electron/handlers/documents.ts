@@ -274,6 +274,9 @@ async function replaceFiles(files: { path: string; data: Buffer }[], previous: s
   }
 }
 
+/** One turn of the event loop: other calls are answered before a batch goes on. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 /** One document per unit (审核意见反馈单) for the units of the selection that have returned items. */
 async function batchPerUnit(ctx: Ctx, kind: DocKind, roundId: string, date: string, itemIds: string[] | undefined) {
   let q = ctx.db
@@ -295,7 +298,9 @@ async function batchPerUnit(ctx: Ctx, kind: DocKind, roundId: string, date: stri
       try {
         const recordId = unitRecordId(roundId, u.id)
         const composed = await COMPOSERS[kind]({ recordId }, ctx)
+        await turn()
         const docId = await issueDocument(ctx, kind, { recordId }, composed.defaults, date, null)
+        await turn()
         const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
         job.addPath(row.file_path)
         job.succeeded()
@@ -448,10 +453,14 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
         } else {
           try {
             const composed = await COMPOSERS[kind]({ recordId: it.id }, ctx)
+            // Composing and writing one document are each a stretch of synchronous work: the loop
+            // turns between them too, so no single stretch holds the main process for long.
+            await turn()
             const existing = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', composed.key).executeTakeFirst()
             const { date: _issued, ...kept } = existing ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
             const text = { ...composed.defaults, ...kept }
             const docId = await issueDocument(ctx, kind, { recordId: it.id }, text, date, null)
+            await turn()
             const row = await ctx.db.selectFrom('documents').select('file_path').where('id', '=', docId).executeTakeFirstOrThrow()
             job.addPath(row.file_path)
             job.succeeded()
@@ -462,7 +471,7 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
           }
         }
         job.progress(++n, label)
-        await new Promise((resolve) => setImmediate(resolve))
+        await turn()
       }
       const refused = n - done
       return `已生成 ${done} 份${DOC_KINDS[kind].name}${refused ? `，${refused} 项未生成` : ''}`

@@ -2,12 +2,16 @@
  * The content checksum of a package: SHA-256 over its rows, not its bytes. Page layout, free
  * pages and VACUUM do not change it; any changed value, added or removed row, renamed column or
  * dropped table does. Tables in name order (byte-wise), rows in primary-key order, each row
- * serialised canonically (see rowSql). Computed over the file written (export) and again over the
- * file received (verification), by this one function.
+ * serialised canonically by SQL (see rowSql) and hashed in chunks in worker threads
+ * (db/worker.ts), two side by side; the content digest is the SHA-256 over the tables' own
+ * digests (format rows-v3, sealed as ysjx-package-v3). Computed over the file written (export)
+ * and again over the file received (verification), by this one plan. Packages sealed in the
+ * earlier format (v2) no longer verify: the import says so and asks for a fresh export.
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { PackageManifest } from '../../shared/domain'
+import { runSqlTask, type SqlStep } from '../db/worker'
 import { isInternalTable } from './tables'
 
 export interface ContentDigest {
@@ -41,69 +45,161 @@ export function tableShape(sqlite: BetterSqlite3.Database, table: string, schema
 /** SQLite's affinity rule: a TEXT column turns every REAL written to it into text. */
 const textAffinity = (type: string) => !/INT/i.test(type) && /CHAR|CLOB|TEXT/i.test(type)
 
-const ROW_END = Buffer.from('|\n')
-
 export const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`
 
+const P52 = '4503599627370496.0' // 2^52
+
 /**
- * One row as one BLOB built inside SQLite: per column `type:byteLength:bytes`, joined by ','.
- * Text is hashed as its stored UTF-8 bytes (never decoded into JS strings and re-encoded, which
- * is where the time would go), integers as their decimal text. REAL values are not rendered by
- * SQLite (its float-to-text conversion changed between versions, and a package must verify on a
- * later app); they come back as numbers and are hashed as JS renders them (shortest round trip).
+ * A REAL exactly, as integers SQLite prints the same in every version: x = i + g·2^-52 + h·2^-104
+ * (i the integer part, g and h the next 52 bits each; scaling by a power of two, truncation and
+ * the subtraction of a double's integer part are all exact). 'x' when that cannot hold x (|x| ≥
+ * 2^53, or bits below 2^-104): such values are hashed from the side query instead.
  */
-function rowSql(shape: TableShape): { select: string; realColumns: number[] } {
-  const fields = shape.columns.map((c) => {
-    const q = quoteId(c)
-    return `CASE typeof(${q}) WHEN 'real' THEN 'real::' WHEN 'null' THEN 'null::' ELSE typeof(${q}) || ':' || length(CAST(${q} AS BLOB)) || ':' || CAST(${q} AS BLOB) END`
-  })
-  // Only columns that can hold a REAL get a side column (a TEXT column cannot: SQLite converts).
-  const realColumns = shape.columns.flatMap((_c, i) => (textAffinity(shape.types[i] ?? '') ? [] : [i]))
-  const reals = realColumns.map((i) => `CASE WHEN typeof(${quoteId(shape.columns[i]!)}) = 'real' THEN ${quoteId(shape.columns[i]!)} END`)
-  return { select: [`CAST(${fields.join(" || ',' || ")} AS BLOB)`, ...reals].join(', '), realColumns }
+function realSql(q: string): string {
+  const i = `CAST(${q} AS INTEGER)`
+  const g = `((${q} - ${i}) * ${P52})`
+  const h = `((${g} - CAST(${g} AS INTEGER)) * ${P52})`
+  return `CASE WHEN abs(${q}) < 9007199254740992.0 AND ${h} = CAST(${h} AS INTEGER) THEN concat(${i}, '.', CAST(${g} AS INTEGER), '.', CAST(${h} AS INTEGER)) ELSE 'x' END`
 }
 
 /**
- * Hashes every data table of `schema`; calls onTable after each (progress, and a chance to yield
- * from a job). Reading is synchronous per table: one table at a time keeps the event loop moving.
+ * One row as bytes built inside SQLite (format rows-v3): per column `type:` then, for text,
+ * integers and blobs, `byteLength:bytes` (text as its stored UTF-8 bytes, integers as decimal
+ * text), for a REAL its exact integer decomposition (realSql). Columns joined by ',', the row ended
+ * by '\n'. SQLite never renders a REAL here: its float-to-text conversion changed between versions,
+ * and a package must verify on a later app. Only columns that can hold a REAL get the REAL case (a
+ * TEXT column cannot: SQLite converts).
  */
-export async function contentDigest(
-  sqlite: BetterSqlite3.Database,
-  opts: { schema?: string; onTable?: (table: string, index: number, total: number) => Promise<void> | void } = {},
-): Promise<ContentDigest> {
-  const schema = opts.schema ?? 'main'
-  const hash = createHash('sha256')
-  const rowCounts: Record<string, number> = {}
-  const tables = dataTables(sqlite, schema)
-  for (const [i, table] of tables.entries()) {
+function rowSql(shape: TableShape): { row: string; side: string | null } {
+  const canReal = shape.columns.map((_c, i) => !textAffinity(shape.types[i] ?? ''))
+  const parts = shape.columns.map((c, i) => {
+    const q = quoteId(c)
+    return canReal[i]
+      ? `typeof(${q}), ':', CASE typeof(${q}) WHEN 'real' THEN ${realSql(q)} ELSE concat(octet_length(${q}), ':', ${q}) END`
+      : `typeof(${q}), ':', octet_length(${q}), ':', ${q}`
+  })
+  const reals = shape.columns.flatMap((c, i) => (canReal[i] ? [quoteId(c)] : []))
+  const fallback = reals.map((q) => `(typeof(${q}) = 'real' AND ${realSql(q)} = 'x')`)
+  const side = reals.length ? `SELECT ${reals.map((q, k) => `CASE WHEN ${fallback[k]} THEN ${q} END`).join(', ')} FROM %TABLE% WHERE ${fallback.join(' OR ')} ORDER BY %ORDER%` : null
+  return { row: `concat(${parts.join(", ',', ")}, x'0a')`, side }
+}
+
+/** Rows per digest chunk: one hash call and one crossing out of SQLite per chunk, not per row. */
+const CHUNK = 4096
+
+export interface TableDigestPlan {
+  table: string
+  /** Rough cost (rows × columns), to share tables between two workers. */
+  weight: number
+  step: SqlStep
+}
+
+/**
+ * What hashing each data table of `schema` takes, as SQL for a digest worker (db/worker.ts):
+ * tables in name order (byte-wise), rows in primary-key order, chunked by key.
+ */
+export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main'): TableDigestPlan[] {
+  return dataTables(sqlite, schema).map((table) => {
     const shape = tableShape(sqlite, table, schema)
-    const order = (shape.pk.length ? shape.pk : shape.columns).map(quoteId).join(', ')
-    const { select, realColumns } = rowSql(shape)
-    const stmt = sqlite.prepare(`SELECT ${select} FROM ${schema}.${quoteId(table)} ORDER BY ${order}`).raw(true)
-    hash.update(`table ${JSON.stringify(table)} ${JSON.stringify(shape.columns)}\n`)
-    let n = 0
-    // Rows are gathered into ~1 MB batches: one hash call per batch, not two per row.
-    let batch: Buffer[] = []
-    let size = 0
-    for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
-      const blob = row[0] as Buffer
-      let reals = ''
-      for (let c = 1; c < row.length; c++) if (row[c] !== null) reals += `${realColumns[c - 1]}=${JSON.stringify(row[c])};`
-      batch.push(blob, reals ? Buffer.from(`|${reals}\n`) : ROW_END)
-      size += blob.length
-      if (size > 1 << 20) {
-        hash.update(Buffer.concat(batch))
-        batch = []
-        size = 0
-      }
-      n++
+    const from = `${schema === 'main' ? '' : `${schema}.`}${quoteId(table)}`
+    const keys = shape.pk.length ? shape.pk : shape.columns
+    const order = keys.map(quoteId).join(', ')
+    const { row, side } = rowSql(shape)
+    const header = `table ${JSON.stringify(table)} ${JSON.stringify(shape.columns)}\n`
+    // max(rowid) is a b-tree descent, not a count: the weight only shares work between workers.
+    let n = 1
+    try {
+      n = Number(sqlite.prepare(`SELECT max(rowid) FROM ${from}`).pluck().get() ?? 0) || 1
+    } catch {
+      /* a table without rowid: weight 1 */
     }
-    hash.update(Buffer.concat(batch))
-    hash.update(`end ${n}\n`)
-    rowCounts[table] = n
-    await opts.onTable?.(table, i + 1, tables.length)
+    const count = `SELECT count(*) FROM ${from}`
+    const sideSql = side ? side.replace('%TABLE%', from).replace('%ORDER%', order) : undefined
+    let step: SqlStep
+    if (keys.length === 1) {
+      const k = quoteId(keys[0]!)
+      const chunk = (where: string) =>
+        `SELECT CAST(group_concat(b, '' ORDER BY k) AS BLOB), max(k), count(*) FROM (SELECT ${row} AS b, ${k} AS k FROM ${from} ${where} ORDER BY ${k} LIMIT @limit)`
+      step = { op: 'hash', header, first: chunk(''), next: chunk(`WHERE ${k} > @after`), limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
+    } else {
+      step = { op: 'hash', header, first: `SELECT CAST(${row} AS BLOB) FROM ${from} ORDER BY ${order}`, limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
+    }
+    return { table, weight: n * shape.columns.length, step }
+  })
+}
+
+/** Shares the plans between two lists of about equal weight (largest first). */
+function split<T extends { weight: number }>(items: T[], extraWeight: number): [T[], T[]] {
+  const a: T[] = []
+  const b: T[] = []
+  let wa = extraWeight
+  let wb = 0
+  for (const it of [...items].sort((x, y) => y.weight - x.weight)) {
+    if (wa <= wb) {
+      a.push(it)
+      wa += it.weight
+    } else {
+      b.push(it)
+      wb += it.weight
+    }
   }
-  return { sha256: hash.digest('hex'), rowCounts }
+  return [a, b]
+}
+
+export interface DigestRun {
+  digest: ContentDigest
+  /** Results of the extra steps, in order. */
+  extra: unknown[]
+}
+
+/**
+ * Runs a digest plan over the file at `path` in two worker threads side by side (a 2-core PC
+ * hashes in half the time), the `extra` steps (an FK or integrity check) in the first worker
+ * before its tables. The content digest: SHA-256 over each table's own digest, in name order.
+ * Returns null if cancelled; throws if a worker failed.
+ */
+export async function runDigest(
+  path: string,
+  plan: TableDigestPlan[],
+  opts: { extra?: SqlStep[]; extraWeight?: number; onTable?: (table: string, done: number, total: number) => void; isCancelled?: () => boolean } = {},
+): Promise<DigestRun | null> {
+  const extra = opts.extra ?? []
+  const [a, b] = split(plan, opts.extraWeight ?? 0)
+  let done = 0
+  const run = (tables: TableDigestPlan[], before: SqlStep[]) =>
+    runSqlTask({ path, readonly: true }, [...before, ...tables.map((t) => t.step)], {
+      onStep: (i) => {
+        if (i >= before.length) opts.onTable?.(tables[i - before.length]!.table, ++done, plan.length)
+      },
+      ...(opts.isCancelled ? { isCancelled: opts.isCancelled } : {}),
+    })
+  const outcomes = await Promise.all([run(a, extra), run(b, [])])
+  for (const o of outcomes) {
+    if (o.status === 'failed' || o.status === 'unavailable') throw new Error(o.message)
+  }
+  if (outcomes.some((o) => o.status === 'cancelled')) return null
+  const [ra, rb] = outcomes.map((o) => (o as { results: unknown[] }).results) as [unknown[], unknown[]]
+  const byTable = new Map<string, { sha256: string; rows: number }>()
+  a.forEach((t, i) => byTable.set(t.table, ra[extra.length + i] as { sha256: string; rows: number }))
+  b.forEach((t, i) => byTable.set(t.table, rb[i] as { sha256: string; rows: number }))
+  const hash = createHash('sha256').update('ysjx-content-rows-v3\n')
+  const rowCounts: Record<string, number> = {}
+  for (const t of plan) {
+    const r = byTable.get(t.table)!
+    hash.update(`${JSON.stringify(t.table)} ${r.rows} ${r.sha256}\n`)
+    rowCounts[t.table] = r.rows
+  }
+  return { digest: { sha256: hash.digest('hex'), rowCounts }, extra: ra.slice(0, extra.length) }
+}
+
+/**
+ * The content digest of the file an open connection reads (its committed content), computed in
+ * worker threads. For tests and tools; the export and verification use digestPlan + runDigest.
+ */
+export async function contentDigest(sqlite: BetterSqlite3.Database): Promise<ContentDigest> {
+  if (sqlite.memory) throw new Error('contentDigest needs a database file')
+  const r = await runDigest(sqlite.name, digestPlan(sqlite))
+  return r!.digest
 }
 
 /** The manifest's fields other than its digest and signature, in a fixed order: what sealing covers. */
@@ -116,7 +212,7 @@ function canonicalManifest(m: Omit<PackageManifest, 'sha256' | 'signature'>): st
 
 /** The manifest's sha256: the content digest and the manifest's own fields under one hash. */
 export function sealedDigest(contentSha256: string, m: Omit<PackageManifest, 'sha256' | 'signature'>): string {
-  return createHash('sha256').update(`ysjx-package-v2\n${contentSha256}\n${canonicalManifest(m)}`).digest('hex')
+  return createHash('sha256').update(`ysjx-package-v3\n${contentSha256}\n${canonicalManifest(m)}`).digest('hex')
 }
 
 /** The bureau's signature over a sealed digest (HMAC-SHA-256 under the shared 单位密钥). */

@@ -8,7 +8,8 @@
 import Database from 'better-sqlite3'
 import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
@@ -16,7 +17,8 @@ import { CREDENTIAL_SQL } from '../auth/local-accounts'
 import { APPLICATION_ID, runMigrations } from '../db/open'
 import { registerWrittenFile } from '../docs/write-file'
 import { MACHINE_LOCAL_SETTINGS } from '../../shared/settings'
-import { contentDigest, dataTables, quoteId, sealedDigest, signDigest, tableShape } from './checksum'
+import { runSqlTask, type SqlStep } from '../db/worker'
+import { dataTables, digestPlan, quoteId, runDigest, sealedDigest, signDigest, tableShape } from './checksum'
 import { MANIFEST_SQL, MANIFEST_TABLE } from './schema-check'
 import { auditCondition, TABLE_RULES, type Rule } from './tables'
 
@@ -44,8 +46,6 @@ export interface BuildResult {
   path: string
   manifest: PackageManifest
 }
-
-const tick = () => new Promise<void>((r) => setImmediate(r))
 
 /** Rows the package may not carry; the message says which table so the rules can be fixed. */
 function checkCoverage(sqlite: BetterSqlite3.Database): void {
@@ -109,17 +109,15 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     const sourceTables = new Set(dataTables(pkg, 'src'))
     const rules = TABLE_RULES.filter((r) => sourceTables.has(r.table))
     const tablesInPackage = dataTables(pkg)
-    const total = rules.length + tablesInPackage.length + 1
+    const total = rules.length + tablesInPackage.length + 2
     const params = { year: o.workYear, next: o.workYear + 1, yearText: String(o.workYear) }
 
-    // One transaction over every table: its first read of src fixes the snapshot that all later
-    // reads see, while the app keeps writing to the working file (WAL) between our steps.
-    pkg.exec('BEGIN')
+    // The plan is made here from the schemas alone; the rows move in a worker thread (db/worker.ts)
+    // so that the main process stays answerable, on a connection of its own.
+    const steps: SqlStep[] = [{ op: 'exec', sql: 'BEGIN' }]
     const carried: { table: string; pk: string }[] = []
-    for (const [i, r] of rules.entries()) {
-      if (o.isCancelled?.()) return null
+    for (const r of rules) {
       const rule = o.kind === 'year' ? r.year : r.carryOver
-      o.onProgress?.(i, total, `正在导出${r.label}……`)
       if (rule === 'none') continue
       if (typeof rule === 'object' && 'where' in rule && rule.requires?.some((t) => !sourceTables.has(t))) continue
       const mine = tableShape(pkg, r.table, 'main')
@@ -129,31 +127,62 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       }
       const cols = mine.columns.map(quoteId).join(', ')
       const order = (mine.pk.length ? mine.pk : mine.columns).map((c) => `s.${quoteId(c)}`).join(', ')
-      pkg
-        .prepare(`INSERT INTO main.${quoteId(r.table)} (${cols}) SELECT ${mine.columns.map((c) => `s.${quoteId(c)}`).join(', ')} FROM src.${quoteId(r.table)} AS s WHERE ${condition(rule, carried)} ORDER BY ${order}`)
-        .run(params)
+      steps.push({
+        op: 'run',
+        label: `正在导出${r.label}……`,
+        sql: `INSERT INTO main.${quoteId(r.table)} (${cols}) SELECT ${mine.columns.map((c) => `s.${quoteId(c)}`).join(', ')} FROM src.${quoteId(r.table)} AS s WHERE ${condition(rule, carried)} ORDER BY ${order}`,
+        params,
+      })
       if (mine.pk.length === 1 && r.table !== 'audit_log') carried.push({ table: r.table, pk: mine.pk[0]! })
-      await tick()
     }
-
     // This PC's accounts (password hashes, failed sign-ins), folder and key are not the bureau's
     // data: they never leave in a package.
-    if (hasCredentials(pkg)) pkg.exec(CREDENTIAL_SQL)
-    pkg.prepare(`UPDATE main.settings SET value = json_remove(value, ${MACHINE_LOCAL_SETTINGS.map(() => '?').join(', ')}) WHERE key = 'settings' AND json_valid(value)`).run(...MACHINE_LOCAL_SETTINGS.map((k) => `$.${k}`))
-
-    o.onProgress?.(rules.length, total, '正在建立索引……')
-    for (const ix of indexes) pkg.exec(ix.sql)
-    await tick()
-
-    const digest = await contentDigest(pkg, {
-      onTable: async (table, i) => {
-        o.onProgress?.(rules.length + i, total, `正在计算校验码（${table}）……`)
-        await tick()
-      },
+    if (hasCredentials(pkg)) steps.push({ op: 'exec', sql: CREDENTIAL_SQL })
+    steps.push({
+      op: 'run',
+      sql: `UPDATE main.settings SET value = json_remove(value, ${MACHINE_LOCAL_SETTINGS.map(() => '?').join(', ')}) WHERE key = 'settings' AND json_valid(value)`,
+      params: MACHINE_LOCAL_SETTINGS.map((k) => `$.${k}`),
     })
-    if (o.isCancelled?.()) return null
-    // The package must stand on its own: every reference inside it resolves inside it.
-    const broken = pkg.prepare('SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check(NULL, ?) LIMIT 5').all('main') as { t: string; parent: string }[]
+    steps.push(...indexes.map((ix, i) => ({ op: 'exec' as const, sql: ix.sql, ...(i === 0 ? { label: '正在建立索引……' } : {}) })))
+    steps.push({ op: 'exec', sql: 'COMMIT' })
+    pkg.exec('DETACH DATABASE src')
+    pkg.close()
+
+    // One transaction over every table: its first read of src fixes the snapshot that all later
+    // reads see, while the app keeps writing to the working file (WAL) between our steps.
+    const built = await runSqlTask(
+      {
+        path: tmp,
+        // A scratch file until renamed: no journal on disk, no fsync per statement, no FK checks
+        // per row (the whole package is checked once at the end instead). What is removed (this
+        // PC's key and folder) must not linger in freed page space.
+        pragmas: ['journal_mode = MEMORY', 'synchronous = OFF', 'foreign_keys = OFF', 'cache_size = -65536', 'secure_delete = ON'],
+        attach: [{ path: o.sourcePath, as: 'src' }],
+      },
+      steps,
+      { onStep: (i, label) => o.onProgress?.(Math.min(i, rules.length), total, label), ...(o.isCancelled ? { isCancelled: o.isCancelled } : {}) },
+    )
+    if (built.status === 'cancelled') return null
+    if (built.status !== 'done') throw new AppError('INTERNAL', `导出年度数据包时出错：${built.message}`)
+
+    // The checksum in two workers side by side; the first also checks that every reference
+    // inside the package resolves inside it (the package must stand on its own).
+    const reader = new Database(tmp, { readonly: true, fileMustExist: true })
+    let plan
+    try {
+      plan = digestPlan(reader)
+    } finally {
+      reader.close()
+    }
+    const hashed = await runDigest(tmp, plan, {
+      extra: [{ op: 'all', sql: 'SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 5' }],
+      extraWeight: plan.reduce((n, t) => n + t.weight, 0) / 4,
+      onTable: (table, i) => o.onProgress?.(rules.length + 1 + i, total, `正在计算校验码（${table}）……`),
+      ...(o.isCancelled ? { isCancelled: o.isCancelled } : {}),
+    })
+    if (!hashed || o.isCancelled?.()) return null
+    const digest = hashed.digest
+    const broken = hashed.extra[0] as { t: string; parent: string }[]
     if (broken.length) {
       throw new AppError('INTERNAL', `数据包内有引用不到的记录（${broken.map((b) => `${b.t}→${b.parent}`).join('、')}），已停止导出，请联系技术支持`)
     }
@@ -170,16 +199,21 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     }
     const sha256 = sealedDigest(digest.sha256, fields)
     const manifest: PackageManifest = { ...fields, sha256, ...(o.key ? { signature: signDigest(o.key, sha256) } : {}) }
-    pkg.prepare(`INSERT INTO ${MANIFEST_TABLE} (id, manifest) VALUES (1, ?)`).run(JSON.stringify(manifest))
-    pkg.exec('COMMIT')
-    pkg.exec('DETACH DATABASE src')
-    pkg.close()
-    // synchronous=OFF skipped the fsyncs; one at the end, before the name says "finished".
-    const fd = openSync(tmp, 'r+')
+    const last = new Database(tmp, { fileMustExist: true })
     try {
-      fsyncSync(fd)
+      last.pragma('journal_mode = MEMORY')
+      last.pragma('synchronous = OFF')
+      last.prepare(`INSERT INTO ${MANIFEST_TABLE} (id, manifest) VALUES (1, ?)`).run(JSON.stringify(manifest))
     } finally {
-      closeSync(fd)
+      last.close()
+    }
+    // synchronous=OFF skipped the fsyncs; one at the end (off the event loop), before the name
+    // says "finished".
+    const fh = await open(tmp, 'r+')
+    try {
+      await fh.sync()
+    } finally {
+      await fh.close()
     }
     renameSync(tmp, o.targetPath)
     registerWrittenFile(o.targetPath)
@@ -188,11 +222,6 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     return { path: o.targetPath, manifest }
   } finally {
     if (!done) {
-      try {
-        if (pkg.open && pkg.inTransaction) pkg.exec('ROLLBACK')
-      } catch {
-        /* closing below discards it anyway */
-      }
       if (pkg.open) pkg.close()
       rmSync(tmp, { force: true })
     }

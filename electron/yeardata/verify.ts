@@ -10,7 +10,8 @@ import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { LATEST_VERSION } from '../db/migrations'
 import { APPLICATION_ID } from '../db/open'
-import { contentDigest, sealedDigest, signatureMatches } from './checksum'
+import { runSqlTask } from '../db/worker'
+import { digestPlan, runDigest, sealedDigest, signatureMatches } from './checksum'
 import { PRODUCT, readManifestRow } from './package'
 import { schemaDifference } from './schema-check'
 
@@ -146,31 +147,57 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
   } catch (e) {
     throw invalid(`无法打开文件（${(e as Error).message}），文件可能已损坏`)
   }
-  try {
-    let check: unknown
-    try {
-      check = sqlite.pragma(level === 'full' ? 'integrity_check(20)' : 'quick_check(20)', { simple: false })
-    } catch (e) {
-      throw invalid(`数据库结构已损坏（${(e as Error).message}），文件可能在拷贝过程中损坏，请重新拷贝`)
-    }
-    const lines = (check as Record<string, string>[]).map((r) => Object.values(r)[0])
+  // The page-level check reads the whole file: in a worker thread (db/worker.ts), side by side
+  // with the checksum's two, so the main process stays answerable.
+  const checking = runSqlTask({ path, readonly: true }, [{ op: 'all', sql: `PRAGMA ${level === 'full' ? 'integrity_check(20)' : 'quick_check(20)'}` }])
+  const checked = async () => {
+    const r = await checking
+    if (r.status === 'failed') throw invalid(`数据库结构已损坏（${r.message}），文件可能在拷贝过程中损坏，请重新拷贝`)
+    if (r.status !== 'done') throw invalid(`完整性检查无法运行（${r.status === 'unavailable' ? r.message : '已取消'}）`)
+    const lines = (r.results[0] as Record<string, string>[]).map((x) => Object.values(x)[0])
     if (lines.length !== 1 || lines[0] !== 'ok') {
       throw invalid(`完整性检查未通过（${lines.slice(0, 3).join('；')}），文件可能在拷贝过程中损坏，请重新拷贝`)
     }
+  }
+  let digesting: Promise<unknown> | null = null
+  try {
     let manifest: PackageManifest
     try {
       manifest = parseManifest(readManifestRow(sqlite), header.userVersion)
     } catch (e) {
+      await checked() // a damaged file: say so rather than what the damage broke
       if (e instanceof AppError) throw e
       throw invalid(`数据包清单无法读取（${(e as Error).message}）`)
     }
-    const schemaProblem = await schemaDifference(sqlite, header.userVersion)
-    if (schemaProblem) throw invalid(`数据结构不是本软件生成的（${schemaProblem}），文件可能被人修改过，不能导入`)
-    if (level === 'quick') return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
+    let schemaProblem: string | null
+    try {
+      schemaProblem = await schemaDifference(sqlite, header.userVersion)
+    } catch (e) {
+      await checked()
+      throw e
+    }
+    if (schemaProblem) {
+      await checked()
+      throw invalid(`数据结构不是本软件生成的（${schemaProblem}），文件可能被人修改过，不能导入`)
+    }
+    if (level === 'quick') {
+      await checked()
+      return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
+    }
 
+    let plan
+    try {
+      plan = digestPlan(sqlite)
+    } catch (e) {
+      await checked()
+      throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
+    }
+    const hashing = runDigest(path, plan, { onTable: (_t, i, n) => void opts.onProgress?.(i, n) })
+    digesting = hashing.catch(() => null)
+    await checked()
     let digest
     try {
-      digest = await contentDigest(sqlite, { onTable: (_t, i, n) => opts.onProgress?.(i, n) })
+      digest = (await hashing)!.digest
     } catch (e) {
       throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
     }
@@ -185,10 +212,12 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
     }
     if (sealedDigest(digest.sha256, manifest) !== manifest.sha256) {
       if (digest.sha256 === manifest.sha256) throw invalid('该数据包由旧版本软件导出，其清单不受校验码保护；请发送方升级软件后重新导出')
-      throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改')
+      throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改；若它由旧版本软件导出（旧版的校验码格式本软件不再核验），请发送方升级软件后重新导出')
     }
     return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
   } finally {
+    // Its workers hold the file open until they exit; so does this connection.
+    await Promise.all([checking, digesting])
     sqlite.close()
   }
 }
