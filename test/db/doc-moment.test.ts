@@ -5,7 +5,10 @@
  * of a first draft come from the settings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import ExcelJS from 'exceljs'
 import { cleanup, makeBackend, type TestBackend } from '../helpers/backend'
+import { textOf, unzipDocx } from '../docs/docx-xml'
 
 let t: TestBackend
 beforeAll(async () => {
@@ -54,6 +57,76 @@ describe('the round’s scope at 下达', () => {
     const items = await t.call('items/list', { roundId: fresh.id })
     const units = new Set(items.rows.map((r) => r.unitId)).size
     expect(d.body).toContain(`本次涉及${units}个预算单位${items.total}个项目`)
+  })
+})
+
+/** The rows of the annex tables after the text (each row's cells joined by |). */
+async function annexRows(file: string): Promise<string[]> {
+  const xml = (await unzipDocx(readFileSync(file))).document
+  return (xml.match(/<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? []).flatMap((tbl) => (tbl.match(/<w:tr[ >][\s\S]*?<\/w:tr>/g) ?? []).map((tr) => (tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map(textOf).join('|')))
+}
+async function xlsxRows(file: string): Promise<string[]> {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.readFile(file)
+  const out: string[] = []
+  wb.worksheets[0]!.eachRow((r) => out.push((r.values as unknown[]).slice(1).map((v) => String(v ?? '')).join('|')))
+  return out
+}
+async function regenerate(kind: 'monitoring-feedback' | 'eval-report', recordId: string, date: string) {
+  const d = await t.call('docs/draft', { kind, recordId })
+  await t.call('docs/issue', { kind, recordId, title: d.title, recipients: d.recipients, body: d.body, attachments: d.attachments, copyTo: d.copyTo, date, serial: null })
+  return (await t.call('register/list', { year: 2024 })).find((e) => e.kind === kind)!
+}
+
+describe('103号 and 110号 keep their annexes as at 下达', () => {
+  it('103号: a later review of a monitoring line leaves 附件1 and the Excel 附件2 as issued', async () => {
+    const monitoring = await roundOf('monitoring')
+    const first = await regenerate('monitoring-feedback', monitoring.id, '2024-11-05')
+    const table = await annexRows(first.filePath)
+    const xlsx = first.filePath.replace(/\.docx$/, '（附件2）.xlsx')
+    const sheet = await xlsxRows(xlsx)
+    expect(first.docNumber).toBe('师财预〔2024〕103号')
+    expect(table[1]).toBe('1|师宗县人民法院|4|4|6152.94|58.63%')
+    expect(table).toContain('合计|72个单位|87|266|170404.02|62.86%')
+    const line = '1|共青团师宗县委员会|中央补助资金（共青团师宗县委员会第52批）|948.14|671.26|70.8%|红灯|“项目实施数量”红灯（目标≥59个，完成18个，人员保障偏差）|'
+    expect(sheet[2]).toBe(line)
+    expect(sheet.length).toBe(2 + 87 + 266)
+    // After 下达 that project is reopened and its figures re-entered: no longer red, nor reviewed.
+    const item = (await t.call('items/list', { roundId: monitoring.id, status: '已审核' })).rows.find((r) => r.projectName === '中央补助资金（共青团师宗县委员会第52批）')!
+    await t.call('items/transition', { id: item.id, action: 'reopen', summary: '重新填报执行数' })
+    const saved = await t.call('monitoring/save', { itemId: item.id, executedWan: '940', forecastWan: '948.14', deviation: '', measures: '', values: [] })
+    expect(saved.item.light).not.toBe('red')
+    // Regenerated: the same 附件1 and 附件2, and the body's figures as issued.
+    const again = await regenerate('monitoring-feedback', monitoring.id, '2024-11-05')
+    expect(again.docNumber).toBe('师财预〔2024〕103号')
+    expect(await annexRows(again.filePath)).toEqual(table)
+    expect(await xlsxRows(xlsx)).toEqual(sheet)
+    expect((await t.call('docs/draft', { kind: 'monitoring-feedback', recordId: monitoring.id, fresh: true })).body).toContain('红灯预警项目87个、黄灯预警项目266个')
+  })
+
+  it('110号: a later re-evaluation leaves the 汇总表 and the scores in the body as reported', async () => {
+    const fiscal = await roundOf('fiscaleval')
+    const first = await regenerate('eval-report', fiscal.id, '2024-12-27')
+    const table = await annexRows(first.filePath)
+    expect(first.docNumber).toBe('师财预〔2024〕110号')
+    const road = '2|师宗县交通运输局|师宗县解决农村公路建设项目|5216.32|84.5|良'
+    expect(table.slice(1, 6)).toEqual([
+      '1|师宗县医疗保障局|师宗县城乡居民基本医疗保险|7852.17|88|良',
+      road,
+      '3|师宗县工业商务和信息化局|师宗县不锈钢产业园区基础设施配套建设项目|1664.00|79|中',
+      '4|师宗县卫生健康局|师宗县疫情防控隔离酒店和隔离板房改造项目|986.45|76.5|中',
+      '合计||4个项目|15718.94||',
+    ])
+    // After the report the road project is re-evaluated: a lower score, no findings.
+    const item = (await t.call('items/list', { roundId: fiscal.id })).rows.find((r) => r.projectName === '师宗县解决农村公路建设项目')!
+    await t.call('items/transition', { id: item.id, action: 'reopen', summary: '复核评价得分' })
+    await t.call('fiscaleval/save', { itemId: item.id, totalScore: 70, findings: [], conclusion: '复核后得分下调。', consequence: '' })
+    const again = await regenerate('eval-report', fiscal.id, '2024-12-27')
+    expect(again.docNumber).toBe('师财预〔2024〕110号')
+    expect(await annexRows(again.filePath)).toEqual(table)
+    const body = (await t.call('docs/draft', { kind: 'eval-report', recordId: fiscal.id, fresh: true })).body
+    expect(body).toContain('2. “师宗县解决农村公路建设项目”（师宗县交通运输局，5216.32万元）：得分84.5分，等级“良”。')
+    expect(body).toContain('5. “师宗县解决农村公路建设项目”：绩效目标中的成本指标未细化。')
   })
 })
 

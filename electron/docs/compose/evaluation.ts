@@ -193,18 +193,29 @@ export const composeEvalOpinion: Composer = async ({ recordId }, ctx) => {
 export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
   const { round, items } = await roundWithItems(ctx, recordId, 'fiscaleval')
   const s = await ctx.settings()
-  const details = await Promise.all(items.map((i) => loadItemDetail(ctx, i.id)))
-  const scored = details.filter((d) => d.evaluation?.totalScore != null)
-  if (scored.length === 0) throw new AppError('VALIDATION', '该财政评价任务还没有录入评价得分，无法生成结果报告')
+  const key = `eval-report:${round.id}`
+  // The scores, grades and findings as at 下达: the body and the 汇总表 quote them as reported, so a
+  // regenerate after a later re-evaluation gives the same annex.
+  const scope = await scopeAtIssue(ctx, key, async () => {
+    const details = await Promise.all(items.map((i) => loadItemDetail(ctx, i.id)))
+    const scored = details.filter((d) => d.evaluation?.totalScore != null)
+    if (scored.length === 0) throw new AppError('VALIDATION', '该财政评价任务还没有录入评价得分，无法生成结果报告')
+    return {
+      projectNames: items.map((i) => i.projectName),
+      amountFen: round.totalFen,
+      scored: scored.map((d) => ({ id: d.item.id, unitName: d.item.unitName, projectName: d.item.projectName, amountFen: d.item.amountFen, totalScore: d.evaluation!.totalScore!, grade: d.evaluation!.grade ?? '', findings: d.evaluation!.findings })),
+    }
+  })
+  const scored = scope.scored
   const y = round.budgetYear
   const agency = await ctx.db.selectFrom('engagements as e').innerJoin('agencies as a', 'a.id', 'e.agency_id').select('a.name').where('e.round_id', '=', round.id).executeTakeFirst()
-  const notices = await ctx.db.selectFrom('documents').select(['doc_number', 'title']).where('kind', '=', 'rectify-notice').where('doc_key', 'in', scored.map((d) => `rectify-notice:${d.item.id}`)).execute()
-  const results = scored.map((d, i) => `${i + 1}. “${d.item.projectName}”（${d.item.unitName}，${formatWanPlain(d.item.amountFen)}万元）：得分${d.evaluation!.totalScore}分，等级“${d.evaluation!.grade}”。`)
-  const problems = scored.flatMap((d) => d.evaluation!.findings.map((f) => `“${d.item.projectName}”：${f.replace(/[。；;]$/, '')}`))
+  const notices = await ctx.db.selectFrom('documents').select(['doc_number', 'title']).where('kind', '=', 'rectify-notice').where('doc_key', 'in', scored.map((d) => `rectify-notice:${d.id}`)).execute()
+  const results = scored.map((d, i) => `${i + 1}. “${d.projectName}”（${d.unitName}，${formatWanPlain(d.amountFen)}万元）：得分${d.totalScore}分，等级“${d.grade}”。`)
+  const problems = scored.flatMap((d) => d.findings.map((f) => `“${d.projectName}”：${f.replace(/[。；;]$/, '')}`))
   const body = [
     `按照预算绩效管理工作要求，县财政局开展了${y}年度县级预算项目支出绩效财政评价，现将评价结果报告如下：`,
     '一、基本情况',
-    `选取${quoted(items)}${items.length}个专项资金共${formatWanPlain(round.totalFen)}万元，${agency ? `委托第三方机构${agency.name}` : '委托第三方机构'}实施财政重点绩效评价。`,
+    `选取${quoted(scope.projectNames.map((projectName) => ({ projectName })))}${scope.projectNames.length}个专项资金共${formatWanPlain(scope.amountFen)}万元，${agency ? `委托第三方机构${agency.name}` : '委托第三方机构'}实施财政重点绩效评价。`,
     '二、评价结果',
     ...results,
     '三、存在的主要问题',
@@ -213,8 +224,9 @@ export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
     `县财政局已${notices.length ? `分别下发${notices.map((n) => `《${n.title}》（${n.doc_number}）`).join('、')}，` : ''}要求被评价部门对存在的问题限期整改，并将评价结果运用于下年度部门预算安排，评价结果按规定公开。`,
   ].join('\n')
   return {
-    key: `eval-report:${round.id}`,
-    records: scored.map((d) => ({ id: d.item.id, label: `${d.item.unitName}·${d.item.projectName}` })),
+    key,
+    snapshot: scope,
+    records: scored.map((d) => ({ id: d.id, label: `${d.unitName}·${d.projectName}` })),
     defaults: { title: `${s.org.bureau}关于${y}年度县级预算项目支出绩效财政评价结果的报告`, recipients: s.reportRecipients, body, attachments: [`${y}年度财政评价结果汇总表`], copyTo: s.addressees['eval-report'].copyTo },
     bound: (text) => [{ label: '附件', title: text.attachments[0] ?? `${y}年度财政评价结果汇总表`, form: '随文表格' }],
     render: (text, st) =>
@@ -231,8 +243,8 @@ export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
               { title: '得分', widthMm: 16, align: 'center' },
               { title: '等级', widthMm: 16, align: 'center' },
             ],
-            rows: scored.map((d, i) => [String(i + 1), d.item.unitName, d.item.projectName, formatWan(d.item.amountFen), String(d.evaluation!.totalScore), d.evaluation!.grade ?? '']),
-            footer: ['合计', '', `${scored.length}个项目`, formatWan(sumFen(scored.map((d) => d.item.amountFen))), '', ''],
+            rows: scored.map((d, i) => [String(i + 1), d.unitName, d.projectName, formatWan(d.amountFen), String(d.totalScore), d.grade]),
+            footer: ['合计', '', `${scored.length}个项目`, formatWan(sumFen(scored.map((d) => d.amountFen))), '', ''],
           },
         },
       ], { upward: DOC_KINDS['eval-report'].upward }),

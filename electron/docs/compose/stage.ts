@@ -5,7 +5,7 @@
 import { formatChineseDate } from '../../../shared/documents'
 import type { ItemDetail, Round, RoundItem } from '../../../shared/domain'
 import { formatWan, formatWanPlain, sumFen } from '../../../shared/money'
-import { LIGHT_NAMES } from '../../../shared/monitoring'
+import { LIGHT_NAMES, type Light } from '../../../shared/monitoring'
 import ExcelJS from 'exceljs'
 import { AppError } from '../../../shared/result'
 import { TARGET_CONSEQUENCE, type TargetConclusion } from '../../../shared/stage'
@@ -210,29 +210,53 @@ export const composeMonitoringOpinion: Composer = async ({ recordId }, ctx) => {
 /** Units whose red-light problems the body spells out; beyond that the body refers to the annexes. */
 const MAX_UNITS_IN_BODY = 8
 
+/** A reviewed project as the 反馈通知 counts it; the warned ones carry their problems and measures. */
+interface FeedbackLine {
+  id: string
+  unitName: string
+  projectName: string
+  light: Light | null
+  amountFen: number
+  executedFen: number | null
+  executionRate: number | null
+  problems: string[]
+  measures: string
+}
+
 export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'monitoring')
   const s = await ctx.settings()
-  const reviewed = items.filter((i) => i.status === '已审核')
-  if (reviewed.length === 0) throw new AppError('VALIDATION', '该监控任务还没有审核通过的项目，无法生成结果反馈通知')
+  const key = `monitoring-feedback:${round.id}`
+  // The reviewed projects, their lights and problems as at 下达: the body, 附件1 and the Excel
+  // 附件2 are built from them, so a regenerate after a later review gives the same annexes.
+  const scope = await scopeAtIssue(ctx, key, async () => {
+    const reviewed = items.filter((i) => i.status === '已审核')
+    if (reviewed.length === 0) throw new AppError('VALIDATION', '该监控任务还没有审核通过的项目，无法生成结果反馈通知')
+    const details = new Map((await Promise.all(reviewed.filter((i) => i.light === 'red' || i.light === 'yellow').map((i) => loadItemDetail(ctx, i.id)))).map((d) => [d.item.id, d]))
+    const lines: FeedbackLine[] = reviewed.map((i) => {
+      const d = details.get(i.id)
+      return { id: i.id, unitName: i.unitName, projectName: i.projectName, light: i.light, amountFen: i.amountFen, executedFen: i.executedFen, executionRate: i.executionRate, problems: d ? problemsOf(d) : [], measures: d?.measures ?? '' }
+    })
+    return { month: round.asOfMonth ?? 12, projects: items.length, amountFen: sumFen(items.map((i) => i.amountFen)), lines }
+  })
+  const reviewed = scope.lines
   const y = round.budgetYear
-  const m = round.asOfMonth ?? 12
-  const details = await Promise.all(reviewed.filter((i) => i.light === 'red' || i.light === 'yellow').map((i) => loadItemDetail(ctx, i.id)))
+  const m = scope.month
+  const warnedLines = reviewed.filter((i) => i.light === 'red' || i.light === 'yellow')
   const lights = { red: 0, yellow: 0, green: 0 }
   for (const i of reviewed) if (i.light) lights[i.light]++
   const executed = sumFen(reviewed.map((i) => i.executedFen ?? 0))
   const budget = sumFen(reviewed.map((i) => i.amountFen))
-  const scopeFen = sumFen(items.map((i) => i.amountFen))
+  const scopeFen = scope.amountFen
   const byUnit = new Map<string, { problems: string[]; measures: string[] }>()
   // The body names each unit's red-light projects; the yellow ones are in the annexes.
-  for (const d of details) {
-    if (d.item.light !== 'red') continue
-    const p = problemsOf(d)
-    if (p.length === 0) continue
-    const u = byUnit.get(d.item.unitName) ?? { problems: [], measures: [] }
-    u.problems.push(`“${d.item.projectName}”：${p.join('；')}`)
+  for (const d of warnedLines) {
+    if (d.light !== 'red') continue
+    if (d.problems.length === 0) continue
+    const u = byUnit.get(d.unitName) ?? { problems: [], measures: [] }
+    u.problems.push(`“${d.projectName}”：${d.problems.join('；')}`)
     if (d.measures) u.measures.push(d.measures)
-    byUnit.set(d.item.unitName, u)
+    byUnit.set(d.unitName, u)
   }
   const unitLines = [...byUnit.entries()].map(([name, u], i) => `${i + 1}. ${name}：${u.problems.join('；')}。请于收到本通知后加快执行进度，落实纠偏措施${u.measures.length ? '（' + u.measures.join('；') + '）' : ''}。`)
   const rate = budget > 0 ? Math.round((executed * 10000) / budget) / 100 : 0
@@ -242,7 +266,7 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
   const body = [
     `根据《${s.org.bureau}关于对${y}年度县级部门预算绩效开展运行监控的通知》，县财政局对${y}年度县级部门预算项目开展了绩效运行监控，现将监控结果反馈如下：`,
     '一、监控总体情况',
-    `本次纳入监控的项目${items.length}个、预算资金${formatWanPlain(scopeFen)}万元。各单位报送并经审核的监控表${reviewed.length}份，涉及预算资金${formatWanPlain(budget)}万元，截至${m}月底执行${formatWanPlain(executed)}万元，执行率${rate}%。按已审核项目统计，${[
+    `本次纳入监控的项目${scope.projects}个、预算资金${formatWanPlain(scopeFen)}万元。各单位报送并经审核的监控表${reviewed.length}份，涉及预算资金${formatWanPlain(budget)}万元，截至${m}月底执行${formatWanPlain(executed)}万元，执行率${rate}%。按已审核项目统计，${[
       lights.red ? `红灯预警项目${lights.red}个` : '',
       lights.yellow ? `黄灯预警项目${lights.yellow}个` : '',
       lights.green ? `绿灯项目${lights.green}个` : '',
@@ -269,7 +293,8 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
   const unitRows = [...units.entries()].sort((a, b) => b[1].red - a[1].red || b[1].yellow - a[1].yellow || a[0].localeCompare(b[0], 'zh'))
   const pct = (a: number, b: number) => (b > 0 ? `${Math.round((a * 10000) / b) / 100}%` : '')
   return {
-    key: `monitoring-feedback:${round.id}`,
+    key,
+    snapshot: scope,
     records: reviewed.map((i) => ({ id: i.id, label: `${i.unitName}·${i.projectName}` })),
     defaults: {
       title: `关于反馈县本级${y}年度绩效运行监控结果的通知`,
@@ -316,7 +341,7 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
             {
               label: '附件2',
               ext: 'xlsx',
-              data: await warningListWorkbook(text.attachments[1] ?? listTitle, m, details),
+              data: await warningListWorkbook(text.attachments[1] ?? listTitle, m, warnedLines),
             },
           ]
         : [],
@@ -324,7 +349,7 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
 }
 
 /** 附件2 as a workbook: one row per 红灯/黄灯 project with its figures, problems and measures. */
-async function warningListWorkbook(title: string, month: number, details: ItemDetail[]): Promise<Buffer> {
+async function warningListWorkbook(title: string, month: number, lines: FeedbackLine[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet('预警项目明细')
   const heads = ['序号', '预算单位', '项目名称', '全年预算（万元）', `1-${month}月执行（万元）`, '执行率', '预警', '主要问题', '纠偏措施']
@@ -333,18 +358,18 @@ async function warningListWorkbook(title: string, month: number, details: ItemDe
   ws.getCell(1, 1).font = { name: '方正小标宋简体', size: 16 }
   ws.getCell(1, 1).alignment = { horizontal: 'center' }
   ws.addRow(heads).font = { bold: true }
-  const sorted = [...details].sort((a, b) => (a.item.light === b.item.light ? a.item.unitName.localeCompare(b.item.unitName, 'zh') : a.item.light === 'red' ? -1 : 1))
+  const sorted = [...lines].sort((a, b) => (a.light === b.light ? a.unitName.localeCompare(b.unitName, 'zh') : a.light === 'red' ? -1 : 1))
   sorted.forEach((d, i) =>
     ws.addRow([
       i + 1,
-      d.item.unitName,
-      d.item.projectName,
-      Number(formatWanPlain(d.item.amountFen)),
-      d.item.executedFen === null ? null : Number(formatWanPlain(d.item.executedFen)),
-      d.item.executionRate === null ? '' : `${d.item.executionRate}%`,
-      d.item.light ? LIGHT_NAMES[d.item.light] : '',
-      problemsOf(d).join('；'),
-      d.measures ?? '',
+      d.unitName,
+      d.projectName,
+      Number(formatWanPlain(d.amountFen)),
+      d.executedFen === null ? null : Number(formatWanPlain(d.executedFen)),
+      d.executionRate === null ? '' : `${d.executionRate}%`,
+      d.light ? LIGHT_NAMES[d.light] : '',
+      d.problems.join('；'),
+      d.measures,
     ]),
   )
   ;[6, 28, 36, 14, 14, 9, 6, 60, 40].forEach((w, i) => (ws.getColumn(i + 1).width = w))
