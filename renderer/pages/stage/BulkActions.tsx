@@ -9,6 +9,7 @@ import { Alert, Button, DatePicker, Input, Radio, Space, Tooltip } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useMemo, useState } from 'react'
 import type { JobState, Round, RoundItem } from '../../../shared/domain'
+import { defaultDateIn } from '../../../shared/dates'
 import { DOC_KINDS, type DocKind } from '../../../shared/documents'
 import { ACTION_NAMES, nextStatus, TARGET_CONCLUSIONS, TARGET_CONSEQUENCE, type BulkAction, type TargetConclusion } from '../../../shared/stage'
 import { call } from '../../api'
@@ -160,8 +161,8 @@ function BulkModal({ pending, round, count, applicable, onClose, onStart }: { pe
     setOpinion('')
     setError(null)
     // Inside the round's work year: a 意见书 of a past year is dated in that year.
-    setDate(dayjs().year() === round.workYear ? dayjs() : dayjs(`${round.workYear}-12-31`))
-  }, [pending, round.workYear])
+    setDate(dayjs(defaultDateIn(round.workYear, new Date(), round.deadline)))
+  }, [pending, round.workYear, round.deadline])
 
   const action = pending?.kind === 'action' ? pending.action : null
   const doc = pending?.kind === 'doc' ? pending.doc : null
