@@ -11,14 +11,16 @@ export function zhDate(iso: string | null | undefined): string {
 }
 
 /**
- * The date a form proposes in a work year: today when the PC's clock is in that year, else a date
- * inside the work year (its first day for a later year, its last for an earlier one), so that a
- * clerk entering 2023's records in 2024 is not handed a 2024 date.
+ * The date a form or document proposes in a work year: today when the PC's clock is in that year,
+ * else a date inside the work year, so that a clerk entering 2023's records in 2024 is not handed a
+ * 2024 date. Backfilling a past year, a round's date (its deadline, when it falls in the year) is
+ * used, else the year's last day; preparing a later year, its first day.
  */
-export function defaultDateIn(workYear: number, today: Date): string {
+export function defaultDateIn(workYear: number, today: Date, roundDate?: string | null): string {
   const t = isoDate(today)
   if (today.getFullYear() === workYear) return t
-  return today.getFullYear() < workYear ? `${workYear}-01-01` : `${workYear}-12-31`
+  if (today.getFullYear() < workYear) return `${workYear}-01-01`
+  return roundDate && roundDate.startsWith(`${workYear}-`) ? roundDate.slice(0, 10) : `${workYear}-12-31`
 }
 
 /** A deadline `days` after a date, as YYYY-MM-DD (calendar days, local time). */

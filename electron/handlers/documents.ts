@@ -3,7 +3,7 @@
  * documents take their 文号 from the register per 代字 and year; a number is never issued twice
  * (a unique index guards it) and re-issuing the same document keeps its number.
  */
-import { isoDate } from '../../shared/dates'
+import { defaultDateIn, isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import { promises as fsp } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
@@ -91,25 +91,27 @@ async function issuedSerials(db: Ctx['db'], prefix: string, year: number): Promi
   return rows.map((r) => r.serial!)
 }
 
-/** The work year a document's record belongs to, so that its draft is dated inside that year. */
-async function workYearOf(db: Ctx['db'], params: ComposeParams): Promise<number | null> {
-  if (params.workYear) return params.workYear
+/**
+ * The work year a document's record belongs to, and its round's deadline, so that its draft is
+ * dated inside that year (shared/dates.ts defaultDateIn).
+ */
+async function yearOf(db: Ctx['db'], params: ComposeParams): Promise<{ workYear: number; deadline: string | null } | null> {
   const id = params.recordId
-  if (!id) return null
-  const hit =
-    (await db.selectFrom('rounds').select('work_year').where('id', '=', id).executeTakeFirst()) ??
-    (await db.selectFrom('round_items as i').innerJoin('rounds as r', 'r.id', 'i.round_id').select('r.work_year').where('i.id', '=', id).executeTakeFirst()) ??
-    (await db.selectFrom('engagements as e').innerJoin('rounds as r', 'r.id', 'e.round_id').select('r.work_year').where('e.id', '=', id).executeTakeFirst()) ??
-    (await db.selectFrom('exante_proposals').select('work_year').where('id', '=', id).executeTakeFirst())
-  return hit?.work_year ?? null
+  const hit = id
+    ? ((await db.selectFrom('rounds').select(['work_year', 'deadline']).where('id', '=', id).executeTakeFirst()) ??
+      (await db.selectFrom('round_items as i').innerJoin('rounds as r', 'r.id', 'i.round_id').select(['r.work_year', 'r.deadline']).where('i.id', '=', id).executeTakeFirst()) ??
+      (await db.selectFrom('engagements as e').innerJoin('rounds as r', 'r.id', 'e.round_id').select(['r.work_year', 'r.deadline']).where('e.id', '=', id).executeTakeFirst()) ??
+      (await db.selectFrom('exante_proposals').select('work_year').where('id', '=', id).executeTakeFirst()))
+    : undefined
+  if (params.workYear) return { workYear: params.workYear, deadline: hit?.work_year === params.workYear && 'deadline' in hit ? (hit.deadline as string | null) : null }
+  return hit ? { workYear: hit.work_year, deadline: 'deadline' in hit ? (hit.deadline as string | null) : null } : null
 }
 
-/** Today when it falls in the record's work year, else the last day of that year (backfilling). */
-function defaultDate(now: Date, workYear: number | null): string {
-  const t = isoDate(now)
-  return workYear && Number(t.slice(0, 4)) !== workYear ? `${workYear}-12-31` : t
+/** Today when it falls in the record's work year, else a date inside that year (its round's deadline when backfilling). */
+async function defaultDate(ctx: Ctx, params: ComposeParams): Promise<string> {
+  const y = await yearOf(ctx.db, params)
+  return y ? defaultDateIn(y.workYear, ctx.now(), y.deadline) : isoDate(ctx.now())
 }
-
 
 /**
  * Issues (or re-issues) one document: takes or keeps its 文号 inside the transaction that records it,
@@ -395,7 +397,7 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const numbered = isNumbered(input.kind, settings)
     const stored = existing && !input.fresh ? issuedText(parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {})) : {}
-    const date = stored.date ?? composed.defaultDate ?? defaultDate(ctx.now(), await workYearOf(ctx.db, input))
+    const date = stored.date ?? composed.defaultDate ?? (await defaultDate(ctx, input))
     const prefix = existing?.prefix ?? prefixFor(input.kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
     const draft: DocDraft = {

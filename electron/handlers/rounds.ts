@@ -3,7 +3,7 @@
  * moving 待填报 → 已填报 → 退回修改 / 已审核, every review kept, and the 结果运用 step.
  * Stages differ only in what "filled in" means (checkFilled) and in their data screens.
  */
-import { isoDate } from '../../shared/dates'
+import { defaultDateIn, isoDate } from '../../shared/dates'
 import { randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { ItemSort } from '../../shared/api'
@@ -594,10 +594,13 @@ export const roundHandlers: Pick<
   async 'items/resultUse'({ id, resultUse, isPublic, publicDate }, ctx) {
     const r = await getItemRow(ctx.db, id)
     assertMayUseResult(ctx, toItem(r))
-    await ctx.assertYearOpen((await getRound(ctx, r.round_id)).workYear)
+    const round = await getRound(ctx, r.round_id)
+    await ctx.assertYearOpen(round.workYear)
     if (r.status !== '已审核') throw new AppError('VALIDATION', '审核通过后才能填写结果运用意见')
+    // Published without a date: dated inside the round's work year, not by the PC's clock alone.
+    const date = publicDate ?? defaultDateIn(round.workYear, ctx.now(), round.deadline)
     await ctx.write((w) =>
-      w.update('round_items', id, { result_use: resultUse, is_public: isPublic ? 1 : 0, public_date: isPublic ? (publicDate ?? isoDate(ctx.now())) : null }).then(() => undefined),
+      w.update('round_items', id, { result_use: resultUse, is_public: isPublic ? 1 : 0, public_date: isPublic ? date : null }).then(() => undefined),
     )
     return toItem(await getItemRow(ctx.db, id))
   },

@@ -16,6 +16,7 @@ import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
 import { useServerTable } from '../components/useServerTable'
 import { ExcelImportModal } from '../components/ExcelImportModal'
+import { useReadOnlyReason } from '../components/read-only'
 import { ProjectFormModal } from './projects/ProjectFormModal'
 import { ProjectImportModal } from './projects/ProjectImportModal'
 
@@ -38,7 +39,6 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
   const workYear = useApp((s) => s.workYear)
   const units = useApp((s) => s.units)
   const dataVersion = useApp((s) => s.dataVersion)
-  const readOnly = useApp((s) => !!s.info?.readOnly)
   const [budgetYear, setBudgetYear] = useState(workYear + yearOffset)
   const [unitId, setUnitId] = useState<string | undefined>()
   const [searchText, setSearchText] = useState('')
@@ -77,7 +77,9 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
 
   const role = budgetYear === workYear - 1 ? '上年项目：单位自评和财政评价的对象' : budgetYear === workYear + 1 ? '下年项目：事前评估予以支持的项目在此储备' : '本年项目：绩效目标和运行监控的对象'
   const filtered = !!unitId || !!search
-  const disabledWhy = readOnly ? '正在查看只读的年度数据包，不能修改' : undefined
+  // A viewed year package or a locked year: the edit buttons are disabled with the reason as tooltip.
+  const disabledWhy = useReadOnlyReason(budgetYear) ?? undefined
+  const readOnly = !!disabledWhy
   return (
     <div>
       <PageHeader title={`${budgetYear}年项目库`} note={`工作年度 ${workYear}　${role}`} />
@@ -167,13 +169,17 @@ export function ProjectsPage({ yearOffset = 0 }: { yearOffset?: number }) {
               width: 100,
               render: (_: unknown, p) => (
                 <Space size={4}>
-                  <Button type="link" size="small" disabled={readOnly} onClick={() => setEditing(p)}>
-                    编辑
-                  </Button>
-                  <Popconfirm title={`删除“${p.name}”？`} description="已纳入绩效目标或监控任务的项目不能删除。" okText="删除" cancelText="取消" onConfirm={() => remove(p)} disabled={readOnly}>
-                    <Button type="link" size="small" danger disabled={readOnly}>
-                      删除
+                  <Tooltip title={disabledWhy}>
+                    <Button type="link" size="small" disabled={readOnly} onClick={() => setEditing(p)}>
+                      编辑
                     </Button>
+                  </Tooltip>
+                  <Popconfirm title={`删除“${p.name}”？`} description="已纳入绩效目标或监控任务的项目不能删除。" okText="删除" cancelText="取消" onConfirm={() => remove(p)} disabled={readOnly}>
+                    <Tooltip title={disabledWhy}>
+                      <Button type="link" size="small" danger disabled={readOnly}>
+                        删除
+                      </Button>
+                    </Tooltip>
                   </Popconfirm>
                 </Space>
               ),

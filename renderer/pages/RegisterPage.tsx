@@ -9,7 +9,7 @@ import { openFile } from '../components/SavedFile'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
-import { zhDate } from '../../shared/dates'
+import { defaultDateIn, zhDate } from '../../shared/dates'
 import { GuardedModal } from '../components/EditModal'
 import { useReadOnlyReason } from '../components/read-only'
 import { DocumentDialog, type DocRequest } from '../components/DocumentDialog'
@@ -127,8 +127,7 @@ export function RegisterPage() {
     const v = await freeForm.validateFields()
     setBusy(true)
     // Dated today inside the work year, else on its last day (documents of a past year filled in).
-    const today = dayjs()
-    const date = today.year() === workYear ? today.format('YYYY-MM-DD') : `${workYear}-12-31`
+    const date = defaultDateIn(workYear, new Date())
     const r = await attempt(() =>
       call('freedoc/save', {
         workYear,

@@ -8,7 +8,7 @@ import { call } from '../api'
 import { attempt, notifySuccess } from '../errors'
 import { useApp } from '../store'
 import { PageHeader } from '../components/PageHeader'
-import { zhDate } from '../../shared/dates'
+import { defaultDateIn, zhDate } from '../../shared/dates'
 import { GuardedDrawer } from '../components/EditModal'
 import { useReadOnlyReason } from '../components/read-only'
 import { useFreshEditing } from '../components/useFreshEditing'
@@ -53,10 +53,9 @@ export function TrainingsPage() {
 
   useEffect(() => {
     if (editing === 'new') {
-      const today = dayjs()
       form.resetFields()
       form.setFieldsValue({
-        date: today.year() === workYear ? today : dayjs(`${workYear}-01-01`),
+        date: dayjs(defaultDateIn(workYear, new Date())),
         organiser: settings?.org.bureau ?? '',
         form: '视频会',
         divisionIds: [],

@@ -15,6 +15,20 @@ async function setUp() {
 const xml = async (path: string) => (await JSZip.loadAsync(readFileSync(path))).file('word/document.xml')!.async('string')
 
 describe('绩效目标 round', () => {
+  it('dates a past year’s 意见书 and 公开日期 at the round’s deadline, not by the PC clock (backfilling 2024 in 2026)', async () => {
+    const t = await makeStageBackend(() => new Date('2026-12-01T09:00:00'))
+    dirs.push(t.dataDir)
+    const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-03-15', unitIds: [] })
+    const item = (await t.call('items/list', { roundId: round.id })).rows.find((r) => r.projectName === '城乡环卫一体化经费')!
+    await t.call('targets/save', { projectId: item.projectId, annualGoal: '实现城乡环卫一体化全覆盖', indicators: completeIndicators('1573') })
+    await t.call('items/transition', { id: item.id, action: 'submit' })
+    await t.signInAs('王芳')
+    await t.call('items/transition', { id: item.id, action: 'approve', conclusion: '优' })
+    await t.call('items/resultUse', { id: item.id, resultUse: '进入预算安排流程', isPublic: true })
+    expect((await t.call('items/get', { id: item.id })).item.publicDate).toBe('2024-03-15')
+    expect((await t.call('docs/draft', { kind: 'targets-opinion', recordId: item.id })).date).toBe('2024-03-15')
+  })
+
   it('runs 填报 → 审核 with opinions → revise → 审核 → 结果运用, keeping every round of opinions', async () => {
     const t = await setUp()
     const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-03-15', unitIds: [] })

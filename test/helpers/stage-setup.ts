@@ -12,8 +12,8 @@ export const completeIndicators = (amountWan: string): IndicatorInput[] => [
   { level1: '满意度指标', level2: '服务对象满意度指标', name: '服务对象满意度', operator: '≥', targetValue: '90', unit: '%', weight: 10, explanation: '' },
 ]
 
-export async function makeStageBackend() {
-  const t = await makeSetUpBackend({ now: () => new Date('2024-10-08T09:00:00') })
+export async function makeStageBackend(now = () => new Date('2024-10-08T09:00:00')) {
+  const t = await makeSetUpBackend({ now })
   const jsj = await t.call('units/save', { code: '101041', name: '师宗县住房和城乡建设局', parentName: '', divisionId: t.divisions.jkw.id })
   const jyj = await t.call('units/save', { code: '101024', name: '师宗县教育体育局', parentName: '', divisionId: t.divisions.jkw.id })
   const p1 = await t.call('projects/save', { budgetYear: 2024, unitId: jsj.id, code: '530323240001', name: '城乡环卫一体化经费', amountWan: '1573', fundSource: '一般公共预算', category: '项目' })

@@ -17,6 +17,19 @@ describe('dates', () => {
     expect(defaultDateIn(2027, pc)).toBe('2027-01-01')
   })
 
+  it('dates a round’s documents at its deadline when backfilling a past year, never outside the year', () => {
+    const pc = new Date(2026, 11, 1) // 2026-12-01
+    // 2024's round closed on 2024-03-15: its 意见书 and 公开日期 are proposed on that day.
+    expect(defaultDateIn(2024, pc, '2024-03-15')).toBe('2024-03-15')
+    // A deadline outside the work year (or none) falls back to the year's last day.
+    expect(defaultDateIn(2024, pc, '2025-01-10')).toBe('2024-12-31')
+    expect(defaultDateIn(2024, pc, null)).toBe('2024-12-31')
+    // The clock in the work year: today, whatever the round says.
+    expect(defaultDateIn(2026, pc, '2026-03-15')).toBe('2026-12-01')
+    // Preparing a later year: its first day.
+    expect(defaultDateIn(2027, pc, '2027-03-15')).toBe('2027-01-01')
+  })
+
   it('counts deadlines in calendar days across month and year ends', () => {
     expect(addDays('2024-12-31', 30)).toBe('2025-01-30')
     expect(addDays('2024-02-15', 15)).toBe('2024-03-01') // 2024 is a leap year

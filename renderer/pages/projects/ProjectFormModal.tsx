@@ -1,5 +1,6 @@
 /** 项目库: add or edit one project (budget line) by hand. The 股室 follows from the unit. */
-import { Form, Input, Modal, Select, Switch } from 'antd'
+import { Form, Input, Select, Switch } from 'antd'
+import { GuardedModal } from '../../components/EditModal'
 import { useEffect, useState } from 'react'
 import { FUND_SOURCES, PROJECT_CATEGORIES, type Project } from '../../../shared/domain'
 import { FUND_CHANNELS } from '../../../shared/project-import'
@@ -56,21 +57,15 @@ export function ProjectFormModal({ open, budgetYear, project, onClose, onSaved }
     onSaved()
   }
 
-  const ask = () => {
-    if (!form.isFieldsTouched()) return onClose()
-    Modal.confirm({ title: '放弃已填写的内容？', content: '关闭后本次填写的内容不会保存。', okText: '放弃并关闭', cancelText: '继续填写', onOk: onClose })
-  }
-
   return (
-    <Modal
+    // Esc, a click outside, × and 取消 ask before dropping what was typed (GuardedModal).
+    <GuardedModal
       open={open}
       title={project ? `编辑项目 · ${project.name}` : `新增${budgetYear}年项目`}
       onOk={save}
       okText="保存"
       confirmLoading={busy}
-      onCancel={ask}
-      maskClosable={false}
-      keyboard={false}
+      onCancel={onClose}
       width={640}
       destroyOnHidden
     >
@@ -100,6 +95,6 @@ export function ProjectFormModal({ open, budgetYear, project, onClose, onSaved }
           <Switch checkedChildren="是" unCheckedChildren="否" />
         </Form.Item>
       </Form>
-    </Modal>
+    </GuardedModal>
   )
 }

@@ -133,9 +133,8 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       open={open}
       title={`导入${budgetYear}年项目清单`}
       width={1000}
+      // Esc, a click outside, × and 取消 all go through close(): it asks once a file has been read.
       onCancel={close}
-      maskClosable={false}
-      keyboard={false}
       footer={
         <Space>
           <Button onClick={close}>取消</Button>

@@ -10,6 +10,7 @@ import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { ItemList } from '../../../shared/api'
 import type { JobState, Round, RoundItem } from '../../../shared/domain'
+import { defaultDateIn } from '../../../shared/dates'
 import { DOC_KINDS, type DocKind } from '../../../shared/documents'
 import { ACTION_NAMES, ITEM_STATUSES, nextStatus, TARGET_CONCLUSIONS, TARGET_CONSEQUENCE, type BulkAction, type TargetConclusion } from '../../../shared/stage'
 import { call } from '../../api'
@@ -172,8 +173,8 @@ function BulkModal({ pending, round, count, applicable, onClose, onStart }: { pe
     setOpinion('')
     setError(null)
     // Inside the round's work year: a 意见书 of a past year is dated in that year.
-    setDate(dayjs().year() === round.workYear ? dayjs() : dayjs(`${round.workYear}-12-31`))
-  }, [pending, round.workYear])
+    setDate(dayjs(defaultDateIn(round.workYear, new Date(), round.deadline)))
+  }, [pending, round.workYear, round.deadline])
 
   const action = pending?.kind === 'action' ? pending.action : null
   const doc = pending?.kind === 'doc' ? pending.doc : null

@@ -7,6 +7,7 @@ import { Alert, App, Button, DatePicker, Descriptions, Drawer, Input, Skeleton, 
 import dayjs, { type Dayjs } from 'dayjs'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ItemDetail } from '../../../shared/domain'
+import { defaultDateIn } from '../../../shared/dates'
 import type { IndicatorProblem } from '../../../shared/indicators'
 import { ACTION_NAMES, canEdit, nextStatus, TARGET_CONSEQUENCE, type ItemAction, type TargetConclusion } from '../../../shared/stage'
 import { ApiError, call } from '../../api'
@@ -310,6 +311,8 @@ function ResultUsePanel({ detail, readOnly, onSaved }: { detail: ItemDetail; rea
   const [date, setDate] = useState<Dayjs | null>(detail.item.publicDate ? dayjs(detail.item.publicDate) : null)
   const [busy, setBusy] = useState(false)
   const hint = suggestion(detail, consequences)
+  // 公开日期 proposed inside the round's work year (its deadline when backfilling), not the PC's clock alone.
+  const proposedDate = dayjs(defaultDateIn(detail.round.workYear, new Date(), detail.round.deadline))
 
   useEffect(() => {
     setText(detail.item.resultUse)
@@ -319,7 +322,7 @@ function ResultUsePanel({ detail, readOnly, onSaved }: { detail: ItemDetail; rea
 
   const save = async () => {
     setBusy(true)
-    const r = await attempt(() => call('items/resultUse', { id: detail.item.id, resultUse: text.trim(), isPublic, publicDate: isPublic ? (date ?? dayjs()).format('YYYY-MM-DD') : null }))
+    const r = await attempt(() => call('items/resultUse', { id: detail.item.id, resultUse: text.trim(), isPublic, publicDate: isPublic ? (date ?? proposedDate).format('YYYY-MM-DD') : null }))
     setBusy(false)
     if (!r) return
     notifySuccess('结果运用已保存')
@@ -338,7 +341,7 @@ function ResultUsePanel({ detail, readOnly, onSaved }: { detail: ItemDetail; rea
         <span>
           公开 <Switch checked={isPublic} onChange={setIsPublic} data-testid="result-use-public" />
         </span>
-        {isPublic && <DatePicker value={date ?? dayjs()} onChange={setDate} allowClear={false} data-testid="result-use-date" />}
+        {isPublic && <DatePicker value={date ?? proposedDate} onChange={setDate} allowClear={false} data-testid="result-use-date" />}
         <Tooltip title={readOnly}>
           <Button type="primary" ghost loading={busy} onClick={save} disabled={!!readOnly} data-testid="result-use-save">
             保存结果运用

@@ -7,6 +7,7 @@ import { Button, DatePicker, Divider, List, Modal, Popconfirm, Progress, Radio, 
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { JobState, Round, StageImportPreview } from '../../../shared/domain'
+import { defaultDateIn } from '../../../shared/dates'
 import { DOC_KINDS } from '../../../shared/documents'
 import { ITEM_STATUSES, type ItemStatus } from '../../../shared/stage'
 import { call } from '../../api'
@@ -308,13 +309,16 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
 
 /** 批量生成意见书: choose the 成文日期, then follow the job. */
 function BatchModal({ open, kind, round, onClose }: { open: boolean; kind: keyof typeof DOC_KINDS; round: Round; onClose: () => void }) {
-  const [date, setDate] = useState<Dayjs>(dayjs())
+  // Inside the round's work year (its deadline when backfilling a past year), not the PC's clock alone.
+  const proposed = () => dayjs(defaultDateIn(round.workYear, new Date(), round.deadline))
+  const [date, setDate] = useState<Dayjs>(proposed)
   const [busy, setBusy] = useState(false)
   const [job, setJob] = useState<JobState | null>(null)
 
   useEffect(() => {
-    if (open) setDate(dayjs())
-  }, [open])
+    if (open) setDate(proposed())
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, round.workYear, round.deadline])
 
   const start = async () => {
     setBusy(true)
