@@ -194,6 +194,16 @@ export interface ProjectList {
   totalFen: number
 }
 
+/** A page of the 发文登记 (register/page) with the count of every filtered entry. */
+export interface RegisterPage {
+  rows: RegisterEntry[]
+  total: number
+  /** Every 代字 used in the register (any year), for the filter. */
+  prefixes: string[]
+  /** Every year that has an entry, newest first, for the filter. */
+  years: number[]
+}
+
 export interface HistoryTargetsPreview {
   rows: { unitName: string; projectName: string; code: string; indicators: number; action: '导入' | '更新' }[]
   problems: import('./domain').ImportProblem[]
@@ -541,6 +551,20 @@ export const api = {
   'register/list': {
     input: z.object({ year: year.optional(), prefix: z.string().optional(), search: searchText }),
     output: out<RegisterEntry[]>(),
+  },
+  /** One page of the register, filtered, sorted and paged in SQL; `total` counts every filtered entry. */
+  'register/page': {
+    input: z.object({
+      year: year.optional(),
+      prefix: z.string().optional(),
+      search: searchText,
+      /** number: 代字, 年度, 序号; date: 成文日期. Without a sort: newest year first, then 代字, 序号 descending. */
+      sort: z.enum(['number', 'date']).optional(),
+      order: z.enum(['asc', 'desc']).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(LIST_PAGE_SIZE),
+    }),
+    output: out<RegisterPage>(),
   },
   'register/add': {
     input: z.object({

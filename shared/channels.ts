@@ -69,6 +69,7 @@ export const CHANNELS = [
   'freedoc/list',
   'freedoc/save',
   'register/list',
+  'register/page',
   'register/add',
   'audit/list',
   'selfeval/save',

@@ -101,6 +101,7 @@ export const CHANNEL_ROLES = {
   'freedoc/list': BUDGET,
   'freedoc/save': BUDGET,
   'register/list': ALL,
+  'register/page': ALL,
   'register/add': BUDGET,
   'audit/list': ['系统管理员', '预算股'],
   'selfeval/save': ENTRY,
