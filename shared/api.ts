@@ -434,6 +434,8 @@ export const api = {
   },
   'rounds/sync': { input: z.object({ id }), output: out<{ added: number }>() },
   'rounds/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  /** The units that have items in a round (those the caller may see), by 单位编码: the export dialog's choice. */
+  'rounds/units': { input: z.object({ roundId: id }), output: out<{ id: string; code: string; name: string }[]>() },
   /**
    * One page of a round's items (or all of them without `limit`). `total`, `totalFen`, `executedFen`
    * and `executedAmountFen` (the amount of the items whose 执行数 is filled in) cover every row the

@@ -51,6 +51,7 @@ export const CHANNELS = [
   'rounds/save',
   'rounds/sync',
   'rounds/remove',
+  'rounds/units',
   'items/list',
   'items/get',
   'items/transition',

@@ -78,6 +78,7 @@ export const CHANNEL_ROLES = {
   'rounds/save': BUDGET,
   'rounds/sync': BUDGET,
   'rounds/remove': BUDGET,
+  'rounds/units': ALL,
   'items/list': ALL,
   'items/get': ALL,
   // Which action each role may take is ITEM_ACTION_ROLES below.
