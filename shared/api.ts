@@ -196,6 +196,16 @@ export interface ProjectList {
   totalFen: number
 }
 
+/** A page of the 发文登记 (register/page) with the count of every filtered entry. */
+export interface RegisterPage {
+  rows: RegisterEntry[]
+  total: number
+  /** Every 代字 used in the register (any year), for the filter. */
+  prefixes: string[]
+  /** Every year that has an entry, newest first, for the filter. */
+  years: number[]
+}
+
 export interface HistoryTargetsPreview {
   rows: { unitName: string; projectName: string; code: string; indicators: number; action: '导入' | '更新' }[]
   problems: import('./domain').ImportProblem[]
@@ -426,6 +436,8 @@ export const api = {
   },
   'rounds/sync': { input: z.object({ id }), output: out<{ added: number }>() },
   'rounds/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
+  /** The units that have items in a round (those the caller may see), by 单位编码: the export dialog's choice. */
+  'rounds/units': { input: z.object({ roundId: id }), output: out<{ id: string; code: string; name: string }[]>() },
   /**
    * One page of a round's items (or all of them without `limit`). `total`, `totalFen`, `executedFen`
    * and `executedAmountFen` (the amount of the items whose 执行数 is filled in) cover every row the
@@ -551,6 +563,20 @@ export const api = {
   'register/list': {
     input: z.object({ year: year.optional(), prefix: z.string().optional(), search: searchText }),
     output: out<RegisterEntry[]>(),
+  },
+  /** One page of the register, filtered, sorted and paged in SQL; `total` counts every filtered entry. */
+  'register/page': {
+    input: z.object({
+      year: year.optional(),
+      prefix: z.string().optional(),
+      search: searchText,
+      /** number: 代字, 年度, 序号; date: 成文日期. Without a sort: newest year first, then 代字, 序号 descending. */
+      sort: z.enum(['number', 'date']).optional(),
+      order: z.enum(['asc', 'desc']).optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(LIST_PAGE_SIZE),
+    }),
+    output: out<RegisterPage>(),
   },
   'register/add': {
     input: z.object({

@@ -78,6 +78,7 @@ export const CHANNEL_ROLES = {
   'rounds/save': BUDGET,
   'rounds/sync': BUDGET,
   'rounds/remove': BUDGET,
+  'rounds/units': ALL,
   'items/list': ALL,
   'items/get': ALL,
   // Which action each role may take is ITEM_ACTION_ROLES below.
@@ -101,6 +102,7 @@ export const CHANNEL_ROLES = {
   'freedoc/list': BUDGET,
   'freedoc/save': BUDGET,
   'register/list': ALL,
+  'register/page': ALL,
   'register/add': BUDGET,
   'audit/list': ['系统管理员', '预算股'],
   'selfeval/save': ENTRY,

@@ -75,6 +75,18 @@ function registerQuery(ctx: Ctx) {
     .select('operators.name as operator_name')
 }
 
+/** The register's entries of a year, a 代字 and a search over 文号, 标题 and 主送 (each optional). */
+function registerFiltered(ctx: Ctx, { year, prefix, search }: { year?: number; prefix?: string; search?: string }) {
+  let q = registerQuery(ctx)
+  if (year) q = q.where('documents.year', '=', year)
+  if (prefix) q = q.where('documents.prefix', '=', prefix)
+  if (search?.trim()) {
+    const s = `%${search.trim()}%`
+    q = q.where((eb) => eb.or([eb('documents.title', 'like', s), eb('documents.doc_number', 'like', s), eb('documents.recipients', 'like', s)]))
+  }
+  return q
+}
+
 /** The 代字 of a first issue: the record's choice (a free 公文) or the kind's. */
 function prefixFor(kind: DocKind, s: Settings, composed: Pick<Composed, 'prefixKey'>): string {
   return (composed.prefixKey ?? DOC_KINDS[kind].prefix) === 'budget' ? s.org.prefixBudget : s.org.prefixPerformance
@@ -390,7 +402,7 @@ async function citedDocuments(ctx: Ctx, kind: DocKind, params: ComposeParams) {
   return []
 }
 
-export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/add'> = {
+export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'docs/issue' | 'docs/batch' | 'jobs/get' | 'jobs/cancel' | 'register/list' | 'register/page' | 'register/add'> = {
   async 'docs/draft'(input, ctx) {
     const settings = await ctx.settings()
     const composed = await COMPOSERS[input.kind](input, ctx)
@@ -489,15 +501,30 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
   },
 
   async 'register/list'({ year, prefix, search }, ctx) {
-    let q = registerQuery(ctx)
-    if (year) q = q.where('documents.year', '=', year)
-    if (prefix) q = q.where('documents.prefix', '=', prefix)
-    if (search?.trim()) {
-      const s = `%${search.trim()}%`
-      q = q.where((eb) => eb.or([eb('documents.title', 'like', s), eb('documents.doc_number', 'like', s), eb('documents.recipients', 'like', s)]))
-    }
-    const rows = await q.orderBy('documents.year', 'desc').orderBy('documents.prefix').orderBy('documents.serial', 'desc').orderBy('documents.created_at', 'desc').execute()
+    const rows = await registerFiltered(ctx, { year, prefix, search }).orderBy('documents.year', 'desc').orderBy('documents.prefix').orderBy('documents.serial', 'desc').orderBy('documents.created_at', 'desc').execute()
     return rows.map(toEntry)
+  },
+
+  async 'register/page'({ year, prefix, search, sort, order, offset, limit }, ctx) {
+    const q = registerFiltered(ctx, { year, prefix, search })
+    const dir = order ?? 'asc'
+    // Every order ends on created_at and id, so that a page never repeats or skips an entry.
+    const sorted = (
+      sort === 'number'
+        ? q.orderBy('documents.prefix', dir).orderBy('documents.year', dir).orderBy('documents.serial', dir)
+        : sort === 'date'
+          ? q.orderBy('documents.issued_date', dir)
+          : q.orderBy('documents.year', 'desc').orderBy('documents.prefix').orderBy('documents.serial', 'desc')
+    )
+      .orderBy('documents.created_at', sort ? dir : 'desc')
+      .orderBy('documents.id')
+    const [rows, count, prefixes, years] = await Promise.all([
+      sorted.limit(limit).offset(offset).execute(),
+      q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ctx.db.selectFrom('documents').select('prefix').distinct().where('prefix', '!=', '').orderBy('prefix').execute(),
+      ctx.db.selectFrom('documents').select('year').distinct().orderBy('year', 'desc').execute(),
+    ])
+    return { rows: rows.map(toEntry), total: Number(count.n), prefixes: prefixes.map((r) => r.prefix), years: years.map((r) => r.year) }
   },
 
   async 'register/add'(input, ctx) {

@@ -424,7 +424,7 @@ export async function transitionItem(ctx: Ctx, { id, action, conclusion, summary
 
 export const roundHandlers: Pick<
   Handlers,
-  'rounds/list' | 'rounds/get' | 'rounds/save' | 'rounds/sync' | 'rounds/remove' | 'items/list' | 'items/get' | 'items/transition' | 'items/bulk' | 'items/resultUse'
+  'rounds/list' | 'rounds/get' | 'rounds/save' | 'rounds/sync' | 'rounds/remove' | 'rounds/units' | 'items/list' | 'items/get' | 'items/transition' | 'items/bulk' | 'items/resultUse'
 > = {
   async 'rounds/list'({ stage, workYear }, ctx) {
     let q = ctx.db.selectFrom('rounds').selectAll().where('stage', '=', stage)
@@ -497,6 +497,18 @@ export const roundHandlers: Pick<
       await w.remove('rounds', id)
     })
     return { removed: true }
+  },
+
+  async 'rounds/units'({ roundId }, ctx) {
+    await getRound(ctx, roundId)
+    let q = ctx.db
+      .selectFrom('units as u')
+      .select(['u.id', 'u.code', 'u.name'])
+      .where((eb) => eb.exists(eb.selectFrom('round_items as i').innerJoin('projects as p', 'p.id', 'i.project_id').select('i.id').where('i.round_id', '=', roundId).whereRef('p.unit_id', '=', 'u.id')))
+    // A 股室审核 sees the units of their own 股室 only, as in items/list.
+    const scope = listDivisionScope(ctx)
+    if (scope !== undefined) q = q.where('u.division_id', '=', scope)
+    return q.orderBy('u.code').orderBy('u.id').execute()
   },
 
   async 'items/list'(input, ctx) {

@@ -557,7 +557,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
   async 'stageExcel/export'({ roundId, unitIds, oneFile }, ctx) {
     const round = await getRound(ctx, roundId)
     const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).orderBy('u.code').orderBy('p.name').execute()).map(toItem)
-    const chosen = unitIds.length ? rows.filter((r) => unitIds.includes(r.unitId)) : rows
+    const chosen = unitIds.length ? ((wanted: Set<string>) => rows.filter((r) => wanted.has(r.unitId)))(new Set(unitIds)) : rows
     if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
     const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
     // A returned item's workbook carries the opinions it was returned with, where they apply.

@@ -13,6 +13,7 @@ import { defaultDateIn, zhDate } from '../../shared/dates'
 import { GuardedModal } from '../components/EditModal'
 import { useReadOnlyReason } from '../components/read-only'
 import { DocumentDialog, type DocRequest } from '../components/DocumentDialog'
+import { useServerTable } from '../components/useServerTable'
 import { FREE_DOC_TYPES, type FreeDoc, type FreeDocType } from '../../shared/documents'
 
 interface ManualForm {
@@ -41,8 +42,6 @@ export function RegisterPage() {
   const [prefix, setPrefix] = useState<string | undefined>()
   const [searchText, setSearchText] = useState('')
   const [search, setSearch] = useState<string | undefined>()
-  const [rows, setRows] = useState<RegisterEntry[]>([])
-  const [loading, setLoading] = useState(false)
   const [manualOpen, setManualOpen] = useState(false)
   const [form] = Form.useForm<ManualForm>()
   const [busy, setBusy] = useState(false)
@@ -58,32 +57,42 @@ export function RegisterPage() {
     return () => clearTimeout(t)
   }, [searchText])
 
-  const reload = useCallback(async () => {
-    setLoading(true)
-    const r = await attempt(() => call('register/list', { year, prefix, search }))
-    setLoading(false)
-    if (r) setRows(r)
+  // One page at a time, filtered, sorted and paged in SQL (a city's year holds thousands of entries).
+  const table = useServerTable(
+    { year, prefix, search },
+    (q, page) => call('register/page', { ...q, ...page, sort: page.sort as 'number' | 'date' | undefined }),
+    { pageSize: 100, reloadToken: dataVersion },
+  )
+  const { sortOrder } = table
+  const rows = table.data?.rows ?? []
+
+  const loadDrafts = useCallback(async () => {
     const d = await attempt(() => call('freedoc/list', { workYear }))
     if (d) setDrafts(d.filter((x) => !x.docNumber))
-  }, [year, prefix, search, workYear])
+  }, [workYear])
 
   useEffect(() => {
-    void reload()
-  }, [reload, dataVersion])
+    void loadDrafts()
+  }, [loadDrafts, dataVersion])
+
+  const reload = useCallback(async () => {
+    table.reload()
+    await loadDrafts()
+  }, [table.reload, loadDrafts])
 
   const prefixes = useMemo(() => {
     const set = new Set<string>()
     if (settings?.org.prefixBudget) set.add(settings.org.prefixBudget)
     if (settings?.org.prefixPerformance) set.add(settings.org.prefixPerformance)
-    for (const r of rows) if (r.prefix) set.add(r.prefix)
+    for (const p of table.data?.prefixes ?? []) set.add(p)
     return [...set]
-  }, [settings, rows])
+  }, [settings, table.data])
 
   const years = useMemo(() => {
     const set = new Set<number>([workYear, ...(info?.workYears ?? [])])
-    for (const r of rows) set.add(r.year)
+    for (const y of table.data?.years ?? []) set.add(y)
     return [...set].sort((a, b) => b - a)
-  }, [workYear, info, rows])
+  }, [workYear, info, table.data])
 
   const openManual = () => {
     form.resetFields()
@@ -188,22 +197,25 @@ export function RegisterPage() {
         <Table<RegisterEntry>
           size="small"
           rowKey="id"
-          loading={loading}
+          loading={table.loading}
           dataSource={rows}
-          pagination={rows.length > 100 ? { pageSize: 100, size: 'small', showSizeChanger: false } : false}
+          pagination={table.pagination}
+          onChange={table.onChange}
           scroll={{ x: 1100 }}
           locale={{ emptyText: year ? `${year}年还没有登记的文件。生成反馈通知、意见书等文件时会自动登记文号` : '还没有登记的文件' }}
           columns={[
             {
               title: '文号',
+              key: 'number',
               dataIndex: 'docNumber',
               width: 170,
-              sorter: (a, b) => a.prefix.localeCompare(b.prefix, 'zh-CN') || a.year - b.year || (a.serial ?? 0) - (b.serial ?? 0),
+              sorter: true,
+              sortOrder: sortOrder('number'),
               render: (v: string) => v || <span className="hint">不编号</span>,
             },
             { title: '标题', dataIndex: 'title', ellipsis: { showTitle: true } },
             { title: '主送', dataIndex: 'recipients', width: 160, ellipsis: { showTitle: true }, render: (v: string) => v || '—' },
-            { title: '成文日期', dataIndex: 'issuedDate', width: 130, sorter: (a, b) => a.issuedDate.localeCompare(b.issuedDate), render: (d: string) => zhDate(d) },
+            { title: '成文日期', key: 'date', dataIndex: 'issuedDate', width: 130, sorter: true, sortOrder: sortOrder('date'), render: (d: string) => zhDate(d) },
             {
               title: '涉及记录',
               dataIndex: 'records',
@@ -237,7 +249,7 @@ export function RegisterPage() {
               ),
             },
           ]}
-          footer={() => <span>共 {rows.length} 份</span>}
+          footer={() => <span>共 {table.data?.total ?? 0} 份</span>}
         />
       </div>
       <GuardedModal

@@ -247,10 +247,18 @@ describe('事前绩效评估 end to end', () => {
       await feedback.getByRole('button', { name: '取消' }).click()
 
       // 11. 发文登记: both documents, plus a number used outside the app.
+      // The register asks for one page of the work year (register/page), never the whole register.
+      const registerRequests: string[] = []
+      page.on('request', (r) => {
+        const m = /\/api\/(register\/(?:list|page))$/.exec(r.url())
+        if (m) registerRequests.push(`${m[1]} ${r.postData() ?? ''}`)
+      })
       await menu(page, '发文登记')
       const reg = page.locator('.ant-table-row')
       await expect.poll(() => reg.filter({ hasText: '师财预〔2024〕1号' }).count()).toBe(1)
       await expect.poll(() => reg.filter({ hasText: '师财预〔2024〕2号' }).count()).toBe(1)
+      expect(registerRequests).toEqual([`register/page ${JSON.stringify({ year: 2024, offset: 0, limit: 100 })}`])
+      expect(await page.locator('.page-card .ant-table-footer').textContent()).toBe('共 2 份')
       await expect.poll(() => reg.filter({ hasText: '师财预〔2024〕2号' }).textContent()).toContain('系统生成')
       await page.getByRole('button', { name: '手工登记' }).click()
       const manual = page.getByRole('dialog', { name: '手工登记文号' })

@@ -71,6 +71,8 @@ describe('绩效目标与运行监控 end to end', () => {
       // 申报表 out, one file per unit.
       await page.getByTestId('excel-export').click()
       const exp = page.getByRole('dialog', { name: '导出绩效目标申报表' })
+      // The round's units, from rounds/units (not the round's items).
+      await expect.poll(() => exp.locator('.ant-select-selection-placeholder').textContent(), { timeout: T }).toBe('本任务全部单位（2 个）')
       await exp.getByTestId('export-run').click()
       await expect.poll(() => exp.getByTestId('export-path').count(), { timeout: T }).toBe(2)
       const exported = await exp.getByTestId('export-fullpath').allTextContents()

@@ -218,11 +218,9 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
     if (!open) return
     setResult(null)
     setUnitIds([])
-    void attempt(() => call('items/list', { roundId: round.id })).then((r) => {
-      if (!r) return
-      const m = new Map<string, string>()
-      for (const x of r.rows) m.set(x.unitId, `${x.unitCode} ${x.unitName}`)
-      setUnits([...m].map(([value, label]) => ({ value, label })))
+    // The round's units only, not its items (a city's round holds thousands).
+    void attempt(() => call('rounds/units', { roundId: round.id })).then((r) => {
+      if (r) setUnits(r.map((u) => ({ value: u.id, label: `${u.code} ${u.name}` })))
     })
   }, [open, round.id])
 
