@@ -402,6 +402,11 @@ export interface PackageManifest {
   sha256: string
   /** HMAC-SHA-256 (hex) of sha256 under the bureau key (设置 · 单位密钥), if the sender set one. */
   signature?: string
+  /**
+   * Checksum format: 3 (rows-v3, sealed ysjx-package-v3), written by every export now. Absent in
+   * packages of the earlier version (v2, sealed ysjx-package-v2), which still verify.
+   */
+  format?: 3
 }
 
 export interface YearPackage {

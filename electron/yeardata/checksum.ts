@@ -5,8 +5,9 @@
  * serialised canonically by SQL (see rowSql) and hashed in chunks in worker threads
  * (db/worker.ts), two side by side; the content digest is the SHA-256 over the tables' own
  * digests (format rows-v3, sealed as ysjx-package-v3). Computed over the file written (export)
- * and again over the file received (verification), by this one plan. Packages sealed in the
- * earlier format (v2) no longer verify: the import says so and asks for a fresh export.
+ * and again over the file received (verification), by this one plan. The manifest says
+ * `format: 3`; packages sealed in the earlier format (v2, no format field) verify by
+ * checksum-v2.ts.
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
@@ -202,8 +203,11 @@ export async function contentDigest(sqlite: BetterSqlite3.Database): Promise<Con
   return r!.digest
 }
 
-/** The manifest's fields other than its digest and signature, in a fixed order: what sealing covers. */
-function canonicalManifest(m: Omit<PackageManifest, 'sha256' | 'signature'>): string {
+/**
+ * The manifest's fields other than its digest and signature, in a fixed order: what sealing
+ * covers (v2 and v3 alike; `format` is bound by the seal's own prefix).
+ */
+export function canonicalManifest(m: Omit<PackageManifest, 'sha256' | 'signature'>): string {
   const counts = Object.keys(m.rowCounts)
     .sort()
     .map((k) => [k, m.rowCounts[k]])

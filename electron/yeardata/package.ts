@@ -198,7 +198,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
       rowCounts: digest.rowCounts,
     }
     const sha256 = sealedDigest(digest.sha256, fields)
-    const manifest: PackageManifest = { ...fields, sha256, ...(o.key ? { signature: signDigest(o.key, sha256) } : {}) }
+    const manifest: PackageManifest = { ...fields, format: 3, sha256, ...(o.key ? { signature: signDigest(o.key, sha256) } : {}) }
     const last = new Database(tmp, { fileMustExist: true })
     try {
       last.pragma('journal_mode = MEMORY')

@@ -12,6 +12,7 @@ import { LATEST_VERSION } from '../db/migrations'
 import { APPLICATION_ID } from '../db/open'
 import { runSqlTask } from '../db/worker'
 import { digestPlan, runDigest, sealedDigest, signatureMatches } from './checksum'
+import { contentDigestV2, sealedDigestV2 } from './checksum-v2'
 import { PRODUCT, readManifestRow } from './package'
 import { schemaDifference } from './schema-check'
 
@@ -119,6 +120,9 @@ function parseManifest(text: string | null, userVersion: number): PackageManifes
     m.appVersion.length <= 40 &&
     m.createdAt.length <= 40
   if (!ok) throw invalid('数据包清单内容不完整，文件可能已损坏或被修改')
+  if (m.format !== undefined && m.format !== 3) {
+    throw invalid(`数据包的校验码格式（${JSON.stringify(m.format).slice(0, 20)}）不是本软件能识别的，它可能由更高版本的软件导出，请先升级本软件再导入`)
+  }
   if (m.schemaVersion !== userVersion) throw invalid(`数据包清单记载的数据结构版本（${m.schemaVersion}）与文件本身（${userVersion}）不一致，文件可能被修改`)
   return m as PackageManifest
 }
@@ -185,21 +189,31 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
       return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
     }
 
-    let plan
-    try {
-      plan = digestPlan(sqlite)
-    } catch (e) {
-      await checked()
-      throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
-    }
-    const hashing = runDigest(path, plan, { onTable: (_t, i, n) => void opts.onProgress?.(i, n) })
-    digesting = hashing.catch(() => null)
-    await checked()
     let digest
-    try {
-      digest = (await hashing)!.digest
-    } catch (e) {
-      throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
+    if (manifest.format === 3) {
+      let plan
+      try {
+        plan = digestPlan(sqlite)
+      } catch (e) {
+        await checked()
+        throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
+      }
+      const hashing = runDigest(path, plan, { onTable: (_t, i, n) => void opts.onProgress?.(i, n) })
+      digesting = hashing.catch(() => null)
+      await checked()
+      try {
+        digest = (await hashing)!.digest
+      } catch (e) {
+        throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
+      }
+    } else {
+      // A package of the earlier version (v2): its digest on this connection, in chunks.
+      await checked()
+      try {
+        digest = await contentDigestV2(sqlite, { onTable: (_t, i, n) => opts.onProgress?.(i, n) })
+      } catch (e) {
+        throw invalid(`读取数据时出错（${(e as Error).message}），文件可能已损坏`)
+      }
     }
     const expected = manifest.rowCounts
     const names = new Set([...Object.keys(expected), ...Object.keys(digest.rowCounts)])
@@ -210,9 +224,10 @@ export async function verifyPackageFile(path: string, opts: VerifyOptions = {}):
       if (have === undefined) throw invalid(`清单记载的数据表“${t}”在文件中不存在，文件可能被修改`)
       if (want !== have) throw invalid(`数据表“${t}”应有 ${want} 行，实有 ${have} 行，文件可能在拷贝过程中损坏或被修改`)
     }
-    if (sealedDigest(digest.sha256, manifest) !== manifest.sha256) {
-      if (digest.sha256 === manifest.sha256) throw invalid('该数据包由旧版本软件导出，其清单不受校验码保护；请发送方升级软件后重新导出')
-      throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改；若它由旧版本软件导出（旧版的校验码格式本软件不再核验），请发送方升级软件后重新导出')
+    const seal = manifest.format === 3 ? sealedDigest : sealedDigestV2
+    if (seal(digest.sha256, manifest) !== manifest.sha256) {
+      if (manifest.format !== 3 && digest.sha256 === manifest.sha256) throw invalid('该数据包由早期版本软件导出，其清单不受校验码保护；请发送方用现在的软件重新导出')
+      throw invalid('内容校验码不一致，文件可能在拷贝过程中损坏或被修改')
     }
     return { manifest, schemaVersion: header.userVersion, signatureNote: checkSignature(manifest, opts.key) }
   } finally {

@@ -4,8 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { dataTables } from '../../electron/yeardata/checksum'
+import { MANIFEST_TABLE } from '../../electron/yeardata/package'
 import { packagesDir } from '../../electron/yeardata/store'
-import { makeBackend, type TestBackend } from '../helpers/backend'
+import type { PackageManifest } from '../../shared/domain'
+import { cleanup, makeBackend, type TestBackend } from '../helpers/backend'
 
 /** A backend holding the demo's 2024 work year (~3 s), with the demo's operator chosen. */
 export async function demoBackend(): Promise<TestBackend> {
@@ -49,4 +51,17 @@ export function snapshot(t: TestBackend) {
     lastAudit: (t.backend.ctx.working.sqlite.prepare('SELECT max(id) AS m FROM audit_log').get() as { m: number }).m,
     viewing: t.backend.ctx.view,
   }
+}
+
+/** A package file's manifest, as its connection reads it. */
+export const manifestOf = (db: Database.Database) => JSON.parse((db.prepare(`SELECT manifest FROM ${MANIFEST_TABLE}`).get() as { manifest: string }).manifest) as PackageManifest
+
+/** Closes the backends (those set up) and removes their folders and the scratch folders. */
+export async function closeAll(backends: (TestBackend | undefined)[], dirs: string[]): Promise<void> {
+  for (const x of backends) {
+    if (!x) continue
+    await x.close()
+    cleanup(x.dataDir)
+  }
+  dirs.forEach(cleanup)
 }

@@ -15,8 +15,8 @@ import { MANIFEST_TABLE } from '../../electron/yeardata/package'
 import { referenceSchema } from '../../electron/yeardata/schema-check'
 import { LATEST_VERSION } from '../../electron/db/migrations'
 import type { PackageManifest } from '../../shared/domain'
-import { cleanup, makeSetUpBackend, tempDir, type TestBackend } from '../helpers/backend'
-import { base64, demoBackend, exportYear } from './fixtures'
+import { makeSetUpBackend, tempDir, type TestBackend } from '../helpers/backend'
+import { base64, closeAll, demoBackend, exportYear, manifestOf } from './fixtures'
 
 let sender: TestBackend
 let receiver: TestBackend
@@ -42,16 +42,7 @@ beforeAll(async () => {
   await receiver.backend.ctx.working.db.selectFrom('settings').selectAll().execute() // settled
 }, 180_000)
 
-afterAll(async () => {
-  for (const x of [sender, receiver]) {
-    if (!x) continue
-    await x.close()
-    cleanup(x.dataDir)
-  }
-  dirs.forEach(cleanup)
-})
-
-const manifestOf = (db: Database.Database) => JSON.parse((db.prepare(`SELECT manifest FROM ${MANIFEST_TABLE}`).get() as { manifest: string }).manifest) as PackageManifest
+afterAll(() => closeAll([sender, receiver], dirs))
 
 /** What a forger with this repository in hand does: edit, then recompute counts and seal. */
 async function forge(edit: (db: Database.Database) => void, opts: { reseal?: boolean; manifest?: Partial<PackageManifest>; key?: string } = {}): Promise<Buffer> {

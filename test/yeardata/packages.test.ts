@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LATEST_VERSION } from '../../electron/db/migrations'
 import { APPLICATION_ID, closeDatabase, openDatabase } from '../../electron/db/open'
 import { contentDigest, sealedDigest } from '../../electron/yeardata/checksum'
+import { contentDigestV2, sealedDigestV2 } from '../../electron/yeardata/checksum-v2'
 import { MANIFEST_TABLE, PRODUCT } from '../../electron/yeardata/package'
 import { packagesDir } from '../../electron/yeardata/store'
 import type { PackageManifest } from '../../shared/domain'
@@ -336,13 +337,13 @@ describe('a package from an older version', () => {
       .values({ id: 't-old', work_year: 2021, date: '2021-06-01', title: '2021年度培训', organiser: '师宗县财政局', form: '集中培训', division_ids: '[]', unit_ids: '[]', participant_count: 30, notes: '', created_at: at, updated_at: at })
       .execute()
     await closeDatabase(o)
-    // What an older app's export would have written.
+    // What an older app's export would have written: checksum v2, no format field.
     const db = new Database(path)
     db.pragma('journal_mode = DELETE')
     db.exec(`CREATE TABLE ${MANIFEST_TABLE} (id INTEGER PRIMARY KEY CHECK (id = 1), manifest TEXT NOT NULL)`)
-    const d = await contentDigest(db)
+    const d = await contentDigestV2(db)
     const fields = { product: PRODUCT, kind: 'year' as const, county: '师宗县', bureau: '师宗县财政局', workYear: 2021, schemaVersion: older, appVersion: '0.0.1', createdAt: at, rowCounts: d.rowCounts }
-    const manifest: PackageManifest = { ...fields, sha256: sealedDigest(d.sha256, fields) }
+    const manifest: PackageManifest = { ...fields, sha256: sealedDigestV2(d.sha256, fields) }
     db.prepare(`INSERT INTO ${MANIFEST_TABLE} VALUES (1, ?)`).run(JSON.stringify(manifest))
     db.close()
 
