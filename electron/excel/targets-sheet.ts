@@ -688,9 +688,50 @@ export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise
 
   const op = t.opinions?.column ? t.opinions : null
   const breathe = yielder()
+  // A streamed sheet's rows are gone once committed, so its cells can share one style object per
+  // column and kind of row: exceljs's style table then finds the style by identity (a WeakMap)
+  // instead of serialising a fresh object per cell, and no per-cell style objects pile up.
+  const shared = isStreamSheet(ws)
+  const styleCache = new Map<string, Partial<ExcelJS.Style>>()
+  const styleOf = (i: number, c: SheetCol, filled: boolean, opinion: boolean): Partial<ExcelJS.Style> => {
+    const key = `${i}|${filled ? 1 : 0}|${opinion ? 1 : 0}`
+    let st = styleCache.get(key)
+    if (!st) {
+      st = { ...ws.getColumn(i + 1).style, border: BORDER }
+      if (c.kind === 'id') {
+        st.fill = FILL.id
+        if (filled) st.protection = lock
+      } else if (c.kind === 'locked') {
+        st.fill = FILL.locked
+        st.protection = lock
+      } else if (c.highlight) {
+        st.fill = FILL.input
+      }
+      if (opinion) {
+        st.fill = OPINION_FILL
+        if (i + 1 === op!.column) st.font = OPINION_FONT
+      }
+      styleCache.set(key, st)
+    }
+    return st
+  }
   for (let r = FIRST_DATA_ROW; r <= lastSpare; r++) {
     const values = r <= lastData ? t.rows[r - FIRST_DATA_ROW]! : null
     const row = ws.getRow(r)
+    const hasOpinion = !!(op && values && op.opinions[r - FIRST_DATA_ROW]?.trim())
+    if (shared) {
+      t.cols.forEach((c, i) => {
+        const cell = row.getCell(i + 1)
+        const v = values?.[i]
+        if (v !== undefined && v !== null && v !== '') cell.value = v
+        else if (!values && i === 0) cell.value = ''
+        const tinted = hasOpinion && (i + 1 === op!.column || op!.keyColumns.includes(i + 1))
+        cell.style = styleOf(i, c, !!values, tinted)
+      })
+      row.commit()
+      await breathe()
+      continue
+    }
     t.cols.forEach((c, i) => {
       const cell = row.getCell(i + 1)
       const v = values?.[i]
