@@ -15,16 +15,22 @@ const refuse = (fileName: string, why: string) => new AppError('IMPORT_INVALID',
 export const PRODUCT_CREATOR = '预算绩效管理'
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`
 
-interface Entry {
+export interface ZipEntry {
   name: string
   method: number
   compressed: number
   localOffset: number
 }
 
-/** The zip's central directory (the parts and where they are), without inflating anything. */
-function entries(data: Buffer, fileName: string): Entry[] {
-  const bad = () => refuse(fileName, '不是有效的 Excel 工作簿（.xlsx），可能已损坏，请用 Excel 或 WPS 打开确认后另存为 .xlsx 再导入')
+/**
+ * The zip's central directory (the parts and where they are), without inflating anything.
+ * `bad` makes the error for a structure that is not a zip (each reader words it for its users).
+ */
+export function zipEntries(
+  data: Buffer,
+  fileName: string,
+  bad = () => refuse(fileName, '不是有效的 Excel 工作簿（.xlsx），可能已损坏，请用 Excel 或 WPS 打开确认后另存为 .xlsx 再导入'),
+): ZipEntry[] {
   let eocd = -1
   for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
     if (data.readUInt32LE(i) === 0x06054b50) {
@@ -37,7 +43,7 @@ function entries(data: Buffer, fileName: string): Entry[] {
   const cdOffset = data.readUInt32LE(eocd + 16)
   if (count === 0xffff || cdOffset === 0xffffffff) throw refuse(fileName, '过大（ZIP64 格式），不是普通的单位填报表')
   if (count > L.entries) throw refuse(fileName, `内部包含 ${count} 个部件，超过 ${L.entries} 个的上限，不像是正常的填报表`)
-  const out: Entry[] = []
+  const out: ZipEntry[] = []
   let p = cdOffset
   for (let i = 0; i < count; i++) {
     if (p + 46 > data.length || data.readUInt32LE(p) !== 0x02014b50) throw bad()
@@ -53,7 +59,7 @@ function entries(data: Buffer, fileName: string): Entry[] {
   return out
 }
 
-function inflate(data: Buffer, e: Entry, cap: number, fileName: string): Buffer {
+function inflate(data: Buffer, e: ZipEntry, cap: number, fileName: string): Buffer {
   const p = e.localOffset
   if (p + 30 > data.length || data.readUInt32LE(p) !== 0x04034b50) throw refuse(fileName, '已损坏（内部结构不完整）')
   const start = p + 30 + data.readUInt16LE(p + 26) + data.readUInt16LE(p + 28)
@@ -128,7 +134,7 @@ export function guardWorkbookBytes(data: Buffer, fileName: string): void {
   }
   let inflated = 0
   const parts = new Map<string, Buffer>()
-  for (const e of entries(data, fileName)) {
+  for (const e of zipEntries(data, fileName)) {
     const buf = inflate(data, e, L.inflatedBytes - inflated + 1, fileName)
     inflated += buf.length
     if (inflated > L.inflatedBytes) throw refuse(fileName, `解压后超过 ${mb(L.inflatedBytes)}，不像是正常的填报表（可能是“压缩炸弹”）`)

@@ -18,7 +18,7 @@ import { inflateRaw } from 'node:zlib'
 import { WORKBOOK_LIMITS as L } from '../../shared/limits'
 import { AppError } from '../../shared/result'
 import { columnLetter } from './read-table'
-import { PRODUCT_CREATOR, formulaWithoutResult, guardParsedWorkbook } from './guard'
+import { PRODUCT_CREATOR, formulaWithoutResult, guardParsedWorkbook, zipEntries } from './guard'
 import { yielder } from './yield'
 
 const inflateRawAsync = promisify(inflateRaw) as (buf: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>
@@ -157,37 +157,12 @@ class LeanWorkbook {
   }
 }
 
-interface Entry {
-  name: string
-  method: number
-  compressed: number
-  localOffset: number
-}
 
 /** The zip's parts, each inflated off the main thread with a cap and dropped; returns docProps/core.xml. */
 async function checkParts(data: Buffer, fileName: string): Promise<string> {
   if (data.length > L.fileBytes) throw refuse(fileName, `有 ${mb(data.length)}，超过 ${mb(L.fileBytes)} 的上限`)
   if (data.length < 22 || data.readUInt32LE(0) !== 0x04034b50) throw invalid(fileName)
-  let eocd = -1
-  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 65535); i--) {
-    if (data.readUInt32LE(i) === 0x06054b50) {
-      eocd = i
-      break
-    }
-  }
-  if (eocd < 0) throw invalid(fileName)
-  const count = data.readUInt16LE(eocd + 10)
-  const cdOffset = data.readUInt32LE(eocd + 16)
-  if (count === 0xffff || cdOffset === 0xffffffff) throw refuse(fileName, '过大（ZIP64 格式），不是普通的单位填报表')
-  if (count > L.entries) throw refuse(fileName, `内部包含 ${count} 个部件，超过 ${L.entries} 个的上限，不像是正常的填报表`)
-  const entries: Entry[] = []
-  let p = cdOffset
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > data.length || data.readUInt32LE(p) !== 0x02014b50) throw invalid(fileName)
-    const nameLen = data.readUInt16LE(p + 28)
-    entries.push({ name: data.toString('utf8', p + 46, p + 46 + nameLen), method: data.readUInt16LE(p + 10), compressed: data.readUInt32LE(p + 20), localOffset: data.readUInt32LE(p + 42) })
-    p += 46 + nameLen + data.readUInt16LE(p + 30) + data.readUInt16LE(p + 32)
-  }
+  const entries = zipEntries(data, fileName, () => invalid(fileName))
   let inflated = 0
   let core = ''
   for (const e of entries) {

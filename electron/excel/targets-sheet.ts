@@ -719,44 +719,19 @@ export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise
     const values = r <= lastData ? t.rows[r - FIRST_DATA_ROW]! : null
     const row = ws.getRow(r)
     const hasOpinion = !!(op && values && op.opinions[r - FIRST_DATA_ROW]?.trim())
-    if (shared) {
-      t.cols.forEach((c, i) => {
-        const cell = row.getCell(i + 1)
-        const v = values?.[i]
-        if (v !== undefined && v !== null && v !== '') cell.value = v
-        else if (!values && i === 0) cell.value = ''
-        const tinted = hasOpinion && (i + 1 === op!.column || op!.keyColumns.includes(i + 1))
-        cell.style = styleOf(i, c, !!values, tinted)
-      })
-      row.commit()
-      await breathe()
-      continue
-    }
     t.cols.forEach((c, i) => {
       const cell = row.getCell(i + 1)
       const v = values?.[i]
       if (v !== undefined && v !== null && v !== '') cell.value = v
       // The streaming writer drops a row without any value: a spare row's first cell holds ''.
       else if (!values && i === 0) cell.value = ''
-      cell.border = BORDER
-      if (c.kind === 'id') {
-        cell.fill = FILL.id
-        if (values) cell.protection = lock
-      } else if (c.kind === 'locked') {
-        cell.fill = FILL.locked
-        cell.protection = lock
-      } else if (c.highlight) {
-        cell.fill = FILL.input
-      }
+      // A row with a reviewer's opinion: the opinion cell and the row's key cells tinted red.
+      const tinted = hasOpinion && (i + 1 === op!.column || op!.keyColumns.includes(i + 1))
+      const style = styleOf(i, c, !!values, tinted)
+      // Streamed cells share one style object per kind (the writer dedupes by identity); a
+      // whole-workbook sheet gets a copy, so that a later edit of one cell reaches no other.
+      cell.style = shared ? style : { ...style }
     })
-    // A row with a reviewer's opinion: the opinion cell and the row's key cells tinted red.
-    if (op && values && op.opinions[r - FIRST_DATA_ROW]?.trim()) {
-      for (const c of [op.column!, ...op.keyColumns]) {
-        const cell = row.getCell(c)
-        cell.fill = OPINION_FILL
-        if (c === op.column) cell.font = OPINION_FONT
-      }
-    }
     row.commit()
     await breathe()
   }
