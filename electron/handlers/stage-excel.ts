@@ -526,6 +526,7 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
           message: `单位填报总分${form.typedTotalScore.value}分，按规则和单位各项得分计算为${total ? `${total.total}分（${total.grade}）` : '——（尚有指标未得分）'}：保留单位填报总分，计算结果一并记录，审核时请确认`,
         })
       }
+      if (conclusion !== form.footer.conclusion) flags.push('表中没有“评价结论”栏，以年度总体目标的“实际完成情况”作为评价结论')
       preview.summary.itemsFilled++
       preview.rows.push({
         unitName: item.unitName,

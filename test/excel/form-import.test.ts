@@ -111,6 +111,7 @@ describe('自评表 forms imported as-is', () => {
     const base64 = b64(await F.mofRoad())
     const preview = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
     expect(preview.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 1 })
+    expect(preview.rows[0]!.detail).toContain('表中没有“评价结论”栏，以年度总体目标的“实际完成情况”作为评价结论；导入后提交审核')
     await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
     const item = (await t.call('items/list', { roundId: t.round.id })).rows.find((r) => r.projectId === t.road.id)!
     expect(item.status).toBe('已填报')

@@ -184,6 +184,8 @@ async function stages(s: StageSession) {
   await expect.poll(() => imp.getByTestId('import-rows').textContent(), { timeout: T }).toContain('自评得分94.55分（优）')
   await expect.poll(() => imp.getByTestId('import-rows').textContent()).toContain('自评得分95.45分（优）')
   await expect.poll(() => imp.getByTestId('import-submits').textContent()).toContain('导入后提交审核 2 个')
+  // The 10号 form has no 评价结论 row: the preview says what stands in for it.
+  await expect.poll(() => imp.getByTestId('import-rows').textContent()).toContain('以年度总体目标的“实际完成情况”作为评价结论')
   await shot(page, 'fy-22-selfeval-import-preview')
   await imp.getByTestId('import-apply').click()
   await expectMessage(page, '导入完成：填报 2 个项目，提交审核 2 个')
@@ -308,4 +310,8 @@ async function stages(s: StageSession) {
   await expectMessage(page, '2023年度已锁定')
   await expect.poll(() => y2023.textContent()).toContain('已锁定')
   await shot(page, 'fy-28-year-2023-locked')
+  await menu(page, '年度项目库')
+  await pick(page, page.getByTestId('budget-year'), '2023年（上年）')
+  await expect.poll(() => page.locator('.page-card .ant-table-row').count(), { timeout: T }).toBe(2)
+  for (const id of ['project-add', 'project-import', 'history-import']) await expect.poll(() => page.getByTestId(id).isDisabled()).toBe(true)
 }
