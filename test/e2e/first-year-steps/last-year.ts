@@ -23,8 +23,8 @@ export const SECOND_OPERATOR = '王芳'
 export async function signInThroughPage(s: StageSession, name: string) {
   const { page } = s
   if ((await page.getByTestId('current-operator').textContent()) === name) return
-  // The callers close an item drawer first (it covers the header); wait until it has gone.
-  await expect.poll(() => page.locator('.item-drawer .ant-drawer-content').isVisible().catch(() => false)).toBe(false)
+  // An open item drawer covers the header (e.g. left open by the steps before): close it first.
+  if (await page.locator('.item-drawer .ant-drawer-content').isVisible().catch(() => false)) await closeDrawer(page)
   await page.getByTestId('sign-out').click()
   const dlg = page.getByRole('dialog', { name: '登录' })
   await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)
@@ -290,7 +290,8 @@ async function stages(s: StageSession) {
   expect(body).toContain('共2个项目1810.5万元开展单位自评')
   expect(body).toContain('目前已整改1项，整改中0项')
   expect(body).toContain('评价结果为：“城乡环卫一体化经费”78分（中）')
-  expect(body).not.toMatch(/[A-Za-z]/)
+  // No template key (camelCase) where a first year has no data.
+  expect(body).not.toMatch(/[a-z]+[A-Z]\w*/)
   await shot(page, 'fy-27-annual-report')
   await setDate(page, rep.getByLabel('成文日期'), '2024-12-30')
   await rep.getByTestId('doc-issue').click()
