@@ -24,24 +24,50 @@ export const DEFAULT_REPORT_TEMPLATE = `一、基础工作
 
 export type ReportValues = Record<string, string | null>
 
-/** What to say when a figure has no data. */
-const MISSING: Record<string, string> = {
+/** What to say when a figure has no data: one statement for every placeholder of the default template. */
+export const MISSING_STATEMENTS: Record<string, string> = {
+  year: '工作年度未确定',
+  nextYear: '工作年度未确定',
+  lastYear: '工作年度未确定',
+  county: '尚未设置县名',
+  bureau: '尚未设置财政局全称',
   trainingCount: '本年度未记录业务培训',
+  trainingLines: '本年度未记录业务培训',
   exanteCount: '本年度未开展事前绩效评估',
+  exanteWan: '本年度未开展事前绩效评估',
+  exanteProjects: '本年度未开展事前绩效评估',
   exanteFeedback: '本年度尚未印发事前评估结果反馈通知',
   targetsNotice: '本年度尚未印发绩效目标编审通知',
   targetProjects: '本年度尚无绩效目标审核记录',
+  targetUnits: '本年度尚无绩效目标审核记录',
+  targetWan: '本年度尚无绩效目标审核记录',
+  returnedRounds: '本年度尚无绩效目标审核记录',
   monitoringNotice: '本年度尚未印发运行监控通知',
+  monitoringMonth: '本年度尚无运行监控记录',
   monitoringWan: '本年度尚无运行监控记录',
+  reviewedCount: '本年度尚无审核通过的运行监控表，红黄灯预警尚无统计',
+  redCount: '本年度尚无审核通过的运行监控表，红黄灯预警尚无统计',
+  yellowCount: '本年度尚无审核通过的运行监控表，红黄灯预警尚无统计',
   monitoringFeedback: '本年度尚未印发运行监控结果反馈通知',
   selfevalNotice: '本年度尚未印发绩效自评通知',
   selfevalCount: '本年度尚无单位自评记录',
+  selfevalWan: '本年度尚无单位自评记录',
   fiscalNotice: '本年度尚未印发财政再评价通知',
+  keyProjects: '本年度尚未开展财政重点评价',
   keyCount: '本年度尚未开展财政重点评价',
+  keyWan: '本年度尚未开展财政重点评价',
+  keyResults: '财政重点评价结果尚未录入',
   agency: '本年度尚未委托第三方机构',
+  selectionMethod: '第三方机构的选取方式尚未记录',
+  evalPeriod: '评价时间尚未记录',
   agencyScore: '第三方机构考评尚未完成',
   rectifyNotices: '评价结果反馈及整改通知尚未印发',
+  rectifyDeadline: '整改期限尚未确定',
+  rectifyCopies: '整改期限尚未确定',
+  rectifiedCount: '本年度尚无整改记录',
+  rectifyingCount: '本年度尚无整改记录',
   evalReport: '财政评价结果报告尚未印发',
+  reportRecipients: '财政评价结果报告尚未印发',
 }
 
 /**
@@ -57,7 +83,8 @@ export function fillReport(template: string, values: ReportValues): string {
       const keys = [...sentence.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!)
       const missing = keys.find((k) => values[k] === null || values[k] === undefined)
       if (!missing) return sentence.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => values[k] ?? '')
-      const statement = MISSING[missing] ?? `暂无${missing}数据`
+      // A placeholder a user added to the template without a statement: still Chinese, never its key.
+      const statement = MISSING_STATEMENTS[missing] ?? '相关数据本年度尚无记录'
       if (said.has(statement)) return ''
       said.add(statement)
       return `${statement}。`

@@ -65,7 +65,7 @@ export interface FormSheet {
   typedTotalScore: { value: number; where: string } | null
   footer: Record<FooterKey, string>
   /** Columns the form has, so rules that need an absent one become warnings. */
-  has: { executionNote: boolean; reason: boolean; weight: boolean; score: boolean; actual: boolean }
+  has: { executionNote: boolean; reason: boolean; weight: boolean; score: boolean; actual: boolean; conclusion: boolean }
   problems: ImportProblem[]
   warnings: ImportProblem[]
 }
@@ -540,6 +540,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
 
   // ——— 评价结论, 存在问题, 改进措施 ———
   const footer: Record<FooterKey, string> = { conclusion: '', problems: '', improvements: '' }
+  const footerLabelled = new Set<FooterKey>()
   for (let r = Math.min(tableEnd, g.rows); r <= g.rows; r++) {
     const cells = g.starts(r)
     cells.forEach((cell, i) => {
@@ -547,6 +548,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
         const labels = layout.footer[key]
         if (!labels.length || footer[key]) continue
         const inline = inlineValue(cell.text, labels)
+        if (inline || matches(cell.text, labels)) footerLabelled.add(key)
         if (inline) footer[key] = isBlank(inline) ? '' : inline
         else if (matches(cell.text, labels)) {
           const next = cells[i + 1]
@@ -577,7 +579,7 @@ export function readFormSheet(ws: ExcelJS.Worksheet, layout: FormLayout): FormSh
     indicators,
     typedTotalScore,
     footer,
-    has: { executionNote: hasNote, reason: ic.has('reason'), weight: ic.has('weight'), score: ic.has('score'), actual: ic.has('actual') },
+    has: { executionNote: hasNote, reason: ic.has('reason'), weight: ic.has('weight'), score: ic.has('score'), actual: ic.has('actual'), conclusion: footerLabelled.has('conclusion') },
     problems,
     warnings,
   }

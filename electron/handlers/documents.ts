@@ -88,6 +88,13 @@ function registerFiltered(ctx: Ctx, { year, prefix, search }: { year?: number; p
 }
 
 /** The 代字 of a first issue: the record's choice (a free 公文) or the kind's. */
+/** A first-year database has no 单位信息 yet: no 文号 can be formed, so nothing is checked or issued before it is filled. */
+function assertOrgComplete(settings: Settings): void {
+  if (!isOrgComplete(settings.org)) {
+    throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
+  }
+}
+
 function prefixFor(kind: DocKind, s: Settings, composed: Pick<Composed, 'prefixKey'>): string {
   return (composed.prefixKey ?? DOC_KINDS[kind].prefix) === 'budget' ? s.org.prefixBudget : s.org.prefixPerformance
 }
@@ -138,9 +145,7 @@ export async function issueDocument(
   requestedSerial: number | null,
 ): Promise<string> {
   const settings = await ctx.settings()
-  if (!isOrgComplete(settings.org)) {
-    throw new AppError('VALIDATION', '请先在“设置—单位信息”中填写县名、财政局全称、发文机关标志、文号代字、印发机关和署名，再生成公文')
-  }
+  assertOrgComplete(settings)
   await ctx.assertYearOpen(Number(date.slice(0, 4)))
   if (DOC_KINDS[kind].scope === 'round' && kind.endsWith('-notice') && params.recordId) {
     const late = await noticeDeadlineProblem(ctx.db, params.recordId, { noticeDate: date })
@@ -429,6 +434,7 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
   },
 
   async 'docs/check'({ kind, recordId, workYear, date, serial, body, attachments }, ctx) {
+    assertOrgComplete(await ctx.settings())
     return { warnings: await issueWarnings(ctx, kind, { recordId, workYear }, date, serial, { body, attachments }) }
   },
 

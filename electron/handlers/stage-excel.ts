@@ -504,7 +504,11 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
     if (form.problems.length || conv.problems.length) continue
     // The unit's typed 总分 and 预算执行 得分 are kept as its own, beside the rule's (never over them).
     const unitScores = { total: form.typedTotalScore?.value ?? null, execution: form.typedExecutionScore?.value ?? null }
-    const input: SelfEvalInput = { funds: form.funds, values: conv.values, executionNote: form.executionNote, conclusion: form.footer.conclusion, problems: form.footer.problems, improvements: form.footer.improvements, unitScores }
+    // The 10号 form has no 评价结论 row: there the unit's 年度总体目标 实际完成情况 is its statement of
+    // the year's result and stands as the conclusion (else every such import would stay 待填报). A form
+    // with a 评价结论 row left blank still has to be completed.
+    const conclusion = form.has.conclusion || !form.goalActual ? form.footer.conclusion : `年度总体目标完成情况：${form.goalActual}`
+    const input: SelfEvalInput = { funds: form.funds, values: conv.values, executionNote: form.executionNote, conclusion, problems: form.footer.problems, improvements: form.footer.improvements, unitScores }
     try {
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
       const exec = executionScore(computed.budget, computed.executed, settings.scoring)
@@ -522,6 +526,7 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
           message: `单位填报总分${form.typedTotalScore.value}分，按规则和单位各项得分计算为${total ? `${total.total}分（${total.grade}）` : '——（尚有指标未得分）'}：保留单位填报总分，计算结果一并记录，审核时请确认`,
         })
       }
+      if (conclusion !== form.footer.conclusion) flags.push('表中没有“评价结论”栏，以年度总体目标的“实际完成情况”作为评价结论')
       preview.summary.itemsFilled++
       preview.rows.push({
         unitName: item.unitName,

@@ -59,9 +59,16 @@ function freePath(dir: string, name: string): string {
   return p
 }
 
+/**
+ * The years the working data holds records for: the work years of its records (trainings, rounds,
+ * documents …) and every budget year with a 项目库. A first-year county's only record of last year is
+ * its baseline (the N−1 projects and their approved targets): that year must be listed so it can be
+ * exported and locked, and a lock does guard it (projects/save checks the budget year).
+ */
 async function workYears(db: Kysely<DB>): Promise<number[]> {
   const r = await sql<{ y: number }>`${sql.raw(workYearsSql())}`.execute(db)
-  return r.rows.map((x) => Number(x.y))
+  const budget = await db.selectFrom('projects').select('budget_year').distinct().execute()
+  return [...new Set([...r.rows.map((x) => Number(x.y)), ...budget.map((b) => b.budget_year)])].sort((a, b) => a - b)
 }
 
 async function yearStatuses(ctx: Ctx): Promise<YearStatus[]> {

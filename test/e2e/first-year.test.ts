@@ -13,6 +13,7 @@ import { buildTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import { TEST_PASSWORD } from '../helpers/backend'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
+import { lastYearStages } from './first-year-steps/last-year'
 import { SHOTS, T, expectMessage, field, menu, openStageSession, pick, shot } from './stage-helpers'
 
 let browser: LaunchedBrowser
@@ -143,6 +144,7 @@ describe('a first year from an empty database', () => {
       await page.mouse.click(5, 5)
       await expect.poll(() => page.getByRole('button', { name: '放弃导入' }).isVisible()).toBe(true)
       await page.getByRole('button', { name: '继续导入' }).click()
+      await expect.poll(() => page.locator('.ant-modal-confirm').count()).toBe(0)
       await expect.poll(() => dlg.getByTestId('import-apply').isVisible()).toBe(true)
       await dlg.getByRole('button', { name: '取消' }).click()
       await page.getByRole('button', { name: '放弃导入' }).click()
@@ -222,6 +224,8 @@ describe('a first year from an empty database', () => {
       const years = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
       await expect.poll(async () => (await years.allTextContents()).join(' ')).toBe('2025年 2024年 2023年')
       await page.keyboard.press('Escape')
+
+      await lastYearStages(s)
       expect(s.errors).toEqual([])
       console.log(`first-year: ${((Date.now() - started) / 1000).toFixed(1)} s`)
     } finally {

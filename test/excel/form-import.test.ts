@@ -106,6 +106,30 @@ describe('自评表 forms imported as-is', () => {
     expect(e.grade).toBe('优')
   })
 
+  it('财政部 form has no 评价结论 row: its 实际完成情况 stands as the conclusion and the import submits; a blank 评价结论 row does not', async () => {
+    const t = await selfEvalSetUp()
+    const base64 = b64(await F.mofRoad())
+    const preview = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
+    expect(preview.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 1 })
+    expect(preview.rows[0]!.detail).toContain('表中没有“评价结论”栏，以年度总体目标的“实际完成情况”作为评价结论；导入后提交审核')
+    await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '公路养护自评表.xlsx', base64 })
+    const item = (await t.call('items/list', { roundId: t.round.id })).rows.find((r) => r.projectId === t.road.id)!
+    expect(item.status).toBe('已填报')
+    expect((await t.evaluation(t.road.id)).conclusion).toBe('年度总体目标完成情况：完成养护120公里，路面完好率85%')
+
+    // The same form with a 评价结论 row the unit left empty: not filled in for it.
+    const u = await selfEvalSetUp()
+    const ExcelJS = (await import('exceljs')).default
+    const wb = new ExcelJS.Workbook()
+    const ws = F.mofRoadSheet(wb)
+    ws.getCell('A21').value = '评价结论'
+    ws.mergeCells('A21:B21')
+    const blank = b64(Buffer.from(await wb.xlsx.writeBuffer()))
+    const held = await u.call('stageExcel/preview', { roundId: u.round.id, fileName: '公路养护自评表.xlsx', base64: blank })
+    expect(held.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 0 })
+    expect(held.rows[0]!.detail).toContain('未填写评价结论')
+  })
+
   it('财政部 form, two projects in one workbook, amounts in 元, trailing colons, "/" as 不适用', async () => {
     const t = await selfEvalSetUp()
     const base64 = b64(await F.mofTwoProjects())

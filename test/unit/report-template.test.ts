@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fillReport } from '../../shared/report-template'
+import { DEFAULT_REPORT_TEMPLATE, MISSING_STATEMENTS, fillReport } from '../../shared/report-template'
 
 describe('report template', () => {
   it('fills placeholders', () => {
@@ -11,5 +11,13 @@ describe('report template', () => {
   })
   it('drops a line that only held missing data', () => {
     expect(fillReport('标题\n{{trainingLines}}\n结尾', { trainingLines: '' })).toBe('标题\n结尾')
+  })
+  it('has a Chinese statement for every placeholder of the default template: a first year without data never shows a key', () => {
+    const keys = [...new Set([...DEFAULT_REPORT_TEMPLATE.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!))]
+    expect(keys.filter((k) => !MISSING_STATEMENTS[k])).toEqual([])
+    const empty = fillReport(DEFAULT_REPORT_TEMPLATE, {})
+    expect(empty).not.toMatch(/[A-Za-z{}]/)
+    expect(fillReport(DEFAULT_REPORT_TEMPLATE, { year: '2024' })).toContain('本年度尚无运行监控记录')
+    expect(fillReport('评价方式：{{custom}}。', {})).toBe('相关数据本年度尚无记录。')
   })
 })

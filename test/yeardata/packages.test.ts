@@ -150,7 +150,9 @@ describe('import and read-only viewing', () => {
     const list = await t.call('yearData/packages', {})
     expect(list.packages.map((p) => p.id)).toEqual([id])
     expect(list.viewing).toBeNull()
-    expect(list.years.map((y) => y.workYear)).toEqual([2025, 2024, 2023])
+    // Work years with records (2023 training, 2024 demo, 2025 事前评估) and every budget year with a
+    // 项目库: the 2026 project made above is data a lock guards and a 2026 package carries.
+    expect(list.years.map((y) => y.workYear)).toEqual([2026, 2025, 2024, 2023])
     expect(listDir(packagesDir(t.dataDir)).filter((n) => n.startsWith('.'))).toEqual([])
   })
 
