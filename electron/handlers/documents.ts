@@ -352,10 +352,12 @@ export async function issueWarnings(
   // and the lines nothing bound in answers, which the clerk may confirm as provided apart.
   let unbound: string[] = []
   if (DOC_KINDS[kind].layout === 'gongwen') {
-    const stored = existing && !params.fresh ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
+    const kept = existing ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
+    const stored = params.fresh ? {} : kept
     const attachments = (edited.attachments ?? stored.attachments ?? composed.defaults.attachments).filter((a) => a.trim())
     const body = edited.body ?? stored.body ?? composed.defaults.body
-    const annexes = { listed: attachments, bound: composed.bound ? composed.bound({ attachments }) : [], apart: edited.apart ?? stored.apart ?? [] }
+    // The clerk's 另行附送 confirmations outlive a redraft: they name lines, not data.
+    const annexes = { listed: attachments, bound: composed.bound ? composed.bound({ attachments }) : [], apart: edited.apart ?? kept.apart ?? [] }
     out.push(...annexWarnings({ ...annexes, body, separately: composed.separately }))
     unbound = unboundAnnexLines(annexes)
   }
@@ -412,7 +414,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     const composed = await COMPOSERS[input.kind](input, ctx)
     const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const numbered = isNumbered(input.kind, settings)
-    const stored = existing && !input.fresh ? issuedText(parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {})) : {}
+    const kept = existing ? issuedText(parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {})) : {}
+    const stored = input.fresh ? {} : kept
     const date = stored.date ?? composed.defaultDate ?? (await defaultDate(ctx, input))
     const prefix = existing?.prefix ?? prefixFor(input.kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
@@ -422,7 +425,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
       layout: DOC_KINDS[input.kind].layout,
       ...composed.defaults,
       ...stored,
-      apart: stored.apart ?? [],
+      // The clerk's 另行附送 confirmations outlive a redraft (按最新数据重新起草): they name lines, not data.
+      apart: kept.apart ?? [],
       date,
       prefix,
       year,

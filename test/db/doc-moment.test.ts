@@ -242,6 +242,7 @@ describe('the 附件 check before issue', () => {
     const d = await t.call('docs/draft', { kind: 'targets-notice', recordId: targets.id })
     await t.call('docs/issue', { kind: 'targets-notice', recordId: targets.id, title: d.title, recipients: d.recipients, body: d.body, attachments: d.attachments, apart: [form, '不在附件说明中的一项'], copyTo: d.copyTo, date: '2024-02-20', serial: null })
     expect((await t.call('docs/draft', { kind: 'targets-notice', recordId: targets.id })).apart).toEqual([form])
+    expect((await t.call('docs/draft', { kind: 'targets-notice', recordId: targets.id, fresh: true })).apart).toEqual([form])
     expect((await check()).warnings.filter((x) => x.includes('附件'))).toEqual([])
   })
 })

@@ -74,6 +74,12 @@ describe('发文登记 · 起草公文', () => {
       expect(await dlg.getByLabel('正文').inputValue()).toBe(BODY)
       // Re-opened, the 另行附送 ticks are as issued.
       await expect.poll(() => dlg.getByTestId('doc-apart').locator('input:checked').count(), { timeout: T }).toBe(2)
+      // 按最新数据重新起草: said so in the dialog; the 另行附送 ticks name lines, not data, and stay.
+      await dlg.getByText('按最新数据重新起草').click()
+      await expect.poll(() => dlg.getByTestId('doc-fresh').textContent(), { timeout: T }).toContain('已按最新数据重新起草')
+      await expect.poll(() => dlg.getByTestId('doc-apart').locator('input:checked').count(), { timeout: T }).toBe(2)
+      expect(await dlg.getByLabel('正文').inputValue()).toBe(BODY)
+      await shot(page, 'free-doc-04b-redraft')
       await dlg.getByLabel('标题').fill('师宗县第三方中介机构参与预算绩效管理暂行办法')
       await dlg.getByTestId('doc-issue').click()
       await expect.poll(() => dlg.locator('.ant-result-subtitle').textContent(), { timeout: 30_000 }).toBe(`文号：师财预〔${Y}〕102号`)
