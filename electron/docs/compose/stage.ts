@@ -328,13 +328,15 @@ export const composeMonitoringFeedback: Composer = async ({ recordId, fresh }, c
                 label: '附件1',
                 title: text.attachments[0] ?? summaryTitle,
                 table: {
+                  // A unit's name of 13 characters (师宗县人力资源和社会保障局) on one line; the
+                  // headers broken where a reader would break them, not 1-9月执/行率.
                   columns: [
                     { title: '序号', widthMm: 12, align: 'center' },
-                    { title: '预算单位', widthMm: 54 },
-                    { title: '红灯项目（个）', widthMm: 20, align: 'center' },
-                    { title: '黄灯项目（个）', widthMm: 20, align: 'center' },
-                    { title: '预警项目预算（万元）', widthMm: 28, align: 'right' },
-                    { title: `1-${m}月执行率`, widthMm: 22, align: 'right' },
+                    { title: '预算单位', widthMm: 58 },
+                    { title: '红灯\n（个）', widthMm: 18, align: 'center' },
+                    { title: '黄灯\n（个）', widthMm: 18, align: 'center' },
+                    { title: '预警项目预算\n（万元）', widthMm: 28, align: 'right' },
+                    { title: `1-${m}月\n执行率`, widthMm: 22, align: 'right' },
                   ],
                   rows: unitRows.map(([name, u], i) => [String(i + 1), name, String(u.red || ''), String(u.yellow || ''), formatWan(u.fen), pct(u.executed, u.fen)]),
                   footer: ['合计', `${unitRows.length}个单位`, String(lights.red), String(lights.yellow), formatWan(sumFen(unitRows.map(([, u]) => u.fen))), pct(sumFen(unitRows.map(([, u]) => u.executed)), sumFen(unitRows.map(([, u]) => u.fen)))],
