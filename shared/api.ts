@@ -524,8 +524,11 @@ export const api = {
       serial: z.number().int().positive().nullable().default(null),
       body: optText(100000).optional(),
       attachments: z.array(z.string().max(500)).max(50).optional(),
+      /** 附件 lines confirmed as provided apart (另行附送); the issued document's when absent. */
+      apart: z.array(z.string().max(500)).max(50).optional(),
     }),
-    output: out<{ warnings: string[] }>(),
+    /** `unbound`: the 附件 lines nothing bound in answers, for the clerk to confirm as provided apart. */
+    output: out<{ warnings: string[]; unbound: string[] }>(),
   },
   'docs/issue': {
     input: docParams.extend({
@@ -533,6 +536,8 @@ export const api = {
       recipients: optText(2000),
       body: optText(100000),
       attachments: z.array(z.string()).default([]),
+      /** 附件 lines the clerk confirmed as provided apart (另发 or bound in by hand). */
+      apart: z.array(z.string().max(500)).max(50).default([]),
       copyTo: optText(500),
       date: isoDate,
       /** Only for a first issue: the user may take a specific free number. */

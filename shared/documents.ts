@@ -74,6 +74,8 @@ export interface DocDraft {
   body: string
   /** 附件说明 lines, e.g. "2025年预算项目事前绩效评估结果表". */
   attachments: string[]
+  /** Of those, the ones confirmed at the last issue as provided apart (另行附送). */
+  apart: string[]
   /** 抄送 */
   copyTo: string
   date: string // YYYY-MM-DD 成文日期

@@ -198,12 +198,16 @@ export function layoutFlow(blocks: FlowBlock[], height: number): FlowEnd {
 /**
  * Pages taken by a section that starts on a new page with `lead` blocks (label, title) and then a
  * table whose rows do not split and whose header row repeats on every page, then `trail` blocks.
+ * The last `keepTail` rows (a 合计 row and the data rows kept with it) go to a page together.
  */
-export function tablePages(lead: FlowBlock[], header: number, rows: number[], trail: FlowBlock[], height: number): number {
+export function tablePages(lead: FlowBlock[], header: number, rows: number[], trail: FlowBlock[], height: number, keepTail = 0): number {
   const start = layoutFlow(lead, height)
   let page = start.page
   let used = start.used + header
-  for (const r of rows) {
+  // The kept rows as one block, when they fit on a page under the header at all.
+  const tail = rows.slice(rows.length - keepTail).reduce((a, b) => a + b, 0)
+  const blocks = keepTail > 1 && header + tail <= height ? [...rows.slice(0, rows.length - keepTail), tail] : rows
+  for (const r of blocks) {
     if (used + r > height) {
       page++
       used = header

@@ -525,13 +525,16 @@ function columnWidths(columns: AnnexTable['columns'], total: number): number[] {
 
 const ALIGN = { left: AlignmentType.LEFT, center: AlignmentType.CENTER, right: AlignmentType.RIGHT } as const
 
+/** Data rows kept on the page of the 合计 row: two, or as many as there are. */
+const keptRows = (table: AnnexTable) => Math.min(2, table.rows.length)
+
 function annexTable(table: AnnexTable, fonts: FontSettings, width: number): Table {
   const widths = columnWidths(table.columns, width)
   const size = table.columns.length > 6 ? FONT_SIZE.五号 : FONT_SIZE.小四
   const font = cjkFont(fonts.body, fonts.latin)
   const line = exactLine(Math.round(size * 10 * 1.45))
   const border: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' }
-  const cell = (text: string, col: number, kind: 'head' | 'body' | 'foot'): TableCell => {
+  const cell = (text: string, col: number, kind: 'head' | 'body' | 'foot', keepNext: boolean): TableCell => {
     const spec = table.columns[col]
     const alignment = kind === 'head' ? AlignmentType.CENTER : ALIGN[spec?.align ?? 'left']
     return new TableCell({
@@ -541,18 +544,22 @@ function annexTable(table: AnnexTable, fonts: FontSettings, width: number): Tabl
         new Paragraph({
           alignment,
           spacing: { ...line, before: 0, after: 0 },
+          keepNext: keepNext || undefined,
           children: linesToRuns(text, { font, size, bold: kind !== 'body' }),
         }),
       ],
     })
   }
-  const row = (cells: string[], kind: 'head' | 'body' | 'foot'): TableRow =>
+  const row = (cells: string[], kind: 'head' | 'body' | 'foot', keepNext = false): TableRow =>
     new TableRow({
       tableHeader: kind === 'head' ? true : undefined,
       cantSplit: true,
-      children: table.columns.map((_, i) => cell(cells[i] ?? '', i, kind)),
+      children: table.columns.map((_, i) => cell(cells[i] ?? '', i, kind, keepNext)),
     })
-  const rows = [row(table.columns.map((c) => c.title), 'head'), ...table.rows.map((r) => row(r, 'body'))]
+  // The 合计 row never stands alone under the repeated header: the last data rows keep with it
+  // (keep-with-next on every paragraph of a row keeps the row with the next, in Word and LibreOffice).
+  const kept = table.footer ? keptRows(table) : 0
+  const rows = [row(table.columns.map((c) => c.title), 'head'), ...table.rows.map((r, i) => row(r, 'body', i >= table.rows.length - kept))]
   if (table.footer) rows.push(row(table.footer, 'foot'))
   return new Table({
     width: { size: width, type: WidthType.DXA },
@@ -618,7 +625,7 @@ function annexPages(annex: Annex, width: number, height: number): number {
   const rows = t.rows.map(rowHeight)
   if (t.footer) rows.push(rowHeight(t.footer))
   lead.push({ before: 0, lines: 1, line: Math.round(LINE_PITCH / 2), keepNext: true })
-  return tablePages(lead, rowHeight(t.columns.map((c) => c.title)), rows, trail, height)
+  return tablePages(lead, rowHeight(t.columns.map((c) => c.title)), rows, trail, height, t.footer ? keptRows(t) + 1 : 0)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import { composeReviewFeedback } from '../docs/compose/review-feedback'
 import { composeFreeDoc } from '../docs/compose/free'
 import type { ComposeParams, Composed, Composer, DocDefaults } from '../docs/compose/types'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
-import { annexWarnings } from '../docs/annex-check'
+import { annexTitle, annexWarnings, unboundAnnexLines } from '../docs/annex-check'
 import type { DocumentRow } from '../db/schema'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { filteredItems, noticeDeadlineProblem } from './rounds'
@@ -219,7 +219,7 @@ export async function issueDocument(
 /** The editable text of a register row's content (its snapshot and anything else left out). */
 function issuedText(c: Partial<DocDefaults & { date: string }>): Partial<DocDefaults & { date: string }> {
   const out: Partial<DocDefaults & { date: string }> = {}
-  for (const k of ['title', 'recipients', 'body', 'attachments', 'copyTo', 'date'] as const) if (c[k] !== undefined) (out as Record<string, unknown>)[k] = c[k]
+  for (const k of ['title', 'recipients', 'body', 'attachments', 'copyTo', 'apart', 'date'] as const) if (c[k] !== undefined) (out as Record<string, unknown>)[k] = c[k]
   return out
 }
 
@@ -345,20 +345,26 @@ export async function issueWarnings(
   params: ComposeParams,
   date: string,
   requestedSerial: number | null,
-  edited: { body?: string; attachments?: string[] } = {},
-): Promise<string[]> {
+  edited: { body?: string; attachments?: string[]; apart?: string[] } = {},
+): Promise<{ warnings: string[]; unbound: string[] }> {
   const out: string[] = []
   const d = formatChineseDate
   const settings = await ctx.settings()
   const composed = await COMPOSERS[kind](params, ctx)
   const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
   const scope = DOC_KINDS[kind].scope
-  // The 附件 lines and the body's mentions against what is bound in (公文 only: a form has none).
+  // The 附件 lines and the body's mentions against what is bound in (公文 only: a form has none),
+  // and the lines nothing bound in answers, which the clerk may confirm as provided apart.
+  let unbound: string[] = []
   if (DOC_KINDS[kind].layout === 'gongwen') {
-    const stored = existing ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
+    const kept = existing ? issuedText(parseJson<Partial<DocDefaults>>(existing.content, {})) : {}
+    const stored = params.fresh ? {} : kept
     const attachments = (edited.attachments ?? stored.attachments ?? composed.defaults.attachments).filter((a) => a.trim())
     const body = edited.body ?? stored.body ?? composed.defaults.body
-    out.push(...annexWarnings({ listed: attachments, body, bound: composed.bound ? composed.bound({ attachments }) : [] }))
+    // The clerk's 另行附送 confirmations outlive a redraft: they name lines, not data.
+    const annexes = { listed: attachments, bound: composed.bound ? composed.bound({ attachments }) : [], apart: edited.apart ?? kept.apart ?? [] }
+    out.push(...annexWarnings({ ...annexes, body, separately: composed.separately }))
+    unbound = unboundAnnexLines(annexes)
   }
   // A document dated before the one it quotes (the notice it answers, the 整改通知 it reports).
   for (const c of await citedDocuments(ctx, kind, params)) {
@@ -387,7 +393,7 @@ export async function issueWarnings(
       if (wrong) out.push(`${o.doc_number}《${o.title}》成文于${d(o.issued_date)}，本文${self}成文于${d(date)}：文号顺序与日期顺序不一致`)
     }
   }
-  return out
+  return { warnings: out, unbound }
 }
 
 /** The issued documents a kind's text quotes: what it answers or reports on. */
@@ -413,7 +419,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     const composed = await COMPOSERS[input.kind](input, ctx)
     const existing = await ctx.db.selectFrom('documents').selectAll().where('doc_key', '=', composed.key).executeTakeFirst()
     const numbered = isNumbered(input.kind, settings)
-    const stored = existing && !input.fresh ? issuedText(parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {})) : {}
+    const kept = existing ? issuedText(parseJson<Partial<DocDefaults & { date: string }>>(existing.content, {})) : {}
+    const stored = input.fresh ? {} : kept
     const date = stored.date ?? composed.defaultDate ?? (await defaultDate(ctx, input))
     const prefix = existing?.prefix ?? prefixFor(input.kind, settings, composed)
     const year = existing?.year ?? Number(date.slice(0, 4))
@@ -423,6 +430,8 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
       layout: DOC_KINDS[input.kind].layout,
       ...composed.defaults,
       ...stored,
+      // The clerk's 另行附送 confirmations outlive a redraft (按最新数据重新起草): they name lines, not data.
+      apart: kept.apart ?? [],
       date,
       prefix,
       year,
@@ -433,14 +442,19 @@ export const documentHandlers: Pick<Handlers, 'docs/draft' | 'docs/check' | 'doc
     return draft
   },
 
-  async 'docs/check'({ kind, recordId, workYear, date, serial, body, attachments }, ctx) {
+  async 'docs/check'({ kind, recordId, workYear, fresh, date, serial, body, attachments, apart }, ctx) {
     assertOrgComplete(await ctx.settings())
-    return { warnings: await issueWarnings(ctx, kind, { recordId, workYear }, date, serial, { body, attachments }) }
+    return issueWarnings(ctx, kind, { recordId, workYear, fresh }, date, serial, { body, attachments, apart })
   },
 
   async 'docs/issue'(input, ctx) {
-    const { kind, recordId, workYear, date, serial, ...text } = input
-    const id = await issueDocument(ctx, kind, { recordId, workYear }, { ...text, attachments: text.attachments.filter((a) => a.trim()) }, date, serial)
+    // fresh: issued after 按最新数据重新起草, so built (annexes too) and snapshotted from today's data.
+    const { kind, recordId, workYear, fresh, date, serial, ...text } = input
+    const attachments = text.attachments.filter((a) => a.trim())
+    // Only confirmations of lines still listed are kept.
+    const listed = new Set(attachments.map(annexTitle))
+    const apart = [...new Set(text.apart.map((a) => a.trim()).filter((a) => listed.has(annexTitle(a))))]
+    const id = await issueDocument(ctx, kind, { recordId, workYear, fresh }, { ...text, attachments, apart }, date, serial)
     const entry = toEntry(await registerQuery(ctx).where('documents.id', '=', id).executeTakeFirstOrThrow())
     return { entry, path: entry.filePath }
   },

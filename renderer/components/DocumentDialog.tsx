@@ -3,7 +3,7 @@
  * every text and the 文号 serial, issue it (docs/issue writes the .docx and registers the number),
  * then show where the file is.
  */
-import { Alert, Button, DatePicker, Form, Input, InputNumber, Modal, Result, Skeleton, Space, Tag, Tooltip, Typography } from 'antd'
+import { Alert, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Result, Skeleton, Space, Tag, Tooltip, Typography } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { RegisterEntry } from '../../shared/domain'
@@ -25,6 +25,8 @@ interface DraftForm {
   recipients: string
   body: string
   attachments: string
+  /** 附件 lines confirmed as provided apart (另行附送). */
+  apart: string[]
   copyTo: string
   date: Dayjs
   serial: number | null
@@ -61,16 +63,29 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
     }
   }, [numberYear, draft, serialTouched, form])
 
+  /**
+   * Bumped by 按最新数据重新起草: re-draft an issued document from the current data. The check and
+   * the issue then say so too, so that the annexes are built (and kept) from the same data.
+   */
+  const [fresh, setFresh] = useState(0)
+  const freshParam = fresh ? { fresh: true } : {}
+
+  useEffect(() => setFresh(0), [request])
+
   // Checks before issue (docs/check): the backend names dates that contradict each other — a
   // deadline before the notice, a 整改通知 before its report, 文号 out of date order — and 附件
   // lines or mentions that do not match the annexes bound in. Re-run as the text is edited.
   const serialValue = Form.useWatch('serial', form)
   const bodyValue = Form.useWatch('body', form) as string | undefined
   const attachmentsValue = Form.useWatch('attachments', form) as string | undefined
+  const apartValue = Form.useWatch('apart', form) as string[] | undefined
   const [warnings, setWarnings] = useState<string[]>([])
+  /** 附件 lines nothing bound in answers: offered for confirmation as provided apart. */
+  const [unbound, setUnbound] = useState<string[]>([])
   useEffect(() => {
     if (!request || !draft || !date || !dayjs.isDayjs(date)) {
       setWarnings([])
+      setUnbound([])
       return
     }
     let cancelled = false
@@ -79,13 +94,17 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
         kind: request.kind,
         recordId: request.recordId,
         workYear: request.workYear,
+        ...freshParam,
         date: date.format('YYYY-MM-DD'),
         serial: draft.numbered && !draft.issued ? (serialValue ?? null) : null,
         ...(bodyValue !== undefined ? { body: bodyValue } : {}),
         ...(attachmentsValue !== undefined ? { attachments: attachmentsValue.split(/\r?\n/).map((a) => a.trim()).filter(Boolean) } : {}),
+        ...(apartValue !== undefined ? { apart: apartValue } : {}),
       })
         .then((r) => {
-          if (!cancelled) setWarnings(r.warnings)
+          if (cancelled) return
+          setWarnings(r.warnings)
+          setUnbound(r.unbound)
         })
         .catch(() => undefined)
     }, 300)
@@ -93,12 +112,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
       cancelled = true
       clearTimeout(timer)
     }
-  }, [request, draft, date, serialValue, bodyValue, attachmentsValue])
-
-  /** Bumped by 按最新数据重新起草: re-draft an issued document from the current data. */
-  const [fresh, setFresh] = useState(0)
-
-  useEffect(() => setFresh(0), [request])
+  }, [request, draft, date, serialValue, bodyValue, attachmentsValue, apartValue, fresh])
 
   useEffect(() => {
     setDraft(null)
@@ -107,7 +121,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
     setSerialTouched(false)
     if (!request) return
     let cancelled = false
-    call('docs/draft', { kind: request.kind, recordId: request.recordId, workYear: request.workYear, ...(fresh ? { fresh: true } : {}) })
+    call('docs/draft', { kind: request.kind, recordId: request.recordId, workYear: request.workYear, ...freshParam })
       .then((d) => {
         if (cancelled) return
         setDraft(d)
@@ -116,6 +130,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
           recipients: d.recipients,
           body: d.body,
           attachments: d.attachments.join('\n'),
+          apart: d.apart,
           copyTo: d.copyTo,
           date: dayjs(d.date),
           serial: d.serial,
@@ -144,6 +159,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
         kind: request.kind,
         recordId: request.recordId,
         workYear: request.workYear,
+        ...freshParam,
         title: v.title.trim(),
         recipients: (v.recipients ?? '').trim(),
         body: v.body ?? '',
@@ -151,6 +167,7 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
           .split(/\r?\n/)
           .map((s) => s.trim())
           .filter(Boolean),
+        apart: (v.apart ?? []).filter((a) => unbound.includes(a)),
         copyTo: (v.copyTo ?? '').trim(),
         date: v.date.format('YYYY-MM-DD'),
         serial: draft.numbered && !draft.issued ? (v.serial ?? null) : null,
@@ -220,9 +237,13 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
                   {draft.prefix}〔{draft.year}〕{draft.serial}号
                 </b>
                 <Tag color="blue">已登记，重新生成沿用原文号</Tag>
-                <Tooltip title="下面显示的是上次生成时的内容。如数据已有变化，可按最新数据重新起草（文号不变）">
-                  <a onClick={() => setFresh((n) => n + 1)}>按最新数据重新起草</a>
-                </Tooltip>
+                {fresh ? (
+                  <Tag color="orange" data-testid="doc-fresh">已按最新数据重新起草，生成后正文和附件以当前数据为准</Tag>
+                ) : (
+                  <Tooltip title="下面显示的是上次生成时的内容，正文和附件按当时的数据。如数据已有变化，可按最新数据重新起草（文号不变）">
+                    <a onClick={() => setFresh((n) => n + 1)}>按最新数据重新起草</a>
+                  </Tooltip>
+                )}
               </Space>
             ) : (
               <Space size={4} align="center">
@@ -254,6 +275,15 @@ export function DocumentDialog({ request, onClose, onIssued }: { request: DocReq
           </Form.Item>
           <Form.Item name="attachments" label="附件" extra={request?.kind === 'free-doc' ? '每行一个附件名称，按“附件：1.…”排列；附件文件请另行装订' : '每行一个附件名称；附件表格由系统根据数据生成'}>
             <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} />
+          </Form.Item>
+          {/* A 附件 the system does not bind in passes the check only when the clerk confirms it is provided apart. */}
+          <Form.Item
+            name="apart"
+            label="另行附送"
+            hidden={unbound.length === 0}
+            extra="以上附件中不随本文生成的：已另发或将自行装订的请勾选；未勾选的，生成前会提示"
+          >
+            <Checkbox.Group data-testid="doc-apart" options={unbound.map((line) => ({ label: line, value: line }))} />
           </Form.Item>
           <Form.Item name="copyTo" label="抄送">
             <Input maxLength={500} />

@@ -101,6 +101,23 @@ describe('every document kind of the demo year, rendered by LibreOffice', () => 
     }
   })
 
+  it('never leaves an annex table’s 合计 row alone under the repeated header: numbered rows share its page', () => {
+    let totals = 0
+    for (const d of gongwen()) {
+      for (let p = 1; p <= d.pages; p++) {
+        const words = pdfWords(d.pdf, p)
+        const total = words.find((w) => w.text === '合计')
+        if (!total) continue
+        totals++
+        // Rows above it on the page whose 序号 cell (left of the 合计 cell's right edge) is a number.
+        const numbered = words.filter((w) => /^\d+$/.test(w.text) && w.xMax <= total.xMax + 2 && w.yMax < total.yMin)
+        expect(numbered.length, `${name(d)} 第${p}页：合计行前没有数据行`).toBeGreaterThanOrEqual(1)
+      }
+    }
+    // 101号, 103号 and 110号 close their annex tables with a 合计 row.
+    expect(totals).toBeGreaterThanOrEqual(3)
+  })
+
   it('sets titles in lines of whole words, none shorter than four characters', () => {
     for (const d of gongwen()) {
       // Title lines: 2号 (22 pt) words on page 1 below the red rule.

@@ -1,7 +1,7 @@
 /**
  * End to end: 起草公文 on the 发文登记 screen — a 办法 with 一、（一）1. headings and two 附件,
- * numbered from the register (after a number registered by hand), listed there, then changed and
- * issued again under the same number. Screenshots: test-output/screenshots/free-doc-*.png.
+ * numbered from the register (after a number registered by hand), its 附件 ticked as 另行附送,
+ * listed there, then changed and issued again under the same number. Screenshots: test-output/screenshots/free-doc-*.png.
  */
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -51,6 +51,13 @@ describe('发文登记 · 起草公文', () => {
       // The 附件 check: the two annexes listed are not bound in, and the dialog says so before issue.
       await expect.poll(() => dlg.getByTestId('doc-check-warnings').textContent(), { timeout: T }).toContain('附件说明第1项《第三方中介机构考评表》没有随文附上')
       await shot(page, 'free-doc-02-dialog')
+      // The clerk binds the two forms in by hand: ticked as 另行附送, the 附件 check has nothing to say.
+      const apart = dlg.getByTestId('doc-apart')
+      await apart.getByText('第三方中介机构考评表', { exact: true }).click()
+      await expect.poll(() => dlg.getByTestId('doc-check-warnings').textContent(), { timeout: T }).toContain('附件说明第2项《第三方中介机构工作底稿目录》没有随文附上')
+      await apart.getByText('第三方中介机构工作底稿目录', { exact: true }).click()
+      await expect.poll(async () => ((await dlg.getByTestId('doc-check-warnings').count()) ? await dlg.getByTestId('doc-check-warnings').textContent() : ''), { timeout: T }).not.toContain('附件说明')
+      await shot(page, 'free-doc-02b-apart')
       await dlg.getByTestId('doc-issue').click()
       await expect.poll(() => dlg.locator('.ant-result-subtitle').textContent(), { timeout: 30_000 }).toBe(`文号：师财预〔${Y}〕102号`)
       const path = ((await dlg.getByTestId('saved-path').textContent()) ?? '').trim()
@@ -65,6 +72,14 @@ describe('发文登记 · 起草公文', () => {
       await row.getByText('修改').click()
       await expect.poll(() => dlg.getByTestId('doc-number').textContent(), { timeout: T }).toBe(`师财预〔${Y}〕102号`)
       expect(await dlg.getByLabel('正文').inputValue()).toBe(BODY)
+      // Re-opened, the 另行附送 ticks are as issued.
+      await expect.poll(() => dlg.getByTestId('doc-apart').locator('input:checked').count(), { timeout: T }).toBe(2)
+      // 按最新数据重新起草: said so in the dialog; the 另行附送 ticks name lines, not data, and stay.
+      await dlg.getByText('按最新数据重新起草').click()
+      await expect.poll(() => dlg.getByTestId('doc-fresh').textContent(), { timeout: T }).toContain('已按最新数据重新起草')
+      await expect.poll(() => dlg.getByTestId('doc-apart').locator('input:checked').count(), { timeout: T }).toBe(2)
+      expect(await dlg.getByLabel('正文').inputValue()).toBe(BODY)
+      await shot(page, 'free-doc-04b-redraft')
       await dlg.getByLabel('标题').fill('师宗县第三方中介机构参与预算绩效管理暂行办法')
       await dlg.getByTestId('doc-issue').click()
       await expect.poll(() => dlg.locator('.ant-result-subtitle').textContent(), { timeout: 30_000 }).toBe(`文号：师财预〔${Y}〕102号`)

@@ -169,6 +169,13 @@ describe('绩效目标与运行监控 end to end', () => {
 
       // The round's notice.
       await page.getByTestId('round-doc-targets-notice').click()
+      // Its 附件 (the 申报表) is not bound in: the check says how it reaches the units, and passes
+      // once the clerk ticks it as 另行附送.
+      const noticeDlg = page.getByRole('dialog', { name: /绩效目标编审工作通知/ })
+      await expect.poll(() => noticeDlg.getByTestId('doc-check-warnings').textContent(), { timeout: T }).toContain('绩效目标申报表》不随文生成（各单位的表由本任务的“导出Excel”按单位导出')
+      await shot(page, 'stage-targets-10b-notice-annex')
+      await noticeDlg.getByTestId('doc-apart').getByText(/绩效目标申报表$/).click()
+      await expect.poll(async () => ((await noticeDlg.getByTestId('doc-check-warnings').count()) ? await noticeDlg.getByTestId('doc-check-warnings').textContent() : ''), { timeout: T }).not.toContain('附件说明')
       const notice = await issueDoc(page, /绩效目标编审工作通知/, '2024-02-20')
       expect(notice.number).toBe('文号：师财预〔2024〕2号')
       expect(existsSync(notice.path)).toBe(true)

@@ -7,11 +7,14 @@ import { parseJson, type Ctx } from '../../handlers/context'
 import type { IssueText } from './types'
 
 /**
- * What a document's text is built from, as at its first issue (下达): the snapshot kept in its
- * register row when it was issued, else `now()` from today's data (a first draft). A notice once
- * issued keeps quoting the scope it was issued with, whatever the round has become since.
+ * What a document's text is built from, as at its issue (下达): the snapshot kept in its register
+ * row when it was issued, else `now()` from today's data (a first draft). A notice once issued
+ * keeps quoting the scope it was issued with, whatever the round has become since — unless the
+ * clerk redrafts it from the latest data (`fresh`, 按最新数据重新起草): then `now()` again, and the
+ * re-issued document keeps that as its new snapshot.
  */
-export async function scopeAtIssue<T>(ctx: Ctx, key: string, now: () => Promise<T> | T): Promise<T> {
+export async function scopeAtIssue<T>(ctx: Ctx, { key, fresh }: { key: string; fresh?: boolean }, now: () => Promise<T> | T): Promise<T> {
+  if (fresh) return await now()
   const row = await ctx.db.selectFrom('documents').select('content').where('doc_key', '=', key).executeTakeFirst()
   const kept = row ? parseJson<{ snapshot?: T }>(row.content, {}).snapshot : undefined
   return kept ?? (await now())

@@ -10,7 +10,7 @@ import type { Ctx } from '../../handlers/context'
 import { getEngagement } from '../../handlers/evaluation'
 import { getRound, itemQuery, loadItemDetail, toItem } from '../../handlers/rounds'
 import { renderFormDoc, type FormCell } from '../form-doc'
-import { recipientsFor } from './stage'
+import { recipientsFor, ROUND_FORM_HOW } from './stage'
 import { L, renderNotice, scopeAtIssue, SIGN, V } from './common'
 import type { Composer } from './types'
 
@@ -28,14 +28,14 @@ async function roundWithItems(ctx: Ctx, recordId: string | undefined, stage: 'se
 
 const quoted = (items: Pick<RoundItem, 'projectName'>[]) => items.map((i) => `“${i.projectName}”`).join('')
 
-export const composeSelfEvalNotice: Composer = async ({ recordId }, ctx) => {
+export const composeSelfEvalNotice: Composer = async ({ recordId, fresh }, ctx) => {
   const { round } = await roundWithItems(ctx, recordId, 'selfeval')
   const s = await ctx.settings()
   const y = round.budgetYear
   const key = `selfeval-notice:${round.id}`
   // The scoring method as announced at 下达: a later change of weights or grade lines applies to
   // the next notice, not to the one already sent.
-  const rules = await scopeAtIssue(ctx, key, () => ({ weights: s.scoring.weights, grades: s.scoring.grades }))
+  const rules = await scopeAtIssue(ctx, { key, fresh }, () => ({ weights: s.scoring.weights, grades: s.scoring.grades }))
   const w = rules.weights
   const g = rules.grades
   const body = [
@@ -56,16 +56,17 @@ export const composeSelfEvalNotice: Composer = async ({ recordId }, ctx) => {
     snapshot: rules,
     records: [{ id: round.id, label: round.title }],
     defaults: { title: `关于做好${y}年县本级部门预算财政支出绩效自评工作的通知`, ...s.addressees['selfeval-notice'], body, attachments: [`${y}年度项目支出绩效自评表`] },
+    separately: [{ title: `${y}年度项目支出绩效自评表`, how: ROUND_FORM_HOW }],
     render: (text, st) => renderNotice(text, st),
   }
 }
 
-export const composeFiscalEvalNotice: Composer = async ({ recordId }, ctx) => {
+export const composeFiscalEvalNotice: Composer = async ({ recordId, fresh }, ctx) => {
   const { round, items: now } = await roundWithItems(ctx, recordId, 'fiscaleval')
   const y = round.budgetYear
   const key = `fiscaleval-notice:${round.id}`
   // The projects selected as at 下达: the body, the 主送 and the annex list quote them as issued.
-  const scope = await scopeAtIssue(ctx, key, () => ({
+  const scope = await scopeAtIssue(ctx, { key, fresh }, () => ({
     items: now.map((i) => ({ unitName: i.unitName, projectName: i.projectName, fundSource: i.fundSource, amountFen: i.amountFen })),
     amountFen: round.totalFen,
   }))
@@ -190,13 +191,13 @@ export const composeEvalOpinion: Composer = async ({ recordId }, ctx) => {
   }
 }
 
-export const composeEvalReport: Composer = async ({ recordId }, ctx) => {
+export const composeEvalReport: Composer = async ({ recordId, fresh }, ctx) => {
   const { round, items } = await roundWithItems(ctx, recordId, 'fiscaleval')
   const s = await ctx.settings()
   const key = `eval-report:${round.id}`
   // The scores, grades and findings as at 下达: the body and the 汇总表 quote them as reported, so a
   // regenerate after a later re-evaluation gives the same annex.
-  const scope = await scopeAtIssue(ctx, key, async () => {
+  const scope = await scopeAtIssue(ctx, { key, fresh }, async () => {
     const details = await Promise.all(items.map((i) => loadItemDetail(ctx, i.id)))
     const scored = details.filter((d) => d.evaluation?.totalScore != null)
     if (scored.length === 0) throw new AppError('VALIDATION', '该财政评价任务还没有录入评价得分，无法生成结果报告')

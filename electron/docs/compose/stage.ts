@@ -41,15 +41,21 @@ export function recipientsFor(unitNames: string[], all: string): string {
   return units.length > 5 || units.length === 0 ? all : units.join('、')
 }
 
+/**
+ * How a notice's form reaches the units: not bound in (a county's forms would be one file of every
+ * unit's projects), but exported per unit from the round, prefilled with its projects.
+ */
+export const ROUND_FORM_HOW = '各单位的表由本任务的“导出Excel”按单位导出、预填项目后发给各单位'
+
 const deadlineText = (r: Round) => (r.deadline ? formatChineseDate(r.deadline) : '规定时间')
 
-export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
+export const composeTargetsNotice: Composer = async ({ recordId, fresh }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'targets')
   const s = await ctx.settings()
   const y = round.budgetYear
   const key = `targets-notice:${round.id}`
   // The scope as at 下达: units, projects and funds of the round when the notice was first issued.
-  const scope = await scopeAtIssue(ctx, key, () => ({ units: new Set(items.map((i) => i.unitId)).size, projects: items.length, amountFen: round.totalFen }))
+  const scope = await scopeAtIssue(ctx, { key, fresh }, () => ({ units: new Set(items.map((i) => i.unitId)).size, projects: items.length, amountFen: round.totalFen }))
   const body = [
     `为全面推进预算绩效目标与预算编制同布置、同申报、同审核、同批复、同公开、同运行，持续提升${y}年县级财政支出预算绩效目标编审工作质量，现就做好${y}年度预算绩效目标编审工作通知如下：`,
     '一、编制范围',
@@ -70,17 +76,18 @@ export const composeTargetsNotice: Composer = async ({ recordId }, ctx) => {
     snapshot: scope,
     records: [{ id: round.id, label: round.title }],
     defaults: { title, ...s.addressees['targets-notice'], body, attachments: [`${y}年度项目支出绩效目标申报表`] },
+    separately: [{ title: `${y}年度项目支出绩效目标申报表`, how: ROUND_FORM_HOW }],
     render: (text, st) => renderNotice(text, st),
   }
 }
 
-export const composeMonitoringNotice: Composer = async ({ recordId }, ctx) => {
+export const composeMonitoringNotice: Composer = async ({ recordId, fresh }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'monitoring')
   const s = await ctx.settings()
   const y = round.budgetYear
   const m = round.asOfMonth ?? 12
   const key = `monitoring-notice:${round.id}`
-  const scope = await scopeAtIssue(ctx, key, () => ({ projects: items.length, amountFen: round.totalFen }))
+  const scope = await scopeAtIssue(ctx, { key, fresh }, () => ({ projects: items.length, amountFen: round.totalFen }))
   const body = [
     `为动态了解和掌握预算资金投入项目的实施情况，及时发现预算执行中存在的问题并纠偏，决定对${y}年度县级部门预算开展绩效运行监控。现将有关事项通知如下：`,
     '一、监控范围',
@@ -104,6 +111,7 @@ export const composeMonitoringNotice: Composer = async ({ recordId }, ctx) => {
       body,
       attachments: [`${y}年度项目支出绩效运行监控表（1-${m}月）`],
     },
+    separately: [{ title: `${y}年度项目支出绩效运行监控表（1-${m}月）`, how: ROUND_FORM_HOW }],
     render: (text, st) => renderNotice(text, st),
   }
 }
@@ -223,13 +231,13 @@ interface FeedbackLine {
   measures: string
 }
 
-export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => {
+export const composeMonitoringFeedback: Composer = async ({ recordId, fresh }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'monitoring')
   const s = await ctx.settings()
   const key = `monitoring-feedback:${round.id}`
   // The reviewed projects, their lights and problems as at 下达: the body, 附件1 and the Excel
   // 附件2 are built from them, so a regenerate after a later review gives the same annexes.
-  const scope = await scopeAtIssue(ctx, key, async () => {
+  const scope = await scopeAtIssue(ctx, { key, fresh }, async () => {
     const reviewed = items.filter((i) => i.status === '已审核')
     if (reviewed.length === 0) throw new AppError('VALIDATION', '该监控任务还没有审核通过的项目，无法生成结果反馈通知')
     const details = new Map((await Promise.all(reviewed.filter((i) => i.light === 'red' || i.light === 'yellow').map((i) => loadItemDetail(ctx, i.id)))).map((d) => [d.item.id, d]))
@@ -320,13 +328,15 @@ export const composeMonitoringFeedback: Composer = async ({ recordId }, ctx) => 
                 label: '附件1',
                 title: text.attachments[0] ?? summaryTitle,
                 table: {
+                  // A unit's name of 13 characters (师宗县人力资源和社会保障局) on one line; the
+                  // headers broken where a reader would break them, not 1-9月执/行率.
                   columns: [
                     { title: '序号', widthMm: 12, align: 'center' },
-                    { title: '预算单位', widthMm: 54 },
-                    { title: '红灯项目（个）', widthMm: 20, align: 'center' },
-                    { title: '黄灯项目（个）', widthMm: 20, align: 'center' },
-                    { title: '预警项目预算（万元）', widthMm: 28, align: 'right' },
-                    { title: `1-${m}月执行率`, widthMm: 22, align: 'right' },
+                    { title: '预算单位', widthMm: 58 },
+                    { title: '红灯\n（个）', widthMm: 18, align: 'center' },
+                    { title: '黄灯\n（个）', widthMm: 18, align: 'center' },
+                    { title: '预警项目预算\n（万元）', widthMm: 28, align: 'right' },
+                    { title: `1-${m}月\n执行率`, widthMm: 22, align: 'right' },
                   ],
                   rows: unitRows.map(([name, u], i) => [String(i + 1), name, String(u.red || ''), String(u.yellow || ''), formatWan(u.fen), pct(u.executed, u.fen)]),
                   footer: ['合计', `${unitRows.length}个单位`, String(lights.red), String(lights.yellow), formatWan(sumFen(unitRows.map(([, u]) => u.fen))), pct(sumFen(unitRows.map(([, u]) => u.executed)), sumFen(unitRows.map(([, u]) => u.fen)))],

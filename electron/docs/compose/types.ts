@@ -3,7 +3,7 @@ import type { DocDraft } from '../../../shared/documents'
 import type { Settings } from '../../../shared/settings'
 import type { Ctx } from '../../handlers/context'
 import type { Writer } from '../../db/writer'
-import type { BoundAnnex } from '../annex-check'
+import type { ApartAnnex, BoundAnnex } from '../annex-check'
 
 export interface DocDefaults {
   title: string
@@ -11,6 +11,11 @@ export interface DocDefaults {
   body: string
   attachments: string[]
   copyTo: string
+  /**
+   * 附件说明 lines the clerk confirmed as provided apart (另行附送: sent separately or bound in by
+   * hand), which the 附件 check then accepts though nothing is bound in for them.
+   */
+  apart?: string[]
 }
 
 export interface IssueText extends DocDefaults {
@@ -34,6 +39,8 @@ export interface Composed {
    * 附件 check before issue; none when absent.
    */
   bound?(text: Pick<IssueText, 'attachments'>): BoundAnnex[]
+  /** Annexes the text names that reach the units another way, and how (for the 附件 check's advice). */
+  separately?: ApartAnnex[]
   /** The 成文日期 a first draft proposes, when the record says it (a free 公文's draft). */
   defaultDate?: string
   /** Which 代字 numbers it, when the record decides rather than the kind (a free 公文). */
@@ -43,7 +50,8 @@ export interface Composed {
   /**
    * The data the text is built from as it stood when the document was first issued (下达): the
    * round's scope, say. Kept in the register row and given back by `scopeAtIssue` on every later
-   * draft or re-issue, so a later change to the round never alters an issued notice's text.
+   * draft or re-issue, so a later change to the round never alters an issued notice's text (unless
+   * it is redrafted from the latest data, `ComposeParams.fresh`).
    */
   snapshot?: unknown
   /** Inside the issuing transaction: keep the issued text on the record too. */
@@ -53,6 +61,11 @@ export interface Composed {
 export interface ComposeParams {
   recordId?: string
   workYear?: number
+  /**
+   * 按最新数据重新起草: build the text from the data as it is now, not from the issued document's
+   * snapshot (a plain regenerate keeps the snapshot); the re-issue then keeps the new one.
+   */
+  fresh?: boolean
 }
 
 export type Composer = (params: ComposeParams, ctx: Ctx) => Promise<Composed>
