@@ -329,14 +329,17 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     preview.summary.indicatorsRemoved += removed
     preview.summary.itemsFilled++
     const checks = checkIndicators(p.annualGoal, incoming.map((i) => ({ ...i, id: i.id ?? '' })), { weightTotal: settings.indicatorWeightTotal, projectAmountFen: p.amountFen })
-    const errors = checks.filter((c) => c.severity === 'error').length
+    const errors = checks.filter((c) => c.severity === 'error')
     preview.rows.push({
       unitName: unit.name,
       projectName: p.name,
       action,
       detail: `${p.layout ? `按《${p.layout}》读取工作表“${p.sheet}”；` : ''}${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）`,
     })
-    const submission: Submission = errors ? { submitted: false, reason: `仍有${errors}处需完善，导入后暂不提交审核` } : { submitted: true }
+    // Named as the clerk's 提交审核 would name it, so the unit knows what to complete in its form.
+    const submission: Submission = errors.length
+      ? { submitted: false, reason: `仍有${errors.length}处需完善（${errors[0]!.message}${errors.length > 1 ? '等' : ''}），导入后暂不提交审核` }
+      : { submitted: true }
     predicted.push(submission)
     steps.push(async (w) => {
       let projectId = existing?.id
@@ -352,7 +355,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
         await w.insert('round_items', newItemRow(id, roundId, projectId))
         it = { id, project_id: projectId, status: '待填报' }
       }
-      if (errors === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
+      if (errors.length === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
       return submission
     })
   }
