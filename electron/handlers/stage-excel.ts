@@ -306,10 +306,6 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     }
     seen.add(key)
     const item = existing ? itemByProject.get(existing.id) : undefined
-    if (item && !canEdit(item.status as ItemStatus)) {
-      where('项目名称', `项目“${p.name}”在本任务中已审核通过，不能通过导入修改；如需修改请先撤销审核`)
-      continue
-    }
     const old = existing ? (indicators.get(existing.id) ?? []) : []
     const oldIds = new Set(old.map((i) => i.id))
     const incoming = p.indicators.map((i) => ({ ...i, id: i.id && oldIds.has(i.id) ? i.id : undefined }))
@@ -322,6 +318,16 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     }).length
     const projectChanged = !existing || existing.amount_fen !== p.amountFen || existing.annual_goal !== p.annualGoal || existing.fund_source !== p.fundSource || existing.code !== p.code || existing.category !== p.category
     const action = !existing ? '新增' : projectChanged || created || updated || removed ? '更新' : '不变'
+    if (item && !canEdit(item.status as ItemStatus)) {
+      // A unit's re-exported workbook holds its approved projects beside the returned one: left as
+      // they were, they are passed over; changed, they are refused.
+      if (action === '不变') {
+        preview.warnings!.push({ sheet: p.sheet ?? '项目信息', row: p.row, column: '项目名称', message: `项目“${p.name}”在本任务中已审核通过，表中未改动，不再导入` })
+        continue
+      }
+      where('项目名称', `项目“${p.name}”在本任务中已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核`)
+      continue
+    }
     if (!existing) preview.summary.projectsCreated++
     else if (projectChanged) preview.summary.projectsUpdated++
     preview.summary.indicatorsCreated += created
