@@ -362,11 +362,15 @@ async function stages(s: StageSession) {
   await expect.poll(() => page.getByTestId('tab-已审核').textContent()).toBe('已审核 7')
   await shot(page, 'fy-25-targets-approved')
 
-  // The approval: the 审核结果运用意见书 of every approved project, in one batch.
-  await page.getByTestId('batch-open').click()
-  await page.getByTestId('batch-start').click()
-  await expect.poll(() => page.getByTestId('job-message').textContent(), { timeout: 30_000 }).toContain('已生成 7 份')
-  await page.getByTestId('job-close').click()
+  // The 批复通知: the approved targets back to the units, listed in its annex.
+  await page.getByTestId('round-doc-targets-approval').click()
+  const approval = await issueDoc(page, /绩效目标批复通知/, '2024-04-10')
+  expect(approval.number).toBe('文号：师财预〔2024〕2号')
+  const approvalText = textOf((await unzipDocx(readFileSync(approval.path))).document)
+  expect(approvalText).toContain('本次批复2个预算单位7个项目的绩效目标，涉及资金3954.9万元')
+  expect(approvalText).toContain('2024年度项目支出绩效目标批复表')
+  await shot(page, 'fy-25b-targets-approval-notice')
+  await approval.close()
 
   // ——— 运行监控 (1-9月) of the approved 2024 projects: 李明 starts it and takes the units' tables in ———
   await signInAs(page, '李明')
