@@ -382,7 +382,8 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
   const settings = await ctx.settings()
   const rules = settings.warnings
   const levels = settings.scoring.qualitative
-  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: file.notices }
+  const warnings: ImportProblem[] = []
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, warnings, notices: file.notices }
   const steps: Step[] = []
   const breathe = yielder()
   for (const p of parsed.projects) {
@@ -390,10 +391,6 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
     if (!item) {
       problems.push({ sheet: '项目执行', row: p.row, column: '项目编号', message: `项目“${p.name}”不在本监控任务中，请使用本任务导出的监控表` })
-      continue
-    }
-    if (!canEdit(item.status)) {
-      problems.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
       continue
     }
     const own = indicators.get(item.projectId) ?? []
@@ -410,15 +407,35 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
       values.push({ indicatorId: match, actual: ind.actual, forecast: ind.forecast, likelihood: ind.likelihood, causes: ind.causes, measures: ind.measures })
     }
     if (bad) continue
+    const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
+    if (!canEdit(item.status)) {
+      // A returned unit's re-exported 监控表 holds its approved projects too: unchanged, they are passed over.
+      if (await sameMonitoring(ctx, item.id, input)) {
+        warnings.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，表中未改动，不再导入` })
+        continue
+      }
+      problems.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核` })
+      continue
+    }
     preview.summary.itemsFilled++
     preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : formatWan(p.executedFen) + '万元'}，${values.length}个指标` })
-    const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
       await writeMonitoring(w, item.id, input, rules, levels)
       return submitIfComplete(ctx, w, item.id, fileName)
     })
   }
   return { preview, steps }
+}
+
+/** Whether a 监控表 row says what the item already holds (its figures, 说明 and every indicator's values). */
+async function sameMonitoring(ctx: Ctx, itemId: string, input: MonitorInput): Promise<boolean> {
+  const d = await loadItemDetail(ctx, itemId)
+  if (d.item.executedFen !== input.executedFen || d.item.forecastFen !== input.forecastFen || d.deviation !== input.deviation || d.measures !== input.measures) return false
+  const stored = new Map(d.values.map((v) => [v.indicatorId, v]))
+  return input.values.every((v) => {
+    const o = stored.get(v.indicatorId)
+    return !!o && o.actual === v.actual && o.forecast === v.forecast && o.likelihood === v.likelihood && o.causes.join('、') === v.causes.join('、') && o.measures === v.measures
+  })
 }
 
 async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'selfeval' }>, matches: Matches): Promise<Plan> {

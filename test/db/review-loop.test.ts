@@ -315,6 +315,34 @@ describe('a filled 监控表 submits what it filled', () => {
     expect(iRow.getCell(ih.get('1-9月完成值')!).value).toBe('98')
   })
 
+  it('takes a returned unit’s corrected 监控表 back although it still holds approved projects, refusing only a changed one', async () => {
+    const { t, round, path } = await monitoringRound()
+    await t.call('stageExcel/apply', {
+      roundId: round.id,
+      fileName: '监控表.xlsx',
+      base64: await fill(path, { 城乡环卫一体化经费: { executed: 1000, forecast: 1573 }, 学生资助补助经费: { executed: 200, forecast: 320.5 } }, onTarget),
+    })
+    const items = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r]))
+    await t.signInAs('王芳', ['预算股'])
+    await t.call('items/transition', { id: items.get('学生资助补助经费')!.id, action: 'approve', summary: '' })
+    await t.call('items/transition', { id: items.get('城乡环卫一体化经费')!.id, action: 'return', summary: '执行数与国库支付数不符', opinions: [] })
+    await t.signInAs('管理员')
+    const again = await t.call('stageExcel/export', { roundId: round.id, unitIds: [], oneFile: true })
+    const wb = await readBook(again.paths[0]!)
+    const ps = wb.getWorksheet('项目执行')!
+    const ph = headers(ps)
+    rowWhere(ps, ph.get('项目名称')!, '城乡环卫一体化经费').getCell(ph.get('1-9月执行数（万元）')!).value = 1100
+    const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '监控表（修改）.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(preview.problems).toEqual([])
+    expect(preview.rows.map((r) => r.projectName)).toEqual(['城乡环卫一体化经费'])
+    expect(preview.warnings!.map((w) => w.message)).toEqual(['项目“学生资助补助经费”已审核通过，表中未改动，不再导入'])
+    expect(preview.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 1 })
+    // The approved project's figure changed: refused, named.
+    rowWhere(ps, ph.get('项目名称')!, '学生资助补助经费').getCell(ph.get('1-9月执行数（万元）')!).value = 210
+    const changed = await t.call('stageExcel/preview', { roundId: round.id, fileName: '改了已审核的.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(changed.problems.map((p) => p.message)).toEqual(['项目“学生资助补助经费”已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核'])
+  })
+
   it('执行数 above 全年预算 stops the submission until a 说明 is given, then stays a warning', async () => {
     const { t, round, path } = await monitoringRound()
     const base64 = await fill(path, { 学生资助补助经费: { executed: 350, forecast: 350 } }, onTarget)
