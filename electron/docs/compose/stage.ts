@@ -104,11 +104,11 @@ export const composeTargetsApproval: Composer = async ({ recordId }, ctx) => {
   const count = (c: string) => lines.filter((l) => l.conclusion === c).length
   const fen = sumFen(lines.map((l) => l.amountFen))
   const tableTitle = `${y}年度项目支出绩效目标批复表`
-  const graded = (['优', '良'] as const).filter((c) => count(c)).map((c) => `审核结论为“${c}”的${count(c)}个`)
+  const graded = (['优', '良'] as const).filter((c) => count(c)).map((c) => `“${c}”的${count(c)}个`)
   const body = [
     `根据${y}年度预算绩效目标编审工作安排，县财政局对各预算单位报送的${y}年度项目支出绩效目标进行了审核，现将审核通过的绩效目标批复如下：`,
     '一、批复情况',
-    `本次批复${new Set(lines.map((l) => l.unitName)).size}个预算单位${lines.length}个项目的绩效目标，涉及资金${formatWanPlain(fen)}万元${graded.length ? `，其中${graded.join('、')}` : ''}。` +
+    `本次批复${new Set(lines.map((l) => l.unitName)).size}个预算单位${lines.length}个项目的绩效目标，涉及资金${formatWanPlain(fen)}万元${graded.length ? `，其中审核结论为${graded.join('、')}` : ''}。` +
       (scope.refused ? `审核结论为“差”的${scope.refused}个项目不予批复，不得进入预算安排流程。` : '') +
       (scope.pending ? `另有${scope.pending}个项目尚未审核通过，审核通过后另行批复。` : '') +
       `各项目批复的绩效目标见附件。`,
