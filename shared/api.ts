@@ -359,7 +359,7 @@ export const api = {
     output: out<ExanteProposal>(),
   },
   'exante/remove': { input: z.object({ id }), output: out<{ removed: boolean }>() },
-  'exante/toLibrary': { input: z.object({ ids: z.array(id).min(1, '请至少选择一个项目') }), output: out<{ created: number; skipped: string[] }>() },
+  'exante/toLibrary': { input: z.object({ ids: z.array(id).min(1, '请至少选择一个项目') }), output: out<{ created: number; linked: number; skipped: string[] }>() },
   'projects/list': {
     input: z.object({
       budgetYear: year.optional(),

@@ -7,6 +7,8 @@ export const DOC_KINDS = {
   'exante-feedback': { name: '事前评估结果反馈通知', layout: 'gongwen', prefix: 'budget', scope: 'year' },
   'targets-notice': { name: '绩效目标编审工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'targets-opinion': { name: '绩效目标审核结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
+  /** After the review: the approved targets go back to the units with the budget (同批复), listed by project. */
+  'targets-approval': { name: '绩效目标批复通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'monitoring-notice': { name: '运行监控工作通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },
   'monitoring-opinion': { name: '运行监控结果运用意见书', layout: 'form', prefix: 'budget', scope: 'record' },
   'monitoring-feedback': { name: '运行监控结果反馈通知', layout: 'gongwen', prefix: 'budget', scope: 'round' },

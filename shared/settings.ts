@@ -122,6 +122,7 @@ const toAndCopy = z.object({ recipients: addressLine('主送机关'), copyTo: ad
 const copyOnly = z.object({ copyTo: addressLine('抄送机关') })
 export const addresseesSchema = z.object({
   'targets-notice': toAndCopy,
+  'targets-approval': toAndCopy,
   'monitoring-notice': toAndCopy,
   'selfeval-notice': toAndCopy,
   'fiscaleval-notice': toAndCopy,
@@ -134,6 +135,7 @@ export type Addressees = z.infer<typeof addresseesSchema>
 export const ALL_UNITS = '县直各预算单位'
 export const DEFAULT_ADDRESSEES: Addressees = {
   'targets-notice': { recipients: ALL_UNITS, copyTo: '' },
+  'targets-approval': { recipients: ALL_UNITS, copyTo: '' },
   'monitoring-notice': { recipients: ALL_UNITS, copyTo: '' },
   'selfeval-notice': { recipients: ALL_UNITS, copyTo: '' },
   'fiscaleval-notice': { recipients: ALL_UNITS, copyTo: '' },

@@ -3,6 +3,7 @@
  * an item needs its role, and nobody approves an item they submitted themselves.
  */
 import type { Kysely } from 'kysely'
+import { formatChineseDate } from '../../shared/documents'
 import { AppError } from '../../shared/result'
 import { hasAnyRole, isDivisionScoped, ITEM_ACTION_ROLES, refusalFor, type Role } from '../../shared/roles'
 import { ACTION_NAMES, type ItemAction } from '../../shared/stage'
@@ -65,7 +66,7 @@ export async function assertMayTransition(ctx: Ctx, db: Kysely<DB>, itemId: stri
   if (lastSubmit?.operator_id && lastSubmit.operator_id === ctx.session.operatorId) {
     throw new AppError(
       'FORBIDDEN',
-      `“${item.projectName}”是您（${lastSubmit.name ?? ctx.session.name ?? ''}）于${lastSubmit.at.slice(0, 10)}提交的，不能由本人审核通过；请由其他有“预算股”或“股室审核”角色的操作员审核`,
+      `“${item.projectName}”是您（${lastSubmit.name ?? ctx.session.name ?? ''}）于${formatChineseDate(lastSubmit.at.slice(0, 10))}提交的，不能由本人审核通过；请由其他有“预算股”或“股室审核”角色的操作员审核`,
     )
   }
 }

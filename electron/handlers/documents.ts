@@ -15,7 +15,7 @@ import { isOrgComplete, type Settings } from '../../shared/settings'
 import { composeAnnualReport } from '../docs/compose/annual'
 import { composeAgencyRating, composeEvalOpinion, composeEvalReport, composeFiscalEvalNotice, composeRectifyNotice, composeSelfEvalNotice } from '../docs/compose/evaluation'
 import { composeExanteFeedback, composeExanteOpinion } from '../docs/compose/exante'
-import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
+import { composeMonitoringFeedback, composeMonitoringNotice, composeMonitoringOpinion, composeTargetsApproval, composeTargetsNotice, composeTargetsOpinion } from '../docs/compose/stage'
 import { composeReviewFeedback } from '../docs/compose/review-feedback'
 import { composeFreeDoc } from '../docs/compose/free'
 import type { ComposeParams, Composed, Composer, DocDefaults } from '../docs/compose/types'
@@ -30,6 +30,7 @@ const COMPOSERS: Record<DocKind, Composer> = {
   'exante-feedback': composeExanteFeedback,
   'targets-notice': composeTargetsNotice,
   'targets-opinion': composeTargetsOpinion,
+  'targets-approval': composeTargetsApproval,
   'monitoring-notice': composeMonitoringNotice,
   'monitoring-opinion': composeMonitoringOpinion,
   'monitoring-feedback': composeMonitoringFeedback,
@@ -402,6 +403,7 @@ async function citedDocuments(ctx: Ctx, kind: DocKind, params: ComposeParams) {
   const id = params.recordId
   if (!id) return []
   if (kind === 'monitoring-feedback') return q().where('doc_key', '=', `monitoring-notice:${id}`).execute()
+  if (kind === 'targets-approval') return q().where('doc_key', '=', `targets-notice:${id}`).execute()
   if (kind === 'rectify-notice') {
     const item = await ctx.db.selectFrom('round_items').select('round_id').where('id', '=', id).executeTakeFirst()
     return item ? q().where('doc_key', '=', `fiscaleval-notice:${item.round_id}`).execute() : []

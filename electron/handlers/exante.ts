@@ -16,6 +16,7 @@ import type { DB } from '../db/schema'
 import { parseJson, type Handlers } from './context'
 import { evaluationNotes } from './evaluation-notes'
 import { assertItemVisible, listDivisionScope } from '../auth/scope'
+import { normalizeName } from '../excel/match-sheets'
 
 function proposalQuery(db: Kysely<DB>) {
   return db
@@ -176,6 +177,7 @@ export const exanteHandlers: Pick<
   async 'exante/toLibrary'({ ids }, ctx) {
     const skipped: string[] = []
     let created = 0
+    let linked = 0
     await ctx.write(async (w) => {
       for (const id of ids) {
         const p = await getProposal(w.trx, id)
@@ -189,6 +191,16 @@ export const exanteHandlers: Pick<
         }
         if (!entersLibrary(p.conclusion)) {
           skipped.push(`“${p.projectName}”结论为不予支持，不能纳入项目库`)
+          continue
+        }
+        // A project the year's 一体化 list (or a clerk) already put in the 项目库: the proposal is tied to
+        // it rather than copied, so the year's stages see one project, with its code and amount.
+        const same = (await w.trx.selectFrom('projects').select(['id', 'name']).where('budget_year', '=', p.budgetYear).where('unit_id', '=', p.unitId).execute()).find(
+          (x) => normalizeName(x.name) === normalizeName(p.projectName),
+        )
+        if (same) {
+          await w.update('exante_proposals', p.id, { library_project_id: same.id })
+          linked++
           continue
         }
         const projectId = randomUUID()
@@ -209,7 +221,7 @@ export const exanteHandlers: Pick<
         created++
       }
     })
-    return { created, skipped }
+    return { created, linked, skipped }
   },
 
   async 'projects/list'({ budgetYear, unitId, fundSource, search, sort, order, offset, limit }, ctx) {

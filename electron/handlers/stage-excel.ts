@@ -306,10 +306,6 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     }
     seen.add(key)
     const item = existing ? itemByProject.get(existing.id) : undefined
-    if (item && !canEdit(item.status as ItemStatus)) {
-      where('项目名称', `项目“${p.name}”在本任务中已审核通过，不能通过导入修改；如需修改请先撤销审核`)
-      continue
-    }
     const old = existing ? (indicators.get(existing.id) ?? []) : []
     const oldIds = new Set(old.map((i) => i.id))
     const incoming = p.indicators.map((i) => ({ ...i, id: i.id && oldIds.has(i.id) ? i.id : undefined }))
@@ -322,6 +318,16 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     }).length
     const projectChanged = !existing || existing.amount_fen !== p.amountFen || existing.annual_goal !== p.annualGoal || existing.fund_source !== p.fundSource || existing.code !== p.code || existing.category !== p.category
     const action = !existing ? '新增' : projectChanged || created || updated || removed ? '更新' : '不变'
+    if (item && !canEdit(item.status as ItemStatus)) {
+      // A unit's re-exported workbook holds its approved projects beside the returned one: left as
+      // they were, they are passed over; changed, they are refused.
+      if (action === '不变') {
+        preview.warnings!.push({ sheet: p.sheet ?? '项目信息', row: p.row, column: '项目名称', message: `项目“${p.name}”在本任务中已审核通过，表中未改动，不再导入` })
+        continue
+      }
+      where('项目名称', `项目“${p.name}”在本任务中已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核`)
+      continue
+    }
     if (!existing) preview.summary.projectsCreated++
     else if (projectChanged) preview.summary.projectsUpdated++
     preview.summary.indicatorsCreated += created
@@ -329,14 +335,17 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     preview.summary.indicatorsRemoved += removed
     preview.summary.itemsFilled++
     const checks = checkIndicators(p.annualGoal, incoming.map((i) => ({ ...i, id: i.id ?? '' })), { weightTotal: settings.indicatorWeightTotal, projectAmountFen: p.amountFen })
-    const errors = checks.filter((c) => c.severity === 'error').length
+    const errors = checks.filter((c) => c.severity === 'error')
     preview.rows.push({
       unitName: unit.name,
       projectName: p.name,
       action,
       detail: `${p.layout ? `按《${p.layout}》读取工作表“${p.sheet}”；` : ''}${p.indicators.length}个指标（新增${created}、修改${updated}、删除${removed}）`,
     })
-    const submission: Submission = errors ? { submitted: false, reason: `仍有${errors}处需完善，导入后暂不提交审核` } : { submitted: true }
+    // Named as the clerk's 提交审核 would name it, so the unit knows what to complete in its form.
+    const submission: Submission = errors.length
+      ? { submitted: false, reason: `仍有${errors.length}处需完善（${errors[0]!.message}${errors.length > 1 ? '等' : ''}），导入后暂不提交审核` }
+      : { submitted: true }
     predicted.push(submission)
     steps.push(async (w) => {
       let projectId = existing?.id
@@ -352,7 +361,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
         await w.insert('round_items', newItemRow(id, roundId, projectId))
         it = { id, project_id: projectId, status: '待填报' }
       }
-      if (errors === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
+      if (errors.length === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
       return submission
     })
   }
@@ -373,7 +382,8 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
   const settings = await ctx.settings()
   const rules = settings.warnings
   const levels = settings.scoring.qualitative
-  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: file.notices }
+  const warnings: ImportProblem[] = []
+  const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, warnings, notices: file.notices }
   const steps: Step[] = []
   const breathe = yielder()
   for (const p of parsed.projects) {
@@ -381,10 +391,6 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
     if (!item) {
       problems.push({ sheet: '项目执行', row: p.row, column: '项目编号', message: `项目“${p.name}”不在本监控任务中，请使用本任务导出的监控表` })
-      continue
-    }
-    if (!canEdit(item.status)) {
-      problems.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
       continue
     }
     const own = indicators.get(item.projectId) ?? []
@@ -401,15 +407,35 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
       values.push({ indicatorId: match, actual: ind.actual, forecast: ind.forecast, likelihood: ind.likelihood, causes: ind.causes, measures: ind.measures })
     }
     if (bad) continue
+    const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
+    if (!canEdit(item.status)) {
+      // A returned unit's re-exported 监控表 holds its approved projects too: unchanged, they are passed over.
+      if (await sameMonitoring(ctx, item.id, input)) {
+        warnings.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，表中未改动，不再导入` })
+        continue
+      }
+      problems.push({ sheet: '项目执行', row: p.row, column: '项目名称', message: `项目“${p.name}”已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核` })
+      continue
+    }
     preview.summary.itemsFilled++
     preview.rows.push({ unitName: item.unitName, projectName: item.projectName, action: item.status === '待填报' ? '新增' : '更新', detail: `执行数${p.executedFen === null ? '未填' : formatWan(p.executedFen) + '万元'}，${values.length}个指标` })
-    const input: MonitorInput = { executedFen: p.executedFen, forecastFen: p.forecastFen, deviation: p.deviation, measures: p.measures, values }
     steps.push(async (w) => {
       await writeMonitoring(w, item.id, input, rules, levels)
       return submitIfComplete(ctx, w, item.id, fileName)
     })
   }
   return { preview, steps }
+}
+
+/** Whether a 监控表 row says what the item already holds (its figures, 说明 and every indicator's values). */
+async function sameMonitoring(ctx: Ctx, itemId: string, input: MonitorInput): Promise<boolean> {
+  const d = await loadItemDetail(ctx, itemId)
+  if (d.item.executedFen !== input.executedFen || d.item.forecastFen !== input.forecastFen || d.deviation !== input.deviation || d.measures !== input.measures) return false
+  const stored = new Map(d.values.map((v) => [v.indicatorId, v]))
+  return input.values.every((v) => {
+    const o = stored.get(v.indicatorId)
+    return !!o && o.actual === v.actual && o.forecast === v.forecast && o.likelihood === v.likelihood && o.causes.join('、') === v.causes.join('、') && o.measures === v.measures
+  })
 }
 
 async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'selfeval' }>, matches: Matches): Promise<Plan> {

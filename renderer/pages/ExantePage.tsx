@@ -84,7 +84,8 @@ export function ExantePage() {
     if (!ids.length) return
     const r = await attempt(() => call('exante/toLibrary', { ids }))
     if (!r) return
-    notifySuccess(`已纳入${workYear + 1}年项目库 ${r.created} 个项目${r.skipped.length ? `，跳过 ${r.skipped.length} 个` : ''}`)
+    const tied = r.linked ? `（${r.linked === r.created + r.linked ? '' : `其中 ${r.linked} 个`}与项目库中已有的同名项目对应）` : ''
+    notifySuccess(`已纳入${workYear + 1}年项目库 ${r.created + r.linked} 个项目${tied}${r.skipped.length ? `，跳过 ${r.skipped.length} 个` : ''}`)
     setSelected([])
     await reload()
   }

@@ -187,7 +187,7 @@ describe('who did it, and what the item allows', () => {
   it('nobody approves what they submitted; 录入 submits but cannot approve; the audit log names the signed-in operator', async () => {
     const t = await review()
     const self = await t.fail('items/transition', { id: t.items['城乡环卫一体化经费']!, action: 'approve', conclusion: '优' })
-    expect(self).toEqual({ code: 'FORBIDDEN', message: '“城乡环卫一体化经费”是您（李明）于2024-10-08提交的，不能由本人审核通过；请由其他有“预算股”或“股室审核”角色的操作员审核' })
+    expect(self).toEqual({ code: 'FORBIDDEN', message: '“城乡环卫一体化经费”是您（李明）于2024年10月8日提交的，不能由本人审核通过；请由其他有“预算股”或“股室审核”角色的操作员审核' })
     // Returning it is allowed: that is not approving.
     await t.call('items/transition', { id: t.items['城乡环卫一体化经费']!, action: 'return', summary: '请细化指标' })
     await t.signInAs('赵录入', ['录入'])

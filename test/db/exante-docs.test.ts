@@ -54,6 +54,30 @@ describe('事前绩效评估', () => {
     expect((await t.fail('exante/remove', { id: a.id })).code).toBe('LOCKED')
   })
 
+  it('ties a proposal to the project the year’s list already holds instead of copying it', async () => {
+    const t = await setUp()
+    // The 2025 list came from the 一体化 system first, with its code and its own amount.
+    const listed = await t.call('projects/save', { budgetYear: 2025, unitId: t.unit.id, code: '530323250006', name: '校舍维修改造', amountWan: '215', fundSource: '一般公共预算', category: '项目' })
+    const other = await t.call('units/save', { code: '101024', name: '师宗县教育体育局', parentName: '', divisionId: t.divisions.jkw.id })
+    const a = await t.proposal('校舍 维修改造', '220')
+    const b = await t.proposal('老旧小区改造', '800')
+    const elsewhere = await t.call('exante/save', { workYear: 2024, unitId: other.id, projectName: '校舍维修改造', amountWan: '90', fundSource: '一般公共预算', basis: '', scores })
+    for (const p of [a, b, elsewhere]) await t.call('exante/confirm', { id: p.id, conclusion: '予以支持', reason: '' })
+    const moved = await t.call('exante/toLibrary', { ids: [a.id, b.id, elsewhere.id] })
+    expect(moved).toEqual({ created: 2, linked: 1, skipped: [] })
+    const lib = await t.call('projects/list', { budgetYear: 2025 })
+    // Same unit and name (spaces aside): one project, the list's; another unit's namesake is its own.
+    expect(lib.rows.map((p) => [p.unitName, p.name, p.code, p.amountFen]).sort()).toEqual(
+      [
+        ['师宗县住房和城乡建设局', '校舍维修改造', '530323250006', 215_000_000],
+        ['师宗县住房和城乡建设局', '老旧小区改造', '', 800_000_000],
+        ['师宗县教育体育局', '校舍维修改造', '', 90_000_000],
+      ].sort(),
+    )
+    expect((await t.call('exante/get', { id: a.id })).libraryProjectId).toBe(listed.id)
+    expect(await t.call('exante/toLibrary', { ids: [a.id] })).toEqual({ created: 0, linked: 0, skipped: ['“校舍 维修改造”已在项目库中'] })
+  })
+
   it('re-opens the conclusion when the scores change', async () => {
     const t = await setUp()
     const a = await t.proposal('项目', '1')

@@ -100,6 +100,44 @@ describe('绩效目标 returned with opinions', () => {
     expect([...headers(plainBook.getWorksheet('项目信息')!).keys()].some((h) => h.startsWith('审核意见'))).toBe(false)
   })
 
+  it('takes the unit’s corrected workbook back although it still holds its approved projects, refusing only a changed one', async () => {
+    const t = await setUp()
+    const road = await t.call('projects/save', { budgetYear: 2024, unitId: t.units.jsj.id, code: '530323240003', name: '城市道路维护', amountWan: '120', fundSource: '一般公共预算', category: '项目' })
+    const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-03-15', unitIds: [t.units.jsj.id] })
+    const items = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r]))
+    for (const [name, wan] of [['城乡环卫一体化经费', '1573'], ['城市道路维护', '120']] as const) {
+      await t.call('targets/save', { projectId: items.get(name)!.projectId, annualGoal: '按期完成年度任务', indicators: completeIndicators(wan) })
+      await t.call('items/transition', { id: items.get(name)!.id, action: 'submit' })
+    }
+    // Another operator reviews: 城市道路维护 approved, 城乡环卫 returned.
+    await t.signInAs('王芳', ['预算股'])
+    await t.call('items/transition', { id: items.get('城市道路维护')!.id, action: 'approve', conclusion: '优', summary: '', opinions: [] })
+    await t.call('items/transition', { id: items.get('城乡环卫一体化经费')!.id, action: 'return', conclusion: '中', summary: '请细化产出指标', opinions: [] })
+    await t.signInAs('管理员')
+
+    const exported = await t.call('stageExcel/export', { roundId: round.id, unitIds: [t.units.jsj.id], oneFile: false })
+    const wb = await readBook(exported.paths[0]!)
+    const inds = wb.getWorksheet('绩效指标')!
+    const ih = headers(inds)
+    rowWhere(inds, ih.get('三级指标')!, '清扫保洁面积').getCell(ih.get('指标值')!).value = '150'
+    const base64 = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64')
+    const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '住建局-申报表（修改）.xlsx', base64 })
+    expect(preview.problems).toEqual([])
+    expect(preview.rows.map((r) => [r.projectName, r.action])).toEqual([['城乡环卫一体化经费', '更新']])
+    expect(preview.warnings!.map((w) => w.message)).toContain('项目“城市道路维护”在本任务中已审核通过，表中未改动，不再导入')
+    expect(preview.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 1, indicatorsUpdated: 1 })
+    await t.call('stageExcel/apply', { roundId: round.id, fileName: '住建局-申报表（修改）.xlsx', base64 })
+    const after = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r.status]))
+    expect([after.get('城乡环卫一体化经费'), after.get('城市道路维护')]).toEqual(['已填报', '已审核'])
+
+    // An approved project changed in the workbook is still refused, naming it.
+    const roadRows: ExcelJS.Row[] = []
+    inds.eachRow((r, n) => n > 3 && r.getCell(ih.get('项目名称')!).value === road.name && roadRows.push(r))
+    roadRows[0]!.getCell(ih.get('指标值')!).value = '99999'
+    const changed = await t.call('stageExcel/preview', { roundId: round.id, fileName: '改了已审核的.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(changed.problems.map((p) => p.message)).toContain('项目“城市道路维护”在本任务中已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核')
+  })
+
   it('issues one 审核意见反馈单 per unit listing every opinion, and refuses a unit with nothing returned', async () => {
     const t = await setUp()
     const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-03-15', unitIds: [] })
@@ -275,6 +313,34 @@ describe('a filled 监控表 submits what it filled', () => {
     expect(fillOf(cell)).toBe('FFFFC7CE')
     // What the unit had filled is still there to correct.
     expect(iRow.getCell(ih.get('1-9月完成值')!).value).toBe('98')
+  })
+
+  it('takes a returned unit’s corrected 监控表 back although it still holds approved projects, refusing only a changed one', async () => {
+    const { t, round, path } = await monitoringRound()
+    await t.call('stageExcel/apply', {
+      roundId: round.id,
+      fileName: '监控表.xlsx',
+      base64: await fill(path, { 城乡环卫一体化经费: { executed: 1000, forecast: 1573 }, 学生资助补助经费: { executed: 200, forecast: 320.5 } }, onTarget),
+    })
+    const items = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r]))
+    await t.signInAs('王芳', ['预算股'])
+    await t.call('items/transition', { id: items.get('学生资助补助经费')!.id, action: 'approve', summary: '' })
+    await t.call('items/transition', { id: items.get('城乡环卫一体化经费')!.id, action: 'return', summary: '执行数与国库支付数不符', opinions: [] })
+    await t.signInAs('管理员')
+    const again = await t.call('stageExcel/export', { roundId: round.id, unitIds: [], oneFile: true })
+    const wb = await readBook(again.paths[0]!)
+    const ps = wb.getWorksheet('项目执行')!
+    const ph = headers(ps)
+    rowWhere(ps, ph.get('项目名称')!, '城乡环卫一体化经费').getCell(ph.get('1-9月执行数（万元）')!).value = 1100
+    const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '监控表（修改）.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(preview.problems).toEqual([])
+    expect(preview.rows.map((r) => r.projectName)).toEqual(['城乡环卫一体化经费'])
+    expect(preview.warnings!.map((w) => w.message)).toEqual(['项目“学生资助补助经费”已审核通过，表中未改动，不再导入'])
+    expect(preview.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 1 })
+    // The approved project's figure changed: refused, named.
+    rowWhere(ps, ph.get('项目名称')!, '学生资助补助经费').getCell(ph.get('1-9月执行数（万元）')!).value = 210
+    const changed = await t.call('stageExcel/preview', { roundId: round.id, fileName: '改了已审核的.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(changed.problems.map((p) => p.message)).toEqual(['项目“学生资助补助经费”已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核'])
   })
 
   it('执行数 above 全年预算 stops the submission until a 说明 is given, then stays a warning', async () => {

@@ -84,6 +84,37 @@ describe('绩效目标 round', () => {
     expect(issued.entry.docNumber).toBe('师财预〔2024〕104号')
   })
 
+  it('issues the 批复通知 of the approved targets: 差 not approved, the pending said to follow, the list kept as at 下达', async () => {
+    const t = await setUp()
+    const road = await t.call('projects/save', { budgetYear: 2024, unitId: t.units.jsj.id, code: '530323240003', name: '城市道路维护', amountWan: '120', fundSource: '一般公共预算', category: '项目' })
+    const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: '2024年度预算绩效目标编审', deadline: '2024-03-15', unitIds: [] })
+    const items = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r]))
+    expect((await t.fail('docs/draft', { kind: 'targets-approval', recordId: round.id })).message).toContain('还没有审核通过的绩效目标')
+    for (const [name, wan] of [['城乡环卫一体化经费', '1573'], ['学生资助补助经费', '320.5'], ['城市道路维护', '120']] as const) {
+      await t.call('targets/save', { projectId: items.get(name)!.projectId, annualGoal: '按期完成年度任务', indicators: completeIndicators(wan) })
+      await t.call('items/transition', { id: items.get(name)!.id, action: 'submit' })
+    }
+    await t.signInAs('王芳')
+    await t.call('items/transition', { id: items.get('城乡环卫一体化经费')!.id, action: 'approve', conclusion: '优' })
+    await t.call('items/transition', { id: items.get('城市道路维护')!.id, action: 'approve', conclusion: '差' })
+    const n = await t.call('docs/draft', { kind: 'targets-approval', recordId: round.id })
+    expect(n.title).toBe('关于批复2024年度项目支出绩效目标的通知')
+    expect(n.recipients).toBe('师宗县住房和城乡建设局')
+    expect(n.body).toContain('本次批复1个预算单位1个项目的绩效目标，涉及资金1573万元，其中审核结论为“优”的1个。')
+    expect(n.body).toContain('审核结论为“差”的1个项目不予批复')
+    expect(n.body).toContain('另有1个项目尚未审核通过，审核通过后另行批复')
+    expect(n.attachments).toEqual(['2024年度项目支出绩效目标批复表'])
+    const issued = await t.call('docs/issue', { kind: 'targets-approval', recordId: round.id, title: n.title, recipients: n.recipients, body: n.body, attachments: n.attachments, copyTo: '', date: '2024-04-10', serial: null })
+    expect(issued.entry.docNumber).toMatch(/^师财预〔2024〕\d+号$/)
+    const text = (await xml(issued.path)).replace(/<[^>]+>/g, '')
+    expect(text).toContain('2024年度项目支出绩效目标批复表')
+    expect(text).toContain('城乡环卫一体化经费')
+    expect(text).not.toContain(road.name)
+    // A later approval does not change what was issued: the regenerate keeps the list of 下达.
+    await t.call('items/transition', { id: items.get('学生资助补助经费')!.id, action: 'approve', conclusion: '良' })
+    expect((await t.call('docs/draft', { kind: 'targets-approval', recordId: round.id, fresh: true })).body).toContain('本次批复1个预算单位1个项目')
+  })
+
   it('reopens an approved item only with a reason, and 差 closes the review with its consequence', async () => {
     const t = await setUp()
     const round = await t.call('rounds/save', { stage: 'targets', workYear: 2024, title: 'r', deadline: null, unitIds: [t.units.jsj.id] })

@@ -54,6 +54,7 @@ export async function issueEveryKind(t: TestBackend, outDir: string): Promise<Is
   const targetsRound = await roundOf(t, 'targets')
   const returned = (await t.call('items/list', { roundId: targetsRound, status: '退回修改' })).rows[0]!
   await issue(t, 'review-feedback', { recordId: unitRecordId(targetsRound, returned.unitId) }, '2024-12-28')
+  await issue(t, 'targets-approval', { recordId: targetsRound }, '2024-04-10')
   await issue(t, 'monitoring-opinion', { recordId: await approved('monitoring') }, '2024-11-06')
   await issue(t, 'eval-opinion', { recordId: await approved('fiscaleval') }, '2024-12-20')
   const exante = (await t.call('exante/list', { workYear: 2024 })).rows[0]!.id

@@ -3,6 +3,7 @@
  * real SQLite file. Expected scores are worked out by hand from the rules (the comment beside each
  * number shows the arithmetic), not taken from the code.
  */
+import ExcelJS from 'exceljs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MATCH_CREATE } from '../../shared/domain'
 import type { IndicatorInput } from '../../shared/indicators'
@@ -365,5 +366,21 @@ describe('申报表 forms imported as-is', () => {
     const p = (await t.call('projects/list', { budgetYear: 2024 })).rows.find((r) => r.id === t.sanitation.id)!
     expect(p.name).toBe('城乡环卫一体化经费') // the 项目库's name is kept
     expect(p.amountFen).toBe(1_573_000_000)
+  })
+
+  it('a form kept back from 提交审核 says what to complete, as the clerk’s 提交审核 would', async () => {
+    const t = await targetsSetUp()
+    // The unit weighted its indicators to 100 (the county asks for 90: 10 is the 预算执行 of the 自评).
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load((await F.targetsByCode()) as never)
+    wb.worksheets[0]!.getCell('G17').value = 20
+    const base64 = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64')
+    const preview = await t.call('stageExcel/preview', { roundId: t.round.id, fileName: '环卫申报.xlsx', base64 })
+    expect(preview.problems).toEqual([])
+    expect(preview.summary).toMatchObject({ itemsFilled: 1, itemsSubmitted: 0 })
+    expect(preview.rows[0]!.detail).toContain('仍有1处需完善（指标权重合计为100，应为90），导入后暂不提交审核')
+    await t.call('stageExcel/apply', { roundId: t.round.id, fileName: '环卫申报.xlsx', base64 })
+    const items = (await t.call('items/list', { roundId: t.round.id })).rows
+    expect(items.find((r) => r.projectId === t.sanitation.id)!.status).toBe('待填报')
   })
 })

@@ -81,6 +81,83 @@ export const composeTargetsNotice: Composer = async ({ recordId, fresh }, ctx) =
   }
 }
 
+/** A project as the 批复通知 lists it, kept as at 下达 so that a regenerate lists the same. */
+interface ApprovalLine {
+  unitName: string
+  projectName: string
+  amountFen: number
+  indicators: number
+  conclusion: string
+}
+
+/**
+ * 关于批复…年度项目支出绩效目标的通知: after the review, the approved targets go back to the units
+ * (同批复、同公开), one line per project in the annex; "差" is not approved, and projects still under
+ * review are said to follow.
+ */
+export const composeTargetsApproval: Composer = async ({ recordId, fresh }, ctx) => {
+  const { round, items } = await roundOf(ctx, recordId, 'targets')
+  const s = await ctx.settings()
+  const y = round.budgetYear
+  const key = `targets-approval:${round.id}`
+  const scope = await scopeAtIssue(ctx, { key, fresh }, () => {
+    const reviewed = items.filter((i) => i.status === '已审核')
+    const approved = reviewed.filter((i) => i.conclusion !== '差')
+    if (approved.length === 0) throw new AppError('VALIDATION', '该任务还没有审核通过的绩效目标，无法生成批复通知；请先在列表中审核通过')
+    const lines: ApprovalLine[] = approved.map((i) => ({ unitName: i.unitName, projectName: i.projectName, amountFen: i.amountFen, indicators: i.indicatorCount, conclusion: i.conclusion ?? '' }))
+    return { lines, refused: reviewed.length - approved.length, pending: items.length - reviewed.length }
+  })
+  const lines = scope.lines
+  const count = (c: string) => lines.filter((l) => l.conclusion === c).length
+  const fen = sumFen(lines.map((l) => l.amountFen))
+  const tableTitle = `${y}年度项目支出绩效目标批复表`
+  const graded = (['优', '良'] as const).filter((c) => count(c)).map((c) => `“${c}”的${count(c)}个`)
+  const body = [
+    `根据${y}年度预算绩效目标编审工作安排，县财政局对各预算单位报送的${y}年度项目支出绩效目标进行了审核，现将审核通过的绩效目标批复如下：`,
+    '一、批复情况',
+    `本次批复${new Set(lines.map((l) => l.unitName)).size}个预算单位${lines.length}个项目的绩效目标，涉及资金${formatWanPlain(fen)}万元${graded.length ? `，其中审核结论为${graded.join('、')}` : ''}。` +
+      (scope.refused ? `审核结论为“差”的${scope.refused}个项目不予批复，不得进入预算安排流程。` : '') +
+      (scope.pending ? `另有${scope.pending}个项目尚未审核通过，审核通过后另行批复。` : '') +
+      `各项目批复的绩效目标见附件。`,
+    '二、有关要求',
+    '（一）各预算单位要将批复的绩效目标随部门预算一并公开，接受社会监督。',
+    '（二）批复的绩效目标是开展绩效运行监控、绩效自评和财政评价的依据，执行中原则上不作调整；确需调整的，按程序报县财政局审核。',
+    '（三）请各预算单位对照批复的绩效目标组织实施，做好绩效运行监控，确保绩效目标如期实现。',
+  ].join('\n')
+  return {
+    key,
+    snapshot: scope,
+    records: [{ id: round.id, label: round.title }],
+    defaults: {
+      title: `关于批复${y}年度项目支出绩效目标的通知`,
+      recipients: recipientsFor(lines.map((l) => l.unitName), s.addressees['targets-approval'].recipients),
+      body,
+      attachments: [tableTitle],
+      copyTo: s.addressees['targets-approval'].copyTo,
+    },
+    bound: (text) => [{ label: '附件', title: text.attachments[0] ?? tableTitle, form: '随文表格' }],
+    render: (text, st) =>
+      renderNotice(text, st, [
+        {
+          label: '附件',
+          title: text.attachments[0] ?? tableTitle,
+          table: {
+            columns: [
+              { title: '序号', widthMm: 12, align: 'center' },
+              { title: '预算单位', widthMm: 44 },
+              { title: '项目名称', widthMm: 52 },
+              { title: '金额（万元）', widthMm: 24, align: 'right' },
+              { title: '指标数', widthMm: 14, align: 'center' },
+              { title: '审核结论', widthMm: 14, align: 'center' },
+            ],
+            rows: lines.map((l, i) => [String(i + 1), l.unitName, l.projectName, formatWan(l.amountFen), String(l.indicators), l.conclusion]),
+            footer: ['合计', `${lines.length}个项目`, '', formatWan(fen), String(lines.reduce((n, l) => n + l.indicators, 0)), ''],
+          },
+        },
+      ]),
+  }
+}
+
 export const composeMonitoringNotice: Composer = async ({ recordId, fresh }, ctx) => {
   const { round, items } = await roundOf(ctx, recordId, 'monitoring')
   const s = await ctx.settings()

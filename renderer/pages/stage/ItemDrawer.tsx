@@ -268,6 +268,10 @@ export function ItemDrawer({
             <Form detail={detail} editable={editable} onSaved={(d) => void refresh(d)} onDirty={setDirty} saveRef={saveRef} />
           </section>
           {cfg.stage !== 'targets' && editable && detail.item.status !== '已填报' && <ProblemList problems={detail.problems} title="提交前检查（按已保存的内容）" />}
+          {/* The reviewer sees what the unit was warned of and explained (e.g. 执行数 above 全年预算 with its 说明). */}
+          {cfg.stage !== 'targets' && detail.item.status === '已填报' && detail.problems.some((p) => p.severity === 'warning') && (
+            <ProblemList problems={detail.problems.filter((p) => p.severity === 'warning')} title="审核提示（单位填报时的提醒）" />
+          )}
           {cfg.stage === 'fiscaleval' && (
             <section className="drawer-section">
               <h4>整改</h4>

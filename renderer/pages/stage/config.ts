@@ -37,7 +37,10 @@ export const STAGE_CONFIG: Record<Stage, StageConfig> = {
     title: '绩效目标 · 目标审核',
     subject: (y) => `${y}年度预算项目绩效目标`,
     defaultRoundTitle: (y) => `${y}年度预算绩效目标编审`,
-    roundDocs: [{ kind: 'targets-notice', label: '编审工作通知' }],
+    roundDocs: [
+      { kind: 'targets-notice', label: '编审工作通知' },
+      { kind: 'targets-approval', label: '批复通知' },
+    ],
     itemDocs: [{ kind: 'targets-opinion', label: '审核结果运用意见书', when: reviewed }],
     batchKind: 'targets-opinion',
     excel: { form: '绩效目标申报表' },
