@@ -112,7 +112,9 @@ describe('绩效目标 round', () => {
     expect(text).not.toContain(road.name)
     // A later approval does not change what was issued: the regenerate keeps the list of 下达.
     await t.call('items/transition', { id: items.get('学生资助补助经费')!.id, action: 'approve', conclusion: '良' })
-    expect((await t.call('docs/draft', { kind: 'targets-approval', recordId: round.id, fresh: true })).body).toContain('本次批复1个预算单位1个项目')
+    expect((await t.call('docs/draft', { kind: 'targets-approval', recordId: round.id })).body).toContain('本次批复1个预算单位1个项目')
+    // 按最新数据重新起草 lists both approved projects: 1573 + 320.5 = 1893.5 万元.
+    expect((await t.call('docs/draft', { kind: 'targets-approval', recordId: round.id, fresh: true })).body).toContain('本次批复2个预算单位2个项目的绩效目标，涉及资金1893.5万元')
   })
 
   it('reopens an approved item only with a reason, and 差 closes the review with its consequence', async () => {
