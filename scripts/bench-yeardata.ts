@@ -1,11 +1,12 @@
 /**
  * Year-package figures: `npx tsx scripts/bench-yeardata.ts` loads the demo year into a temp folder
  * and prints
- *   BENCH year_export_s <v> s         building the package (ATTACH + INSERT…SELECT, checksum, fsync)
+ *   BENCH year_export_s <v> s         building the package (ATTACH + INSERT…SELECT, then the checksum
+ *                                     beside the index build and FK check, fsync)
  *   BENCH year_export_vacuum_floor_s  VACUUM INTO of the same content (the built package, vacuumed again)
  *   BENCH year_export_vs_vacuum <r> x the first over the second
- *   BENCH year_verify_s <v> s         the import verification of that package (integrity_check,
- *                                     manifest, row counts, content checksum)
+ *   BENCH year_verify_s <v> s         the import verification of that package (quick_check beside
+ *                                     the content checksum read in rowid order, manifest, row counts)
  *   BENCH year_verify_sha256_floor_s  `sha256sum` of the package file (reading every byte once)
  *   BENCH year_verify_vs_sha256 <r> x the first over the second
  *   BENCH max_event_loop_block_ms_year_export / _year_verify: the longest the event loop was held
@@ -187,7 +188,7 @@ export function printYearDataBench(r: YearDataBench): void {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
   const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`
   console.log(`# working ${mb(r.workingBytes)} MB, package ${mb(r.packageBytes)} MB, ${r.rows} rows; copy ${(r.copyS * 1000).toFixed(1)} ms`)
-  console.log(`# export phases: schema + rows ${ms(r.phases.rows)}, checksum ${ms(r.phases.checksum)}, FK check + commit + fsync + rename ${ms(r.phases.finish)}`)
+  console.log(`# export phases: schema + rows ${ms(r.phases.rows)}, checksum beside index build + FK check ${ms(r.phases.checksum)}, manifest + fsync + rename ${ms(r.phases.finish)}`)
   console.log(`BENCH year_export_s ${r.exportS.toFixed(3)} s`)
   console.log(`BENCH year_export_vacuum_floor_s ${r.vacuumS.toFixed(3)} s`)
   console.log(`BENCH year_export_vs_vacuum ${(r.exportS / r.vacuumS).toFixed(1)} x`)

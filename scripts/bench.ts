@@ -3,6 +3,8 @@
  * `BENCH <name> <value> <unit>`. A script, not a test: figures are measured, never asserted.
  * Goals (2-core machine): dashboard ≤ 100 ms and ≤ 2× raw SQL; list ≤ 50 ms; 5,000-project import
  * ≤ 30 s; 139 意见书 ≤ 15 s; 600 bulk approvals ≤ 10 s; export ≤ 3× copy; verify ≤ 5 s; startup ≤ 1.5 s.
+ * `npm run bench -- --only year`: the city-scale database and then the year-package figures only
+ * (year_export_*, year_verify_*, their event-loop blocks, peak RSS and year_rebuild_s).
  */
 import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
@@ -93,6 +95,24 @@ function rawDashboard(sqlite: Database.Database, y: number, today: string, cutof
   return out
 }
 
+/** Year package against its floors: VACUUM INTO of the same content, sha256sum of the package. */
+async function yearFigures(b: Backend, currentYear: number, dir: string) {
+  const yd = await benchYearData({ dbPath: b.dbPath, workYear: currentYear, scratchDir: dir, runs: 3, checkpoint: () => b.ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)') })
+  out('year_export_s', yd.exportS, 's')
+  out('year_export_vacuum_floor_s', yd.vacuumS, 's')
+  out('year_export_vs_vacuum', yd.exportS / yd.vacuumS, 'x')
+  out('year_verify_s', yd.verifyS, 's')
+  out('year_verify_sha256_floor_s', yd.sha256S, 's')
+  out('year_verify_vs_sha256', yd.verifyS / yd.sha256S, 'x')
+  out('max_event_loop_block_ms_year_export', yd.exportBlockMs, 'ms')
+  out('max_event_loop_block_ms_year_verify', yd.verifyBlockMs, 'ms')
+  out('peak_rss_mb_year_export', yd.exportPeakRssMb, 'MB')
+  note(`a plain copy of the whole ${(yd.workingBytes / 1e6).toFixed(1)} MB working file: ${yd.copyS.toFixed(3)} s`)
+  out('year_rebuild_s', yd.rebuildS, 's')
+  note(`export phases (median): rows copied ${yd.phases.rows.toFixed(3)} s, checksum beside the index build ${yd.phases.checksum.toFixed(3)} s, manifest + fsync + rename ${yd.phases.finish.toFixed(3)} s`)
+  note(`package ${(yd.packageBytes / 1e6).toFixed(1)} MB of ${(yd.workingBytes / 1e6).toFixed(1)} MB working file, ${yd.rows} rows`)
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ysjx-bench-'))
   const dataDir = join(dir, 'data')
@@ -103,6 +123,13 @@ async function main() {
     const { currentYear, counts } = generateCity(b.ctx.sqlite, operatorId)
     note(`generated ${JSON.stringify(counts)} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     b.ctx.sqlite.pragma('optimize')
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null
+    if (only !== null && only !== 'year') throw new Error(`--only: unknown part "${only}" (known: year)`)
+    if (only === 'year') {
+      await yearFigures(b, currentYear, dir)
+      await b.close()
+      return
+    }
 
     // 驾驶舱 against one raw query over the same data.
     await call(b, 'dashboard/get', { workYear: currentYear })
@@ -164,20 +191,7 @@ async function main() {
     await call(b, 'docs/issue', { kind: 'annual-report', workYear: currentYear, title: draft.title, recipients: '', body: draft.body, attachments: [], copyTo: '', date: `${currentYear}-12-31`, serial: null })
     out('annual_report_s', (performance.now() - t) / 1000, 's')
 
-    // Year package against a plain copy of the checkpointed file.
-    const yd = await benchYearData({ dbPath: b.dbPath, workYear: currentYear, scratchDir: dir, runs: 3, checkpoint: () => b.ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)') })
-    out('year_export_s', yd.exportS, 's')
-    out('year_export_vacuum_floor_s', yd.vacuumS, 's')
-    out('year_export_vs_vacuum', yd.exportS / yd.vacuumS, 'x')
-    out('year_verify_s', yd.verifyS, 's')
-    out('year_verify_sha256_floor_s', yd.sha256S, 's')
-    out('year_verify_vs_sha256', yd.verifyS / yd.sha256S, 'x')
-    out('max_event_loop_block_ms_year_export', yd.exportBlockMs, 'ms')
-    out('max_event_loop_block_ms_year_verify', yd.verifyBlockMs, 'ms')
-    out('peak_rss_mb_year_export', yd.exportPeakRssMb, 'MB')
-    note(`a plain copy of the whole ${(yd.workingBytes / 1e6).toFixed(1)} MB working file: ${yd.copyS.toFixed(3)} s`)
-    out('year_rebuild_s', yd.rebuildS, 's')
-    note(`package ${(yd.packageBytes / 1e6).toFixed(1)} MB of ${(yd.workingBytes / 1e6).toFixed(1)} MB working file, ${yd.rows} rows`)
+    await yearFigures(b, currentYear, dir)
 
     // Start-up to a ready backend (open, header probe, migration check, backup decision, session/get
     // answered), with the file cache of the database dropped first; beside it the floor: SQLite

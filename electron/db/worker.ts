@@ -2,12 +2,14 @@
  * The one way heavy SQLite work leaves the main process: a task (a file, its pragmas and
  * attachments, and a list of steps) runs on its own better-sqlite3 connection in a worker thread,
  * so the event loop stays answerable. Used by the start-up quick_check (integrity.ts), the year
- * package's build and content digest (yeardata/package.ts, checksum.ts) and its verification.
+ * package's build and content digest (yeardata/package.ts, checksum.ts) and its verification
+ * (verify.ts, checksum-v2.ts for packages of the earlier format).
  *
  * The worker is CommonJS source evaluated by Node (no file of its own), so it runs the same under
  * the esbuild bundle, tsx and vitest: it loads only better-sqlite3 (a Node-API addon that loads in
  * any thread, by the path the main thread resolved) and node builtins. What it runs is plain SQL
- * built by the caller; the only logic of its own is the chunked hash of a digest step.
+ * built by the caller; the only logic of its own is hashing: the chunked hash of a digest step,
+ * and the v2 checksum's per-row hash (its REALs as JS prints them).
  */
 import { Worker } from 'node:worker_threads'
 
@@ -19,9 +21,18 @@ export type SqlStep = (
    * SHA-256 over a table's canonical rows (checksum.ts builds the SQL). `first`/`next`: one chunk
    * of rows as [blob, last key, row count], keyset-paged by @after/@limit; without `next`, `first`
    * yields one blob per row. `side`: rows of values SQL cannot render exactly (hashed as JS prints
-   * them). `count`: the table's row count, which must equal the rows hashed.
+   * them). `count`: the table's row count, which must equal the rows hashed (left out where the
+   * chunks read the table's own b-tree, and so every row).
    */
-  | { op: 'hash'; header: string; first: string; next?: string; limit: number; side?: string; count: string }
+  | { op: 'hash'; header: string; first: string; next?: string; limit: number; side?: string; count?: string }
+  /**
+   * The v2 checksum (yeardata/checksum-v2.ts), one table per step into one SHA-256 that lives
+   * across the steps: `select` yields per row one BLOB and then the row's REALs (NULL where not a
+   * REAL), hashed as JS prints them, tagged with `realColumns`. Result: the rows hashed.
+   * 'hash-v2-end' ends that hash; result: its hex digest.
+   */
+  | { op: 'hash-v2'; header: string; select: string; realColumns: number[] }
+  | { op: 'hash-v2-end' }
 ) & { label?: string }
 
 export interface SqlTask {
@@ -76,10 +87,38 @@ function hash(db, s) {
   if (s.side) {
     for (const r of db.prepare(s.side).raw(true).iterate()) h.update('x ' + r.map((v) => (v === null ? '-' : String(v))).join(',') + '\\n')
   }
-  const total = db.prepare(s.count).pluck(true).get()
-  if (total !== n) throw new Error('表中实有 ' + total + ' 行，按主键只读到 ' + n + ' 行')
+  if (s.count) {
+    const total = db.prepare(s.count).pluck(true).get()
+    if (total !== n) throw new Error('表中实有 ' + total + ' 行，按主键只读到 ' + n + ' 行')
+  }
   h.update('end ' + n + '\\n')
   return { sha256: h.digest('hex'), rows: n }
+}
+const ROW_END = Buffer.from('|\\n')
+let v2 = null
+function hashV2(db, s) {
+  v2 = v2 || createHash('sha256')
+  v2.update(s.header)
+  let n = 0
+  let batch = []
+  let size = 0
+  for (const row of db.prepare(s.select).raw(true).iterate()) {
+    const blob = row[0]
+    let reals = ''
+    for (let c = 1; c < row.length; c++) if (row[c] !== null) reals += s.realColumns[c - 1] + '=' + JSON.stringify(row[c]) + ';'
+    batch.push(blob, reals ? Buffer.from('|' + reals + '\\n') : ROW_END)
+    size += blob.length
+    if (size > 1 << 20) {
+      v2.update(Buffer.concat(batch))
+      batch = []
+      size = 0
+    }
+    n++
+    if (n % 4096 === 0 && cancelled()) return null
+  }
+  v2.update(Buffer.concat(batch))
+  v2.update('end ' + n + '\\n')
+  return n
 }
 if (Database) {
   const t = workerData.task
@@ -96,7 +135,12 @@ if (Database) {
       if (s.op === 'exec') results.push(db.exec(s.sql) && null)
       else if (s.op === 'run') results.push(db.prepare(s.sql).run(s.params || {}).changes)
       else if (s.op === 'all') results.push(db.prepare(s.sql).all(s.params || {}))
-      else {
+      else if (s.op === 'hash-v2-end') results.push(v2 ? v2.digest('hex') : null)
+      else if (s.op === 'hash-v2') {
+        const r = hashV2(db, s)
+        if (r === null) { stopped = true; break }
+        results.push(r)
+      } else {
         const r = hash(db, s)
         if (r === null) { stopped = true; break }
         results.push(r)

@@ -5,7 +5,13 @@
  * serialised canonically by SQL (see rowSql) and hashed in chunks in worker threads
  * (db/worker.ts), two side by side; the content digest is the SHA-256 over the tables' own
  * digests (format rows-v3, sealed as ysjx-package-v3). Computed over the file written (export)
- * and again over the file received (verification), by this one plan. The manifest says
+ * and again over the file received (verification), by this one plan. The rows are read either by
+ * key (the definition: any file with the same rows gives the same digest) or, cheaper, in rowid
+ * order straight from each table's own b-tree (`order: 'rowid'`): the export inserts every table
+ * in key order, so in a package as written the two orders are one, and the rowid read gives the
+ * same bytes without an index lookup per row. A file whose rowid order is not its key order (one
+ * rewritten by some tool) gives a different rowid digest; the verification then falls back to
+ * the key read (verify.ts). The manifest says
  * `format: 3`; packages sealed in the earlier format (v2, no format field) verify by
  * checksum-v2.ts.
  */
@@ -96,26 +102,54 @@ export interface TableDigestPlan {
 }
 
 /**
- * What hashing each data table of `schema` takes, as SQL for a digest worker (db/worker.ts):
- * tables in name order (byte-wise), rows in primary-key order, chunked by key.
+ * How a digest reads each table's rows. 'key': in primary-key order (through the key's index
+ * where the key is not the rowid), which defines the digest. 'rowid': in rowid order from the
+ * table's own b-tree, no index touched and every row of the table read (so no row count is asked
+ * separately); the same bytes as 'key' wherever rowid order is key order, as in every package the
+ * export writes. Tables without a rowid are read by key either way.
  */
-export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main'): TableDigestPlan[] {
+export type DigestOrder = 'key' | 'rowid'
+
+/** A column named like the rowid hides it; such a table is read by key. */
+const HIDES_ROWID = /^(rowid|_rowid_|oid)$/i
+
+/**
+ * What hashing each data table of `schema` takes, as SQL for a digest worker (db/worker.ts):
+ * tables in name order (byte-wise), rows in primary-key order (read as `order` says), chunked.
+ */
+export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main', order: DigestOrder = 'key'): TableDigestPlan[] {
   return dataTables(sqlite, schema).map((table) => {
     const shape = tableShape(sqlite, table, schema)
     const from = `${schema === 'main' ? '' : `${schema}.`}${quoteId(table)}`
     const keys = shape.pk.length ? shape.pk : shape.columns
-    const order = keys.map(quoteId).join(', ')
+    const keyOrder = keys.map(quoteId).join(', ')
     const { row, side } = rowSql(shape)
     const header = `table ${JSON.stringify(table)} ${JSON.stringify(shape.columns)}\n`
     // max(rowid) is a b-tree descent, not a count: the weight only shares work between workers.
     let n = 1
+    let hasRowid = false
     try {
       n = Number(sqlite.prepare(`SELECT max(rowid) FROM ${from}`).pluck().get() ?? 0) || 1
+      hasRowid = !shape.columns.some((c) => HIDES_ROWID.test(c))
     } catch {
       /* a table without rowid: weight 1 */
     }
+    const weight = n * shape.columns.length
+    if (order === 'rowid' && hasRowid) {
+      // NOT INDEXED: the table's own b-tree, whatever the planner would prefer; a rowid range
+      // still seeks in it. group_concat takes the subquery's rows in the order they come (rowid
+      // order); no ORDER BY inside it, which would sort each chunk again. Should a SQLite ever
+      // concatenate otherwise, the export's digest would stop matching the key read's, which
+      // test/yeardata/packages.test.ts compares on every package it builds.
+      const table_ = `${from} NOT INDEXED`
+      const chunk = (where: string) =>
+        `SELECT CAST(group_concat(b, '') AS BLOB), max(r), count(*) FROM (SELECT ${row} AS b, rowid AS r FROM ${table_} ${where} ORDER BY rowid LIMIT @limit)`
+      const sideSql = side ? side.replace('%TABLE%', table_).replace('%ORDER%', 'rowid') : undefined
+      const step: SqlStep = { op: 'hash', header, first: chunk(''), next: chunk('WHERE rowid > @after'), limit: CHUNK, label: table, ...(sideSql ? { side: sideSql } : {}) }
+      return { table, weight, step }
+    }
     const count = `SELECT count(*) FROM ${from}`
-    const sideSql = side ? side.replace('%TABLE%', from).replace('%ORDER%', order) : undefined
+    const sideSql = side ? side.replace('%TABLE%', from).replace('%ORDER%', keyOrder) : undefined
     let step: SqlStep
     if (keys.length === 1) {
       const k = quoteId(keys[0]!)
@@ -123,9 +157,9 @@ export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main'): Tab
         `SELECT CAST(group_concat(b, '' ORDER BY k) AS BLOB), max(k), count(*) FROM (SELECT ${row} AS b, ${k} AS k FROM ${from} ${where} ORDER BY ${k} LIMIT @limit)`
       step = { op: 'hash', header, first: chunk(''), next: chunk(`WHERE ${k} > @after`), limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
     } else {
-      step = { op: 'hash', header, first: `SELECT CAST(${row} AS BLOB) FROM ${from} ORDER BY ${order}`, limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
+      step = { op: 'hash', header, first: `SELECT CAST(${row} AS BLOB) FROM ${from} ORDER BY ${keyOrder}`, limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
     }
-    return { table, weight: n * shape.columns.length, step }
+    return { table, weight, step }
   })
 }
 
@@ -168,7 +202,8 @@ export async function runDigest(
   const [a, b] = split(plan, opts.extraWeight ?? 0)
   let done = 0
   const run = (tables: TableDigestPlan[], before: SqlStep[]) =>
-    runSqlTask({ path, readonly: true }, [...before, ...tables.map((t) => t.step)], {
+    // A small page cache: the chunks read each page once, in order (the OS caches the file).
+    runSqlTask({ path, readonly: true, pragmas: ['cache_size = -4096'] }, [...before, ...tables.map((t) => t.step)], {
       onStep: (i) => {
         if (i >= before.length) opts.onTable?.(tables[i - before.length]!.table, ++done, plan.length)
       },

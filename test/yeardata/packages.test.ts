@@ -9,7 +9,8 @@ import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LATEST_VERSION } from '../../electron/db/migrations'
 import { APPLICATION_ID, closeDatabase, openDatabase } from '../../electron/db/open'
-import { contentDigest, sealedDigest } from '../../electron/yeardata/checksum'
+import { contentDigest, digestPlan, runDigest, sealedDigest } from '../../electron/yeardata/checksum'
+import { verifyPackageFile } from '../../electron/yeardata/verify'
 import { contentDigestV2, sealedDigestV2 } from '../../electron/yeardata/checksum-v2'
 import { MANIFEST_TABLE, PRODUCT } from '../../electron/yeardata/package'
 import { packagesDir } from '../../electron/yeardata/store'
@@ -114,6 +115,28 @@ describe('export', () => {
     db.prepare("UPDATE units SET name = name || ' ' WHERE rowid = (SELECT min(rowid) FROM units)").run()
     expect((await contentDigest(db)).sha256).not.toBe(before.sha256)
     db.close()
+  })
+
+  it('reads rows by rowid as by key in a package as written; one rewritten in another row order still verifies', async () => {
+    const src = new Database(pkgPath, { readonly: true })
+    const byKey = await contentDigest(src)
+    const byRowid = (db: Database.Database) => runDigest(db.name, digestPlan(db, 'main', 'rowid')).then((r) => r!.digest)
+    expect(await byRowid(src)).toEqual(byKey)
+    const exported = manifestOf(src)
+    src.close()
+
+    // The same rows, in reverse key order on disk: the rowid read gives other bytes, so the
+    // verification takes the key read (and integrity_check) and accepts the file.
+    const other = join(scratch(), 'reordered.ysjx.sqlite')
+    copyFileSync(pkgPath, other)
+    const db = new Database(other)
+    db.pragma('foreign_keys = OFF')
+    db.exec('CREATE TEMP TABLE x AS SELECT * FROM projects; DELETE FROM projects; INSERT INTO projects SELECT * FROM x ORDER BY id DESC; DROP TABLE x')
+    expect((await contentDigest(db)).sha256).toBe(byKey.sha256)
+    expect((await byRowid(db)).sha256).not.toBe(byKey.sha256)
+    db.close()
+    const verified = await verifyPackageFile(other, { level: 'full' })
+    expect(verified.manifest).toEqual(exported)
   })
 
   it('refuses a year without records, and a cancelled export leaves no file', async () => {

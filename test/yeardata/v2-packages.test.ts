@@ -136,7 +136,8 @@ describe('the format field', () => {
 
 describe('the v2 digest is the earlier algorithm, bit for bit', () => {
   it('a fixed set of rows hashes to what checksum.ts of commit 54034ac gave', async () => {
-    const db = new Database(':memory:')
+    // On a file: the digest is computed in a worker thread, on a connection of its own.
+    const db = new Database(join(dirs[0]!, 'fixed-rows.sqlite'))
     db.exec(`CREATE TABLE b (id TEXT PRIMARY KEY, amount REAL, n INTEGER, note TEXT, data BLOB);
       CREATE TABLE a (x INTEGER, y TEXT, PRIMARY KEY (x, y));
       INSERT INTO b VALUES ('k2', 0.1, 7, '中文名称', x'00ff'), ('k1', 1e300, NULL, NULL, NULL), ('k3', 12, -3, 'x"y', x'');
