@@ -5,21 +5,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { docxToPdf, OUTPUT_DIR, pdfPageCount, pdfText, requireRenderTools, squash } from '../docs/render'
-import { cleanup, makeBackend, type TestBackend } from '../helpers/backend'
+import { useDemoBackend } from '../helpers/backend'
 
-let t: TestBackend
-beforeAll(async () => {
-  t = await makeBackend({ now: () => new Date('2024-12-28T09:00:00') })
-  await t.call('demo/load', {})
-}, 120_000)
-afterAll(async () => {
-  await t.close()
-  cleanup(t.dataDir)
-})
+const demo = useDemoBackend(new Date('2024-12-28T09:00:00'))
 
 /** The same figures by hand, straight from the file with better-sqlite3. */
 function raw(sql: string, ...args: unknown[]): Record<string, number> {
-  const db = new Database(t.backend.dbPath, { readonly: true })
+  const db = new Database(demo.t.backend.dbPath, { readonly: true })
   try {
     return db.prepare(sql).get(...args) as Record<string, number>
   } finally {
@@ -29,7 +21,7 @@ function raw(sql: string, ...args: unknown[]): Record<string, number> {
 
 describe('驾驶舱 on the demo year', () => {
   it('states the source report’s headline figures', async () => {
-    const d = await t.call('dashboard/get', { workYear: 2024 })
+    const d = await demo.t.call('dashboard/get', { workYear: 2024 })
     expect(d.headline).toMatchObject({
       trainings: 1,
       exanteProjects: 1,
@@ -45,7 +37,7 @@ describe('驾驶舱 on the demo year', () => {
   })
 
   it('matches hand-computed sums by status, fund source and light', async () => {
-    const d = await t.call('dashboard/get', { workYear: 2024 })
+    const d = await demo.t.call('dashboard/get', { workYear: 2024 })
     const targetsApproved = raw(`SELECT count(*) c, sum(p.amount_fen) f FROM round_items i JOIN rounds r ON r.id=i.round_id JOIN projects p ON p.id=i.project_id WHERE r.stage='targets' AND r.work_year=2024 AND i.status='已审核'`)
     expect(d.byStageStatus.find((s) => s.stage === 'targets' && s.status === '已审核')).toMatchObject({ count: targetsApproved.c, fen: targetsApproved.f })
     const byFund = d.byFundSource.reduce((a, g) => a + g.fen, 0)
@@ -59,7 +51,7 @@ describe('驾驶舱 on the demo year', () => {
   })
 
   it('warns of red lights, overdue 整改 and reviews waiting', async () => {
-    const d = await t.call('dashboard/get', { workYear: 2024 })
+    const d = await demo.t.call('dashboard/get', { workYear: 2024 })
     const kinds = d.warnings.map((w) => w.kind)
     expect(kinds).toContain('red')
     expect(kinds).toContain('rectify-overdue') // three 整改 still open after 12月26日
@@ -68,14 +60,14 @@ describe('驾驶舱 on the demo year', () => {
   })
 
   it('gives the same headline per year in the multi-year view', async () => {
-    const years = await t.call('dashboard/years', {})
+    const years = await demo.t.call('dashboard/years', {})
     expect(years.find((y) => y.headline.workYear === 2024)!.headline.targetProjects).toBe(139)
   })
 })
 
 describe('annual work report', () => {
   it('takes every figure, date, 文号 and project name from the records', async () => {
-    const draft = await t.call('docs/draft', { kind: 'annual-report', workYear: 2024 })
+    const draft = await demo.t.call('docs/draft', { kind: 'annual-report', workYear: 2024 })
     expect(draft.title).toBe('师宗县2024年预算绩效工作开展情况及重大政策和重点项目等绩效执行结果情况')
     expect(draft.numbered).toBe(false)
     const b = draft.body
@@ -103,7 +95,7 @@ describe('annual work report', () => {
       expect(b).toContain(s)
     }
     expect(b).not.toMatch(/\{\{|undefined|null|NaN/)
-    const doc = await t.call('docs/issue', { kind: 'annual-report', workYear: 2024, title: draft.title, recipients: '', body: b, attachments: [], copyTo: '', date: '2024-12-31', serial: null })
+    const doc = await demo.t.call('docs/issue', { kind: 'annual-report', workYear: 2024, title: draft.title, recipients: '', body: b, attachments: [], copyTo: '', date: '2024-12-31', serial: null })
     expect(doc.entry.docNumber).toBe('')
     const xml = await (await JSZip.loadAsync(readFileSync(doc.path))).file('word/document.xml')!.async('string')
     expect(xml).toContain('280610.08')
@@ -117,7 +109,7 @@ describe('annual work report', () => {
   }, 120_000)
 
   it('says so where a year has no data', async () => {
-    const draft = await t.call('docs/draft', { kind: 'annual-report', workYear: 2023 })
+    const draft = await demo.t.call('docs/draft', { kind: 'annual-report', workYear: 2023 })
     expect(draft.body).toContain('本年度未记录业务培训')
     expect(draft.body).toContain('本年度未开展事前绩效评估')
     expect(draft.body).not.toMatch(/\{\{/)

@@ -1,5 +1,6 @@
 /** A backend on a fresh SQLite file in a temp folder, and a typed way to call it. */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { afterAll, beforeAll } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ApiInput, ApiOutput } from '../../shared/api'
@@ -118,4 +119,22 @@ export async function makeSetUpBackend(opts: Partial<BackendOptions> = {}) {
 
 export function cleanup(dir: string) {
   rmSync(dir, { recursive: true, force: true })
+}
+
+/**
+ * The demo year loaded into a fresh backend for the whole file (beforeAll/afterAll registered
+ * here), with the clock at `now`. Read `.t` inside tests: it is set once the hook has run.
+ */
+export function useDemoBackend(now: Date): { t: TestBackend } {
+  const holder = {} as { t: TestBackend }
+  beforeAll(async () => {
+    holder.t = await makeBackend({ now: () => now })
+    await holder.t.call('demo/load', {})
+  }, 240_000)
+  afterAll(async () => {
+    if (!holder.t) return
+    await holder.t.close()
+    cleanup(holder.t.dataDir)
+  })
+  return holder
 }
