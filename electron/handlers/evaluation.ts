@@ -228,7 +228,7 @@ export interface SelfEvalInput {
   unitScores?: { total: number | null; execution: number | null }
 }
 
-type SelfEvalComputed = Awaited<ReturnType<typeof computeSelfEval>>
+export type SelfEvalComputed = Awaited<ReturnType<typeof computeSelfEval>>
 
 /**
  * Scores a 自评表: suggestions by rule, final scores (an override needs a reason), the 执行率 score

@@ -33,7 +33,7 @@ import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets } from '../excel/s
 import type ExcelJS from 'exceljs'
 import { executionScore, totalScore } from '../../shared/scoring'
 import { FUND_ROW_SOURCES } from '../../shared/domain'
-import { computeSelfEval, writeSelfEval, type SelfEvalInput } from './evaluation'
+import { computeSelfEval, writeSelfEval, type SelfEvalComputed, type SelfEvalInput } from './evaluation'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { writeMonitoring, type MonitorInput } from './monitoring'
 import { listIndicators, replaceIndicators } from './projects'
@@ -438,6 +438,31 @@ async function sameMonitoring(ctx: Ctx, itemId: string, input: MonitorInput): Pr
   })
 }
 
+/**
+ * A unit's re-exported 自评表 holds its approved projects beside the returned one: left as they
+ * were, they are passed over with a note; changed, they are refused (an approval is undone first).
+ */
+async function passOverApproved(ctx: Ctx, itemId: string, name: string, c: SelfEvalComputed, where: Omit<ImportProblem, 'message'>, preview: StageImportPreview): Promise<void> {
+  if (await sameSelfEval(ctx, itemId, c)) (preview.warnings ??= []).push({ ...where, message: `项目“${name}”已审核通过，表中未改动，不再导入` })
+  else preview.problems.push({ ...where, message: `项目“${name}”已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核` })
+}
+
+/** Fund lines as a comparable text, leaving out the form's empty lines (上年结转 0, 其他 0). */
+const fundsKey = (funds: { source: string; initialFen: number | null; budgetFen: number | null; executedFen: number | null }[]) =>
+  JSON.stringify(funds.filter((f) => f.initialFen || f.budgetFen || f.executedFen).map((f) => [f.source, f.initialFen ?? 0, f.budgetFen ?? 0, f.executedFen ?? 0]))
+
+/** Whether a 自评表 says what the item already holds: its funds, texts and every indicator's 完成值, 得分 and 原因. */
+async function sameSelfEval(ctx: Ctx, itemId: string, c: SelfEvalComputed): Promise<boolean> {
+  const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '') === (b ?? '')
+  const item = await ctx.db.selectFrom('round_items').select(['funds', 'eval_conclusion', 'eval_problems', 'eval_improvements', 'deviation']).where('id', '=', itemId).executeTakeFirstOrThrow()
+  if (!same(fundsKey(parseJson(item.funds ?? '[]', [])), fundsKey(c.funds)) || !same(item.eval_conclusion, c.input.conclusion) || !same(item.eval_problems, c.input.problems) || !same(item.eval_improvements, c.input.improvements) || !same(item.deviation, c.input.executionNote)) return false
+  const stored = new Map((await ctx.db.selectFrom('indicator_values').select(['indicator_id', 'actual', 'inapplicable', 'final_score', 'reason']).where('item_id', '=', itemId).execute()).map((v) => [v.indicator_id, v]))
+  return c.rows.every((r) => {
+    const o = stored.get(r.ind.id)
+    return !!o && same(o.actual, r.actual) && o.inapplicable === (r.inapplicable ? 1 : 0) && o.final_score === r.final && same(o.reason, r.reason)
+  })
+}
+
 async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'selfeval' }>, matches: Matches): Promise<Plan> {
   if (!file.parsed) return planSelfEvalForms(ctx, roundId, fileName, file.forms, matches)
   const { parsed } = file
@@ -453,10 +478,6 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: E
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
     if (!item) {
       problems.push({ sheet: p.sheet, row: 2, column: '自评编号', message: `项目“${p.name}”不在本自评任务中，请使用本任务导出的自评表` })
-      continue
-    }
-    if (!canEdit(item.status)) {
-      problems.push({ sheet: p.sheet, row: 3, column: '项目名称', message: `项目“${p.name}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
       continue
     }
     const own = indicators.get(item.projectId) ?? []
@@ -476,6 +497,10 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: E
     const input: SelfEvalInput = { funds: p.funds, values, executionNote: p.executionNote, conclusion: p.conclusion, problems: p.problems, improvements: p.improvements, unitScores: { total: typed, execution: null } }
     try {
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
+      if (!canEdit(item.status)) {
+        await passOverApproved(ctx, item.id, item.projectName, computed, { sheet: p.sheet, row: 3, column: '项目名称' }, preview)
+        continue
+      }
       const t = computed.total
       const flag = typed !== null && typed !== t?.total ? `；单位填报总分${typed}分，按规则计算${t ? `${t.total}分` : '尚无总分（有指标未得分）'}` : ''
       preview.summary.itemsFilled++
@@ -520,10 +545,6 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
       continue
     }
     used.set(item.id, form.sheet)
-    if (!canEdit(item.status)) {
-      problems.push({ sheet: form.sheet, row: 0, column: '项目名称', message: `项目“${item.projectName}”已审核通过，不能通过导入修改；如需修改请先撤销审核` })
-      continue
-    }
     const conv = selfEvalFromForm(form, indicators.get(item.projectId) ?? [], settings.scoring, fileName)
     problems.push(...conv.problems)
     warnings.push(...conv.warnings)
@@ -537,6 +558,10 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
     const input: SelfEvalInput = { funds: form.funds, values: conv.values, executionNote: form.executionNote, conclusion, problems: form.footer.problems, improvements: form.footer.improvements, unitScores }
     try {
       const computed = await computeSelfEval(ctx, ctx.db, item.projectId, input)
+      if (!canEdit(item.status)) {
+        await passOverApproved(ctx, item.id, item.projectName, computed, { sheet: form.sheet, row: 0, column: '项目名称' }, preview)
+        continue
+      }
       const exec = executionScore(computed.budget, computed.executed, settings.scoring)
       const flags: string[] = []
       if (form.typedExecutionScore && form.typedExecutionScore.value !== exec.score) {

@@ -265,6 +265,53 @@ describe('a filled 监控表 submits what it filled', () => {
   }
   const onTarget = (_p: string, name: string) => ({ 清扫保洁面积: '100', 生活垃圾无害化处理率: '96', 资金拨付及时率: '98', 项目总成本: '1000', 城乡人居环境改善: '达成年度指标', 长效管护机制建立: '达成年度指标', 服务对象满意度: '92' })[name] ?? '90'
 
+  it('takes a returned unit’s corrected 自评表 back although it still holds an approved project, refusing it only when changed', async () => {
+    const t = await setUp()
+    const actual: Record<string, string> = { 清扫保洁面积: '120', 生活垃圾无害化处理率: '96', 资金拨付及时率: '95', 项目总成本: '290', 城乡人居环境改善: '达成年度指标', 长效管护机制建立: '达成年度指标', 服务对象满意度: '92' }
+    for (const [code, name] of [['A2', '农村公路养护经费'], ['A3', '农村公路安全生命防护工程']] as const) {
+      const p = await t.call('projects/save', { budgetYear: 2023, unitId: t.units.jsj.id, code, name, amountWan: '300', fundSource: '一般公共预算', category: '项目' })
+      await t.call('targets/save', { projectId: p.id, annualGoal: '养护', indicators: completeIndicators('300') })
+    }
+    const round = await t.call('rounds/save', { stage: 'selfeval', workYear: 2024, title: '2023年度自评', deadline: '2024-06-30', unitIds: [] })
+    const items = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r]))
+    for (const item of items.values()) {
+      const d = await t.call('items/get', { id: item.id })
+      await t.call('selfeval/save', {
+        itemId: item.id,
+        funds: [{ source: '当年财政资金', initialWan: '300', budgetWan: '300', executedWan: '290' }],
+        values: d.indicators.map((i) => ({ indicatorId: i.id, actual: actual[i.name]!, inapplicable: false, finalScore: null, overrideReason: '', reason: '' })),
+        conclusion: '完成年度目标',
+        problems: '无',
+        improvements: '无',
+      })
+      await t.call('items/transition', { id: item.id, action: 'submit' })
+    }
+    await t.signInAs('王芳', ['预算股'])
+    await t.call('items/transition', { id: items.get('农村公路养护经费')!.id, action: 'approve', conclusion: '优', summary: '', opinions: [] })
+    await t.call('items/transition', { id: items.get('农村公路安全生命防护工程')!.id, action: 'return', summary: '评价结论过于简单', opinions: [] })
+    await t.signInAs('管理员')
+
+    const exported = await t.call('stageExcel/export', { roundId: round.id, unitIds: [], oneFile: true })
+    const wb = await readBook(exported.paths[0]!)
+    // The unit answers the returned project's opinion in its 评价结论 and hands the whole workbook back.
+    const returned = wb.getWorksheet('农村公路安全生命防护工程')!
+    returned.eachRow((row) => row.eachCell((c) => {
+      if (c.value === '完成年度目标') c.value = '完成年度目标：养护里程、拨付及时率和满意度均达到批复指标'
+    }))
+    const preview = await t.call('stageExcel/preview', { roundId: round.id, fileName: '交通局-自评表（修改）.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(preview.problems).toEqual([])
+    expect(preview.rows.map((r) => r.projectName)).toEqual(['农村公路安全生命防护工程'])
+    expect(preview.warnings!.map((w) => w.message)).toContain('项目“农村公路养护经费”已审核通过，表中未改动，不再导入')
+
+    // A 完成值 of the approved project changed in the workbook: refused, naming the project.
+    const approved = wb.getWorksheet('农村公路养护经费')!
+    approved.eachRow((row) => row.eachCell((c) => {
+      if (c.value === '120' || c.value === 120) c.value = 60
+    }))
+    const changed = await t.call('stageExcel/preview', { roundId: round.id, fileName: '改了已审核的.xlsx', base64: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') })
+    expect(changed.problems.map((p) => p.message)).toContain('项目“农村公路养护经费”已审核通过，表中却有改动，不能通过导入修改；如需修改请先撤销审核')
+  })
+
   it('submits complete projects, says so in the preview, and keeps back the incomplete with the reason', async () => {
     const { t, round, path } = await monitoringRound()
     // 住建局 is complete; 教育局 typed words into a numeric 完成值.
