@@ -116,11 +116,13 @@ async function excelPart(dir: string, budgetYear: number) {
   out('excel_import_vs_floor', xl.importS / xl.importFloorS, 'x')
   out('max_event_loop_block_ms_excel_import', xl.importBlockMs, 'ms')
   out('peak_rss_mb_excel_import', xl.importRssMb, 'MB')
+  out('rss_mb_excel_import_child_before_op', xl.importBaseRssMb, 'MB')
   out('excel_export_round_s', xl.exportS, 's')
   out('excel_export_floor_s', xl.exportFloorS, 's')
   out('excel_export_vs_floor', xl.exportS / xl.exportFloorS, 'x')
   out('max_event_loop_block_ms_excel_export', xl.exportBlockMs, 'ms')
   out('peak_rss_mb_excel_export', xl.exportRssMb, 'MB')
+  out('rss_mb_excel_export_child_before_op', xl.exportBaseRssMb, 'MB')
   for (const n of xl.notes) note(n)
 }
 

@@ -1,6 +1,6 @@
 /**
  * One Excel operation in a process of its own, so that its peak RSS is the operation's and not the
- * bench's (scripts/bench/excel.ts runs it with tsx). Prints one line: `CHILD {json}`.
+ * bench's (scripts/bench/excel.ts bundles it with esbuild and runs it). Prints one line: `CHILD {json}`.
  *   import <dataDir> <roundId> <file.xlsx> <operator> <password>: stageExcel/preview, then apply
  *     with the preview's token, as the import dialog calls them;
  *   export <dataDir> <roundId> <operator> <password>: stageExcel/export of the whole round to one workbook.
@@ -24,7 +24,7 @@ async function main() {
   await call(b, 'session/signIn', { name, password })
   const base64 = op === 'import' ? readFileSync(rest[0]!).toString('base64') : ''
   await new Promise((r) => setTimeout(r, 50))
-  // What the process holds before the operation (tsx's compiled sources, the backend, the file read).
+  // What the process holds before the operation (the bundled code, the backend, the file read).
   const baseRssMb = process.memoryUsage().rss / 1024 / 1024
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()

@@ -32,10 +32,13 @@ export interface ExcelFigures {
   importFloorS: number
   importBlockMs: number
   importRssMb: number
+  /** What the import's child held just before the operation (its code, the backend, the file read). */
+  importBaseRssMb: number
   exportS: number
   exportFloorS: number
   exportBlockMs: number
   exportRssMb: number
+  exportBaseRssMb: number
   notes: string[]
 }
 
@@ -216,10 +219,12 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
     importFloorS,
     importBlockMs: imp.blockMs,
     importRssMb: imp.rssMb,
+    importBaseRssMb: imp.baseRssMb,
     exportS: exp.ms / 1000,
     exportFloorS,
     exportBlockMs: exp.blockMs,
     exportRssMb: exp.rssMb,
+    exportBaseRssMb: exp.baseRssMb,
     notes,
   }
 }
