@@ -18,7 +18,7 @@ import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { parseMonitoringWorkbookAsync, writeMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { KeptFiles } from '../excel/kept-files'
 import { readLeanWorkbook } from '../excel/stream-workbook'
-import { runAsync, yielder, type Steps } from '../excel/yield'
+import { runAsync, turn, yielder, type Steps } from '../excel/yield'
 import { writeStreamedFile } from '../excel/stream-file'
 import { monitoringFieldSteps, selfEvalFieldSteps, targetFieldSteps } from '../excel/field-limits'
 import { workbookNotices } from '../excel/guard'
@@ -235,6 +235,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 async function parsedFor(ctx: Ctx, round: { id: string; stage: string }, input: { fileName: string; base64: string; token?: string | undefined }, forApply: boolean): Promise<{ token: string; hash: string; file: ParsedFile }> {
   const data = Buffer.from(input.base64, 'base64')
   const hash = sha256(data)
+  await turn()
   if (input.token) {
     const kept = keptFiles.find(input.token)
     if (kept && kept.roundId === round.id && kept.sha256 === hash) return { token: input.token, hash, file: kept.file }
@@ -259,11 +260,19 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
   const units = await ctx.db.selectFrom('units').select(['id', 'code', 'name']).execute()
   const unitByCode = new Map(units.map((u) => [u.code, u]))
   const unitByName = new Map(units.map((u) => [u.name, u]))
-  const projects = await ctx.db.selectFrom('projects').selectAll().where('budget_year', '=', round.budget_year).execute()
+  // The year's projects (5,000 at city scale) and the round's items: each read in a turn of its own.
+  await turn()
+  const projects = await ctx.db
+    .selectFrom('projects')
+    .select(['id', 'unit_id', 'code', 'name', 'amount_fen', 'annual_goal', 'fund_source', 'category'])
+    .where('budget_year', '=', round.budget_year)
+    .execute()
   const projectById = new Map(projects.map((p) => [p.id, p]))
   const projectByKey = new Map(projects.map((p) => [`${p.unit_id}|${p.name}`, p]))
+  await turn()
   const items = await ctx.db.selectFrom('round_items').select(['id', 'project_id', 'status']).where('round_id', '=', roundId).execute()
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
+  await turn()
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
   const preview = emptyPreview(problems)
   preview.notices = file.notices
