@@ -113,22 +113,63 @@ async function yearFigures(b: Backend, currentYear: number, dir: string) {
   note(`package ${(yd.packageBytes / 1e6).toFixed(1)} MB of ${(yd.workingBytes / 1e6).toFixed(1)} MB working file, ${yd.rows} rows`)
 }
 
+/** 139 意见书 as a batch job; returns the 绩效目标 round it used. */
+async function docsPart(b: Backend, currentYear: number) {
+  const [tr] = await call(b, 'rounds/list', { stage: 'targets', workYear: currentYear })
+  b.ctx.sqlite.prepare(`UPDATE round_items SET status = '已填报' WHERE round_id = ?`).run(tr.id)
+  b.ctx.sqlite.prepare(`UPDATE round_items SET status = '已审核', conclusion = '优' WHERE rowid IN (SELECT rowid FROM round_items WHERE round_id = ? ORDER BY rowid LIMIT 139)`).run(tr.id)
+  const { value: done, blockMs: docsBlockMs, seconds: docsSeconds } = await blocking(async () => {
+    const job = await call(b, 'docs/batch', { kind: 'targets-opinion', roundId: tr.id, date: `${currentYear}-12-01` })
+    return b.ctx.jobs.wait(job.id, 600_000)
+  })
+  out('docs_batch_139_s', docsSeconds, 's')
+  out('max_event_loop_block_ms_docs_batch', docsBlockMs, 'ms')
+  note(`batch: ${done.message}`)
+  return tr
+}
+
+/** Excel in and out at city scale (scripts/bench/excel.ts), each in a child process, floors beside. */
+async function excelPart(dir: string, budgetYear: number) {
+  const xl = await benchExcel({ dir, budgetYear, projects: CITY.projectsPerYear, indicatorsPerProject: CITY.indicatorsPerProject, units: 75 })
+  out('excel_import_5000_s', xl.importS, 's')
+  out('excel_import_floor_s', xl.importFloorS, 's')
+  out('excel_import_vs_floor', xl.importS / xl.importFloorS, 'x')
+  out('max_event_loop_block_ms_excel_import', xl.importBlockMs, 'ms')
+  out('peak_rss_mb_excel_import', xl.importRssMb, 'MB')
+  out('rss_mb_excel_import_child_before_op', xl.importBaseRssMb, 'MB')
+  out('excel_export_round_s', xl.exportS, 's')
+  out('excel_export_floor_s', xl.exportFloorS, 's')
+  out('excel_export_vs_floor', xl.exportS / xl.exportFloorS, 'x')
+  out('max_event_loop_block_ms_excel_export', xl.exportBlockMs, 'ms')
+  out('peak_rss_mb_excel_export', xl.exportRssMb, 'MB')
+  out('rss_mb_excel_export_child_before_op', xl.exportBaseRssMb, 'MB')
+  for (const n of xl.notes) note(n)
+}
+
+/** `npm run bench -- --only=excel` (or `--only excel`; also year, docs) runs that part alone. */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined)
+if (ONLY !== undefined && !['year', 'excel', 'docs'].includes(ONLY)) throw new Error(`--only: unknown part "${ONLY}" (known: year, excel, docs)`)
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ysjx-bench-'))
   const dataDir = join(dir, 'data')
   try {
+    if (ONLY === 'excel') return await excelPart(dir, CITY.years[CITY.years.length - 1]! + 3)
     let b = await openBackend({ dataDir, appVersion: 'bench', platform: headlessPlatform })
     const operatorId = await setUp(b)
     let t = performance.now()
     const { currentYear, counts } = generateCity(b.ctx.sqlite, operatorId)
     note(`generated ${JSON.stringify(counts)} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     b.ctx.sqlite.pragma('optimize')
-    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null
-    if (only !== null && only !== 'year') throw new Error(`--only: unknown part "${only}" (known: year)`)
-    if (only === 'year') {
+    if (ONLY === 'year') {
       await yearFigures(b, currentYear, dir)
       await b.close()
       return
+    }
+
+    if (ONLY === 'docs') {
+      await docsPart(b, currentYear)
+      return await b.close()
     }
 
     // 驾驶舱 against one raw query over the same data.
@@ -166,17 +207,7 @@ async function main() {
     const filteredMs = await timeIt(() => call(b, 'items/list', { roundId: mon.id, divisionId: divisions[2].id, light: 'red', sort: 'amount', order: 'desc', offset: 0, limit: LIST_PAGE_SIZE }), 20)
     note(`a filtered page (one 股室, red lights, by amount): ${filteredMs.toFixed(1)} ms`)
 
-    // 139 意见书 as a batch job.
-    const [tr] = await call(b, 'rounds/list', { stage: 'targets', workYear: currentYear })
-    b.ctx.sqlite.prepare(`UPDATE round_items SET status = '已填报' WHERE round_id = ?`).run(tr.id)
-    b.ctx.sqlite.prepare(`UPDATE round_items SET status = '已审核', conclusion = '优' WHERE rowid IN (SELECT rowid FROM round_items WHERE round_id = ? ORDER BY rowid LIMIT 139)`).run(tr.id)
-    const { value: done, blockMs: docsBlockMs, seconds: docsSeconds } = await blocking(async () => {
-      const job = await call(b, 'docs/batch', { kind: 'targets-opinion', roundId: tr.id, date: `${currentYear}-12-01` })
-      return b.ctx.jobs.wait(job.id, 600_000)
-    })
-    out('docs_batch_139_s', docsSeconds, 's')
-    out('max_event_loop_block_ms_docs_batch', docsBlockMs, 'ms')
-    note(`batch: ${done.message}`)
+    const tr = await docsPart(b, currentYear)
 
     // 审核通过 over 600 rows selected in the list, as the bulk action runs it: one audited transaction per item.
     const waiting = (b.ctx.sqlite.prepare(`SELECT id FROM round_items WHERE round_id = ? AND status = '已填报' ORDER BY rowid LIMIT 600`).all(tr.id) as { id: string }[]).map((r) => r.id)
@@ -228,18 +259,7 @@ async function main() {
     // Excel in and out at city scale (scripts/bench/excel.ts): import and export each timed,
     // with the longest event-loop block and the peak RSS, in a child process of its own; floors beside.
     await b.close()
-    const xl = await benchExcel({ dir, budgetYear: currentYear + 3, projects: CITY.projectsPerYear, indicatorsPerProject: CITY.indicatorsPerProject, units: 75 })
-    out('excel_import_5000_s', xl.importS, 's')
-    out('excel_import_floor_s', xl.importFloorS, 's')
-    out('excel_import_vs_floor', xl.importS / xl.importFloorS, 'x')
-    out('max_event_loop_block_ms_excel_import', xl.importBlockMs, 'ms')
-    out('peak_rss_mb_excel_import', xl.importRssMb, 'MB')
-    out('excel_export_round_s', xl.exportS, 's')
-    out('excel_export_floor_s', xl.exportFloorS, 's')
-    out('excel_export_vs_floor', xl.exportS / xl.exportFloorS, 'x')
-    out('max_event_loop_block_ms_excel_export', xl.exportBlockMs, 'ms')
-    out('peak_rss_mb_excel_export', xl.exportRssMb, 'MB')
-    for (const n of xl.notes) note(n)
+    await excelPart(dir, currentYear + 3)
 
     // A fresh database for the project-list import below.
     const importDir = join(dir, 'import')
@@ -275,7 +295,8 @@ async function main() {
     note(`project list: first ${JSON.stringify(created)}; re-import ${JSON.stringify(again)} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
     await ib.close()
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    if (process.env.BENCH_KEEP) note(`kept ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -7,7 +7,6 @@ import {
   BorderStyle,
   Document,
   HeightRule,
-  Packer,
   Paragraph,
   ShadingType,
   Table,
@@ -22,7 +21,7 @@ import {
 import type { FontSettings } from '../../shared/settings'
 import { countLines } from './flow'
 import { cjkFont, documentStyles, exactLine, pageNumberFooter, portraitPage, textWidthChars, titleLines } from './gongwen'
-import { finishDocx } from './ooxml-finish'
+import { packDocx } from './ooxml-finish'
 import { BODY_CHAR_SPACING, FONT_SIZE, LINE_PITCH, TEXT_HEIGHT, TEXT_WIDTH, mmToTwip } from './units'
 
 export interface FormCell {
@@ -250,5 +249,5 @@ export function buildFormDoc(spec: FormDocSpec): Document {
 }
 
 export async function renderFormDoc(spec: FormDocSpec): Promise<Buffer> {
-  return finishDocx(await Packer.toBuffer(buildFormDoc(spec)))
+  return packDocx(() => buildFormDoc(spec))
 }

@@ -13,7 +13,6 @@ import {
   Document,
   Footer,
   LineRuleType,
-  Packer,
   PageNumber,
   PageOrientation,
   Paragraph,
@@ -40,7 +39,7 @@ import type { FontSettings } from '../../shared/settings'
 import { formatChineseDate, parseBody, type BodyBlock } from '../../shared/documents'
 import { breakTitle } from '../../shared/title-lines'
 import { countLines, layoutFlow, lineStarts, tablePages, type FlowBlock } from './flow'
-import { finishDocx } from './ooxml-finish'
+import { packDocx } from './ooxml-finish'
 import {
   A4,
   BODY_CHAR,
@@ -892,5 +891,5 @@ export function buildGongwen(spec: GongwenSpec): Document {
 }
 
 export async function renderGongwen(spec: GongwenSpec): Promise<Buffer> {
-  return finishDocx(await Packer.toBuffer(buildGongwen(spec)))
+  return packDocx(() => buildGongwen(spec))
 }

@@ -12,7 +12,9 @@
  *
  * fflate is what the docx library packs with (its own dependency); using the same one adds nothing.
  */
+import { Packer, type Document } from 'docx'
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
+import { turn } from '../excel/yield'
 
 interface FontEntry {
   altName?: string
@@ -102,4 +104,18 @@ export function finishDocx(docx: Buffer): Buffer {
     )
   }
   return Buffer.from(zipSync(files, { level: 6 }))
+}
+
+/**
+ * A built document packed and finished in turns of the event loop of their own: building, docx's
+ * packing and the finish above are each a stretch of synchronous work (tens of ms, the first
+ * document of a run well over 100 ms while V8 compiles them), so a batch never holds the main
+ * process for the three together.
+ */
+export async function packDocx(build: () => Document): Promise<Buffer> {
+  const doc = build()
+  await turn()
+  const packed = await Packer.toBuffer(doc)
+  await turn()
+  return finishDocx(packed)
 }

@@ -2,12 +2,14 @@
  * Imported fields pass the same zod rules as the save channels that would store them by hand
  * (shared/api.ts): a unit name the 预算单位 screen caps at 60 characters is capped at 60 in a
  * workbook too. Each failure becomes a problem row naming sheet, row (0 where the reader keeps none)
- * and field.
+ * and field. A 5,000-project file has some 400,000 fields: the checks are generators (yield.ts) that the
+ * import runs with the event loop given a turn, once, when the file is parsed.
  */
 import type { z } from 'zod'
 import { api } from '../../shared/api'
 import type { ImportProblem } from '../../shared/domain'
 import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets } from './stage-types'
+import { runSync, type Steps } from './yield'
 
 type Field = { label: string; schema: z.ZodType }
 
@@ -38,8 +40,14 @@ export function unitFieldProblems(sheet: string, rows: { row: number; code: stri
 
 /** The 绩效目标 申报表: each project as projects/save and its targets as targets/save take them. */
 export function targetFieldProblems(parsed: ParsedTargets): ImportProblem[] {
+  return runSync(targetFieldSteps(parsed))
+}
+
+export function* targetFieldSteps(parsed: ParsedTargets): Steps<ImportProblem[]> {
   const problems: ImportProblem[] = []
+  let n = 0
   for (const p of parsed.projects) {
+    if (++n % 100 === 0) yield
     check(problems, '项目信息', p.row, [
       [{ label: '项目名称', schema: projects.name }, p.name],
       [{ label: '项目编码', schema: projects.code }, p.code],
@@ -73,8 +81,14 @@ const selfevalValue = selfeval.values.element.shape
 
 /** The 运行监控 监控表: each project and indicator row as monitoring/save takes them. */
 export function monitoringFieldProblems(parsed: ParsedMonitoring): ImportProblem[] {
+  return runSync(monitoringFieldSteps(parsed))
+}
+
+export function* monitoringFieldSteps(parsed: ParsedMonitoring): Steps<ImportProblem[]> {
   const problems: ImportProblem[] = []
+  let n = 0
   for (const p of parsed.projects) {
+    if (++n % 100 === 0) yield
     check(problems, '项目执行', p.row, [
       [{ label: '偏差原因说明', schema: monitoring.deviation }, p.deviation],
       [{ label: '纠偏措施', schema: monitoring.measures }, p.measures],
@@ -98,8 +112,14 @@ export function monitoringFieldProblems(parsed: ParsedMonitoring): ImportProblem
 
 /** The 自评表: each project sheet as selfeval/save takes it. */
 export function selfEvalFieldProblems(parsed: ParsedSelfEval): ImportProblem[] {
+  return runSync(selfEvalFieldSteps(parsed))
+}
+
+export function* selfEvalFieldSteps(parsed: ParsedSelfEval): Steps<ImportProblem[]> {
   const problems: ImportProblem[] = []
+  let n = 0
   for (const p of parsed.projects) {
+    if (++n % 100 === 0) yield
     check(problems, p.sheet, 0, [
       [{ label: '执行率原因说明', schema: selfeval.executionNote }, p.executionNote],
       [{ label: '评价结论', schema: selfeval.conclusion }, p.conclusion],

@@ -11,9 +11,8 @@ import { FUND_SOURCES, PROJECT_CATEGORIES } from '../../shared/domain'
 import { ALL_LEVEL2, LEVEL1_KEYS, LEVELS, OPERATORS, normalizeLevel1, normalizeLevel2, normalizeOperator, parentOf, type Level1 } from '../../shared/indicators'
 import { parseMoney, type MoneyUnit } from '../../shared/money'
 import { PassThrough, type Writable } from 'node:stream'
-import { yielder } from './yield'
 import { cellText, columnLetter, normalizeHeader, readTableSteps, type ColumnSpec, type TableRow } from './read-table'
-import { runAsync, runSync, type Steps } from './yield'
+import { runAsync, runSync, turn, yielder, type Steps } from './yield'
 import type { ParsedTargets, ParsedTargetsProject, SheetIndicator, TargetsWorkbookInput } from './stage-types'
 
 export const TARGET_SHEETS = { help: '填表说明', projects: '项目信息', indicators: '绩效指标', lists: '下拉列表' } as const
@@ -105,7 +104,10 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
     ['4. 请保持 .xlsx 格式报送，不要另存为 .xls 或 .et。', false],
   ])
   help.commit()
+  // The opening sheets are written in a few pieces, each in a turn of its own.
+  await turn()
   commitLists(wb)
+  await turn()
 
   const projectCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -131,6 +133,7 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
   })
   await protect(projectsWs)
   commitSheet(projectsWs)
+  await turn()
 
   const indicatorCols: SheetCol[] = [
     { header: '项目编号', width: 10, kind: 'id' },
@@ -148,7 +151,9 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
   ]
   const indicatorRows: CellRow[] = []
   const indicatorOpinions: (string | undefined)[] = []
+  const breathe = yielder()
   for (const p of input.projects) {
+    await breathe()
     for (const i of p.indicators) {
       indicatorRows.push([p.id, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.weight, i.explanation])
       indicatorOpinions.push(i.opinion)

@@ -11,6 +11,9 @@ export function yielder(budgetMs = 25): () => Promise<void> {
   }
 }
 
+/** One turn of the event loop, between the pieces of a long job that are not loops. */
+export const turn = (): Promise<void> => new Promise<void>((r) => setImmediate(r))
+
 /**
  * A long synchronous reader written as a generator that yields now and then (a few thousand rows):
  * run at once (tests, small files), or with the event loop given a turn at each yield.

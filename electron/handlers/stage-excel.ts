@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Writable } from 'node:stream'
 import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
@@ -18,9 +18,9 @@ import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { parseMonitoringWorkbookAsync, writeMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { KeptFiles } from '../excel/kept-files'
 import { readLeanWorkbook } from '../excel/stream-workbook'
-import { yielder } from '../excel/yield'
+import { runAsync, turn, yielder, type Steps } from '../excel/yield'
 import { writeStreamedFile } from '../excel/stream-file'
-import { monitoringFieldProblems, selfEvalFieldProblems, targetFieldProblems } from '../excel/field-limits'
+import { monitoringFieldSteps, selfEvalFieldSteps, targetFieldSteps } from '../excel/field-limits'
 import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
@@ -186,23 +186,32 @@ const keptFiles = new KeptFiles<KeptStageFile>(3)
  */
 const STREAM_BYTES = 512 * 1024
 
+/**
+ * The parse with the save channels' field limits checked (field-limits.ts), once per file: the
+ * problems join the reader's, so the preview and the apply that reuses its parse both see them.
+ */
+async function checked<T extends { problems: ImportProblem[] }>(parsed: T, fields: (p: T) => Steps<ImportProblem[]>): Promise<T> {
+  parsed.problems.push(...(await runAsync(fields(parsed))))
+  return parsed
+}
+
 async function parseStageFile(ctx: Ctx, stage: string, fileName: string, data: Buffer): Promise<ParsedFile> {
   if (stage === 'targets') {
     if (data.length > STREAM_BYTES) {
       const lean = await readLeanWorkbook(data, fileName)
       if (lean.worksheets.some((ws) => ws.name.trim() === '项目信息') || pickSheet(lean, ['项目信息'], PROJECT_COLUMNS, null)) {
-        return { stage, forms: [], parsed: await parseTargetsWorkbookAsync(lean), notices: workbookNotices(lean) }
+        return { stage, forms: [], parsed: await checked(await parseTargetsWorkbookAsync(lean), targetFieldSteps), notices: workbookNotices(lean) }
       }
     }
     const wb = await loadWorkbook(data, fileName)
     // The sheet's shape picks the reader: the product's 项目信息 table (many projects, read as a table),
     // or form-shaped sheets (one project each, read by their labels).
     const forms = wb.worksheets.some((ws) => ws.name.trim() === '项目信息') ? [] : formSheets(wb, 'targets')
-    return { stage, forms, parsed: forms.length ? { projects: [], problems: [] } : parseTargetsWorkbook(wb), notices: workbookNotices(wb) }
+    return { stage, forms, parsed: forms.length ? { projects: [], problems: [] } : await checked(parseTargetsWorkbook(wb), targetFieldSteps), notices: workbookNotices(wb) }
   }
   if (stage === 'monitoring') {
     const wb = data.length > STREAM_BYTES ? await readLeanWorkbook(data, fileName) : await loadWorkbook(data, fileName)
-    return { stage, parsed: await parseMonitoringWorkbookAsync(wb), notices: workbookNotices(wb) }
+    return { stage, parsed: await checked(await parseMonitoringWorkbookAsync(wb), monitoringFieldSteps), notices: workbookNotices(wb) }
   }
   if (stage === 'selfeval') {
     const wb = await loadWorkbook(data, fileName)
@@ -211,7 +220,7 @@ async function parseStageFile(ctx: Ctx, stage: string, fileName: string, data: B
       const forms = formSheets(wb, 'selfeval')
       if (forms.length) return { stage, forms, parsed: null, notices: workbookNotices(wb) }
     }
-    return { stage, forms: [], parsed: parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring), notices: workbookNotices(wb) }
+    return { stage, forms: [], parsed: await checked(parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring), selfEvalFieldSteps), notices: workbookNotices(wb) }
   }
   throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
 }
@@ -226,6 +235,7 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 async function parsedFor(ctx: Ctx, round: { id: string; stage: string }, input: { fileName: string; base64: string; token?: string | undefined }, forApply: boolean): Promise<{ token: string; hash: string; file: ParsedFile }> {
   const data = Buffer.from(input.base64, 'base64')
   const hash = sha256(data)
+  await turn()
   if (input.token) {
     const kept = keptFiles.find(input.token)
     if (kept && kept.roundId === round.id && kept.sha256 === hash) return { token: input.token, hash, file: kept.file }
@@ -244,17 +254,25 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
   const { forms } = file
   // A copy: the kept parse is planned again at apply (form sheets add their projects here).
   const parsed: ParsedTargets = { projects: [...file.parsed.projects], problems: [...file.parsed.problems] }
-  const problems: ImportProblem[] = [...parsed.problems, ...targetFieldProblems(parsed)]
+  const problems: ImportProblem[] = [...parsed.problems]
   const settings = await ctx.settings()
   const scope = parseJson<string[]>(round.unit_ids, [])
   const units = await ctx.db.selectFrom('units').select(['id', 'code', 'name']).execute()
   const unitByCode = new Map(units.map((u) => [u.code, u]))
   const unitByName = new Map(units.map((u) => [u.name, u]))
-  const projects = await ctx.db.selectFrom('projects').selectAll().where('budget_year', '=', round.budget_year).execute()
+  // The year's projects (5,000 at city scale) and the round's items: each read in a turn of its own.
+  await turn()
+  const projects = await ctx.db
+    .selectFrom('projects')
+    .select(['id', 'unit_id', 'code', 'name', 'amount_fen', 'annual_goal', 'fund_source', 'category'])
+    .where('budget_year', '=', round.budget_year)
+    .execute()
   const projectById = new Map(projects.map((p) => [p.id, p]))
   const projectByKey = new Map(projects.map((p) => [`${p.unit_id}|${p.name}`, p]))
+  await turn()
   const items = await ctx.db.selectFrom('round_items').select(['id', 'project_id', 'status']).where('round_id', '=', roundId).execute()
   const itemByProject = new Map(items.map((i) => [i.project_id, i]))
+  await turn()
   const indicators = await listIndicators(ctx.db, projects.map((p) => p.id))
   const preview = emptyPreview(problems)
   preview.notices = file.notices
@@ -372,7 +390,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
   const round = await roundRow(ctx.db, roundId)
   if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
   const { parsed } = file
-  const problems: ImportProblem[] = [...parsed.problems, ...monitoringFieldProblems(parsed)]
+  const problems: ImportProblem[] = [...parsed.problems]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
@@ -466,7 +484,7 @@ async function sameSelfEval(ctx: Ctx, itemId: string, c: SelfEvalComputed): Prom
 async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'selfeval' }>, matches: Matches): Promise<Plan> {
   if (!file.parsed) return planSelfEvalForms(ctx, roundId, fileName, file.forms, matches)
   const { parsed } = file
-  const problems: ImportProblem[] = [...parsed.problems, ...selfEvalFieldProblems(parsed)]
+  const problems: ImportProblem[] = [...parsed.problems]
   const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
@@ -602,6 +620,26 @@ async function plan(ctx: Ctx, roundId: string, fileName: string, file: ParsedFil
   return planSelfEval(ctx, roundId, fileName, file, matches)
 }
 
+/**
+ * A round's items in the workbook's order (unit code, project name), read a page at a time with the
+ * event loop given a turn between pages: the whole of a 5,000-project round in one statement held
+ * the main process for 150 ms and more. Keyset paging, so a page never repeats or skips a row.
+ */
+async function roundRows(db: Kysely<DB>, roundId: string) {
+  const out: ReturnType<typeof toItem>[] = []
+  let after: { code: string; name: string; id: string } | null = null
+  for (;;) {
+    let q = itemQuery(db).where('i.round_id', '=', roundId)
+    if (after) q = q.where(sql<boolean>`(u.code, p.name, i.id) > (${after.code}, ${after.name}, ${after.id})`)
+    const page = await q.orderBy('u.code').orderBy('p.name').orderBy('i.id').limit(500).execute()
+    for (const r of page) out.push(toItem(r))
+    const last = page[page.length - 1]
+    if (page.length < 500 || !last) return out
+    after = { code: last.unit_code, name: last.project_name, id: last.id }
+    await new Promise<void>((r) => setImmediate(r))
+  }
+}
+
 /** The round, refusing 财政评价 (no workbook) before any file is read. */
 async function importRound(ctx: Ctx, roundId: string) {
   const round = await roundRow(ctx.db, roundId)
@@ -612,7 +650,7 @@ async function importRound(ctx: Ctx, roundId: string) {
 export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExcel/preview' | 'stageExcel/apply'> = {
   async 'stageExcel/export'({ roundId, unitIds, oneFile }, ctx) {
     const round = await getRound(ctx, roundId)
-    const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).orderBy('u.code').orderBy('p.name').execute()).map(toItem)
+    const rows = await roundRows(ctx.db, roundId)
     const chosen = unitIds.length ? ((wanted: Set<string>) => rows.filter((r) => wanted.has(r.unitId)))(new Set(unitIds)) : rows
     if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
     const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
@@ -628,9 +666,14 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     }
     const folder = join(await ctx.outputDir(), String(round.workYear), safeFileName(round.title))
     const byUnit = new Map<string, typeof chosen>()
-    for (const r of chosen) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), r])
+    for (const r of chosen) {
+      const list = byUnit.get(r.unitId)
+      if (list) list.push(r)
+      else byUnit.set(r.unitId, [r])
+    }
     const groups = oneFile ? [chosen] : [...byUnit.values()]
     const paths: string[] = []
+    const breathe = yielder()
     for (const group of groups) {
       const first = group[0]!
       const label = oneFile ? '全部单位' : `${first.unitCode}${first.unitName}`
@@ -642,12 +685,15 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         for (let i = 0; i < group.length; i += 500) {
           const rows = await ctx.db.selectFrom('projects').select(['id', 'annual_goal']).where('id', 'in', group.slice(i, i + 500).map((r) => r.projectId)).execute()
           for (const p of rows) goals.set(p.id, p.annual_goal)
+          await breathe()
         }
         const projects: SheetProject[] = []
         for (const r of group) {
           const own = indicators.get(r.projectId) ?? []
-          const op = opinionsOf(r.id, own.map((i) => i.id))
-          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: own.map((i) => ({ ...i, opinion: op.indicator(i.id) })), opinion: op.project })
+          // Most items have no open opinion: their indicators go in as loaded, not copied.
+          const op = opinions.has(r.id) ? opinionsOf(r.id, own.map((i) => i.id)) : null
+          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: op ? own.map((i) => ({ ...i, opinion: op.indicator(i.id) })) : own, opinion: op?.project })
+          await breathe()
         }
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
         const input = { title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects }
@@ -691,9 +737,11 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
           const ids = group.slice(i, i + 500).map((r) => r.id)
           for (const v of await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', ids).execute()) vmap.set(`${v.item_id}|${v.indicator_id}`, v)
           for (const it of await ctx.db.selectFrom('round_items').select(['id', 'deviation', 'measures']).where('id', 'in', ids).execute()) itemText.set(it.id, it)
+          await breathe()
         }
         const projects: SheetMonitorProject[] = []
         for (const r of group) {
+          await breathe()
           const it = itemText.get(r.id) ?? { deviation: '', measures: '' }
           const op = opinionsOf(r.id, (indicators.get(r.projectId) ?? []).map((i) => i.id))
           projects.push({

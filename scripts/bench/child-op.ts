@@ -1,6 +1,6 @@
 /**
  * One Excel operation in a process of its own, so that its peak RSS is the operation's and not the
- * bench's (scripts/bench/excel.ts runs it with tsx). Prints one line: `CHILD {json}`.
+ * bench's (scripts/bench/excel.ts bundles it with esbuild and runs it). Prints one line: `CHILD {json}`.
  *   import <dataDir> <roundId> <file.xlsx> <operator> <password>: stageExcel/preview, then apply
  *     with the preview's token, as the import dialog calls them;
  *   export <dataDir> <roundId> <operator> <password>: stageExcel/export of the whole round to one workbook.
@@ -24,21 +24,41 @@ async function main() {
   await call(b, 'session/signIn', { name, password })
   const base64 = op === 'import' ? readFileSync(rest[0]!).toString('base64') : ''
   await new Promise((r) => setTimeout(r, 50))
-  // What the process holds before the operation (tsx's compiled sources, the backend, the file read).
+  // What the process holds before the operation (the bundled code, the backend, the file read).
   const baseRssMb = process.memoryUsage().rss / 1024 / 1024
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
+  // BENCH_BLOCKS=1: each block over 50 ms on stderr, with its monotonic start (µs, the clock of
+  // --cpu-prof's timestamps), to find it in a CPU profile.
+  let last = process.hrtime.bigint()
+  const blocks = process.env.BENCH_BLOCKS
+    ? setInterval(() => {
+        const now = process.hrtime.bigint()
+        if (now - last > 50_000_000n) console.error(`BLOCK ${last / 1000n} ${Number(now - last) / 1e6} ms`)
+        last = now
+      }, 2)
+    : undefined
+  // …and the process's memory at each step of the operation (MB: rss, heap used, external).
+  const mem = (label: string) => {
+    if (!process.env.BENCH_BLOCKS) return
+    const m = process.memoryUsage()
+    console.error(`MEM ${label} rss ${(m.rss / 1048576).toFixed(0)} heap ${(m.heapUsed / 1048576).toFixed(0)} external ${(m.external / 1048576).toFixed(0)} maxrss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`)
+  }
+  mem('before')
   const t = performance.now()
   let detail: unknown
   if (op === 'import') {
     const preview = await call(b, 'stageExcel/preview', { roundId, fileName: 'bench-import.xlsx', base64 })
+    mem('after preview')
     if (preview.problems.length) throw new Error(`preview: ${preview.problems.length} problems, first: ${JSON.stringify(preview.problems[0])}`)
     detail = await call(b, 'stageExcel/apply', { roundId, fileName: 'bench-import.xlsx', base64, token: preview.token })
   } else {
     detail = await call(b, 'stageExcel/export', { roundId, unitIds: [], oneFile: true })
   }
   const ms = performance.now() - t
+  mem('after')
   loop.disable()
+  clearInterval(blocks)
   await b.close()
   console.log(`CHILD ${JSON.stringify({ ms, blockMs: loop.max / 1e6, rssMb: process.resourceUsage().maxRSS / 1024, baseRssMb, detail })}`)
 }

@@ -14,8 +14,9 @@ import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { openBackend } from '../../electron/backend'
 import { streamReader } from '../../electron/excel/stream-workbook'
 import type { SheetProject } from '../../electron/excel/stage-types'
@@ -31,17 +32,39 @@ export interface ExcelFigures {
   importFloorS: number
   importBlockMs: number
   importRssMb: number
+  /** What the import's child held just before the operation (its code, the backend, the file read). */
+  importBaseRssMb: number
   exportS: number
   exportFloorS: number
   exportBlockMs: number
   exportRssMb: number
+  exportBaseRssMb: number
   notes: string[]
 }
 
-function child(args: string[]): { ms: number; blockMs: number; rssMb: number; baseRssMb: number; detail: unknown } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'child-op.ts'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+/**
+ * child-op.ts bundled as the app's main process is (esbuild, scripts/bundle-config.mjs), so the
+ * child loads only the code the operation reaches, compiled once, and not tsx with every source
+ * compiled in memory: what it holds before the operation is what the app would hold.
+ */
+async function bundleChild(dir: string): Promise<string> {
+  const { build } = await import('esbuild')
+  const { COMMON, MAIN_EXTERNAL } = (await import(pathToFileURL(join(__dirname, '..', 'bundle-config.mjs')).href)) as { COMMON: Record<string, unknown>; MAIN_EXTERNAL: string[] }
+  const outfile = join(dir, 'child-op.cjs')
+  await build({ ...COMMON, sourcemap: false, metafile: false, entryPoints: [join(__dirname, 'child-op.ts')], outfile, external: MAIN_EXTERNAL })
+  return outfile
+}
+
+type ChildResult = { ms: number; blockMs: number; rssMb: number; baseRssMb: number; detail: unknown }
+
+function child(script: string, args: string[]): ChildResult {
+  // BENCH_CHILD_FLAGS: extra node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean)
+  // The bundle lives in the bench's temp folder: better-sqlite3 (external) resolves by NODE_PATH.
+  const r = spawnSync(process.execPath, [...flags, script, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_PATH: join(__dirname, '..', '..', 'node_modules') } })
   const line = r.stdout.split('\n').find((l) => l.startsWith('CHILD '))
   if (r.status !== 0 || !line) throw new Error(`child-op ${args[0]} failed: ${r.stderr.slice(-2000)}`)
+  if (process.env.BENCH_BLOCKS) process.stderr.write(r.stderr)
   return JSON.parse(line.slice('CHILD '.length))
 }
 
@@ -110,7 +133,14 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   const floorDb = join(opts.dir, 'excel-floor.db')
   copyFileSync(b.dbPath, floorDb)
 
-  const imp = child(['import', dataDir, round.id, file, name, password])
+  // BENCH_KEEP=1 (with bench.ts keeping its folder): the database as it was before the import, and
+  // the children's arguments, to run one of them again by hand (under a profiler, say).
+  if (process.env.BENCH_KEEP) {
+    cpSync(dataDir, `${dataDir}-before-import`, { recursive: true })
+    writeFileSync(join(opts.dir, 'child-args.json'), JSON.stringify({ import: ['import', dataDir, round.id, file, name, password], export: ['export', dataDir, round.id, name, password] }))
+  }
+  const script = await bundleChild(opts.dir)
+  const imp = child(script, ['import', dataDir, round.id, file, name, password])
   notes.push(`import: ${JSON.stringify(imp.detail)}; the child held ${imp.baseRssMb.toFixed(0)} MB before it started`)
 
   // Floor of the import: the streaming reader and prepared statements, on the database as it was.
@@ -160,7 +190,7 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   const importFloorS = (performance.now() - t) / 1000
   notes.push(`import floor read ${rows.projects.length} project rows and ${rows.indicators.length} indicator rows`)
 
-  const exp = child(['export', dataDir, round.id, name, password])
+  const exp = child(script, ['export', dataDir, round.id, name, password])
   notes.push(`export: ${JSON.stringify((exp.detail as { paths: string[] }).paths.length)} file; the child held ${exp.baseRssMb.toFixed(0)} MB before it started`)
 
   // Floor of the export: the same cells from one query each, streamed without styles.
@@ -189,10 +219,12 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
     importFloorS,
     importBlockMs: imp.blockMs,
     importRssMb: imp.rssMb,
+    importBaseRssMb: imp.baseRssMb,
     exportS: exp.ms / 1000,
     exportFloorS,
     exportBlockMs: exp.blockMs,
     exportRssMb: exp.rssMb,
+    exportBaseRssMb: exp.baseRssMb,
     notes,
   }
 }
