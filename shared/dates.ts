@@ -10,6 +10,14 @@ export function zhDate(iso: string | null | undefined): string {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : ''
 }
 
+/** A moment as lists write it, in local time: 2024年3月15日 09:47 (left as given when not a date). */
+export function zhDateTime(iso: string): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${zhDate(isoDate(d))} ${p(d.getHours())}:${p(d.getMinutes())}`
+}
+
 /**
  * The date a form or document proposes in a work year: today when the PC's clock is in that year,
  * else a date inside the work year, so that a clerk entering 2023's records in 2024 is not handed a

@@ -1,6 +1,6 @@
 /** Dates as documents and lists write them, defaults inside the work year, the years offered. */
 import { describe, expect, it } from 'vitest'
-import { addDays, defaultDateIn, workYearsOffered, zhDate } from '../../shared/dates'
+import { addDays, defaultDateIn, workYearsOffered, zhDate, zhDateTime } from '../../shared/dates'
 
 describe('dates', () => {
   it('writes 2024年3月15日 without leading zeros', () => {
@@ -8,6 +8,11 @@ describe('dates', () => {
     expect(zhDate('2024-10-08')).toBe('2024年10月8日')
     expect(zhDate('')).toBe('')
     expect(zhDate(null)).toBe('')
+  })
+
+  it('writes a moment as 2024年3月5日 09:07 in local time', () => {
+    expect(zhDateTime(new Date(2024, 2, 5, 9, 7).toISOString())).toBe('2024年3月5日 09:07')
+    expect(zhDateTime('不是日期')).toBe('不是日期')
   })
 
   it('proposes a date inside the work year, not the PC clock alone', () => {

@@ -1,8 +1,8 @@
 /** 审核: the full history of an item (every round of opinions), and the dialogs of the review actions. */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons'
 import { Alert, Button, Empty, Form, Input, Modal, Radio, Select, Tag, Timeline } from 'antd'
-import dayjs from 'dayjs'
 import { useEffect, useState } from 'react'
+import { zhDateTime as when } from '../../../shared/dates'
 import type { ItemDetail, Review, ReviewOpinion } from '../../../shared/domain'
 import { ACTION_NAMES, TARGET_CONCLUSIONS, TARGET_CONSEQUENCE, type ItemAction, type TargetConclusion } from '../../../shared/stage'
 import { call } from '../../api'
@@ -12,7 +12,6 @@ import { GuardedModal } from '../../components/EditModal'
 
 const ACTION_COLORS: Record<string, string> = { submit: 'blue', approve: 'green', return: 'orange', reopen: 'gray' }
 
-const when = (iso: string) => (dayjs(iso).isValid() ? dayjs(iso).format('YYYY-MM-DD HH:mm') : iso)
 
 export function ReviewHistory({ reviews }: { reviews: Review[] }) {
   if (!reviews.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="还没有提交或审核记录" style={{ margin: '8px 0' }} />

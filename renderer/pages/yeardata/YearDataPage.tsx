@@ -5,9 +5,9 @@
  */
 import { DeleteOutlined, EyeOutlined, FolderOpenOutlined, ImportOutlined, LockOutlined, RollbackOutlined, SaveOutlined, UnlockOutlined } from '@ant-design/icons'
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Modal, Popconfirm, Progress, Result, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd'
-import dayjs from 'dayjs'
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { BackupEntry, JobState, PackageManifest, YearPackage, YearStatus } from '../../../shared/domain'
+import { zhDateTime } from '../../../shared/dates'
 import { call } from '../../api'
 import { PageHeader } from '../../components/PageHeader'
 import { openFile, readAsBase64 } from '../../components/SavedFile'
@@ -17,7 +17,7 @@ import { packageTitle, useViewing } from './viewing'
 import './yeardata.css'
 import { GuardedModal } from '../../components/EditModal'
 
-const fmtTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—')
+const fmtTime = (iso: string | null | undefined) => (iso ? zhDateTime(iso) : '—')
 const totalRows = (m: PackageManifest) => Object.values(m.rowCounts).reduce((a, b) => a + b, 0)
 const shortHash = (h: string) => h.slice(0, 12)
 
