@@ -3,7 +3,11 @@
  * calls): choose the work year, import the 2024 project list as the 一体化 system exports it
  * (title rows, a merged two-row header, amounts in 元, units the database does not know yet)
  * through the column-mapping step, add a project by hand, then last year's baseline: the 2023
- * list as CSV and its approved targets (历史目标导入). Screenshots under test-output/screenshots.
+ * list as CSV and its approved targets (历史目标导入). Then every stage, a second operator
+ * reviewing: 2024's 事前评估 → 绩效目标 with a return, the 反馈单 and the re-exported workbook →
+ * 运行监控 (first-year-steps/current-year.ts), and 2023's 单位自评 → 财政评价 with 整改 → 驾驶舱 →
+ * annual report → the year locked (first-year-steps/last-year.ts). Screenshots under
+ * test-output/screenshots (fy-01…fy-49).
  */
 import ExcelJS from 'exceljs'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -56,7 +60,7 @@ async function exportWorkbook(path: string) {
 }
 
 describe('a first year from an empty database', () => {
-  it('chooses the year, imports the project list through the mapping step, adds by hand, loads last year’s baseline', async () => {
+  it('chooses the year, imports the project list, loads last year’s baseline, then takes both years through every stage and document', async () => {
     const s = await openStageSession(browser, 'first-year', async () => undefined, { signIn: false })
     const { page } = s
     const started = Date.now()
