@@ -164,7 +164,11 @@ describe('a first year from an empty database', () => {
         csv,
         '\ufeff预算单位编码,预算单位名称,项目编码,项目名称,资金来源,项目金额（万元）\r\n' +
           '101041,师宗县住房和城乡建设局,530323230001,城乡环卫一体化经费,一般公共预算,1500\r\n' +
-          '101024,师宗县教育体育局,530323230002,学生资助补助经费,一般公共预算,310.5\r\n',
+          '101024,师宗县教育体育局,530323230002,学生资助补助经费,一般公共预算,310.5\r\n' +
+          '101041,师宗县住房和城乡建设局,530323230003,老旧小区改造,政府性基金预算,800\r\n' +
+          '101041,师宗县住房和城乡建设局,530323230004,城市道路维护,一般公共预算,120\r\n' +
+          '101024,师宗县教育体育局,530323230005,学校公用经费,一般公共预算,640\r\n' +
+          '101024,师宗县教育体育局,530323230006,校舍维修改造,一般公共预算,215\r\n',
       )
       await page.getByTestId('project-import').click()
       const dlg23 = page.getByRole('dialog', { name: '导入2023年项目清单' })
@@ -173,8 +177,8 @@ describe('a first year from an empty database', () => {
       await dlg23.getByTestId('import-next').click()
       await expect.poll(() => dlg23.getByTestId('import-preview').isVisible(), { timeout: T }).toBe(true)
       await dlg23.getByTestId('import-apply').click()
-      await expectMessage(page, '导入完成：新增 2 个')
-      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(2)
+      await expectMessage(page, '导入完成：新增 6 个')
+      await expect.poll(() => page.locator('.page-card .ant-table-row').count()).toBe(6)
 
       const targets = join(s.dir, '2023年绩效目标申报表.xlsx')
       writeFileSync(
@@ -211,17 +215,36 @@ describe('a first year from an empty database', () => {
               annualGoal: '应助尽助',
               indicators: [{ id: '', level1: '产出指标', level2: '数量指标', name: '资助学生人数', operator: '≥', targetValue: '3000', unit: '人', weight: 100, explanation: '' }],
             },
+            ...(
+              [
+                ['101041', '师宗县住房和城乡建设局', '530323230003', '老旧小区改造', '政府性基金预算', 800, '改造老旧小区', '改造老旧小区数量', '10', '个'],
+                ['101041', '师宗县住房和城乡建设局', '530323230004', '城市道路维护', '一般公共预算', 120, '道路完好通畅', '维护道路里程', '35', '公里'],
+                ['101024', '师宗县教育体育局', '530323230005', '学校公用经费', '一般公共预算', 640, '保障学校正常运转', '保障学校数量', '25', '所'],
+                ['101024', '师宗县教育体育局', '530323230006', '校舍维修改造', '一般公共预算', 215, '消除校舍安全隐患', '维修校舍面积', '8000', '平方米'],
+              ] as const
+            ).map(([unitCode, unitName, code, name, fundSource, wan, annualGoal, indicator, targetValue, unit]) => ({
+              id: '',
+              unitCode,
+              unitName,
+              code,
+              name,
+              fundSource,
+              category: '项目',
+              amountFen: wan * 1_000_000,
+              annualGoal,
+              indicators: [{ id: '', level1: '产出指标', level2: '数量指标', name: indicator, operator: '≥', targetValue, unit, weight: 100, explanation: '' }],
+            })),
           ],
         }),
       )
       await page.getByTestId('history-import').click()
       const hist = page.getByRole('dialog', { name: /导入2023年已批复的绩效目标/ })
       await hist.locator('input[type=file]').setInputFiles(targets)
-      await expect.poll(() => hist.getByTestId('import-preview').textContent(), { timeout: T }).toContain('2 个项目、3 个指标')
+      await expect.poll(() => hist.getByTestId('import-preview').textContent(), { timeout: T }).toContain('6 个项目、7 个指标')
       await shot(page, 'fy-07-history-targets-preview')
       await hist.getByTestId('import-apply').click()
-      await expectMessage(page, '已导入 2 个项目的已批复绩效目标（3 个指标），记为历史目标导入')
-      await expect.poll(() => page.locator('.page-card .ant-table-row').filter({ hasText: '已批复' }).count()).toBe(2)
+      await expectMessage(page, '已导入 6 个项目的已批复绩效目标（7 个指标），记为历史目标导入')
+      await expect.poll(() => page.locator('.page-card .ant-table-row').filter({ hasText: '已批复' }).count()).toBe(6)
       await shot(page, 'fy-08-baseline-2023')
 
       // 5. The year switcher offers the years around the first year.
