@@ -42,6 +42,24 @@ function rowWhere(ws: ExcelJS.Worksheet, column: number, text: string): ExcelJS.
 }
 const fillOf = (c: ExcelJS.Cell) => (c.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb
 
+type StageBackend = Awaited<ReturnType<typeof setUp>>
+/** 完成值 of completeIndicators('300') as a unit would report them. */
+const SELF_EVAL_ACTUAL: Record<string, string> = { 清扫保洁面积: '120', 生活垃圾无害化处理率: '96', 资金拨付及时率: '95', 项目总成本: '290', 城乡人居环境改善: '达成年度指标', 长效管护机制建立: '达成年度指标', 服务对象满意度: '92' }
+/** Fills a 300万元 project's 自评 (290 spent, every indicator reported) and submits it; returns its detail. */
+async function submitSelfEval(t: StageBackend, itemId: string) {
+  const d = await t.call('items/get', { id: itemId })
+  await t.call('selfeval/save', {
+    itemId,
+    funds: [{ source: '当年财政资金', initialWan: '300', budgetWan: '300', executedWan: '290' }],
+    values: d.indicators.map((i) => ({ indicatorId: i.id, actual: SELF_EVAL_ACTUAL[i.name]!, inapplicable: false, finalScore: null, overrideReason: '', reason: '' })),
+    conclusion: '完成年度目标',
+    problems: '无',
+    improvements: '无',
+  })
+  await t.call('items/transition', { id: itemId, action: 'submit' })
+  return d
+}
+
 describe('绩效目标 returned with opinions', () => {
   it('re-exports the unit’s 申报表 with the opinions per project and per indicator, in their own red column', async () => {
     const t = await setUp()
@@ -186,17 +204,7 @@ describe('自评 returned with opinions', () => {
     await t.call('targets/save', { projectId: p.id, annualGoal: '养护', indicators: completeIndicators('300') })
     const round = await t.call('rounds/save', { stage: 'selfeval', workYear: 2024, title: '2023年度自评', deadline: '2024-06-30', unitIds: [] })
     const item = (await t.call('items/list', { roundId: round.id })).rows[0]!
-    const d = await t.call('items/get', { id: item.id })
-    const actual: Record<string, string> = { 清扫保洁面积: '120', 生活垃圾无害化处理率: '96', 资金拨付及时率: '95', 项目总成本: '290', 城乡人居环境改善: '达成年度指标', 长效管护机制建立: '达成年度指标', 服务对象满意度: '92' }
-    await t.call('selfeval/save', {
-      itemId: item.id,
-      funds: [{ source: '当年财政资金', initialWan: '300', budgetWan: '300', executedWan: '290' }],
-      values: d.indicators.map((i) => ({ indicatorId: i.id, actual: actual[i.name]!, inapplicable: false, finalScore: null, overrideReason: '', reason: '' })),
-      conclusion: '完成年度目标',
-      problems: '无',
-      improvements: '无',
-    })
-    await t.call('items/transition', { id: item.id, action: 'submit' })
+    const d = await submitSelfEval(t, item.id)
     const sat = d.indicators.find((i) => i.name === '服务对象满意度')!
     await t.call('items/transition', { id: item.id, action: 'return', summary: '评价结论过于简单，请对照年度目标逐项说明', opinions: [{ ref: sat.id, label: '指标“服务对象满意度”', text: '请附满意度调查问卷统计表' }] })
 
@@ -267,25 +275,13 @@ describe('a filled 监控表 submits what it filled', () => {
 
   it('takes a returned unit’s corrected 自评表 back although it still holds an approved project, refusing it only when changed', async () => {
     const t = await setUp()
-    const actual: Record<string, string> = { 清扫保洁面积: '120', 生活垃圾无害化处理率: '96', 资金拨付及时率: '95', 项目总成本: '290', 城乡人居环境改善: '达成年度指标', 长效管护机制建立: '达成年度指标', 服务对象满意度: '92' }
     for (const [code, name] of [['A2', '农村公路养护经费'], ['A3', '农村公路安全生命防护工程']] as const) {
       const p = await t.call('projects/save', { budgetYear: 2023, unitId: t.units.jsj.id, code, name, amountWan: '300', fundSource: '一般公共预算', category: '项目' })
       await t.call('targets/save', { projectId: p.id, annualGoal: '养护', indicators: completeIndicators('300') })
     }
     const round = await t.call('rounds/save', { stage: 'selfeval', workYear: 2024, title: '2023年度自评', deadline: '2024-06-30', unitIds: [] })
     const items = new Map((await t.call('items/list', { roundId: round.id })).rows.map((r) => [r.projectName, r]))
-    for (const item of items.values()) {
-      const d = await t.call('items/get', { id: item.id })
-      await t.call('selfeval/save', {
-        itemId: item.id,
-        funds: [{ source: '当年财政资金', initialWan: '300', budgetWan: '300', executedWan: '290' }],
-        values: d.indicators.map((i) => ({ indicatorId: i.id, actual: actual[i.name]!, inapplicable: false, finalScore: null, overrideReason: '', reason: '' })),
-        conclusion: '完成年度目标',
-        problems: '无',
-        improvements: '无',
-      })
-      await t.call('items/transition', { id: item.id, action: 'submit' })
-    }
+    for (const item of items.values()) await submitSelfEval(t, item.id)
     await t.signInAs('王芳', ['预算股'])
     await t.call('items/transition', { id: items.get('农村公路养护经费')!.id, action: 'approve', conclusion: '优', summary: '', opinions: [] })
     await t.call('items/transition', { id: items.get('农村公路安全生命防护工程')!.id, action: 'return', summary: '评价结论过于简单', opinions: [] })

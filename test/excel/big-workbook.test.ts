@@ -5,7 +5,7 @@ import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../../electron
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import type { SheetProject } from '../../electron/excel/stage-types'
 import { LEVELS } from '../../shared/indicators'
-import { monitoringInput, targetsInput } from './fixtures'
+import { monitorLine, monitoringInput, targetsInput } from './fixtures'
 
 const PROJECTS = 139
 const PAIRS = Object.entries(LEVELS).flatMap(([l1, l2s]) => l2s.map((l2) => [l1, l2] as const))
@@ -66,20 +66,9 @@ describe('a county-sized workbook', () => {
     const base = monitoringInput()
     const monitorInput = {
       ...base,
-      projects: projects.map((p, n) => ({
-        itemId: `item-${n}`,
-        projectId: p.id,
-        unitCode: p.unitCode,
-        unitName: p.unitName,
-        code: p.code,
-        name: p.name,
-        budgetFen: p.amountFen,
-        executedFen: Math.floor(p.amountFen / 2),
-        forecastFen: p.amountFen,
-        deviation: '',
-        measures: '',
-        indicators: p.indicators.map((i) => ({ ...i, actual: '40', forecast: i.targetValue, likelihood: '有可能', causes: ['经费保障', '人员保障'], measures: '加快进度' })),
-      })),
+      projects: projects.map((p, n) =>
+        monitorLine(p, n, { executedFen: Math.floor(p.amountFen / 2), forecastFen: p.amountFen }, (i) => ({ actual: '40', forecast: i.targetValue, likelihood: '有可能', causes: ['经费保障', '人员保障'], measures: '加快进度' })),
+      ),
     }
     t = performance.now()
     const monitorBuf = await buildMonitoringWorkbook(monitorInput)

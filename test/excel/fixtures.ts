@@ -80,28 +80,35 @@ export function targetsInput(projects = sampleProjects()): TargetsWorkbookInput 
   return { title: '师宗县2024年度项目支出绩效目标申报表', deadline: '2024-03-15', units: UNITS, projects }
 }
 
-export function monitoringInput(): MonitoringWorkbookInput {
-  const projects: SheetMonitorProject[] = sampleProjects().map((p, n) => ({
-    itemId: `item-${n + 1}`,
+/** A project of the 项目库 as a 监控表 line: `item-N`, its figures and each indicator's reported values. */
+export function monitorLine(
+  p: SheetProject,
+  n: number,
+  figures: Pick<SheetMonitorProject, 'executedFen' | 'forecastFen'>,
+  values: (i: SheetProject['indicators'][number], k: number) => Omit<SheetMonitorProject['indicators'][number], keyof SheetProject['indicators'][number]>,
+): SheetMonitorProject {
+  return {
+    itemId: `item-${n}`,
     projectId: p.id,
     unitCode: p.unitCode,
     unitName: p.unitName,
     code: p.code,
     name: p.name,
     budgetFen: p.amountFen,
-    executedFen: n === 0 ? 1_000_000_000 : null,
-    forecastFen: n === 0 ? 1_573_000_000 : null,
+    ...figures,
     deviation: '',
     measures: '',
-    indicators: p.indicators.map((i, k) => ({
-      ...i,
-      actual: n === 0 && k === 0 ? '20500' : '',
-      forecast: n === 0 && k === 0 ? '21000' : '',
-      likelihood: n === 0 && k === 0 ? '确定能' : '',
-      causes: [],
-      measures: '',
-    })),
-  }))
+    indicators: p.indicators.map((i, k) => ({ ...i, ...values(i, k) })),
+  }
+}
+
+export function monitoringInput(): MonitoringWorkbookInput {
+  const projects = sampleProjects().map((p, n) =>
+    monitorLine(p, n + 1, { executedFen: n === 0 ? 1_000_000_000 : null, forecastFen: n === 0 ? 1_573_000_000 : null }, (_i, k) => {
+      const first = n === 0 && k === 0
+      return { actual: first ? '20500' : '', forecast: first ? '21000' : '', likelihood: first ? '确定能' : '', causes: [], measures: '' }
+    }),
+  )
   return { title: '师宗县2024年度项目支出绩效运行监控表（1-9月）', asOfMonth: 9, deadline: '2024-10-10', projects }
 }
 

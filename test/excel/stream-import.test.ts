@@ -7,13 +7,13 @@ import ExcelJS from 'exceljs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../../electron/excel/monitoring-sheet'
 import * as readTable from '../../electron/excel/read-table'
-import type { SheetMonitorProject, SheetProject } from '../../electron/excel/stage-types'
+import type { SheetProject } from '../../electron/excel/stage-types'
 import { readGrids } from '../../electron/excel/project-list'
 import { readLeanWorkbook } from '../../electron/excel/stream-workbook'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import { LEVELS } from '../../shared/indicators'
 import { cleanup, makeSetUpBackend } from '../helpers/backend'
-import { FIRST, monitoringInput, protection, targetsInput } from './fixtures'
+import { FIRST, monitorLine, monitoringInput, protection, targetsInput } from './fixtures'
 
 vi.mock('../../electron/excel/read-table', async (importOriginal) => {
   const mod = await importOriginal<typeof import('../../electron/excel/read-table')>()
@@ -58,20 +58,9 @@ describe('streamed reading of a big workbook', () => {
 
   it('reads a 监控表 of 3,600 indicator rows as the whole-workbook loader does', async () => {
     const base = monitoringInput()
-    const template = base.projects[0]!
-    const projects: SheetMonitorProject[] = manyProjects(300).map((p, k) => ({
-      ...template,
-      itemId: `item-${k}`,
-      projectId: p.id,
-      unitCode: p.unitCode,
-      unitName: p.unitName,
-      code: p.code,
-      name: p.name,
-      budgetFen: p.amountFen,
-      executedFen: k % 3 === 0 ? null : 500_000 * k,
-      forecastFen: p.amountFen,
-      indicators: p.indicators.map((i) => ({ ...i, actual: '45', forecast: '90', likelihood: '确定能', causes: k % 9 === 0 ? ['经费保障'] : [], measures: '' })),
-    }))
+    const projects = manyProjects(300).map((p, k) =>
+      monitorLine(p, k, { executedFen: k % 3 === 0 ? null : 500_000 * k, forecastFen: p.amountFen }, () => ({ actual: '45', forecast: '90', likelihood: '确定能', causes: k % 9 === 0 ? ['经费保障'] : [], measures: '' })),
+    )
     const buf = await buildMonitoringWorkbook({ ...base, projects })
     const streamed = parseMonitoringWorkbook(await readLeanWorkbook(buf, '监控表.xlsx'))
     const whole = parseMonitoringWorkbook(await readTable.loadWorkbook(buf, '监控表.xlsx'))
