@@ -78,15 +78,19 @@ export async function openStageSession(
  * e.g. so that the one who approves is not the one who submitted.
  */
 export async function signInOnPage(s: StageSession, name: string, roles: Role[] = ['预算股'], divisionId: string | null = null) {
-  const { page } = s
   // Makes sure the operator exists with the test password (through the API, whoever is signed in).
   await signInAsOperator(s.backend.dispatch, name, roles, divisionId)
-  // An open item drawer covers the header: close it (the caller reopens the item as the new operator).
-  const close = drawer(page).locator('.ant-drawer-close')
-  if (await close.isVisible().catch(() => false)) {
-    await close.click()
-    await expect.poll(() => close.isVisible().catch(() => false)).toBe(false)
-  }
+  await signInThroughPage(s.page, name)
+}
+
+/**
+ * Signs out and in again through the page's 登录 dialog as `name` (the test password), unless the
+ * page is already signed in as `name`. An open item drawer covers the header: it is closed first
+ * (the caller reopens the item as the new operator).
+ */
+export async function signInThroughPage(page: Page, name: string) {
+  if ((await page.getByTestId('current-operator').textContent()) === name) return
+  if (await drawer(page).locator('.ant-drawer-close').isVisible().catch(() => false)) await closeDrawer(page)
   await page.getByTestId('sign-out').click()
   const dlg = page.getByRole('dialog', { name: '登录' })
   await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)
@@ -94,6 +98,16 @@ export async function signInOnPage(s: StageSession, name: string, roles: Role[] 
   await dlg.getByLabel('密码').fill(TEST_PASSWORD)
   await dlg.getByRole('button', { name: '登录' }).click()
   await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).toBe(name)
+}
+
+/** Runs `steps`; when they fail, keeps the page as it was in test-output/screenshots/zz-failure-NAME.png. */
+export async function shotOnFailure<T>(page: Page, name: string, steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps()
+  } catch (e) {
+    await page.screenshot({ path: join(SHOTS, `zz-failure-${name}.png`) }).catch(() => undefined)
+    throw e
+  }
 }
 
 /** The county set-up every stage test needs: an operator, the org, two 股室. */
@@ -182,9 +196,11 @@ export async function openItem(page: Page, projectName: string) {
   await expect.poll(() => drawer(page).getByTestId('drawer-title').textContent()).toBe(projectName)
 }
 
+/** Closes the item drawer and waits until its close button is gone (the drawer has finished closing). */
 export async function closeDrawer(page: Page) {
-  await drawer(page).locator('.ant-drawer-close').click()
-  await expect.poll(() => page.locator('.item-drawer .ant-drawer-content').isVisible().catch(() => false)).toBe(false)
+  const close = drawer(page).locator('.ant-drawer-close')
+  await close.click()
+  await expect.poll(() => close.isVisible().catch(() => false)).toBe(false)
 }
 
 /** Issues the open DocumentDialog (any kind) and returns the 文号 line and the file path. */

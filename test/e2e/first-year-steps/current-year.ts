@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core'
 import { expect } from 'vitest'
 import { TEST_PASSWORD } from '../../helpers/backend'
 import { textOf, unzipDocx } from '../../docs/docx-xml'
-import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, pick, setDate, shot, type StageSession } from '../stage-helpers'
+import { T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, pick, setDate, shot, shotOnFailure, signInThroughPage, type StageSession } from '../stage-helpers'
 
 type Cell = string | number | null
 
@@ -129,17 +129,6 @@ async function codeTemplateBook(path: string, projects: Project[]) {
   await wb.xlsx.writeFile(path)
 }
 
-/** Signs out and in again on the page (the drawer closed first), as `name` with the test password. */
-async function signInAs(page: Page, name: string) {
-  await page.getByTestId('sign-out').click()
-  const dlg = page.getByRole('dialog', { name: '登录' })
-  await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)
-  await dlg.getByLabel('姓名').fill(name)
-  await dlg.getByLabel('密码').fill(TEST_PASSWORD)
-  await dlg.getByRole('button', { name: '登录' }).click()
-  await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).toBe(name)
-}
-
 /** The files of the open job dialog, as full paths (its folder line and each file's name). */
 async function jobFiles(page: Page): Promise<string[]> {
   const job = page.getByTestId('job-progress')
@@ -170,12 +159,7 @@ async function importBook(page: Page, title: string, file: string) {
 }
 
 export async function currentYearStages(s: StageSession) {
-  try {
-    await stages(s)
-  } catch (e) {
-    await s.page.screenshot({ path: join(SHOTS, 'zz-failure-first-year-current.png') }).catch(() => undefined)
-    throw e
-  }
+  await shotOnFailure(s.page, 'first-year-current', () => stages(s))
 }
 
 async function stages(s: StageSession) {
@@ -284,7 +268,7 @@ async function stages(s: StageSession) {
   await expect.poll(() => page.getByTestId('tab-已填报').textContent()).toBe('已填报 7')
 
   // 王芳 returns 老旧小区改造 with an opinion on its 数量指标 and approves the rest at once.
-  await signInAs(page, '王芳')
+  await signInThroughPage(page, '王芳')
   await menu(page, '目标审核')
   await openItem(page, '老旧小区改造')
   await d.getByTestId('item-return').click()
@@ -351,14 +335,14 @@ async function stages(s: StageSession) {
   indWs.getRow(returnedRow).getCell(valueCol).value = '12'
   const corrected = join(s.dir, '住建局-申报表-按意见修改.xlsx')
   await wb.xlsx.writeFile(corrected)
-  await signInAs(page, '李明')
+  await signInThroughPage(page, '李明')
   await menu(page, '目标审核')
   const again = await importBook(page, '导入绩效目标申报表', corrected)
   await expect.poll(() => again.getByTestId('import-rows').textContent()).toContain('老旧小区改造')
   await expect.poll(() => again.getByTestId('import-submits').textContent()).toBe('导入后提交审核 1 个')
   await again.getByTestId('import-apply').click()
   await expectMessage(page, '提交审核 1 个')
-  await signInAs(page, '王芳')
+  await signInThroughPage(page, '王芳')
   await menu(page, '目标审核')
   await openItem(page, '老旧小区改造')
   await expect.poll(() => field(d, 'ind-value-0').inputValue()).toBe('12')
@@ -385,7 +369,7 @@ async function stages(s: StageSession) {
   done('绩效目标')
 
   // ——— 运行监控 (1-9月) of the approved 2024 projects: 李明 starts it and takes the units' tables in ———
-  await signInAs(page, '李明')
+  await signInThroughPage(page, '李明')
   await menu(page, '监控任务')
   await page.getByTestId('round-new').click()
   const mon = page.getByRole('dialog', { name: /新建任务/ })
@@ -450,7 +434,7 @@ async function stages(s: StageSession) {
   await closeDrawer(page)
 
   // 王芳 approves all seven at once with one conclusion, then the 监控结果反馈通知.
-  await signInAs(page, '王芳')
+  await signInThroughPage(page, '王芳')
   await menu(page, '监控任务')
   await page.getByTestId('bulk-select-all').click()
   await page.getByTestId('bulk-approve').click()

@@ -15,25 +15,10 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { TEST_PASSWORD } from '../../helpers/backend'
-import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, pick, setDate, shot, type StageSession } from '../stage-helpers'
+import { T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, pick, setDate, shot, shotOnFailure, signInThroughPage, type StageSession } from '../stage-helpers'
 
 export const FIRST_OPERATOR = '李明'
 export const SECOND_OPERATOR = '王芳'
-
-/** Signs out and in again on the page as `name` (password TEST_PASSWORD), unless already signed in. */
-export async function signInThroughPage(s: StageSession, name: string) {
-  const { page } = s
-  if ((await page.getByTestId('current-operator').textContent()) === name) return
-  // An open item drawer covers the header (e.g. left open by the steps before): close it first.
-  if (await page.locator('.item-drawer .ant-drawer-content').isVisible().catch(() => false)) await closeDrawer(page)
-  await page.getByTestId('sign-out').click()
-  const dlg = page.getByRole('dialog', { name: '登录' })
-  await expect.poll(() => dlg.isVisible(), { timeout: T }).toBe(true)
-  await dlg.getByLabel('姓名').fill(name)
-  await dlg.getByLabel('密码').fill(TEST_PASSWORD)
-  await dlg.getByRole('button', { name: '登录' }).click()
-  await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).toBe(name)
-}
 
 /**
  * The second operator (王芳, 预算股), created by the administrator on 设置 · 操作员 if the 2024 steps
@@ -41,7 +26,7 @@ export async function signInThroughPage(s: StageSession, name: string) {
  */
 export async function ensureSecondOperator(s: StageSession) {
   const { page } = s
-  await signInThroughPage(s, FIRST_OPERATOR)
+  await signInThroughPage(s.page, FIRST_OPERATOR)
   await menu(page, '操作员')
   const rows = page.locator('.page-card .ant-table-row')
   await expect.poll(() => rows.filter({ hasText: FIRST_OPERATOR }).count(), { timeout: T }).toBe(1)
@@ -148,12 +133,7 @@ async function selfEvalWorkbook(path: string) {
 }
 
 export async function lastYearStages(s: StageSession) {
-  try {
-    await stages(s)
-  } catch (e) {
-    await s.page.screenshot({ path: join(SHOTS, 'zz-failure-first-year-last-year.png') }).catch(() => undefined)
-    throw e
-  }
+  await shotOnFailure(s.page, 'first-year-last-year', () => stages(s))
 }
 
 async function stages(s: StageSession) {
@@ -255,7 +235,7 @@ async function stages(s: StageSession) {
   await closeDrawer(page)
 
   // ——— D. The second operator approves what 李明 entered ———
-  await signInThroughPage(s, SECOND_OPERATOR)
+  await signInThroughPage(s.page, SECOND_OPERATOR)
   await menu(page, '单位自评')
   await expect.poll(() => page.getByTestId('tab-已填报').textContent(), { timeout: T }).toBe('已填报 6')
   await page.getByTestId('bulk-select-all').click()
@@ -290,7 +270,7 @@ async function stages(s: StageSession) {
   await closeDrawer(page)
 
   // ——— C. 驾驶舱: the 2023 evaluation as done; the year's report ———
-  await signInThroughPage(s, FIRST_OPERATOR)
+  await signInThroughPage(s.page, FIRST_OPERATOR)
   await menu(page, '驾驶舱')
   // 6 projects self-evaluated, 1500 + 310.5 + 800 + 120 + 640 + 215 = 3585.50 万元; 1 key evaluation of 1500.00 万元.
   await expect.poll(() => page.getByTestId('hl-selfeval-count').textContent(), { timeout: T }).toBe('6')
