@@ -8,8 +8,9 @@
  * form reader (form-reader.ts, small county forms, one project a sheet) needs them and keeps
  * exceljs's whole-workbook loader (see stage-file.ts for the choice).
  *
- * The bounds of guard.ts are kept: the file size and parts first (each part inflated off the main
- * thread with a cap, nothing kept), then rows per sheet, cells and cell length as the rows arrive.
+ * The bounds of guard.ts are kept: the file size and parts first (each part but the sheets
+ * inflated off the main thread with a cap, nothing kept), then the sheets' inflated bytes against
+ * what is left of that cap, rows per sheet, cells and cell length as the rows arrive.
  */
 import ExcelJS from 'exceljs'
 import { Readable, Transform, type TransformCallback } from 'node:stream'
@@ -180,13 +181,29 @@ class LeanWorkbook {
 }
 
 
-/** The zip's parts, each inflated off the main thread with a cap and dropped; returns docProps/core.xml. */
-async function checkParts(data: Buffer, fileName: string): Promise<string> {
+/** A part of the zip, still deflated (method 8) or stored (0). */
+interface Part {
+  method: number
+  raw: Buffer
+}
+
+const SHEET_PART = /^xl\/worksheets\/sheet(\d+)\.xml$/
+const bomb = (fileName: string) => refuse(fileName, `解压后超过 ${mb(L.inflatedBytes)}，不像是正常的填报表（可能是“压缩炸弹”）`)
+
+/**
+ * The zip's parts, each inflated off the main thread with a cap and dropped; returns them by name
+ * (views of `data`, nothing copied), docProps/core.xml's text, and what is left of the cap for the
+ * sheets. The sheets are counted as the reader inflates them (sheetBytes): inflated here as well,
+ * the 绩效指标 sheet's 33 MB went through zlib's buffers twice, and the memory those took while
+ * they waited for the garbage collector stayed with the process.
+ */
+async function checkParts(data: Buffer, fileName: string): Promise<{ core: string; parts: Map<string, Part>; sheetBudget: number }> {
   if (data.length > L.fileBytes) throw refuse(fileName, `有 ${mb(data.length)}，超过 ${mb(L.fileBytes)} 的上限`)
   if (data.length < 22 || data.readUInt32LE(0) !== 0x04034b50) throw invalid(fileName)
   const entries = zipEntries(data, fileName, () => invalid(fileName))
   let inflated = 0
   let core = ''
+  const parts = new Map<string, Part>()
   for (const e of entries) {
     const at = e.localOffset
     if (at + 30 > data.length || data.readUInt32LE(at) !== 0x04034b50) throw refuse(fileName, '已损坏（内部结构不完整）')
@@ -194,7 +211,8 @@ async function checkParts(data: Buffer, fileName: string): Promise<string> {
     const raw = data.subarray(start, start + e.compressed)
     let size = raw.length
     const isCore = e.name === 'docProps/core.xml'
-    if (e.method === 8) {
+    if (e.method === 8 && SHEET_PART.test(e.name)) size = 0
+    else if (e.method === 8) {
       const cap = Math.max(1, L.inflatedBytes - inflated + 1)
       try {
         if (isCore) {
@@ -203,16 +221,80 @@ async function checkParts(data: Buffer, fileName: string): Promise<string> {
           size = buf.length
         } else size = await inflatedLength(raw, cap)
       } catch (err) {
-        if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw refuse(fileName, `解压后超过 ${mb(L.inflatedBytes)}，不像是正常的填报表（可能是“压缩炸弹”）`)
+        if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw bomb(fileName)
         throw refuse(fileName, '已损坏（内部数据无法解压）')
       }
     } else if (e.method === 0) {
       if (isCore) core = raw.toString('utf8')
     } else throw refuse(fileName, '使用了 Excel 不用的压缩方式，可能不是 Excel 保存的文件')
     inflated += size
-    if (inflated > L.inflatedBytes) throw refuse(fileName, `解压后超过 ${mb(L.inflatedBytes)}，不像是正常的填报表（可能是“压缩炸弹”）`)
+    if (inflated > L.inflatedBytes) throw bomb(fileName)
+    parts.set(e.name, { method: e.method, raw })
   }
-  return core
+  return { core, parts, sheetBudget: L.inflatedBytes - inflated }
+}
+
+/** A sheet's inflated bytes, refused once all the sheets together pass what checkParts left of the cap. */
+async function* sheetBytes(source: AsyncIterable<Buffer>, budget: { left: number }, fileName: string): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    budget.left -= chunk.length
+    if (budget.left < 0) throw bomb(fileName)
+    yield chunk
+  }
+}
+
+/**
+ * A part's content as a stream, inflated as it is read. The deflated bytes go in as small pieces:
+ * zlib inflates each written piece whole whatever the reader's pace, so the 绩效指标 sheet written
+ * in one piece sat inflated (33 MB) in the stream's buffer.
+ */
+function partStream(part: Part): Readable {
+  const { raw } = part
+  function* pieces() {
+    for (let at = 0; at < raw.length; at += 8 * 1024) yield raw.subarray(at, at + 8 * 1024)
+  }
+  if (part.method === 0) return Readable.from(pieces())
+  return Readable.from(pieces()).pipe(createInflateRaw())
+}
+
+/**
+ * streamReader over the parts checkParts found, each part inflated as its parser reads it, in the
+ * order the reader needs them (relationships, workbook, shared strings, styles, then the sheets).
+ * exceljs's own pass over the zip meets the sheets before workbook.xml in the files the streaming
+ * writer makes (this product's exports), so it inflated every sheet into a temporary file first
+ * and read it back, with the unzip's and the file streams' buffers piling up meanwhile.
+ */
+function partsReader(checked: { parts: Map<string, Part>; sheetBudget: number }, fileName: string, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>): ExcelJS.stream.xlsx.WorkbookReader {
+  const { parts } = checked
+  const budget = { left: checked.sheetBudget }
+  const reader = streamReader(Buffer.alloc(0), options)
+  const r = reader as unknown as {
+    parse(): AsyncGenerator<unknown>
+    _parseRels(entry: Readable): Promise<void>
+    _parseWorkbook(entry: Readable): Promise<void>
+    _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
+    _parseStyles(entry: Readable): Promise<void>
+    _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<unknown>
+  }
+  r.parse = async function* () {
+    const part = (name: string) => {
+      const p = parts.get(name)
+      return p ? partStream(p) : null
+    }
+    const rels = part('xl/_rels/workbook.xml.rels')
+    if (rels) await r._parseRels(rels)
+    const book = part('xl/workbook.xml')
+    if (book) await r._parseWorkbook(book)
+    const strings = part('xl/sharedStrings.xml')
+    if (strings) yield* r._parseSharedStrings(strings)
+    const styles = part('xl/styles.xml')
+    if (styles) await r._parseStyles(styles)
+    for (const [name, p] of parts) {
+      const sheetNo = SHEET_PART.exec(name)?.[1]
+      if (sheetNo) yield* r._parseWorksheet(sheetBytes(partStream(p), budget, fileName), sheetNo)
+    }
+  }
+  return reader
 }
 
 const xmlText = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
@@ -250,7 +332,8 @@ function lengthOf(v: ExcelJS.CellValue): number {
  * every few tens of milliseconds. `progress` hears the rows read so far.
  */
 export async function readLeanWorkbook(data: Buffer, fileName: string, progress?: (rows: number) => void): Promise<ExcelJS.Workbook> {
-  const core = await checkParts(data, fileName)
+  const checked = await checkParts(data, fileName)
+  const { core } = checked
   const wb = new LeanWorkbook()
   wb.creator = xmlText(/<dc:creator>([^<]*)<\/dc:creator>/.exec(core)?.[1] ?? '')
   const breathe = yielder()
@@ -260,7 +343,7 @@ export async function readLeanWorkbook(data: Buffer, fileName: string, progress?
   let rowsRead = 0
   const seen = new Map<string, string>()
   try {
-    const reader = streamReader(data, { sharedStrings: 'cache', worksheets: 'emit', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' })
+    const reader = partsReader(checked, fileName, { sharedStrings: 'cache', worksheets: 'emit', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' })
     let index = 0
     for await (const wsr of reader) {
       index++

@@ -4,6 +4,7 @@
  * opinions; and a stage import's apply applies the preview's parse (same bytes, by token).
  */
 import ExcelJS from 'exceljs'
+import JSZip from 'jszip'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../../electron/excel/monitoring-sheet'
 import * as readTable from '../../electron/excel/read-table'
@@ -12,6 +13,7 @@ import { readGrids } from '../../electron/excel/project-list'
 import { readLeanWorkbook } from '../../electron/excel/stream-workbook'
 import { buildTargetsWorkbook, parseTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import { LEVELS } from '../../shared/indicators'
+import { WORKBOOK_LIMITS } from '../../shared/limits'
 import { cleanup, makeSetUpBackend } from '../helpers/backend'
 import { FIRST, monitorLine, monitoringInput, protection, targetsInput } from './fixtures'
 
@@ -70,6 +72,16 @@ describe('streamed reading of a big workbook', () => {
 
   it('refuses what is not a workbook, in Chinese', async () => {
     await expect(readLeanWorkbook(Buffer.from('PK\u0003\u0004 这不是工作簿'), '坏文件.xlsx')).rejects.toThrow(/坏文件\.xlsx.*不是有效的 Excel 工作簿/)
+  })
+
+  it('refuses a sheet that inflates past the limit (counted as it streams), in Chinese', async () => {
+    const zip = await JSZip.loadAsync(await buildTargetsWorkbook(targetsInput()))
+    const name = Object.keys(zip.files).find((f) => /^xl\/worksheets\/sheet\d+\.xml$/.test(f))!
+    // Whitespace between the rows: a parser keeps none of it, so only the count can stop it.
+    zip.file(name, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${' '.repeat(WORKBOOK_LIMITS.inflatedBytes)}</sheetData></worksheet>`)
+    const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } })
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024)
+    await expect(readLeanWorkbook(bomb, '申报表.xlsx')).rejects.toThrow(/“申报表\.xlsx”解压后超过 160 MB，不像是正常的填报表（可能是“压缩炸弹”），未导入任何数据/)
   })
 })
 
