@@ -29,7 +29,7 @@ import { buildSelfEvalWorkbook, hasSelfEvalIds, parseSelfEvalWorkbook } from '..
 import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
 import { selfEvalFromForm, targetsFromForm } from '../excel/form-import'
 import { matchSheet, normalizeName, type MatchCandidate } from '../excel/match-sheets'
-import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets } from '../excel/stage-types'
+import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets, ParsedTargetsProject } from '../excel/stage-types'
 import type ExcelJS from 'exceljs'
 import { executionScore, totalScore } from '../../shared/scoring'
 import { FUND_ROW_SOURCES } from '../../shared/domain'
@@ -325,13 +325,14 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     seen.add(key)
     const item = existing ? itemByProject.get(existing.id) : undefined
     const old = existing ? (indicators.get(existing.id) ?? []) : []
-    const oldIds = new Set(old.map((i) => i.id))
-    const incoming = p.indicators.map((i) => ({ ...i, id: i.id && oldIds.has(i.id) ? i.id : undefined }))
-    const keptIds = new Set(incoming.map((i) => i.id).filter(Boolean))
-    const created = incoming.filter((i) => !i.id).length
+    const oldById = new Map(old.map((i) => [i.id, i]))
+    // Per indicator row, the id it updates (one of the project's own), else undefined for a new one.
+    const ids = p.indicators.map((i) => (i.id && oldById.has(i.id) ? i.id : undefined))
+    const keptIds = new Set(ids.filter(Boolean))
+    const created = ids.filter((id) => !id).length
     const removed = old.filter((i) => !keptIds.has(i.id)).length
-    const updated = incoming.filter((i) => {
-      const o = i.id ? old.find((x) => x.id === i.id) : undefined
+    const updated = p.indicators.filter((i, k) => {
+      const o = ids[k] ? oldById.get(ids[k]) : undefined
       return o && (o.name !== i.name || o.targetValue !== i.targetValue || o.operator !== i.operator || o.unit !== i.unit || o.weight !== i.weight || o.level2 !== i.level2 || o.explanation !== i.explanation)
     }).length
     const projectChanged = !existing || existing.amount_fen !== p.amountFen || existing.annual_goal !== p.annualGoal || existing.fund_source !== p.fundSource || existing.code !== p.code || existing.category !== p.category
@@ -352,7 +353,7 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
     preview.summary.indicatorsUpdated += updated
     preview.summary.indicatorsRemoved += removed
     preview.summary.itemsFilled++
-    const checks = checkIndicators(p.annualGoal, incoming.map((i) => ({ ...i, id: i.id ?? '' })), { weightTotal: settings.indicatorWeightTotal, projectAmountFen: p.amountFen })
+    const checks = checkIndicators(p.annualGoal, p.indicators.map((i, k) => ({ ...i, id: ids[k] ?? '' })), { weightTotal: settings.indicatorWeightTotal, projectAmountFen: p.amountFen })
     const errors = checks.filter((c) => c.severity === 'error')
     preview.rows.push({
       unitName: unit.name,
@@ -365,25 +366,46 @@ async function planTargets(ctx: Ctx, roundId: string, fileName: string, file: Ex
       ? { submitted: false, reason: `仍有${errors.length}处需完善（${errors[0]!.message}${errors.length > 1 ? '等' : ''}），导入后暂不提交审核` }
       : { submitted: true }
     predicted.push(submission)
-    steps.push(async (w) => {
-      let projectId = existing?.id
-      const row = { code: p.code, name: p.name, amount_fen: p.amountFen, fund_source: p.fundSource, category: p.category, annual_goal: p.annualGoal }
-      if (!projectId) {
-        projectId = randomUUID()
-        await w.insert('projects', { id: projectId, budget_year: round.budget_year, unit_id: unit.id, origin: '导入', origin_id: null, ...row })
-      } else if (projectChanged) await w.update('projects', projectId, row)
-      await replaceIndicators(w, projectId, incoming.map((i) => ({ ...i, ...(i.id ? { id: i.id } : {}) })))
-      let it = item
-      if (!it) {
-        const id = randomUUID()
-        await w.insert('round_items', newItemRow(id, roundId, projectId))
-        it = { id, project_id: projectId, status: '待填报' }
-      }
-      if (errors.length === 0) await submitImported(w, it.id, it.status as ItemStatus, fileName)
-      return submission
-    })
+    steps.push(targetStep({ p, ids, projectId: existing?.id, projectChanged, item, unitId: unit.id, budgetYear: round.budget_year, roundId, fileName, submission }))
   }
   return { preview, steps, predicted }
+}
+
+/**
+ * The write of one 申报表 project, made outside the planning loop so that it holds only what it
+ * writes: a closure made in the loop kept the loop's whole scope alive until the apply was done (the
+ * project's old indicators, their id sets, the checks), some 5,000 of each at city scale.
+ */
+function targetStep(s: {
+  p: ParsedTargetsProject
+  ids: (string | undefined)[]
+  projectId: string | undefined
+  projectChanged: boolean
+  item: { id: string; project_id: string; status: string } | undefined
+  unitId: string
+  budgetYear: number
+  roundId: string
+  fileName: string
+  submission: Submission
+}): Step {
+  return async (w) => {
+    const { p } = s
+    let projectId = s.projectId
+    const row = { code: p.code, name: p.name, amount_fen: p.amountFen, fund_source: p.fundSource, category: p.category, annual_goal: p.annualGoal }
+    if (!projectId) {
+      projectId = randomUUID()
+      await w.insert('projects', { id: projectId, budget_year: s.budgetYear, unit_id: s.unitId, origin: '导入', origin_id: null, ...row })
+    } else if (s.projectChanged) await w.update('projects', projectId, row)
+    await replaceIndicators(w, projectId, p.indicators.map((i, k) => ({ ...i, id: s.ids[k] })))
+    let it = s.item
+    if (!it) {
+      const id = randomUUID()
+      await w.insert('round_items', newItemRow(id, s.roundId, projectId))
+      it = { id, project_id: projectId, status: '待填报' }
+    }
+    if (s.submission.submitted) await submitImported(w, it.id, it.status as ItemStatus, s.fileName)
+    return s.submission
+  }
 }
 
 async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file: Extract<ParsedFile, { stage: 'monitoring' }>): Promise<Plan> {
@@ -805,6 +827,8 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     if (preview.problems.length > 0) {
       throw new AppError('IMPORT_INVALID', `“${fileName}”中有 ${preview.problems.length} 处问题，未导入任何数据。请修改后重新导入。`, preview.problems)
     }
+    // Apply answers with the summary only: the plan's 5,000 preview rows need not live through the writes.
+    preview.rows = []
     const outcomes: Submission[] = []
     // One transaction; the loop gives the event loop a turn every few tens of milliseconds (other
     // calls' queries wait for the connection meanwhile, their answers do not wait for the whole import).
