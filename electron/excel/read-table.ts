@@ -21,6 +21,28 @@ export interface TableRow {
   values: Record<string, string>
   /** Column letter of each key, for messages. */
   columns: Record<string, string>
+  /** A number shown as a percentage (0.95 as 95%), by key, read before its row was let go (arrivingRows). */
+  shown?: Record<string, string>
+}
+
+/**
+ * A sheet whose rows are still streaming in while it is parsed (stream-workbook.ts,
+ * parseLeanWorkbook): the table reader asks for more by setting `hungry` and yielding, and lets
+ * each row go once it has made its TableRow.
+ */
+export interface ArrivingRows {
+  readonly complete: boolean
+  hungry: boolean
+  release(row: number): void
+}
+
+export const arrivingRows = new WeakMap<object, ArrivingRows>()
+
+/** A number cell formatted as a percentage, as the user sees it ("95%" for 0.95); null for any other cell. */
+export function percentText(cell: ExcelJS.Cell): string | null {
+  const v = cell.value
+  const n = typeof v === 'number' ? v : v && typeof v === 'object' && 'result' in v && typeof v.result === 'number' ? v.result : null
+  return n !== null && /%/.test(cell.numFmt ?? '') ? `${Number((n * 100).toPrecision(12))}%` : null
 }
 
 export interface ReadTableResult {
@@ -155,16 +177,27 @@ export function* readTableSteps(ws: ExcelJS.Worksheet, columns: ColumnSpec[]): S
   for (const [k, col] of map) letters[k] = columnLetter(col)
   const rows: TableRow[] = []
   if (problems.length > 0) return { sheet: ws.name, headerRow, rows, problems }
-  for (let r = headerRow + 1; r <= ws.rowCount; r++) {
+  const live = arrivingRows.get(ws)
+  for (let r = headerRow + 1; ; r++) {
+    while (live && r > ws.rowCount && !live.complete) {
+      live.hungry = true
+      yield
+    }
+    if (r > ws.rowCount) break
     const row = ws.getRow(r)
     const values: Record<string, string> = {}
+    let shown: Record<string, string> | undefined
     let any = false
     for (const [k, col] of map) {
-      const t = cellText(row.getCell(col))
+      const cell = row.getCell(col)
+      const t = cellText(cell)
       values[k] = t
       if (t) any = true
+      const pct = live ? percentText(cell) : null
+      if (pct !== null) (shown ??= {})[k] = pct
     }
-    if (any) rows.push({ row: r, values, columns: letters })
+    if (any) rows.push(shown ? { row: r, values, columns: letters, shown } : { row: r, values, columns: letters })
+    live?.release(r)
     if (r % 500 === 0) yield
   }
   return { sheet: ws.name, headerRow, rows, problems }

@@ -1,8 +1,9 @@
 /**
  * Big list-shaped workbooks (the 申报表's 项目信息/绩效指标, the 监控表's 项目执行/指标完成: one row per
  * project or indicator, thousands of rows) are read with exceljs's streaming reader into a lean
- * grid: per row only the cell values (and a number format where one is set), no style objects,
- * no workbook model. It offers the part of exceljs's Workbook/Worksheet that the table readers use
+ * grid: per row only the cell values (and a number's format where one is set), no style objects,
+ * no workbook model. A 申报表's biggest sheet (绩效指标) is not held whole: it is parsed as it
+ * streams, each row let go once the table reader has it (parseLeanWorkbook). It offers the part of exceljs's Workbook/Worksheet that the table readers use
  * (worksheets, getRow/getCell/eachCell/eachRow, value, numFmt, address), so the same parsers read
  * it and read it the same way. The streaming reader does not see merged cells; the label-driven
  * form reader (form-reader.ts, small county forms, one project a sheet) needs them and keeps
@@ -20,7 +21,8 @@ import { WORKBOOK_LIMITS as L } from '../../shared/limits'
 import { AppError } from '../../shared/result'
 import { columnLetter } from './read-table'
 import { PRODUCT_CREATOR, formulaWithoutResult, guardParsedWorkbook, zipEntries } from './guard'
-import { yielder } from './yield'
+import { arrivingRows, type ArrivingRows } from './read-table'
+import { runAsync, yielder, type Steps } from './yield'
 
 const inflateRawAsync = promisify(inflateRaw) as (buf: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>
 
@@ -264,7 +266,7 @@ function partStream(part: Part): Readable {
  * writer makes (this product's exports), so it inflated every sheet into a temporary file first
  * and read it back, with the unzip's and the file streams' buffers piling up meanwhile.
  */
-function partsReader(checked: { parts: Map<string, Part>; sheetBudget: number }, fileName: string, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>): ExcelJS.stream.xlsx.WorkbookReader {
+function partsReader(checked: { parts: Map<string, Part>; sheetBudget: number }, fileName: string, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, last?: string): ExcelJS.stream.xlsx.WorkbookReader {
   const { parts } = checked
   const budget = { left: checked.sheetBudget }
   const reader = streamReader(Buffer.alloc(0), options)
@@ -275,6 +277,12 @@ function partsReader(checked: { parts: Map<string, Part>; sheetBudget: number },
     _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>
     _parseStyles(entry: Readable): Promise<void>
     _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<unknown>
+  }
+  const model = reader as unknown as { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { rId: string; name: string }[] } }
+  // As exceljs's _parseWorksheet names a sheet.
+  const sheetName = (sheetNo: string) => {
+    const rel = (model.workbookRels ?? []).find((x) => x.Target === `worksheets/sheet${sheetNo}.xml`)
+    return rel ? (model.model?.sheets ?? []).find((x) => x.rId === rel.Id)?.name.trim() : undefined
   }
   r.parse = async function* () {
     const part = (name: string) => {
@@ -289,10 +297,12 @@ function partsReader(checked: { parts: Map<string, Part>; sheetBudget: number },
     if (strings) yield* r._parseSharedStrings(strings)
     const styles = part('xl/styles.xml')
     if (styles) await r._parseStyles(styles)
-    for (const [name, p] of parts) {
+    // The sheet named `last` after all the others (it is parsed as it streams: parseLeanWorkbook).
+    const sheets = [...parts].flatMap(([name, p]) => {
       const sheetNo = SHEET_PART.exec(name)?.[1]
-      if (sheetNo) yield* r._parseWorksheet(sheetBytes(partStream(p), budget, fileName), sheetNo)
-    }
+      return sheetNo ? [{ sheetNo, p, last: !!last && sheetName(sheetNo) === last }] : []
+    })
+    for (const { sheetNo, p } of [...sheets.filter((x) => !x.last), ...sheets.filter((x) => x.last)]) yield* r._parseWorksheet(sheetBytes(partStream(p), budget, fileName), sheetNo)
   }
   return reader
 }
@@ -327,52 +337,118 @@ function lengthOf(v: ExcelJS.CellValue): number {
   return 0
 }
 
+/** How many rows of a sheet that streams during its parse are read before the parse starts (headers are looked for in the first 15). */
+const AHEAD = 20
+
 /**
  * Reads an .xlsx with the streaming reader into a lean workbook, giving the event loop a turn
  * every few tens of milliseconds. `progress` hears the rows read so far.
  */
 export async function readLeanWorkbook(data: Buffer, fileName: string, progress?: (rows: number) => void): Promise<ExcelJS.Workbook> {
+  return (await parseLeanWorkbook(data, fileName, { progress })).wb
+}
+
+/**
+ * readLeanWorkbook, and with `parse` the workbook parsed while its sheet named `live` streams: the
+ * other sheets are read first, then the parse runs as that sheet's rows arrive, and each row the
+ * table reader has taken is let go (read-table.ts, arrivingRows). A 申报表's 60,000 绩效指标 rows
+ * were held whole as a grid beside the table rows made from them. `parse` may decline (null: not a
+ * workbook of tables); the live sheet is then not read further.
+ */
+export async function parseLeanWorkbook<T>(
+  data: Buffer,
+  fileName: string,
+  opts: { progress?: ((rows: number) => void) | undefined; live?: string; parse?: (wb: ExcelJS.Workbook) => Steps<T> | null },
+): Promise<{ wb: ExcelJS.Workbook; result: T | null }> {
   const checked = await checkParts(data, fileName)
-  const { core } = checked
   const wb = new LeanWorkbook()
-  wb.creator = xmlText(/<dc:creator>([^<]*)<\/dc:creator>/.exec(core)?.[1] ?? '')
+  wb.creator = xmlText(/<dc:creator>([^<]*)<\/dc:creator>/.exec(checked.core)?.[1] ?? '')
+  const lean = wb as unknown as ExcelJS.Workbook
   const breathe = yielder()
   // The product's own exports carry formulas without results (guard.ts); any other file's are refused.
   const foreign = wb.creator !== PRODUCT_CREATOR
   let cells = 0
   let rowsRead = 0
   const seen = new Map<string, string>()
+  /** Reads one streamed row into the sheet, with the bounds of guard.ts. */
+  const take = (sheet: LeanSheet, count: number, src: ExcelJS.Row) => {
+    const values: ExcelJS.CellValue[] = []
+    let formats: (string | undefined)[] | undefined
+    src.eachCell({ includeEmpty: false }, (cell, col) => {
+      const v = own(cell.value, seen)
+      values[col] = v
+      cells++
+      if (lengthOf(v) > L.cellChars) throw refuse(fileName, `的工作表“${sheet.name}”中有一个单元格长达 ${lengthOf(v)} 个字符，超过 Excel 单元格 ${L.cellChars} 个字符的上限`)
+      if (foreign && v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v) && (v as { result?: unknown }).result == null) {
+        throw formulaWithoutResult(fileName, sheet.name, `${columnLetter(col)}${src.number}`)
+      }
+      const f = cell.numFmt
+      if (f && f !== 'General' && numeric(v)) (formats ??= [])[col] = f
+    })
+    if (count > L.rowsPerSheet) throw refuse(fileName, `的工作表“${sheet.name}”有超过 ${L.rowsPerSheet} 行，超过上限`)
+    if (cells > L.cells) throw refuse(fileName, `的单元格超过 ${L.cells} 个的上限`)
+    sheet.rows[src.number] = new LeanRow(src.number, values, formats)
+    rowsRead++
+    if (opts.progress && rowsRead % 1000 === 0) opts.progress(rowsRead)
+  }
+  let result: T | null = null
   try {
-    const reader = partsReader(checked, fileName, { sharedStrings: 'cache', worksheets: 'emit', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' })
+    const reader = partsReader(checked, fileName, { sharedStrings: 'cache', worksheets: 'emit', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' }, opts.parse ? opts.live : undefined)
     let index = 0
     for await (const wsr of reader) {
       index++
       const meta = wsr as unknown as { name?: string; state?: string; id?: number }
       const sheet = new LeanSheet(meta.name || `第${index}个工作表`, meta.state ?? 'visible', Number(meta.id ?? index))
       wb.worksheets.push(sheet)
+      const rows = (wsr as unknown as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]()
       let count = 0
-      for await (const row of wsr) {
-        const src = row as unknown as ExcelJS.Row
-        const values: ExcelJS.CellValue[] = []
-        let formats: (string | undefined)[] | undefined
-        src.eachCell({ includeEmpty: false }, (cell, col) => {
-          const v = own(cell.value, seen)
-          values[col] = v
-          cells++
-          if (lengthOf(v) > L.cellChars) throw refuse(fileName, `的工作表“${sheet.name}”中有一个单元格长达 ${lengthOf(v)} 个字符，超过 Excel 单元格 ${L.cellChars} 个字符的上限`)
-          if (foreign && v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v) && (v as { result?: unknown }).result == null) {
-            throw formulaWithoutResult(fileName, sheet.name, `${columnLetter(col)}${src.number}`)
-          }
-          const f = cell.numFmt
-          if (f && f !== 'General' && numeric(v)) (formats ??= [])[col] = f
-        })
-        if (++count > L.rowsPerSheet) throw refuse(fileName, `的工作表“${sheet.name}”有超过 ${L.rowsPerSheet} 行，超过上限`)
-        if (cells > L.cells) throw refuse(fileName, `的单元格超过 ${L.cells} 个的上限`)
-        sheet.rows[src.number] = new LeanRow(src.number, values, formats)
-        rowsRead++
-        if (progress && rowsRead % 1000 === 0) progress(rowsRead)
-        await breathe()
+      /** Reads up to n more rows; false once the sheet has ended. */
+      const more = async (n: number) => {
+        for (let k = 0; k < n; k++) {
+          const next = await rows.next()
+          if (next.done) return false
+          take(sheet, ++count, next.value)
+          await breathe()
+        }
+        return true
       }
+      if (!opts.parse || sheet.name.trim() !== opts.live) {
+        while (await more(1000));
+        continue
+      }
+      // The live sheet: the last one the reader hands over (partsReader), so every other is read.
+      let complete = !(await more(AHEAD))
+      const arriving: ArrivingRows = {
+        get complete() {
+          return complete
+        },
+        hungry: false,
+        release: (r) => {
+          sheet.rows[r] = undefined
+        },
+      }
+      arrivingRows.set(sheet, arriving)
+      wb.worksheets.sort((a, b) => a.id - b.id)
+      const steps = opts.parse(lean)
+      if (!steps) return { wb: lean, result: null }
+      for (;;) {
+        const r = steps.next()
+        if (r.done) {
+          result = r.value
+          break
+        }
+        if (arriving.hungry && !complete) {
+          arriving.hungry = false
+          complete = !(await more(500))
+        } else await breathe()
+      }
+      // Whatever the parse did not ask for is still read, for the bounds, and let go.
+      while (!complete) {
+        const before = sheet.rows.length
+        complete = !(await more(500))
+        for (let r = before; r < sheet.rows.length; r++) sheet.rows[r] = undefined
+      }
+      arrivingRows.delete(sheet)
     }
   } catch (e) {
     if (e instanceof AppError) throw e
@@ -381,7 +457,11 @@ export async function readLeanWorkbook(data: Buffer, fileName: string, progress?
   // Sheets in the workbook's order (the stream hands them over in the zip's order).
   wb.worksheets.sort((a, b) => a.id - b.id)
   if (wb.worksheets.length === 0) throw new AppError('IMPORT_INVALID', `文件“${fileName}”中没有工作表`)
-  const lean = wb as unknown as ExcelJS.Workbook
   guardParsedWorkbook(lean, fileName, { formulasChecked: true })
-  return lean
+  if (opts.parse && result === null) {
+    // No sheet by the live name: parsed now, from the whole grid.
+    const steps = opts.parse(lean)
+    if (steps) result = await runAsync(steps)
+  }
+  return { wb: lean, result }
 }

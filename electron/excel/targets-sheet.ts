@@ -11,8 +11,8 @@ import { FUND_SOURCES, PROJECT_CATEGORIES } from '../../shared/domain'
 import { ALL_LEVEL2, LEVEL1_KEYS, LEVELS, OPERATORS, normalizeLevel1, normalizeLevel2, normalizeOperator, parentOf, type Level1 } from '../../shared/indicators'
 import { parseMoney, type MoneyUnit } from '../../shared/money'
 import { PassThrough, type Writable } from 'node:stream'
-import { cellText, columnLetter, normalizeHeader, readTableSteps, type ColumnSpec, type TableRow } from './read-table'
-import { runAsync, runSync, turn, yielder, type Steps } from './yield'
+import { cellText, columnLetter, normalizeHeader, percentText, readTableSteps, type ColumnSpec, type TableRow } from './read-table'
+import { runSync, turn, yielder, type Steps } from './yield'
 import type { ParsedTargets, ParsedTargetsProject, SheetIndicator, TargetsWorkbookInput } from './stage-types'
 
 export const TARGET_SHEETS = { help: '填表说明', projects: '项目信息', indicators: '绩效指标', lists: '下拉列表' } as const
@@ -180,12 +180,8 @@ export function parseTargetsWorkbook(wb: ExcelJS.Workbook): ParsedTargets {
   return runSync(parseTargetsSteps(wb))
 }
 
-/** parseTargetsWorkbook giving the event loop a turn every few hundred rows (a 5,000-project file). */
-export function parseTargetsWorkbookAsync(wb: ExcelJS.Workbook): Promise<ParsedTargets> {
-  return runAsync(parseTargetsSteps(wb))
-}
-
-function* parseTargetsSteps(wb: ExcelJS.Workbook): Steps<ParsedTargets> {
+/** parseTargetsWorkbook as steps, giving the event loop a turn every few hundred rows (a 5,000-project file). */
+export function* parseTargetsSteps(wb: ExcelJS.Workbook): Steps<ParsedTargets> {
   const problems: ImportProblem[] = []
   const projectsWs = pickSheet(wb, [TARGET_SHEETS.projects, '项目基本信息', '项目'], PROJECT_COLUMNS, null)
   if (!projectsWs) {
@@ -840,11 +836,7 @@ export function moneyUnitOf(ws: ExcelJS.Worksheet, headerRow: number, letter: st
 export function cellValueText(ws: ExcelJS.Worksheet, r: TableRow, key: string): string {
   const letter = r.columns[key]
   if (!letter) return ''
-  const cell = ws.getCell(`${letter}${r.row}`)
-  const v = cell.value
-  const n = typeof v === 'number' ? v : v && typeof v === 'object' && 'result' in v && typeof v.result === 'number' ? v.result : null
-  if (n !== null && /%/.test(cell.numFmt ?? '')) return `${Number((n * 100).toPrecision(12))}%`
-  return r.values[key] ?? ''
+  return r.shown?.[key] ?? percentText(ws.getCell(`${letter}${r.row}`)) ?? r.values[key] ?? ''
 }
 
 /** Collects a problem at a row: the column reads "F（指标性质）". */

@@ -17,14 +17,14 @@ import { withWriter, type Writer } from '../db/writer'
 import { safeFileName, writeFileAtomic } from '../docs/write-file'
 import { parseMonitoringWorkbookAsync, writeMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { KeptFiles } from '../excel/kept-files'
-import { readLeanWorkbook } from '../excel/stream-workbook'
+import { parseLeanWorkbook, readLeanWorkbook } from '../excel/stream-workbook'
 import { runAsync, turn, yielder, type Steps } from '../excel/yield'
 import { writeStreamedFile } from '../excel/stream-file'
 import { monitoringFieldSteps, selfEvalFieldSteps, targetFieldSteps } from '../excel/field-limits'
 import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
-import { PROJECT_COLUMNS, parseTargetsWorkbook, parseTargetsWorkbookAsync, pickSheet, writeTargetsWorkbook } from '../excel/targets-sheet'
+import { PROJECT_COLUMNS, TARGET_SHEETS, parseTargetsSteps, parseTargetsWorkbook, pickSheet, writeTargetsWorkbook } from '../excel/targets-sheet'
 import { buildSelfEvalWorkbook, hasSelfEvalIds, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
 import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
 import { selfEvalFromForm, targetsFromForm } from '../excel/form-import'
@@ -198,10 +198,12 @@ async function checked<T extends { problems: ImportProblem[] }>(parsed: T, field
 async function parseStageFile(ctx: Ctx, stage: string, fileName: string, data: Buffer): Promise<ParsedFile> {
   if (stage === 'targets') {
     if (data.length > STREAM_BYTES) {
-      const lean = await readLeanWorkbook(data, fileName)
-      if (lean.worksheets.some((ws) => ws.name.trim() === '项目信息') || pickSheet(lean, ['项目信息'], PROJECT_COLUMNS, null)) {
-        return { stage, forms: [], parsed: await checked(await parseTargetsWorkbookAsync(lean), targetFieldSteps), notices: workbookNotices(lean) }
-      }
+      // A workbook of tables is parsed as its 绩效指标 sheet streams, the other sheets read first.
+      const { wb: lean, result } = await parseLeanWorkbook(data, fileName, {
+        live: TARGET_SHEETS.indicators,
+        parse: (wb) => (wb.worksheets.some((ws) => ws.name.trim() === '项目信息') || pickSheet(wb, ['项目信息'], PROJECT_COLUMNS, null) ? parseTargetsSteps(wb) : null),
+      })
+      if (result) return { stage, forms: [], parsed: await checked(result, targetFieldSteps), notices: workbookNotices(lean) }
     }
     const wb = await loadWorkbook(data, fileName)
     // The sheet's shape picks the reader: the product's 项目信息 table (many projects, read as a table),

@@ -10,8 +10,8 @@ import { buildMonitoringWorkbook, parseMonitoringWorkbook } from '../../electron
 import * as readTable from '../../electron/excel/read-table'
 import type { SheetProject } from '../../electron/excel/stage-types'
 import { readGrids } from '../../electron/excel/project-list'
-import { readLeanWorkbook } from '../../electron/excel/stream-workbook'
-import { buildTargetsWorkbook, parseTargetsWorkbook } from '../../electron/excel/targets-sheet'
+import { parseLeanWorkbook, readLeanWorkbook } from '../../electron/excel/stream-workbook'
+import { buildTargetsWorkbook, parseTargetsSteps, parseTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import { LEVELS } from '../../shared/indicators'
 import { WORKBOOK_LIMITS } from '../../shared/limits'
 import { cleanup, makeSetUpBackend } from '../helpers/backend'
@@ -56,6 +56,26 @@ describe('streamed reading of a big workbook', () => {
     // What was written comes back, Chinese characters intact.
     expect(streamed.projects[299]!.indicators[11]!.name).toBe('三级指标12：受益建档立卡户数')
     expect(streamed.projects[137]!.annualGoal).toBe(projects[137]!.annualGoal)
+  })
+
+  it('parses a 申报表 while its 绩效指标 sheet streams: the same result, a percentage as shown, each row let go once read', async () => {
+    const projects = manyProjects(300)
+    const edited = new ExcelJS.Workbook()
+    await edited.xlsx.load((await buildTargetsWorkbook({ ...targetsInput(projects), units: [] })) as unknown as ArrayBuffer)
+    // A unit typing 95% into a 指标值 cell: Excel stores 0.95 with a percent format.
+    const cell = edited.getWorksheet('绩效指标')!.getCell(`H${FIRST + 40}`)
+    cell.value = 0.95
+    cell.numFmt = '0%'
+    const buf = Buffer.from(await edited.xlsx.writeBuffer())
+    const { wb, result } = await parseLeanWorkbook(buf, '申报表.xlsx', { live: '绩效指标', parse: (w) => parseTargetsSteps(w) })
+    const whole = parseTargetsWorkbook(await readTable.loadWorkbook(buf, '申报表.xlsx'))
+    expect(result!.problems).toEqual([])
+    expect(result).toEqual(whole)
+    expect(result!.projects.flatMap((p) => p.indicators).find((i) => i.targetValue === '95%')).toBeTruthy()
+    // The sheet's data rows were let go as the table reader took them; its header stays.
+    const ws = wb.getWorksheet('绩效指标')!
+    expect(readTable.cellText(ws.getCell(`F${FIRST + 100}`))).toBe('')
+    expect(readTable.cellText(ws.getCell(`F${FIRST - 1}`))).toBe('三级指标')
   })
 
   it('reads a 监控表 of 3,600 indicator rows as the whole-workbook loader does', async () => {
