@@ -161,6 +161,17 @@ const stageUpload = fileUpload.extend({
   token: z.string().max(100).optional(),
 })
 
+/**
+ * Apply: the preview's token and the sha256 it answered with name the kept parse, so the file is
+ * not sent again; without a token (scripts) the file itself, parsed here.
+ */
+const stageApply = stageUpload
+  .extend({
+    base64: z.string().min(1, '文件内容为空').optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, '文件校验值无效，请重新预览后再导入').optional(),
+  })
+  .refine((v) => v.base64 !== undefined || (v.token !== undefined && v.sha256 !== undefined), { message: '请先选择并预览要导入的文件' })
+
 const projectImportChoices = z.object({
   token: z.string().min(1, '请先选择要导入的文件'),
   budgetYear: year,
@@ -498,7 +509,7 @@ export const api = {
     output: out<{ paths: string[]; folder: string }>(),
   },
   'stageExcel/preview': { input: stageUpload, output: out<StageImportPreview>() },
-  'stageExcel/apply': { input: stageUpload, output: out<StageImportPreview['summary']>() },
+  'stageExcel/apply': { input: stageApply, output: out<StageImportPreview['summary']>() },
   'docs/batch': {
     input: z.object({
       kind: z.enum(DOC_KIND_KEYS),

@@ -228,23 +228,34 @@ async function parseStageFile(ctx: Ctx, stage: string, fileName: string, data: B
 }
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
+const expired = (fileName: string) => new AppError('NOT_FOUND', `“${fileName}”的预览已过期（软件重启、预览了其他文件或换了任务），未导入任何数据；请重新预览后再导入`, { repreview: true })
+const otherBytes = (fileName: string) => new AppError('VALIDATION', `“${fileName}”与预览时的文件内容不同（预览后文件被修改或换成了另一个文件），未导入任何数据；请重新预览后再导入`, { repreview: true })
 
 /**
  * The parsed file for this call: the preview's, by its token, when the bytes are the same (their
  * sha256); parsed now otherwise. An apply with a token that is unknown or whose file differs is
  * refused, so what is applied is what the user saw previewed.
  */
-async function parsedFor(ctx: Ctx, round: { id: string; stage: string }, input: { fileName: string; base64: string; token?: string | undefined }, forApply: boolean): Promise<{ token: string; hash: string; file: ParsedFile }> {
+async function parsedFor(
+  ctx: Ctx,
+  round: { id: string; stage: string },
+  input: { fileName: string; base64?: string | undefined; token?: string | undefined; sha256?: string | undefined },
+  forApply: boolean,
+): Promise<{ token: string; hash: string; file: ParsedFile }> {
+  if (input.base64 === undefined) {
+    // An apply naming the kept parse by its token and the file's sha256 (the file is not sent again).
+    const kept = input.token ? keptFiles.find(input.token) : undefined
+    if (!kept || kept.roundId !== round.id) throw expired(input.fileName)
+    if (kept.sha256 !== input.sha256) throw otherBytes(input.fileName)
+    return { token: input.token!, hash: kept.sha256, file: kept.file }
+  }
   const data = Buffer.from(input.base64, 'base64')
   const hash = sha256(data)
   await turn()
   if (input.token) {
     const kept = keptFiles.find(input.token)
     if (kept && kept.roundId === round.id && kept.sha256 === hash) return { token: input.token, hash, file: kept.file }
-    if (forApply) {
-      if (!kept || kept.roundId !== round.id) throw new AppError('NOT_FOUND', `“${input.fileName}”的预览已过期（软件重启、预览了其他文件或换了任务），未导入任何数据；请重新预览后再导入`, { repreview: true })
-      throw new AppError('VALIDATION', `“${input.fileName}”与预览时的文件内容不同（预览后文件被修改或换成了另一个文件），未导入任何数据；请重新预览后再导入`, { repreview: true })
-    }
+    if (forApply) throw !kept || kept.roundId !== round.id ? expired(input.fileName) : otherBytes(input.fileName)
   }
   const file = await parseStageFile(ctx, round.stage, input.fileName, data)
   return { token: keptFiles.keep({ roundId: round.id, sha256: hash, file }), hash, file }

@@ -22,12 +22,14 @@ export interface PickedFile {
   matches?: Record<string, string>
   /** The preview's token (stage imports): the server keeps its parse, re-previews and apply reuse it. */
   token?: string
+  /** The file's sha256 as the preview answered it: with the token, the apply names the kept parse without sending the file. */
+  sha256?: string
 }
 
-/** The file as previewed, with the token the preview answered with (if any). */
+/** The file as previewed, with the token and sha256 the preview answered with (if any). */
 const withToken = (f: PickedFile, p: unknown): PickedFile => {
-  const token = (p as { token?: unknown } | null)?.token
-  return typeof token === 'string' ? { ...f, token } : f
+  const { token, sha256 } = (p ?? {}) as { token?: unknown; sha256?: unknown }
+  return typeof token === 'string' ? { ...f, token, ...(typeof sha256 === 'string' ? { sha256 } : {}) } : f
 }
 /** The server refused an apply whose preview expired or whose bytes differ: preview again. */
 const needsRepreview = (e: unknown) => e instanceof ApiError && (e.details as { repreview?: boolean } | undefined)?.repreview === true
@@ -146,7 +148,7 @@ export function ExcelImportModal<P>(props: ExcelImportModalProps<P>) {
     } catch (e) {
       showError(e)
       if (needsRepreview(e)) {
-        const { token: _stale, ...file } = picked
+        const { token: _stale, sha256: _hash, ...file } = picked
         await check(file)
       }
     } finally {

@@ -2,7 +2,7 @@
  * One Excel operation in a process of its own, so that its peak RSS is the operation's and not the
  * bench's (scripts/bench/excel.ts bundles it with esbuild and runs it). Prints one line: `CHILD {json}`.
  *   import <dataDir> <roundId> <file.xlsx> <operator> <password>: stageExcel/preview, then apply
- *     with the preview's token, as the import dialog calls them;
+ *     with the preview's token and sha256 (the file not sent again), as the import dialog calls them;
  *   export <dataDir> <roundId> <operator> <password>: stageExcel/export of the whole round to one workbook.
  * Besides the wall time: the longest the event loop was blocked (perf_hooks' delay histogram).
  */
@@ -51,7 +51,7 @@ async function main() {
     const preview = await call(b, 'stageExcel/preview', { roundId, fileName: 'bench-import.xlsx', base64 })
     mem('after preview')
     if (preview.problems.length) throw new Error(`preview: ${preview.problems.length} problems, first: ${JSON.stringify(preview.problems[0])}`)
-    detail = await call(b, 'stageExcel/apply', { roundId, fileName: 'bench-import.xlsx', base64, token: preview.token })
+    detail = await call(b, 'stageExcel/apply', { roundId, fileName: 'bench-import.xlsx', token: preview.token, sha256: preview.sha256 })
   } else {
     detail = await call(b, 'stageExcel/export', { roundId, unitIds: [], oneFile: true })
   }

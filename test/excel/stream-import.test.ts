@@ -168,7 +168,16 @@ describe('stage import: apply applies the preview’s parse', () => {
     expect((await t.call('projects/list', { budgetYear: 2024 })).rows.map((p) => p.name)).toEqual(['已有项目'])
     expect(loads).toHaveBeenCalledTimes(1)
 
-    const summary = await t.call('stageExcel/apply', { roundId: round.id, fileName: '申报表.xlsx', base64: file, token: preview.token })
+    // The token with a sha256 that is not the previewed file's, or an unknown token, without the file: refused the same way.
+    const wrongHash = await t.fail('stageExcel/apply', { roundId: round.id, fileName: '申报表.xlsx', token: preview.token, sha256: 'a'.repeat(64) })
+    expect(wrongHash.message).toMatch(/申报表\.xlsx.*与预览时的文件内容不同.*请重新预览/)
+    expect(wrongHash.details).toMatchObject({ repreview: true })
+    expect((await t.fail('stageExcel/apply', { roundId: round.id, fileName: '申报表.xlsx', token: 'no-such-token', sha256: preview.sha256 })).message).toMatch(/预览已过期.*请重新预览/)
+    expect((await t.fail('stageExcel/apply', { roundId: round.id, fileName: '申报表.xlsx', token: preview.token })).message).toMatch(/请先选择并预览要导入的文件/)
+    expect((await t.call('projects/list', { budgetYear: 2024 })).rows.map((p) => p.name)).toEqual(['已有项目'])
+
+    // The token and the previewed file's sha256 name the kept parse: the file is not sent again.
+    const summary = await t.call('stageExcel/apply', { roundId: round.id, fileName: '申报表.xlsx', token: preview.token, sha256: preview.sha256 })
     expect(summary.projectsCreated).toBe(3)
     expect(summary.indicatorsCreated).toBe(36)
     // Not parsed again for the apply.

@@ -187,7 +187,9 @@ export function RoundBar({
               )
             }
             apply={async (f) => {
-              const s = await call('stageExcel/apply', { roundId: round.id, ...f })
+              // With the preview's token and sha256 the file is not sent again (its parse is kept).
+              const { base64, ...named } = f
+              const s = await call('stageExcel/apply', { roundId: round.id, ...(f.token && f.sha256 ? named : { ...named, base64 }) })
               const parts = [`填报 ${s.itemsFilled} 个项目`, `提交审核 ${s.itemsSubmitted} 个`]
               if (s.projectsCreated) parts.push(`新增项目 ${s.projectsCreated} 个`)
               if (s.projectsUpdated) parts.push(`更新项目 ${s.projectsUpdated} 个`)
