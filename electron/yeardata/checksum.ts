@@ -199,14 +199,15 @@ export interface DigestRun {
 export async function runDigest(
   path: string,
   plan: TableDigestPlan[],
-  opts: { extra?: SqlStep[]; extraWeight?: number; onTable?: (table: string, done: number, total: number) => void; isCancelled?: () => boolean } = {},
+  opts: { extra?: SqlStep[]; extraWeight?: number; writable?: boolean; onTable?: (table: string, done: number, total: number) => void; isCancelled?: () => boolean } = {},
 ): Promise<DigestRun | null> {
   const extra = opts.extra ?? []
   const [a, b] = split(plan, opts.extraWeight ?? 0)
   let done = 0
   const run = (tables: TableDigestPlan[], before: SqlStep[]) =>
     // A small page cache: the chunks read each page once, in order (the OS caches the file).
-    runSqlTask({ path, readonly: true, pragmas: ['cache_size = -4096'] }, [...before, ...tables.map((t) => t.step)], {
+    // `writable`: a file in WAL mode whose -shm a reader may have to create (still query_only).
+    runSqlTask({ path, readonly: !opts.writable, pragmas: ['cache_size = -4096', ...(opts.writable ? ['query_only = ON'] : [])] }, [...before, ...tables.map((t) => t.step)], {
       onStep: (i) => {
         if (i >= before.length) opts.onTable?.(tables[i - before.length]!.table, ++done, plan.length)
       },
