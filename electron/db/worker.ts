@@ -21,10 +21,12 @@ export type SqlStep = (
    * SHA-256 over a table's canonical rows (checksum.ts builds the SQL). `first`/`next`: one chunk
    * of rows as [blob, last key, row count], keyset-paged by @after/@limit; without `next`, `first`
    * yields one blob per row. `side`: rows of values SQL cannot render exactly (hashed as JS prints
-   * them). `count`: the table's row count, which must equal the rows hashed (left out where the
-   * chunks read the table's own b-tree, and so every row).
+   * them). `sideMark`: bytes every row that `side` would yield carries in its canonical form; when
+   * no chunk holds them, `side` has nothing to yield and is not run (it scans the whole table).
+   * `count`: the table's row count, which must equal the rows hashed (left out where the chunks
+   * read the table's own b-tree, and so every row).
    */
-  | { op: 'hash'; header: string; first: string; next?: string; limit: number; side?: string; count?: string }
+  | { op: 'hash'; header: string; first: string; next?: string; limit: number; side?: string; sideMark?: string; count?: string }
   /**
    * The v2 checksum (yeardata/checksum-v2.ts), one table per step into one SHA-256 that lives
    * across the steps: `select` yields per row one BLOB and then the row's REALs (NULL where not a
@@ -64,6 +66,10 @@ function hash(db, s) {
   const h = createHash('sha256')
   h.update(s.header)
   let n = 0
+  let marked = !s.sideMark
+  const seen = (b) => {
+    if (!marked && b && b.includes(s.sideMark)) marked = true
+  }
   if (s.next) {
     const first = db.prepare(s.first).raw(true)
     const next = db.prepare(s.next).raw(true)
@@ -73,6 +79,7 @@ function hash(db, s) {
       const count = row ? row[2] : 0
       if (!count) break
       h.update(row[0])
+      seen(row[0])
       n += count
       if (row[1] === null || count < s.limit) break
       after = row[1]
@@ -81,10 +88,11 @@ function hash(db, s) {
   } else {
     for (const b of db.prepare(s.first).pluck(true).iterate()) {
       h.update(b)
+      seen(b)
       n++
     }
   }
-  if (s.side) {
+  if (s.side && marked) {
     for (const r of db.prepare(s.side).raw(true).iterate()) h.update('x ' + r.map((v) => (v === null ? '-' : String(v))).join(',') + '\\n')
   }
   if (s.count) {

@@ -91,6 +91,9 @@ function rowSql(shape: TableShape): { row: string; side: string | null } {
   return { row: `concat(${parts.join(", ',', ")}, x'0a')`, side }
 }
 
+/** What a REAL that realSql cannot hold looks like in a row: every row the side query yields has it. */
+const SIDE_MARK = 'real:x'
+
 /** Rows per digest chunk: one hash call and one crossing out of SQLite per chunk, not per row. */
 const CHUNK = 4096
 
@@ -145,7 +148,7 @@ export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main', orde
       const chunk = (where: string) =>
         `SELECT CAST(group_concat(b, '') AS BLOB), max(r), count(*) FROM (SELECT ${row} AS b, rowid AS r FROM ${table_} ${where} ORDER BY rowid LIMIT @limit)`
       const sideSql = side ? side.replace('%TABLE%', table_).replace('%ORDER%', 'rowid') : undefined
-      const step: SqlStep = { op: 'hash', header, first: chunk(''), next: chunk('WHERE rowid > @after'), limit: CHUNK, label: table, ...(sideSql ? { side: sideSql } : {}) }
+      const step: SqlStep = { op: 'hash', header, first: chunk(''), next: chunk('WHERE rowid > @after'), limit: CHUNK, label: table, ...(sideSql ? { side: sideSql, sideMark: SIDE_MARK } : {}) }
       return { table, weight, step }
     }
     const count = `SELECT count(*) FROM ${from}`
@@ -155,9 +158,9 @@ export function digestPlan(sqlite: BetterSqlite3.Database, schema = 'main', orde
       const k = quoteId(keys[0]!)
       const chunk = (where: string) =>
         `SELECT CAST(group_concat(b, '' ORDER BY k) AS BLOB), max(k), count(*) FROM (SELECT ${row} AS b, ${k} AS k FROM ${from} ${where} ORDER BY ${k} LIMIT @limit)`
-      step = { op: 'hash', header, first: chunk(''), next: chunk(`WHERE ${k} > @after`), limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
+      step = { op: 'hash', header, first: chunk(''), next: chunk(`WHERE ${k} > @after`), limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql, sideMark: SIDE_MARK } : {}) }
     } else {
-      step = { op: 'hash', header, first: `SELECT CAST(${row} AS BLOB) FROM ${from} ORDER BY ${keyOrder}`, limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql } : {}) }
+      step = { op: 'hash', header, first: `SELECT CAST(${row} AS BLOB) FROM ${from} ORDER BY ${keyOrder}`, limit: CHUNK, count, label: table, ...(sideSql ? { side: sideSql, sideMark: SIDE_MARK } : {}) }
     }
     return { table, weight, step }
   })
@@ -196,14 +199,15 @@ export interface DigestRun {
 export async function runDigest(
   path: string,
   plan: TableDigestPlan[],
-  opts: { extra?: SqlStep[]; extraWeight?: number; onTable?: (table: string, done: number, total: number) => void; isCancelled?: () => boolean } = {},
+  opts: { extra?: SqlStep[]; extraWeight?: number; writable?: boolean; onTable?: (table: string, done: number, total: number) => void; isCancelled?: () => boolean } = {},
 ): Promise<DigestRun | null> {
   const extra = opts.extra ?? []
   const [a, b] = split(plan, opts.extraWeight ?? 0)
   let done = 0
   const run = (tables: TableDigestPlan[], before: SqlStep[]) =>
     // A small page cache: the chunks read each page once, in order (the OS caches the file).
-    runSqlTask({ path, readonly: true, pragmas: ['cache_size = -4096'] }, [...before, ...tables.map((t) => t.step)], {
+    // `writable`: a file in WAL mode whose -shm a reader may have to create (still query_only).
+    runSqlTask({ path, readonly: !opts.writable, pragmas: ['cache_size = -4096', ...(opts.writable ? ['query_only = ON'] : [])] }, [...before, ...tables.map((t) => t.step)], {
       onStep: (i) => {
         if (i >= before.length) opts.onTable?.(tables[i - before.length]!.table, ++done, plan.length)
       },

@@ -162,39 +162,48 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     if (built.status !== 'done') throw new AppError('INTERNAL', `导出年度数据包时出错：${built.message}`)
 
     // The rows are committed. The checksum reads only the tables, in rowid order (checksum.ts),
-    // in two workers; meanwhile a third builds the secondary indexes, which the checksum never
-    // reads, and checks that every reference inside the package resolves inside it (the package
-    // must stand on its own). Its commit waits for the readers between two of their chunks.
-    const reader = new Database(tmp, { readonly: true, fileMustExist: true })
+    // in two workers, the first of which also checks that every reference inside the package
+    // resolves inside it (the package must stand on its own); meanwhile a third builds the
+    // secondary indexes, which neither reads. In WAL mode for this phase, so that the index
+    // build's commit and the readers never wait for each other (a rollback journal makes each
+    // wait out the other's locks, sleeping in the busy handler); switched back before the
+    // manifest is written, so the package is an ordinary file again.
+    const reader = new Database(tmp, { fileMustExist: true })
     let plan
+    let checkWeight
     try {
+      // synchronous=OFF: switching would otherwise fsync the whole file here, on the event loop.
+      reader.pragma('synchronous = OFF')
+      reader.pragma('journal_mode = WAL')
       plan = digestPlan(reader, 'main', 'rowid')
+      checkWeight = foreignKeyCheckWeight(reader)
     } finally {
       reader.close()
     }
+    // The table pages are final from here on (the rest goes through the WAL): synced meanwhile,
+    // off the event loop, so that the last sync has little left to write.
+    const earlySync = syncFile(tmp)
     // The smaller page cache keeps three workers' memory inside the copy's (peak RSS ≤ 300 MB at
     // city scale); the index pages a year holds fit in it.
     const indexing = runSqlTask(
-      { path: tmp, pragmas: [...pragmas.filter((p) => !p.startsWith('cache_size')), 'cache_size = -16384'] },
-      [
-        { op: 'exec', sql: 'BEGIN', label: '正在建立索引……' },
-        { op: 'all', sql: 'SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 5' },
-        ...indexes.map((ix) => ({ op: 'exec' as const, sql: ix.sql })),
-        { op: 'exec', sql: 'COMMIT' },
-      ],
+      { path: tmp, pragmas: ['synchronous = OFF', 'secure_delete = ON', 'cache_size = -16384'] },
+      [{ op: 'exec', sql: 'BEGIN', label: '正在建立索引……' }, ...indexes.map((ix) => ({ op: 'exec' as const, sql: ix.sql })), { op: 'exec', sql: 'COMMIT' }],
       { onStep: (_i, label) => o.onProgress?.(rules.length, total, label), ...cancel },
     )
     const hashing = runDigest(tmp, plan, {
+      writable: true,
+      extra: [{ op: 'all', sql: 'SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 5' }],
+      extraWeight: checkWeight,
       onTable: (table, i) => o.onProgress?.(rules.length + 1 + i, total, `正在计算校验码（${table}）……`),
       ...cancel,
     })
-    const [indexed, hashed] = await Promise.all([indexing, hashing.catch((e: unknown) => e as Error)])
+    const [indexed, hashed] = await Promise.all([indexing, hashing.catch((e: unknown) => e as Error), earlySync])
     if (indexed.status === 'cancelled') return null
     if (indexed.status !== 'done') throw new AppError('INTERNAL', `导出年度数据包时出错：${indexed.message}`)
     if (hashed instanceof Error) throw hashed
     if (!hashed || o.isCancelled?.()) return null
     const digest = hashed.digest
-    const broken = indexed.results[1] as { t: string; parent: string }[]
+    const broken = hashed.extra[0] as { t: string; parent: string }[]
     if (broken.length) {
       throw new AppError('INTERNAL', `数据包内有引用不到的记录（${broken.map((b) => `${b.t}→${b.parent}`).join('、')}），已停止导出，请联系技术支持`)
     }
@@ -213,6 +222,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     const manifest: PackageManifest = { ...fields, format: 3, sha256, ...(o.key ? { signature: signDigest(o.key, sha256) } : {}) }
     const last = new Database(tmp, { fileMustExist: true })
     try {
+      // Out of WAL mode (every worker has closed, so the WAL is already checkpointed and gone).
       last.pragma('journal_mode = MEMORY')
       last.pragma('synchronous = OFF')
       last.prepare(`INSERT INTO ${MANIFEST_TABLE} (id, manifest) VALUES (1, ?)`).run(JSON.stringify(manifest))
@@ -221,12 +231,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     }
     // synchronous=OFF skipped the fsyncs; one at the end (off the event loop), before the name
     // says "finished".
-    const fh = await open(tmp, 'r+')
-    try {
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
+    await syncFile(tmp)
     renameSync(tmp, o.targetPath)
     registerWrittenFile(o.targetPath)
     o.onProgress?.(total, total, '导出完成')
@@ -235,7 +240,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
   } finally {
     if (!done) {
       if (pkg.open) pkg.close()
-      rmSync(tmp, { force: true })
+      for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true })
     }
   }
 }
@@ -246,6 +251,33 @@ export function readManifestRow(sqlite: BetterSqlite3.Database): string | null {
   if (!has) return null
   const rows = sqlite.prepare(`SELECT manifest FROM ${MANIFEST_TABLE}`).all() as { manifest: unknown }[]
   return rows.length === 1 && typeof rows[0]!.manifest === 'string' ? rows[0]!.manifest : null
+}
+
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+/**
+ * What the foreign-key check costs, in the digest plan's weight (rows × columns): one parent
+ * lookup per reference per row, measured at about the cost of hashing three or four columns.
+ */
+function foreignKeyCheckWeight(sqlite: BetterSqlite3.Database): number {
+  let w = 0
+  for (const t of dataTables(sqlite)) {
+    const refs = (sqlite.prepare('SELECT count(DISTINCT id) FROM pragma_foreign_key_list(?)').pluck().get(t) as number) || 0
+    if (!refs) continue
+    try {
+      w += refs * (Number(sqlite.prepare(`SELECT max(rowid) FROM ${quoteId(t)}`).pluck().get() ?? 0) || 0) * 3.5
+    } catch {
+      /* a table without rowid: left out of an estimate */
+    }
+  }
+  return w
 }
 
 /** Packages of schemas from before sign-in have no credential columns. */

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { contentDigest } from '../../electron/yeardata/checksum'
+import { contentDigest, digestPlan, runDigest } from '../../electron/yeardata/checksum'
 import { cleanup, tempDir } from '../helpers/backend'
 
 const dir = tempDir('ysjx-reals-')
@@ -50,6 +50,23 @@ describe('REAL values in the content digest', () => {
     const a = await digestOf([1.5, null])
     expect(await digestOf([1.5, 0])).not.toBe(a)
     expect(await digestOf([null, 1.5])).not.toBe(a)
+  })
+
+  it('keeps the rows-v3 digest, values from the side query included, and reads them in rowid order alike', async () => {
+    // Pinned as computed before the side query was skipped for tables with nothing for it: a
+    // package sealed then must verify now. 1e-300 and 2^60 + 2^8 are the side query's.
+    const path = join(dir, 'pinned.sqlite')
+    const db = new Database(path)
+    try {
+      db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, score REAL, note TEXT)')
+      const ins = db.prepare('INSERT INTO t VALUES (?, ?, ?)')
+      ;[0, 85.5, 1e-300, 2 ** 60 + 2 ** 8, null, 1e20].forEach((v, i) => ins.run(`k${i}`, v, `行${i}`))
+      const pinned = '6b0be58b17fbc585dc46a51fc403c2d82f4343f56ee811a0e0f58edd7f57e3e5'
+      expect((await contentDigest(db)).sha256).toBe(pinned)
+      expect((await runDigest(path, digestPlan(db, 'main', 'rowid')))!.digest.sha256).toBe(pinned)
+    } finally {
+      db.close()
+    }
   })
 
   it('reads every row across chunk boundaries', async () => {
