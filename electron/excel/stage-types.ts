@@ -32,6 +32,12 @@ export interface TargetsWorkbookInput {
   deadline: string | null
   units: { code: string; name: string }[]
   projects: SheetProject[]
+  /**
+   * The indicators read a page of projects at a time (a whole round: 60,000 rows at city scale, so
+   * they are never all in memory); then the projects' own `indicators` are not read. `count` sizes
+   * the sheet's drop-downs, `anyOpinion` says whether the opinion column is there before any row.
+   */
+  indicatorPages?: { count: number; anyOpinion: boolean; pages(): AsyncIterable<SheetProject[]> }
 }
 
 export interface ParsedTargetsProject extends SheetProject {

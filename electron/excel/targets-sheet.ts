@@ -149,26 +149,29 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
     { header: '权重', width: 7, kind: 'input', align: 'center' },
     { header: '指标解释', width: 40, kind: 'input', wrap: true },
   ]
-  const indicatorRows: CellRow[] = []
-  const indicatorOpinions: (string | undefined)[] = []
-  const breathe = yielder()
-  for (const p of input.projects) {
-    await breathe()
-    for (const i of p.indicators) {
-      indicatorRows.push([p.id, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.weight, i.explanation])
-      indicatorOpinions.push(i.opinion)
+  // One page of projects' indicators at a time: each page's rows are written, then dropped.
+  const source = input.indicatorPages ?? {
+    count: input.projects.reduce((n, p) => n + p.indicators.length, 0),
+    anyOpinion: input.projects.some((p) => p.indicators.some((i) => i.opinion?.trim())),
+    async *pages() {
+      yield input.projects
+    },
+  }
+  const indicatorTable = opinionColumn(indicatorCols, source.anyOpinion)
+  async function* indicatorRows(): AsyncIterable<TableRowSource> {
+    for await (const page of source.pages()) {
+      for (const p of page) for (const i of p.indicators) yield { values: [p.id, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.weight, i.explanation], opinion: i.opinion }
     }
   }
-  const indicatorTable = withOpinions(indicatorCols, indicatorRows, indicatorOpinions)
   await writeTable(indicatorsWs, {
     title: input.title,
     note: `灰色列由系统生成，请勿修改。新增指标请在下方空行填写，项目编号、指标编号留空，项目名称须与“项目信息”表一致；删除指标请清空该行内容。${indicatorTable.column ? '红色标出的是财政局的审核意见。' : ''}`,
     cols: indicatorTable.cols,
-    rows: indicatorTable.rows,
+    rows: { count: source.count, rows: indicatorRows() },
     // Pasting a copied indicator row into a spare row must not hit locked cells.
     idColumnsOpenInSpareRows: true,
     freezeColumns: 2,
-    opinions: { column: indicatorTable.column, opinions: indicatorOpinions, keyColumns: [6] },
+    opinions: { column: indicatorTable.column, opinions: [], keyColumns: [6] },
   })
   await protect(indicatorsWs)
   await wb.commit()
@@ -469,6 +472,40 @@ export async function toBuffer(write: (out: Writable) => Promise<void>): Promise
 }
 
 const isStreamSheet = (ws: ExcelJS.Worksheet) => typeof (ws as unknown as { _writeOpenSheetData?: unknown })._writeOpenSheetData === 'function'
+
+/** How much of a streamed sheet's XML may wait for the zip's compressor before the writer goes on. */
+const ZIP_BACKLOG = 1 << 20
+
+type StreamState = { length: number; pipesCount?: number; pipes?: unknown[] | null }
+type EntryStream = NodeJS.EventEmitter & { _writableState?: StreamState; _readableState?: StreamState }
+
+/**
+ * Waits until the zip has caught up with a streamed sheet. exceljs hands each 64 KB of a sheet's
+ * XML to the archive's entry stream (a PassThrough archiver puts in front of every entry) without
+ * heeding its backpressure, and the compressor takes it a piece per turn of the event loop: written
+ * as fast as rows are made, a 60,000-row sheet sat in memory uncompressed (RSS 340 MB for a
+ * 5,000-project round). The entry stream's buffers are what is not compressed yet. Until the
+ * archive reaches the sheet's entry (an earlier sheet of the zip still open, as the 监控表 writes
+ * them) nothing drains it, so there is nothing to wait for. A timer as well as 'drain', since the
+ * entry's buffer may empty without a 'drain' owed.
+ */
+async function zipCaughtUp(ws: ExcelJS.Worksheet): Promise<void> {
+  const entry = (ws as unknown as { stream: { pipes: EntryStream[] } }).stream.pipes[0]
+  const reading = entry?._readableState
+  if (!reading || !(reading.pipesCount ?? (reading.pipes?.length || 0))) return
+  const backlog = () => (entry._writableState?.length ?? 0) + (entry._readableState?.length ?? 0)
+  while (backlog() > ZIP_BACKLOG) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        entry.off('drain', done)
+        resolve()
+      }
+      const timer = setTimeout(done, 5)
+      entry.once('drain', done)
+    })
+  }
+}
 /** Ends a sheet of a streamed workbook (no-op for a whole-workbook one). */
 export function commitSheet(ws: ExcelJS.Worksheet): void {
   if (isStreamSheet(ws)) ws.commit()
@@ -559,11 +596,18 @@ function resolveUnit(code: string, name: string, units: { code: string; name: st
   return { code: '', name }
 }
 
+/** A data row read as it is written, with its reviewer's opinion (the opinion column's value). */
+export interface TableRowSource {
+  values: CellRow
+  opinion: string | undefined
+}
+
 export interface TableLayout {
   title: string
   note: string
   cols: SheetCol[]
-  rows: CellRow[]
+  /** All rows, or as many rows as `count` says, made as they are written (a whole round's indicators). */
+  rows: CellRow[] | { count: number; rows: AsyncIterable<TableRowSource> }
   idColumnsOpenInSpareRows: boolean
   freezeColumns: number
   /** Reviewers' opinions per data row, in `column`; their rows' `keyColumns` are tinted too. */
@@ -616,7 +660,7 @@ export function instructionsSheet(wb: ExcelJS.Workbook, name: string): ExcelJS.W
  */
 export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise<void> {
   const n = t.cols.length
-  const lastData = FIRST_DATA_ROW + t.rows.length - 1
+  const lastData = FIRST_DATA_ROW + (Array.isArray(t.rows) ? t.rows.length : t.rows.count) - 1
   const spare = t.spareRows ?? SPARE_ROWS
   const lastSpare = lastData + spare
   const lastOpen = spare > 0 ? lastSpare + VALIDATION_TAIL : lastData
@@ -716,10 +760,8 @@ export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise
     }
     return st
   }
-  for (let r = FIRST_DATA_ROW; r <= lastSpare; r++) {
-    const values = r <= lastData ? t.rows[r - FIRST_DATA_ROW]! : null
+  const writeRow = async (r: number, values: CellRow | null, hasOpinion: boolean) => {
     const row = ws.getRow(r)
-    const hasOpinion = !!(op && values && op.opinions[r - FIRST_DATA_ROW]?.trim())
     t.cols.forEach((c, i) => {
       const cell = row.getCell(i + 1)
       const v = values?.[i]
@@ -734,8 +776,26 @@ export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise
       cell.style = shared ? style : { ...style }
     })
     row.commit()
+    if (shared) await zipCaughtUp(ws)
     await breathe()
   }
+  let r = FIRST_DATA_ROW
+  if (Array.isArray(t.rows)) {
+    for (const values of t.rows) {
+      await writeRow(r, values, !!(op && op.opinions[r - FIRST_DATA_ROW]?.trim()))
+      r++
+    }
+  } else {
+    // Made as written: the opinion, if the sheet has the column, goes into it. Should an edit made
+    // meanwhile change the count a little, the spare rows follow the last row written and the
+    // drop-downs' tail (VALIDATION_TAIL) still covers them.
+    for await (const row of t.rows.rows) {
+      const opinion = op ? row.opinion?.trim() || null : undefined
+      await writeRow(r, opinion === undefined ? row.values : [...row.values, opinion], !!opinion)
+      r++
+    }
+  }
+  for (const end = r + spare; r < end; r++) await writeRow(r, null, false)
 }
 
 /** The reviewers' opinions on a returned item: their own locked column, the rows concerned tinted red. */
@@ -747,6 +807,11 @@ const OPINION_FONT = { ...FONT, color: { argb: 'FF9C0006' } }
  * Adds OPINION_COL's values to a table's rows when any row has an opinion; returns the columns and
  * rows to write. Without opinions the sheet is the plain template (nothing to tell the unit).
  */
+/** The columns of a table whose rows come as they are written: OPINION_COL last when any row has an opinion. */
+export function opinionColumn(cols: SheetCol[], anyOpinion: boolean): { cols: SheetCol[]; column: number | null } {
+  return anyOpinion ? { cols: [...cols, OPINION_COL], column: cols.length + 1 } : { cols, column: null }
+}
+
 export function withOpinions(cols: SheetCol[], rows: CellRow[], opinions: (string | undefined)[]): { cols: SheetCol[]; rows: CellRow[]; column: number | null } {
   if (!opinions.some((o) => o?.trim())) return { cols, rows, column: null }
   return { cols: [...cols, OPINION_COL], rows: rows.map((r, i) => [...r, opinions[i]?.trim() || null]), column: cols.length + 1 }

@@ -688,7 +688,6 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     const rows = await roundRows(ctx.db, roundId)
     const chosen = unitIds.length ? ((wanted: Set<string>) => rows.filter((r) => wanted.has(r.unitId)))(new Set(unitIds)) : rows
     if (chosen.length === 0) throw new AppError('VALIDATION', '所选单位在本任务中没有项目')
-    const indicators = await listIndicators(ctx.db, chosen.map((r) => r.projectId))
     // A returned item's workbook carries the opinions it was returned with, where they apply.
     const opinions = await loadOpenOpinions(ctx.db, roundId)
     const opinionsOf = (itemId: string, indicatorIds: string[]) => {
@@ -722,16 +721,32 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
           for (const p of rows) goals.set(p.id, p.annual_goal)
           await breathe()
         }
-        const projects: SheetProject[] = []
-        for (const r of group) {
-          const own = indicators.get(r.projectId) ?? []
-          // Most items have no open opinion: their indicators go in as loaded, not copied.
-          const op = opinions.has(r.id) ? opinionsOf(r.id, own.map((i) => i.id)) : null
-          projects.push({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: op ? own.map((i) => ({ ...i, opinion: op.indicator(i.id) })) : own, opinion: op?.project })
-          await breathe()
+        // The few items with open opinions: their indicators now, to place each opinion (an
+        // opinion on a removed indicator goes on the project row) before any row is written.
+        const opinionated = group.filter((r) => opinions.has(r.id))
+        const opinionIndicators = await listIndicators(ctx.db, opinionated.map((r) => r.projectId))
+        const ops = new Map(opinionated.map((r) => [r.id, opinionsOf(r.id, (opinionIndicators.get(r.projectId) ?? []).map((i) => i.id))]))
+        const projects: SheetProject[] = group.map((r) => ({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: [], opinion: ops.get(r.id)?.project }))
+        // The indicators a page of projects at a time, as the sheet is written: a whole round's
+        // 60,000 at once held tens of MB for the length of the export.
+        const indicatorPages = {
+          count: group.reduce((n, r) => n + r.indicatorCount, 0),
+          anyOpinion: opinionated.some((r) => (opinionIndicators.get(r.projectId) ?? []).some((i) => ops.get(r.id)!.indicator(i.id)?.trim())),
+          async *pages() {
+            for (let i = 0; i < projects.length; i += 500) {
+              const page = projects.slice(i, i + 500)
+              const own = await listIndicators(ctx.db, page.map((p) => p.id))
+              yield page.map((p, k) => {
+                const list = own.get(p.id) ?? []
+                const op = ops.get(group[i + k]!.id)
+                // Most items have no open opinion: their indicators go in as loaded, not copied.
+                return { ...p, indicators: op ? list.map((x) => ({ ...x, opinion: op.indicator(x.id) })) : list }
+              })
+            }
+          },
         }
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
-        const input = { title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects }
+        const input = { title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects, indicatorPages }
         write = (out) => writeTargetsWorkbook(input, out)
         kind = '绩效目标申报表'
       } else if (round.stage === 'selfeval') {
@@ -766,6 +781,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       } else if (round.stage === 'fiscaleval') {
         throw new AppError('VALIDATION', '财政评价任务没有需要单位填写的表格')
       } else {
+        const indicators = await listIndicators(ctx.db, group.map((r) => r.projectId))
         const vmap = new Map<string, Selectable<DB['indicator_values']>>()
         const itemText = new Map<string, { deviation: string; measures: string }>()
         for (let i = 0; i < group.length; i += 500) {
