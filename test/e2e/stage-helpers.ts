@@ -171,8 +171,9 @@ export async function chooseFile(page: Page, dlg: Locator, file: string, next: L
   const zone = dlg.locator('.ant-upload-drag')
   await expect.poll(() => zone.isVisible(), { timeout: T }).toBe(true)
   await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0)
-  await expect.poll(() => zone.evaluate((el) => el.classList.contains('ant-upload-disabled'))).toBe(false)
-  await dlg.locator('input[type=file]').setInputFiles(file)
+  const input = dlg.locator('input[type=file]')
+  await expect.poll(() => input.isDisabled()).toBe(false)
+  await input.setInputFiles(file)
   const error = dlg.getByTestId('import-read-error')
   const name = file.split(/[\\/]/).pop()
   try {
