@@ -89,6 +89,12 @@ describe('a first year from an empty database', () => {
       await exportWorkbook(file)
       await page.getByTestId('project-import').click()
       const dlg = page.getByRole('dialog', { name: '导入2024年项目清单' })
+      // A wrong file first: the dialog itself says why, and stays at 选择文件 for another file.
+      const empty = join(s.dir, '2024年项目明细（空）.xlsx')
+      writeFileSync(empty, '')
+      await chooseFile(page, dlg, empty, dlg.getByTestId('import-read-error'))
+      await expect.poll(() => dlg.getByTestId('import-read-error').textContent()).toContain('文件内容为空')
+      await shot(page, 'fy-02b-import-read-error')
       await chooseFile(page, dlg, file, dlg.getByTestId('import-mapping'))
       await expect.poll(() => dlg.getByText('表头在第 3 行').isVisible()).toBe(true)
       // "资金下达（元）·小计" is not a word the importer knows for an amount: the clerk picks it.

@@ -164,8 +164,9 @@ export async function pick(page: Page, select: Locator, option: string, type?: s
 
 /**
  * Chooses `file` in an import dialog's drop zone once the dialog is open at 选择文件 (its opening
- * motion over, the zone enabled), then waits for `next`, the dialog's next step. If that does not
- * come, the failure says what the dialog showed instead: its error, or its text as it stood.
+ * motion over, the input enabled), then waits for `next`, what the dialog shows next (its next step,
+ * or its read error when that is expected). If that does not come, the failure says what the dialog
+ * showed instead: its error, or its text as it stood.
  */
 export async function chooseFile(page: Page, dlg: Locator, file: string, next: Locator) {
   const zone = dlg.locator('.ant-upload-drag')
@@ -173,17 +174,21 @@ export async function chooseFile(page: Page, dlg: Locator, file: string, next: L
   await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0)
   const input = dlg.locator('input[type=file]')
   await expect.poll(() => input.isDisabled()).toBe(false)
-  await input.setInputFiles(file)
   const error = dlg.getByTestId('import-read-error')
+  const errorText = async () => ((await error.isVisible()) ? await error.innerText() : null)
+  // The last file's error stays until this one is read: only another text counts.
+  const before = await errorText()
+  await input.setInputFiles(file)
   const name = file.split(/[\\/]/).pop()
+  const moved = async () => (await next.isVisible()) || ![null, before].includes(await errorText())
   try {
-    await expect.poll(async () => (await next.isVisible()) || (await error.isVisible()), { timeout: T }).toBe(true)
+    await expect.poll(moved, { timeout: T }).toBe(true)
   } catch {
     const shown = await dlg.innerText().catch((e: unknown) => `（对话框已不在页面上：${String(e)}）`)
     const notices = await page.locator('.ant-message-notice, .ant-modal-confirm').allInnerTexts()
     throw new Error(`选择“${name}”后对话框没有进入下一步。对话框显示：${shown.replace(/\s+/g, ' ')}${notices.length ? `；提示：${notices.join(' / ')}` : ''}`)
   }
-  if (await error.isVisible()) throw new Error(`选择“${name}”后对话框报错：${await error.innerText()}`)
+  if (!(await next.isVisible())) throw new Error(`选择“${name}”后对话框报错：${await error.innerText()}`)
 }
 
 /** Closes an open multi-select dropdown. */
