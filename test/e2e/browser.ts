@@ -77,7 +77,6 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   })
-  await context.addInitScript({ content: SHORT_MOTION })
   return {
     context,
     async close() {
@@ -86,22 +85,3 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
     },
   }
 }
-
-/**
- * Runs in every page before its scripts: the motion of antd's modals, drawers and messages takes
- * 1 ms instead of 0.2–0.3 s. It still runs and still ends with its animationend or transitionend
- * event (0 s would fire no transitionend), so they open and close as they do for a user, only
- * without the tests waiting for them at every step. Dropdowns, tooltips and pickers keep theirs:
- * they are placed beside their field during their motion and land off the page without it.
- */
-const SHORT_MOTION = `(() => {
-  const scope = ['.ant-modal-root', '.ant-drawer', '.ant-message'].flatMap((c) => [c, c + ' *', c + ' *::before', c + ' *::after']).join(', ')
-  const css = scope + ' { animation-duration: 1ms !important; animation-delay: 0s !important; transition-duration: 1ms !important; transition-delay: 0s !important; }'
-  const add = () => {
-    const style = document.createElement('style')
-    style.textContent = css
-    ;(document.head || document.documentElement).appendChild(style)
-  }
-  if (document.documentElement) add()
-  else document.addEventListener('DOMContentLoaded', add)
-})()`

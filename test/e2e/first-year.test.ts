@@ -93,7 +93,7 @@ describe('a first year from an empty database', () => {
       const empty = join(s.dir, '2024年项目明细（空）.xlsx')
       writeFileSync(empty, '')
       await chooseFile(page, dlg, empty, dlg.getByTestId('import-read-error'))
-      await expect.poll(() => dlg.getByTestId('import-read-error').textContent()).toContain('文件内容为空')
+      await expect.poll(() => dlg.getByTestId('import-read-error').textContent()).toBe('未能读取“2024年项目明细（空）.xlsx”：文件内容为空')
       await shot(page, 'fy-02b-import-read-error')
       await chooseFile(page, dlg, file, dlg.getByTestId('import-mapping'))
       await expect.poll(() => dlg.getByText('表头在第 3 行').isVisible()).toBe(true)

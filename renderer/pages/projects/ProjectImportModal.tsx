@@ -71,8 +71,9 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       setUnitSource(r.moneyUnit ? `从${r.moneyUnitSource}识别，请确认` : '文件中没有写明金额单位，请选择')
       setPreview(null)
     } catch (e) {
-      // The backend's messages name the file already.
-      setReadError(e instanceof ApiError ? e.message : `未能读取“${file.name}”：${e instanceof Error ? e.message : String(e)}`)
+      // Most of the backend's messages name the file already; the others get its name in front.
+      const why = e instanceof Error ? e.message : String(e)
+      setReadError(e instanceof ApiError && why.includes(file.name) ? why : `未能读取“${file.name}”：${why}`)
     } finally {
       setBusy(false)
     }
