@@ -53,8 +53,8 @@ afterAll(async () => {
 })
 
 async function shot(page: Page, name: string) {
-  // antd's motion is run to its end for the capture (ECharts draws on a canvas, by its own clock).
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, animations: 'disabled' })
+  await page.waitForTimeout(300) // antd motion and ECharts' entry animation
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
 }
 
 async function menu(page: Page, label: string) {
