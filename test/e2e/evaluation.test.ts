@@ -1,7 +1,7 @@
 /**
  * End to end, in Chromium against a real SQLite file: 绩效评价 on the one StagePage — a 单位自评 round
  * (自评表 with suggested scores and a reasoned override), then a 财政评价 round picked with its total,
- * a third-party engagement, score and problems, 整改通知 and 整改报告, the 考评表 by both raters, and
+ * a third-party engagement, score and problems, 整改 overdue until its 整改报告, the 考评表 by both raters, and
  * the 评价结果报告. Screenshots: test-output/screenshots/eval-*.png.
  */
 import { existsSync } from 'node:fs'
@@ -167,20 +167,14 @@ describe('绩效评价 end to end', () => {
       await d.getByTestId('item-save').click()
       await expectMessage(page, '评价结果已保存：84.5 分，等级 良')
 
-      // 整改: deadline and copies, the numbered 整改通知, then the 整改报告 received.
+      // 整改: deadline and copies, overdue until the 整改报告 is received.
       await expect.poll(() => field(d, 'rect-requirements').inputValue()).toContain('项目资金拨付滞后于工程进度')
       await expect.poll(() => field(d, 'rect-copies').inputValue()).toBe('2')
       await setDate(page, d.getByTestId('rect-deadline'), '2024-12-26')
       await d.getByTestId('rect-save').click()
       await expectMessage(page, '整改信息已保存（未整改）')
       await expect.poll(() => d.getByTestId('rect-overdue').isVisible()).toBe(true)
-      await d.getByTestId('rect-notice').click()
-      const rectify = await issueDoc(page, /评价结果反馈及整改通知/, '2024-11-26')
-      expect(rectify.number).toMatch(/^文号：师财预〔2024〕\d+号$/)
-      expect(existsSync(rectify.path)).toBe(true)
-      await rectify.close()
-      await expect.poll(() => d.getByTestId('rect-notice-number').textContent()).toBe(`整改通知：${rectify.number.replace('文号：', '')}`)
-      await shot(page, 'eval-06-rectify-notice')
+      // Its 整改通知 (numbered, recorded on the item) is issued in first-year-steps/last-year.ts.
       await d.getByTestId('rect-status').getByText('已整改').click()
       await setDate(page, d.getByTestId('rect-report-date'), '2024-12-20')
       await field(d, 'rect-report').fill('已细化量化绩效目标，建立按进度拨款制度，整改报告一式两份已报送。')

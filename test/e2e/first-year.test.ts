@@ -19,7 +19,7 @@ import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
 import { currentYearStages } from './first-year-steps/current-year'
 import { lastYearStages } from './first-year-steps/last-year'
-import { SHOTS, T, expectMessage, field, menu, openStageSession, pick, shot } from './stage-helpers'
+import { SHOTS, T, chooseFile, expectMessage, field, menu, openStageSession, pick, shot } from './stage-helpers'
 
 let browser: LaunchedBrowser
 
@@ -89,8 +89,13 @@ describe('a first year from an empty database', () => {
       await exportWorkbook(file)
       await page.getByTestId('project-import').click()
       const dlg = page.getByRole('dialog', { name: '导入2024年项目清单' })
-      await dlg.locator('input[type=file]').setInputFiles(file)
-      await expect.poll(() => dlg.getByTestId('import-mapping').isVisible(), { timeout: T }).toBe(true)
+      // A wrong file first: the dialog itself says why, and stays at 选择文件 for another file.
+      const empty = join(s.dir, '2024年项目明细（空）.xlsx')
+      writeFileSync(empty, '')
+      await chooseFile(page, dlg, empty, dlg.getByTestId('import-read-error'))
+      await expect.poll(() => dlg.getByTestId('import-read-error').textContent()).toBe('未能读取“2024年项目明细（空）.xlsx”：文件内容为空')
+      await shot(page, 'fy-02b-import-read-error')
+      await chooseFile(page, dlg, file, dlg.getByTestId('import-mapping'))
       await expect.poll(() => dlg.getByText('表头在第 3 行').isVisible()).toBe(true)
       // "资金下达（元）·小计" is not a word the importer knows for an amount: the clerk picks it.
       await expect.poll(() => dlg.getByTestId('map-amount').textContent()).toContain('表中没有此列')
@@ -138,8 +143,8 @@ describe('a first year from an empty database', () => {
 
       // The same export again: the mapping is remembered, nothing would change, nothing is duplicated.
       await page.getByTestId('project-import').click()
-      await dlg.locator('input[type=file]').setInputFiles(file)
-      await expect.poll(() => dlg.getByText('已按上次导入同样表头的文件时的对应关系填好').isVisible(), { timeout: T }).toBe(true)
+      await chooseFile(page, dlg, file, dlg.getByTestId('import-mapping'))
+      await expect.poll(() => dlg.getByText('已按上次导入同样表头的文件时的对应关系填好').isVisible()).toBe(true)
       await expect.poll(() => dlg.getByTestId('map-amount').textContent()).toContain('资金下达（元）·小计')
       await dlg.getByTestId('import-next').click()
       await expect.poll(() => dlg.getByTestId('import-nothing').textContent(), { timeout: T }).toContain('6 个项目与2024年项目库完全一致')
@@ -172,8 +177,7 @@ describe('a first year from an empty database', () => {
       )
       await page.getByTestId('project-import').click()
       const dlg23 = page.getByRole('dialog', { name: '导入2023年项目清单' })
-      await dlg23.locator('input[type=file]').setInputFiles(csv)
-      await expect.poll(() => dlg23.getByTestId('import-mapping').isVisible(), { timeout: T }).toBe(true)
+      await chooseFile(page, dlg23, csv, dlg23.getByTestId('import-mapping'))
       await dlg23.getByTestId('import-next').click()
       await expect.poll(() => dlg23.getByTestId('import-preview').isVisible(), { timeout: T }).toBe(true)
       await dlg23.getByTestId('import-apply').click()

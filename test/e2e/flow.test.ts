@@ -302,35 +302,4 @@ describe('事前绩效评估 end to end', () => {
       await s.close()
     }
   }, 90_000)
-
-  it('loads the demo year from the start dialog and shows it', async () => {
-    const s = await openSession('demo')
-    const { page } = s
-    try {
-      // The demo needs its administrator first: name and password, then 载入演示数据.
-      const start = page.getByRole('dialog', { name: '创建第一个操作员' })
-      await start.getByLabel('姓名').fill('张丽')
-      await start.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD)
-      await start.getByLabel('确认密码').fill(TEST_PASSWORD)
-      await start.getByRole('button', { name: '载入演示数据' }).click()
-      await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: 30_000 }).not.toBe('未选择操作员')
-      await menu(page, '评估项目')
-      await expect.poll(() => page.locator('.ant-table-row').count()).toBeGreaterThan(0)
-      await expect.poll(() => page.getByTestId('exante-sum').textContent()).toMatch(/^\d+\.\d{2}$/)
-      await shot(page, '31-demo-exante')
-      await menu(page, '业务培训')
-      await expect.poll(() => page.locator('.ant-table-row').count()).toBeGreaterThan(0)
-      await shot(page, '32-demo-trainings')
-      await menu(page, '预算单位')
-      await shot(page, '33-demo-units')
-      await menu(page, '首页')
-      await shot(page, '34-demo-home')
-      expect(s.errors).toEqual([])
-    } catch (e) {
-      await page.screenshot({ path: join(SHOTS, 'zz-failure-demo.png') }).catch(() => undefined)
-      throw e
-    } finally {
-      await s.close()
-    }
-  }, 60_000)
 })

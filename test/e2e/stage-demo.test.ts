@@ -1,5 +1,6 @@
 /**
- * End to end, in Chromium: the demo year (载入演示数据) on the stage screens at the source report's
+ * End to end, in Chromium: the demo year, loaded from the start dialog (载入演示数据) of an empty
+ * database, on the 评估项目, 业务培训 and 首页 pages and on the stage screens at the source report's
  * scale — 139 绩效目标 projects (14052.00万元), 600 monitored lines (280610.08万元) with their lights,
  * the 自评 and 财政评价 rounds. The lists come one page at a time from the backend: page 2 and the
  * order by amount are asked of items/list, never cut from a full download.
@@ -9,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
+import { TEST_PASSWORD } from '../helpers/backend'
 import { SHOTS, T, closeDrawer, drawer, menu, openStageSession, pick, shot } from './stage-helpers'
 
 let browser: LaunchedBrowser
@@ -24,9 +26,8 @@ afterAll(async () => {
 
 describe('阶段界面 · 演示数据', () => {
   it('shows the demo year at scale: 139 targets (14052.00万元) and 600 monitored lines (280610.08万元) with lights', async () => {
-    const s = await openStageSession(browser, 'stage-demo', async (api) => {
-      await api('demo/load', {})
-    })
+    // An empty database, nobody signed in: the demo year is loaded from the start dialog.
+    const s = await openStageSession(browser, 'stage-demo', async () => undefined, { signIn: false })
     const { page } = s
     // Every items/list the page asks for, with what came back.
     const lists: { input: Record<string, unknown>; rows: { projectName: string }[]; total: number }[] = []
@@ -46,7 +47,28 @@ describe('阶段界面 · 演示数据', () => {
     })
     const names = () => page.locator('.ant-table-row td:nth-child(3)').allTextContents()
     try {
-      await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: T }).not.toBe('未选择操作员')
+      // The demo needs its administrator first: name and password, then 载入演示数据.
+      const start = page.getByRole('dialog', { name: '创建第一个操作员' })
+      await start.getByLabel('姓名').fill('张丽')
+      await start.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD)
+      await start.getByLabel('确认密码').fill(TEST_PASSWORD)
+      await start.getByRole('button', { name: '载入演示数据' }).click()
+      await expect.poll(() => page.getByTestId('current-operator').textContent(), { timeout: 30_000 }).not.toBe('未选择操作员')
+      await menu(page, '评估项目')
+      await expect.poll(() => page.locator('.ant-table-row').count()).toBeGreaterThan(0)
+      await expect.poll(() => page.getByTestId('exante-sum').textContent()).toMatch(/^\d+\.\d{2}$/)
+      await shot(page, '31-demo-exante')
+      await menu(page, '业务培训')
+      await expect.poll(() => page.locator('.ant-table-row').count()).toBeGreaterThan(0)
+      await shot(page, '32-demo-trainings')
+      await menu(page, '预算单位')
+      await shot(page, '33-demo-units')
+      await menu(page, '首页')
+      await shot(page, '34-demo-home')
+      // What follows counts the stage lists' requests from here on.
+      lists.length = 0
+      requested.length = 0
+
       await pick(page, page.getByTestId('work-year'), '2024年')
 
       await menu(page, '目标审核')

@@ -137,9 +137,9 @@ export async function setUpCounty(api: StageSession['api']) {
 
 let lastShot = Date.now()
 export async function shot(page: Page, name: string) {
-  // Let antd's motion (messages, modals, drawers) settle before capturing.
-  await page.waitForTimeout(300)
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+  // antd's motion (messages, modals, drawers) is run to its end for the capture, instead of
+  // waiting a fixed time for it to settle.
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, animations: 'disabled' })
   if (process.env.E2E_TIMING) console.log(`${name}: ${Date.now() - lastShot} ms`)
   lastShot = Date.now()
 }
@@ -160,6 +160,35 @@ export async function pick(page: Page, select: Locator, option: string, type?: s
   if (type) await page.keyboard.type(type)
   const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden):not([class*="-leave"])').last()
   await open.locator('.ant-select-item-option').filter({ hasText: option }).first().click()
+}
+
+/**
+ * Chooses `file` in an import dialog's drop zone once the dialog is open at 选择文件 (its opening
+ * motion over, the input enabled), then waits for `next`, what the dialog shows next (its next step,
+ * or its read error when that is expected). If that does not come, the failure says what the dialog
+ * showed instead: its error, or its text as it stood.
+ */
+export async function chooseFile(page: Page, dlg: Locator, file: string, next: Locator) {
+  const zone = dlg.locator('.ant-upload-drag')
+  await expect.poll(() => zone.isVisible(), { timeout: T }).toBe(true)
+  await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0)
+  const input = dlg.locator('input[type=file]')
+  await expect.poll(() => input.isDisabled()).toBe(false)
+  const error = dlg.getByTestId('import-read-error')
+  const errorText = async () => ((await error.isVisible()) ? await error.innerText() : null)
+  // The last file's error stays until this one is read: only another text counts.
+  const before = await errorText()
+  await input.setInputFiles(file)
+  const name = file.split(/[\\/]/).pop()
+  const moved = async () => (await next.isVisible()) || ![null, before].includes(await errorText())
+  try {
+    await expect.poll(moved, { timeout: T }).toBe(true)
+  } catch {
+    const shown = await dlg.innerText().catch((e: unknown) => `（对话框已不在页面上：${String(e)}）`)
+    const notices = await page.locator('.ant-message-notice, .ant-modal-confirm').allInnerTexts()
+    throw new Error(`选择“${name}”后对话框没有进入下一步。对话框显示：${shown.replace(/\s+/g, ' ')}${notices.length ? `；提示：${notices.join(' / ')}` : ''}`)
+  }
+  if (!(await next.isVisible())) throw new Error(`选择“${name}”后对话框报错：${await error.innerText()}`)
 }
 
 /** Closes an open multi-select dropdown. */

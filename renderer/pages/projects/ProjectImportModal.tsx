@@ -16,7 +16,7 @@ import {
   type ProjectImportRead,
   type UnitResolution,
 } from '../../../shared/project-import'
-import { call } from '../../api'
+import { ApiError, call } from '../../api'
 import { ProblemsTable, notifySuccess, showError } from '../../errors'
 import { wan } from '../../format'
 import { useApp } from '../../store'
@@ -34,8 +34,11 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
   const [choices, setChoices] = useState<Record<string, UnitResolution>>({})
   const [preview, setPreview] = useState<ProjectImportPreview | null>(null)
   const [busy, setBusy] = useState(false)
+  /** Why the chosen file could not be read, shown in the dialog until another file is chosen (a toast would be gone before it is read). */
+  const [readError, setReadError] = useState<string | null>(null)
 
   const reset = () => {
+    setReadError(null)
     setRead(null)
     setPreview(null)
     setChoices({})
@@ -58,6 +61,7 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
 
   const pick = async (file: File) => {
     setBusy(true)
+    setReadError(null)
     try {
       const base64 = await readAsBase64(file)
       const r = await call('projects/importRead', { fileName: file.name, base64, budgetYear })
@@ -67,7 +71,9 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       setUnitSource(r.moneyUnit ? `从${r.moneyUnitSource}识别，请确认` : '文件中没有写明金额单位，请选择')
       setPreview(null)
     } catch (e) {
-      showError(e)
+      // Most of the backend's messages name the file already; the others get its name in front.
+      const why = e instanceof Error ? e.message : String(e)
+      setReadError(e instanceof ApiError && why.includes(file.name) ? why : `未能读取“${file.name}”：${why}`)
     } finally {
       setBusy(false)
     }
@@ -133,6 +139,9 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       open={open}
       title={`导入${budgetYear}年项目清单`}
       width={1000}
+      // Each opening starts from a fresh 选择文件 step: nothing of the last file's steps stays in
+      // the page while the dialog is hidden, and the file input is a new one.
+      destroyOnHidden
       // Esc, a click outside, × and 取消 all go through close(): it asks once a file has been read.
       onCancel={close}
       footer={
@@ -154,6 +163,7 @@ export function ProjectImportModal({ open, budgetYear, onClose, onDone }: { open
       }
     >
       <Steps size="small" current={step} style={{ marginBottom: 16 }} items={[{ title: '选择文件' }, { title: '对应列' }, { title: '预览并导入' }]} />
+      {step === 0 && readError && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={readError} data-testid="import-read-error" />}
       {step === 0 && (
         <FileDropZone
           accept=".xlsx,.xls,.csv"

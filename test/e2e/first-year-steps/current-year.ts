@@ -141,6 +141,8 @@ async function jobFiles(page: Page): Promise<string[]> {
 async function exportedBook(page: Page, title: string | RegExp, unitName: string): Promise<string> {
   await page.getByTestId('excel-export').click()
   const exp = page.getByRole('dialog', { name: title })
+  // The round's units, from rounds/units (not the round's items).
+  await expect.poll(() => exp.locator('.ant-select-selection-placeholder').textContent(), { timeout: T }).toBe('本任务全部单位（2 个）')
   await exp.getByTestId('export-run').click()
   await expect.poll(() => exp.getByTestId('export-path').count(), { timeout: T }).toBe(2)
   const path = (await exp.getByTestId('export-fullpath').allTextContents()).map((p) => p.trim()).find((p) => p.includes(unitName))!
@@ -418,6 +420,7 @@ async function stages(s: StageSession) {
   })
   await fix.xlsx.writeFile(books[0]!)
   const mImp2 = await importBook(page, '导入绩效运行监控表', books[0]!)
+  await expect.poll(() => mImp2.getByTestId('import-rows').textContent()).toContain('城市道路维护')
   await expect.poll(() => mImp2.getByTestId('import-submits').textContent()).toBe('导入后提交审核 3 个')
   await mImp2.getByTestId('import-apply').click()
   await expectMessage(page, '导入完成：填报 3 个项目，提交审核 3 个')
@@ -426,6 +429,8 @@ async function stages(s: StageSession) {
   await mImp2.getByTestId('import-apply').click()
   await expectMessage(page, '导入完成：填报 4 个项目，提交审核 4 个')
   await expect.poll(() => page.getByTestId('tab-已填报').textContent()).toBe('已填报 7')
+  // The list shows the 执行数 the workbook brought.
+  await expect.poll(() => list('monitoring').filter({ hasText: '城市道路维护' }).textContent()).toContain('126.00')
   await openItem(page, '城市道路维护')
   // The reviewer sees the over-budget line and its 说明 as a warning.
   await expect.poll(() => d.getByTestId('problem-list').textContent()).toContain('1-9月执行数126.00万元超过全年预算数120.00万元（已说明：年中追加城区道路应急抢修经费')
