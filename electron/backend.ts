@@ -49,6 +49,8 @@ export interface Backend {
   readonly dbPath: string
   readonly ctx: Ctx
   dispatch(channel: string, input: unknown): Promise<Result<unknown>>
+  /** Resolves once the working file's start-up work (backup, full integrity check) has ended. */
+  idle(): Promise<void>
   close(): Promise<void>
 }
 
@@ -181,6 +183,9 @@ export async function openBackend(opts: BackendOptions): Promise<Backend> {
     dbPath,
     ctx,
     dispatch: createDispatch(ctx),
+    async idle() {
+      await idle()
+    },
     async close() {
       await idle()
       // Whatever is open now: the working file may have been replaced, a package may be viewed.

@@ -55,7 +55,7 @@ async function bundleChild(dir: string): Promise<string> {
   return outfile
 }
 
-type ChildResult = { ms: number; blockMs: number; rssMb: number; baseRssMb: number; detail: unknown }
+type ChildResult = { ms: number; blockMs: number; rssMb: number; baseRssMb: number; startupPeakRssMb: number; peakIsReset: boolean; detail: unknown }
 
 function child(script: string, args: string[]): ChildResult {
   // BENCH_CHILD_FLAGS: extra node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
@@ -141,7 +141,7 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   }
   const script = await bundleChild(opts.dir)
   const imp = child(script, ['import', dataDir, round.id, file, name, password])
-  notes.push(`import: ${JSON.stringify(imp.detail)}; the child held ${imp.baseRssMb.toFixed(0)} MB before it started`)
+  notes.push(`import: ${JSON.stringify(imp.detail)}; the child held ${imp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check, peaked at ${imp.startupPeakRssMb.toFixed(0)} MB; ${imp.peakIsReset ? 'the peak was reset after it, so peak_rss_mb_excel_import is the operation\'s own' : 'the peak could not be reset: peak_rss_mb_excel_import includes start-up'})`)
 
   // Floor of the import: the streaming reader and prepared statements, on the database as it was.
   let t = performance.now()
@@ -191,7 +191,7 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   notes.push(`import floor read ${rows.projects.length} project rows and ${rows.indicators.length} indicator rows`)
 
   const exp = child(script, ['export', dataDir, round.id, name, password])
-  notes.push(`export: ${JSON.stringify((exp.detail as { paths: string[] }).paths.length)} file; the child held ${exp.baseRssMb.toFixed(0)} MB before it started`)
+  notes.push(`export: ${JSON.stringify((exp.detail as { paths: string[] }).paths.length)} file; the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB; ${exp.peakIsReset ? 'the peak was reset after it, so peak_rss_mb_excel_export is the operation\'s own' : 'the peak could not be reset: peak_rss_mb_excel_export includes start-up'})`)
 
   // Floor of the export: the same cells from one query each, streamed without styles.
   t = performance.now()
