@@ -27,18 +27,19 @@ const L2 = ['数量指标', '数量指标', '质量指标', '质量指标', '时
 const L1 = ['产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '效益指标', '效益指标', '效益指标', '效益指标', '满意度指标']
 const WEIGHTS = [10, 5, 5, 5, 5, 5, 15, 5, 10, 10, 5, 10]
 
+/** One operation's figures: its time beside its floor's, and from its child the longest block and the peak RSS. */
+export interface OpFigures {
+  s: number
+  floorS: number
+  blockMs: number
+  rssMb: number
+  /** What the child held just before the operation (its code, the backend, the file read). */
+  baseRssMb: number
+}
+
 export interface ExcelFigures {
-  importS: number
-  importFloorS: number
-  importBlockMs: number
-  importRssMb: number
-  /** What the import's child held just before the operation (its code, the backend, the file read). */
-  importBaseRssMb: number
-  exportS: number
-  exportFloorS: number
-  exportBlockMs: number
-  exportRssMb: number
-  exportBaseRssMb: number
+  import: OpFigures
+  export: OpFigures
   notes: string[]
 }
 
@@ -57,6 +58,8 @@ async function bundleChild(dir: string): Promise<string> {
 
 type ChildResult = { ms: number; blockMs: number; rssMb: number; baseRssMb: number; startupPeakRssMb: number; peakIsReset: boolean; detail: unknown }
 
+const opFigures = (c: ChildResult, floorS: number): OpFigures => ({ s: c.ms / 1000, floorS, blockMs: c.blockMs, rssMb: c.rssMb, baseRssMb: c.baseRssMb })
+
 function child(script: string, args: string[]): ChildResult {
   // BENCH_CHILD_FLAGS: extra node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
   const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean)
@@ -66,6 +69,47 @@ function child(script: string, args: string[]): ChildResult {
   if (r.status !== 0 || !line) throw new Error(`child-op ${args[0]} failed: ${r.stderr.slice(-2000)}`)
   if (process.env.BENCH_BLOCKS) process.stderr.write(r.stderr)
   return JSON.parse(line.slice('CHILD '.length))
+}
+
+export type MonitoringExportFigures = OpFigures & { note: string }
+
+/**
+ * excel_export_monitoring_round_s: stageExcel/export of a whole 监控表 round (the city's 5,000
+ * projects with their monitoring values) to one workbook, in a child process as above (its peak
+ * RSS its own); floor: the streaming writer writing the same rows (项目执行: one per item, 11
+ * columns; 指标完成: one per indicator with its values, 16 columns) from one query each, no styles.
+ */
+export async function benchMonitoringExport(o: { dir: string; dataDir: string; dbPath: string; roundId: string; name: string; password: string }): Promise<MonitoringExportFigures> {
+  const script = await bundleChild(o.dir)
+  const exp = child(script, ['export', o.dataDir, o.roundId, o.name, o.password])
+  const t = performance.now()
+  const src = new Database(o.dbPath, { readonly: true })
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(o.dir, 'export-monitoring-floor.xlsx'), useStyles: false, useSharedStrings: false })
+  const pws = wb.addWorksheet('项目执行')
+  const items = src.prepare(`SELECT p.id, u.code, u.name AS unit, p.name, p.amount_fen, i.executed_fen, i.forecast_fen, i.deviation, i.measures, i.id AS item FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id WHERE i.round_id = ? ORDER BY u.code, p.name`)
+  let projects = 0
+  for (const r of items.iterate(o.roundId) as Iterable<Record<string, unknown>>) {
+    const amount = Number(r.amount_fen) / 1_000_000
+    const executed = r.executed_fen === null ? null : Number(r.executed_fen) / 1_000_000
+    pws.addRow([r.id, r.code, r.unit, r.name, amount, executed, executed === null || !amount ? null : executed / amount, r.forecast_fen === null ? null : Number(r.forecast_fen) / 1_000_000, r.deviation, r.measures, r.item]).commit()
+    projects++
+  }
+  pws.commit()
+  const iws = wb.addWorksheet('指标完成')
+  const inds = src.prepare(`SELECT p.id AS pid, p.name AS pname, x.id, x.level1, x.level2, x.name, x.operator, x.target_value, x.unit, v.actual, v.forecast, v.likelihood, v.causes, v.measures, v.light, v.id AS vid FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id JOIN indicators x ON x.project_id = p.id LEFT JOIN indicator_values v ON v.item_id = i.id AND v.indicator_id = x.id WHERE i.round_id = ? ORDER BY u.code, p.name, x.sort`)
+  let indicators = 0
+  for (const x of inds.iterate(o.roundId) as Iterable<Record<string, unknown>>) {
+    iws.addRow([x.pid, x.pname, x.id, x.level1, x.level2, x.name, x.operator, x.target_value, x.unit, x.actual, x.forecast, x.likelihood, x.causes, x.measures, x.light, x.vid]).commit()
+    indicators++
+  }
+  iws.commit()
+  await wb.commit()
+  src.close()
+  const floorS = (performance.now() - t) / 1000
+  return {
+    ...opFigures(exp, floorS),
+    note: `export of the 监控表 round: ${(exp.detail as { paths: string[] }).paths.length} file; floor wrote ${projects} project rows and ${indicators} indicator rows; the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check of the city file, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB${exp.peakIsReset ? '; the peak was reset after it' : '; the peak could not be reset'})`,
+  }
 }
 
 export async function benchExcel(opts: { dir: string; budgetYear: number; projects: number; indicatorsPerProject: number; units: number }): Promise<ExcelFigures> {
@@ -214,17 +258,5 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   const exportFloorS = (performance.now() - t) / 1000
   notes.push(`export floor: ${projects.length} projects, ${n} indicators`)
 
-  return {
-    importS: imp.ms / 1000,
-    importFloorS,
-    importBlockMs: imp.blockMs,
-    importRssMb: imp.rssMb,
-    importBaseRssMb: imp.baseRssMb,
-    exportS: exp.ms / 1000,
-    exportFloorS,
-    exportBlockMs: exp.blockMs,
-    exportRssMb: exp.rssMb,
-    exportBaseRssMb: exp.baseRssMb,
-    notes,
-  }
+  return { import: opFigures(imp, importFloorS), export: opFigures(exp, exportFloorS), notes }
 }
