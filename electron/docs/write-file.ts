@@ -44,6 +44,16 @@ export async function writeFileAtomic(path: string, data: Buffer): Promise<void>
 
 type Stage = 'mkdir' | 'write' | 'rename'
 
+/** Flushes a file written without fsyncs (a stream, SQLite with synchronous=OFF) to the disk, off the event loop. */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await fsp.open(path, 'r+')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
 /**
  * On Windows a rename over a file fails with EPERM/EBUSY/EACCES while anything holds it open —
  * Word for as long as the document is open, but also antivirus and the search indexer for a moment

@@ -7,7 +7,7 @@ import { createWriteStream, promises as fsp } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
-import { registerWrittenFile } from '../docs/write-file'
+import { registerWrittenFile, syncFile } from '../docs/write-file'
 
 export async function writeStreamedFile(path: string, write: (out: Writable) => Promise<void>): Promise<void> {
   const dir = dirname(path)
@@ -23,12 +23,7 @@ export async function writeStreamedFile(path: string, write: (out: Writable) => 
     })
     await write(out)
     await closed
-    const handle = await fsp.open(tmp, 'r+')
-    try {
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
+    await syncFile(tmp)
     for (let attempt = 0; ; attempt++) {
       try {
         await fsp.rename(tmp, path)

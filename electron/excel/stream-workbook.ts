@@ -19,9 +19,8 @@ import { promisify } from 'node:util'
 import { createInflateRaw, inflateRaw } from 'node:zlib'
 import { WORKBOOK_LIMITS as L } from '../../shared/limits'
 import { AppError } from '../../shared/result'
-import { columnLetter } from './read-table'
 import { PRODUCT_CREATOR, formulaWithoutResult, guardParsedWorkbook, zipEntries } from './guard'
-import { arrivingRows, type ArrivingRows } from './read-table'
+import { arrivingRows, columnLetter, type ArrivingRows } from './read-table'
 import { runAsync, yielder, type Steps } from './yield'
 
 const inflateRawAsync = promisify(inflateRaw) as (buf: Buffer, opts: { maxOutputLength: number }) => Promise<Buffer>
@@ -430,6 +429,8 @@ export async function parseLeanWorkbook<T>(
       arrivingRows.set(sheet, arriving)
       wb.worksheets.sort((a, b) => a.id - b.id)
       const steps = opts.parse(lean)
+      // Not a workbook of tables: the caller reads the file again with the whole-workbook loader
+      // (and its bounds), so the rest of this sheet is not read here.
       if (!steps) return { wb: lean, result: null }
       for (;;) {
         const r = steps.next()

@@ -803,18 +803,18 @@ export const OPINION_COL: SheetCol = { header: '审核意见\n（请按意见修
 const OPINION_FILL = solid('FFFFC7CE')
 const OPINION_FONT = { ...FONT, color: { argb: 'FF9C0006' } }
 
-/**
- * Adds OPINION_COL's values to a table's rows when any row has an opinion; returns the columns and
- * rows to write. Without opinions the sheet is the plain template (nothing to tell the unit).
- */
 /** The columns of a table whose rows come as they are written: OPINION_COL last when any row has an opinion. */
 export function opinionColumn(cols: SheetCol[], anyOpinion: boolean): { cols: SheetCol[]; column: number | null } {
   return anyOpinion ? { cols: [...cols, OPINION_COL], column: cols.length + 1 } : { cols, column: null }
 }
 
+/**
+ * Adds OPINION_COL's values to a table's rows when any row has an opinion; returns the columns and
+ * rows to write. Without opinions the sheet is the plain template (nothing to tell the unit).
+ */
 export function withOpinions(cols: SheetCol[], rows: CellRow[], opinions: (string | undefined)[]): { cols: SheetCol[]; rows: CellRow[]; column: number | null } {
-  if (!opinions.some((o) => o?.trim())) return { cols, rows, column: null }
-  return { cols: [...cols, OPINION_COL], rows: rows.map((r, i) => [...r, opinions[i]?.trim() || null]), column: cols.length + 1 }
+  const table = opinionColumn(cols, opinions.some((o) => o?.trim()))
+  return { ...table, rows: table.column ? rows.map((r, i) => [...r, opinions[i]?.trim() || null]) : rows }
 }
 
 /** Tints the opinion cell and the row's key cells (e.g. 项目名称, 三级指标) of every row that has an opinion. */

@@ -9,13 +9,12 @@ import Database from 'better-sqlite3'
 import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { mkdirSync, renameSync, rmSync } from 'node:fs'
-import { open } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { CREDENTIAL_SQL } from '../auth/local-accounts'
 import { APPLICATION_ID, runMigrations } from '../db/open'
-import { registerWrittenFile } from '../docs/write-file'
+import { registerWrittenFile, syncFile } from '../docs/write-file'
 import { MACHINE_LOCAL_SETTINGS } from '../../shared/settings'
 import { runSqlTask, type SqlStep } from '../db/worker'
 import { dataTables, digestPlan, quoteId, runDigest, sealedDigest, signDigest, tableShape } from './checksum'
@@ -251,15 +250,6 @@ export function readManifestRow(sqlite: BetterSqlite3.Database): string | null {
   if (!has) return null
   const rows = sqlite.prepare(`SELECT manifest FROM ${MANIFEST_TABLE}`).all() as { manifest: unknown }[]
   return rows.length === 1 && typeof rows[0]!.manifest === 'string' ? rows[0]!.manifest : null
-}
-
-async function syncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r+')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
 }
 
 /**
