@@ -59,7 +59,7 @@ export async function syncFile(path: string): Promise<void> {
  * Word for as long as the document is open, but also antivirus and the search indexer for a moment
  * after it was written. A short retry absorbs the latter; the former surfaces as "close it in Word".
  */
-async function renameWithRetry(from: string, to: string): Promise<void> {
+export async function renameWithRetry(from: string, to: string): Promise<void> {
   const delays = process.platform === 'win32' ? [50, 150, 400] : []
   for (let attempt = 0; ; attempt++) {
     try {

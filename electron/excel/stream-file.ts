@@ -7,7 +7,7 @@ import { createWriteStream, promises as fsp } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import type { Writable } from 'node:stream'
-import { registerWrittenFile, syncFile } from '../docs/write-file'
+import { registerWrittenFile, renameWithRetry, syncFile } from '../docs/write-file'
 
 export async function writeStreamedFile(path: string, write: (out: Writable) => Promise<void>): Promise<void> {
   const dir = dirname(path)
@@ -24,16 +24,7 @@ export async function writeStreamedFile(path: string, write: (out: Writable) => 
     await write(out)
     await closed
     await syncFile(tmp)
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await fsp.rename(tmp, path)
-        break
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code
-        if (process.platform !== 'win32' || attempt >= 3 || !['EPERM', 'EBUSY', 'EACCES'].includes(code ?? '')) throw e
-        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)))
-      }
-    }
+    await renameWithRetry(tmp, path)
   } catch (e) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined)
     const code = (e as NodeJS.ErrnoException).code
