@@ -78,6 +78,31 @@ describe('streamed reading of a big workbook', () => {
     expect(readTable.cellText(ws.getCell(`F${FIRST - 1}`))).toBe('三级指标')
   })
 
+  it('parses a big 申报表 laid out as no export of ours writes it (sheets reordered and renamed, no title rows, shared strings) as the whole loader does', async () => {
+    const ours = new ExcelJS.Workbook()
+    // 1,000 projects: over the 512 KB above which a 申报表 is streamed (stage-excel.ts).
+    await ours.xlsx.load((await buildTargetsWorkbook({ ...targetsInput(manyProjects(1000)), units: [] })) as unknown as ArrayBuffer)
+    // A unit's own copy: values only, the header in row 1, 绩效指标 first and 项目信息 named
+    // 项目基本信息, written by Excel's usual writer (shared strings, no styles, no drop-downs).
+    const theirs = new ExcelJS.Workbook()
+    for (const [from, to] of [['绩效指标', '绩效指标'], ['项目信息', '项目基本信息']] as const) {
+      const src = ours.getWorksheet(from)!
+      const ws = theirs.addWorksheet(to)
+      for (let r = FIRST - 1; r <= src.rowCount; r++) {
+        const values = src.getRow(r).values as ExcelJS.CellValue[]
+        if (values.some((v) => v !== null && v !== undefined && v !== '')) ws.addRow(values.slice(1))
+      }
+    }
+    const buf = Buffer.from(await theirs.xlsx.writeBuffer())
+    expect(buf.length).toBeGreaterThan(512 * 1024)
+    const { result } = await parseLeanWorkbook(buf, '单位填报的申报表.xlsx', { live: '绩效指标', parse: (w) => parseTargetsSteps(w) })
+    const whole = parseTargetsWorkbook(await readTable.loadWorkbook(buf, '单位填报的申报表.xlsx'))
+    expect(result!.problems).toEqual([])
+    expect(result!.projects).toHaveLength(1000)
+    expect(result!.projects.reduce((n, p) => n + p.indicators.length, 0)).toBe(12000)
+    expect(result).toEqual(whole)
+  })
+
   it('reads a 监控表 of 3,600 indicator rows as the whole-workbook loader does', async () => {
     const base = monitoringInput()
     const projects = manyProjects(300).map((p, k) =>
