@@ -29,7 +29,10 @@ import {
   writeTable,
   toBuffer,
   withOpinions,
+  indicatorSource,
+  opinionColumn,
   type CellRow,
+  type TableRowSource,
   type SheetCol,
 } from './targets-sheet'
 
@@ -185,24 +188,23 @@ export async function writeMonitoringWorkbook(input: MonitoringWorkbookInput, ou
     },
     { header: '纠偏措施', width: 34, kind: 'input', wrap: true, highlight: true },
   ]
-  const indicatorRows: CellRow[] = []
-  const indicatorOpinions: (string | undefined)[] = []
-  for (const p of input.projects) {
-    for (const i of p.indicators) {
-      indicatorRows.push([p.projectId, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.actual, i.forecast, i.likelihood, i.causes.join('、'), i.measures])
-      indicatorOpinions.push(i.opinion)
+  // One page of projects' indicators and values at a time: each page's rows are written, then dropped.
+  const source = indicatorSource(input.projects, input.indicatorPages)
+  const indicatorTable = opinionColumn(indicatorCols, source.anyOpinion)
+  async function* indicatorRows(): AsyncIterable<TableRowSource> {
+    for await (const page of source.pages()) {
+      for (const p of page) for (const i of p.indicators) yield { values: [p.projectId, p.name, i.id, i.level1, i.level2, i.name, i.operator, i.targetValue, i.unit, i.actual, i.forecast, i.likelihood, i.causes.join('、'), i.measures], opinion: i.opinion }
     }
   }
-  const indicatorTable = withOpinions(indicatorCols, indicatorRows, indicatorOpinions)
   await writeTable(indicatorsWs, {
     title: input.title,
     note: `灰色部分为批复的绩效目标，请勿修改；请填写1-${m}月完成值、全年预计完成值，选择完成目标可能性，有偏差的选择偏差原因（可多项，用顿号分隔）并填写纠偏措施。${indicatorTable.column ? '红色标出的是财政局的审核意见。' : ''}`,
     cols: indicatorTable.cols,
-    rows: indicatorTable.rows,
+    rows: { count: source.count, rows: indicatorRows() },
     idColumnsOpenInSpareRows: false,
     freezeColumns: 3,
     spareRows: 0,
-    opinions: { column: indicatorTable.column, opinions: indicatorOpinions, keyColumns: [6] },
+    opinions: { column: indicatorTable.column, opinions: [], keyColumns: [6] },
   })
   await protect(indicatorsWs)
   await wb.commit()

@@ -26,18 +26,26 @@ export interface SheetProject {
   opinion?: string
 }
 
+/**
+ * A round's indicators read a page of projects at a time while the sheet is written, so that a
+ * whole round's 60,000 rows are never in memory at once; the projects' own `indicators` are then not
+ * read. `count` sizes the sheet's drop-downs, `anyOpinion` says whether the opinion column is there
+ * before any row is written.
+ */
+export interface IndicatorPages<P> {
+  count: number
+  anyOpinion: boolean
+  pages(): AsyncIterable<P[]>
+}
+
 /** Export input for the 申报表 (targets) workbook of one or more units. */
 export interface TargetsWorkbookInput {
   title: string // e.g. 师宗县2024年度项目支出绩效目标申报表
   deadline: string | null
   units: { code: string; name: string }[]
   projects: SheetProject[]
-  /**
-   * The indicators read a page of projects at a time (a whole round: 60,000 rows at city scale, so
-   * they are never all in memory); then the projects' own `indicators` are not read. `count` sizes
-   * the sheet's drop-downs, `anyOpinion` says whether the opinion column is there before any row.
-   */
-  indicatorPages?: { count: number; anyOpinion: boolean; pages(): AsyncIterable<SheetProject[]> }
+  /** The indicators a page of projects at a time (a whole round: 60,000 rows at city scale). */
+  indicatorPages?: IndicatorPages<SheetProject>
 }
 
 export interface ParsedTargetsProject extends SheetProject {
@@ -85,6 +93,8 @@ export interface MonitoringWorkbookInput {
   asOfMonth: number
   deadline: string | null
   projects: SheetMonitorProject[]
+  /** The indicators with their values, a page of projects at a time (as for the 申报表). */
+  indicatorPages?: IndicatorPages<SheetMonitorProject>
 }
 
 export interface ParsedMonitoring {

@@ -13,7 +13,7 @@ import { parseMoney, type MoneyUnit } from '../../shared/money'
 import { PassThrough, type Writable } from 'node:stream'
 import { cellText, columnLetter, normalizeHeader, percentText, readTableSteps, type ColumnSpec, type TableRow } from './read-table'
 import { runSync, turn, yielder, type Steps } from './yield'
-import type { ParsedTargets, ParsedTargetsProject, SheetIndicator, TargetsWorkbookInput } from './stage-types'
+import type { IndicatorPages, ParsedTargets, ParsedTargetsProject, SheetIndicator, TargetsWorkbookInput } from './stage-types'
 
 export const TARGET_SHEETS = { help: '填表说明', projects: '项目信息', indicators: '绩效指标', lists: '下拉列表' } as const
 
@@ -150,13 +150,7 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
     { header: '指标解释', width: 40, kind: 'input', wrap: true },
   ]
   // One page of projects' indicators at a time: each page's rows are written, then dropped.
-  const source = input.indicatorPages ?? {
-    count: input.projects.reduce((n, p) => n + p.indicators.length, 0),
-    anyOpinion: input.projects.some((p) => p.indicators.some((i) => i.opinion?.trim())),
-    async *pages() {
-      yield input.projects
-    },
-  }
+  const source = indicatorSource(input.projects, input.indicatorPages)
   const indicatorTable = opinionColumn(indicatorCols, source.anyOpinion)
   async function* indicatorRows(): AsyncIterable<TableRowSource> {
     for await (const page of source.pages()) {
@@ -597,6 +591,19 @@ function resolveUnit(code: string, name: string, units: { code: string; name: st
 }
 
 /** A data row read as it is written, with its reviewer's opinion (the opinion column's value). */
+/** The pages given, or the projects' own indicators as one page. */
+export function indicatorSource<P extends { indicators: { opinion?: string | undefined }[] }>(projects: P[], pages: IndicatorPages<P> | undefined): IndicatorPages<P> {
+  return (
+    pages ?? {
+      count: projects.reduce((n, p) => n + p.indicators.length, 0),
+      anyOpinion: projects.some((p) => p.indicators.some((i) => i.opinion?.trim())),
+      async *pages() {
+        yield projects
+      },
+    }
+  )
+}
+
 export interface TableRowSource {
   values: CellRow
   opinion: string | undefined

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Writable } from 'node:stream'
-import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem, type StageImportPreview } from '../../shared/domain'
+import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem, type Indicator, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
 import { formatWan } from '../../shared/money'
 import { AppError } from '../../shared/result'
@@ -23,7 +23,7 @@ import { writeStreamedFile } from '../excel/stream-file'
 import { monitoringFieldSteps, selfEvalFieldSteps, targetFieldSteps } from '../excel/field-limits'
 import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
-import type { SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
+import type { IndicatorPages, SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { PROJECT_COLUMNS, TARGET_SHEETS, parseTargetsSteps, parseTargetsWorkbook, pickSheet, writeTargetsWorkbook } from '../excel/targets-sheet'
 import { buildSelfEvalWorkbook, hasSelfEvalIds, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
 import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
@@ -698,6 +698,28 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       const orphans = [...o.indicators].filter(([id]) => !known.has(id)).flatMap(([, t]) => t)
       return { project: opinionCell([...o.project, ...orphans]), indicator: (id: string) => opinionCell(o.indicators.get(id)) }
     }
+    /**
+     * The indicators of a sheet read a page of 500 items at a time as it is written (申报表, 监控表:
+     * a whole round's 60,000 at once held tens of MB for the length of the export). The few items
+     * with open opinions have theirs placed first (an opinion on a removed indicator goes on the
+     * project row), so the opinion column is known before any row; `fill` makes a page's rows.
+     */
+    const opinionPlan = async (group: typeof chosen) => {
+      const opinionated = group.filter((r) => opinions.has(r.id))
+      const own = await listIndicators(ctx.db, opinionated.map((r) => r.projectId))
+      const ops = new Map(opinionated.map((r) => [r.id, opinionsOf(r.id, (own.get(r.projectId) ?? []).map((i) => i.id))]))
+      const pagesOf = <P,>(projects: P[], projectId: (p: P) => string, fill: (page: P[], indicators: Map<string, Indicator[]>) => Promise<P[]>): IndicatorPages<P> => ({
+        count: group.reduce((n, r) => n + r.indicatorCount, 0),
+        anyOpinion: opinionated.some((r) => (own.get(r.projectId) ?? []).some((i) => ops.get(r.id)!.indicator(i.id)?.trim())),
+        async *pages() {
+          for (let i = 0; i < projects.length; i += 500) {
+            const page = projects.slice(i, i + 500)
+            yield await fill(page, await listIndicators(ctx.db, page.map(projectId)))
+          }
+        },
+      })
+      return { ops, pagesOf }
+    }
     const folder = join(await ctx.outputDir(), String(round.workYear), safeFileName(round.title))
     const byUnit = new Map<string, typeof chosen>()
     for (const r of chosen) {
@@ -721,30 +743,17 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
           for (const p of rows) goals.set(p.id, p.annual_goal)
           await breathe()
         }
-        // The few items with open opinions: their indicators now, to place each opinion (an
-        // opinion on a removed indicator goes on the project row) before any row is written.
-        const opinionated = group.filter((r) => opinions.has(r.id))
-        const opinionIndicators = await listIndicators(ctx.db, opinionated.map((r) => r.projectId))
-        const ops = new Map(opinionated.map((r) => [r.id, opinionsOf(r.id, (opinionIndicators.get(r.projectId) ?? []).map((i) => i.id))]))
+        const { ops, pagesOf } = await opinionPlan(group)
         const projects: SheetProject[] = group.map((r) => ({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: [], opinion: ops.get(r.id)?.project }))
-        // The indicators a page of projects at a time, as the sheet is written: a whole round's
-        // 60,000 at once held tens of MB for the length of the export.
-        const indicatorPages = {
-          count: group.reduce((n, r) => n + r.indicatorCount, 0),
-          anyOpinion: opinionated.some((r) => (opinionIndicators.get(r.projectId) ?? []).some((i) => ops.get(r.id)!.indicator(i.id)?.trim())),
-          async *pages() {
-            for (let i = 0; i < projects.length; i += 500) {
-              const page = projects.slice(i, i + 500)
-              const own = await listIndicators(ctx.db, page.map((p) => p.id))
-              yield page.map((p, k) => {
-                const list = own.get(p.id) ?? []
-                const op = ops.get(group[i + k]!.id)
-                // Most items have no open opinion: their indicators go in as loaded, not copied.
-                return { ...p, indicators: op ? list.map((x) => ({ ...x, opinion: op.indicator(x.id) })) : list }
-              })
-            }
-          },
-        }
+        const itemOf = new Map(group.map((r) => [r.projectId, r.id]))
+        const indicatorPages = pagesOf(projects, (p) => p.id, async (page, own) =>
+          page.map((p) => {
+            const list = own.get(p.id) ?? []
+            const op = ops.get(itemOf.get(p.id)!)
+            // Most items have no open opinion: their indicators go in as loaded, not copied.
+            return { ...p, indicators: op ? list.map((x) => ({ ...x, opinion: op.indicator(x.id) })) : list }
+          }),
+        )
         const units = [...new Map(group.map((r) => [r.unitCode, { code: r.unitCode, name: r.unitName }])).values()]
         const input = { title: `${round.budgetYear}年度项目支出绩效目标申报表`, deadline: round.deadline, units, projects, indicatorPages }
         write = (out) => writeTargetsWorkbook(input, out)
@@ -781,40 +790,33 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       } else if (round.stage === 'fiscaleval') {
         throw new AppError('VALIDATION', '财政评价任务没有需要单位填写的表格')
       } else {
-        const indicators = await listIndicators(ctx.db, group.map((r) => r.projectId))
-        const vmap = new Map<string, Selectable<DB['indicator_values']>>()
         const itemText = new Map<string, { deviation: string; measures: string }>()
         for (let i = 0; i < group.length; i += 500) {
-          const ids = group.slice(i, i + 500).map((r) => r.id)
-          for (const v of await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', ids).execute()) vmap.set(`${v.item_id}|${v.indicator_id}`, v)
-          for (const it of await ctx.db.selectFrom('round_items').select(['id', 'deviation', 'measures']).where('id', 'in', ids).execute()) itemText.set(it.id, it)
+          for (const it of await ctx.db.selectFrom('round_items').select(['id', 'deviation', 'measures']).where('id', 'in', group.slice(i, i + 500).map((r) => r.id)).execute()) itemText.set(it.id, it)
           await breathe()
         }
-        const projects: SheetMonitorProject[] = []
-        for (const r of group) {
-          await breathe()
+        const { ops, pagesOf } = await opinionPlan(group)
+        const projects: SheetMonitorProject[] = group.map((r) => {
           const it = itemText.get(r.id) ?? { deviation: '', measures: '' }
-          const op = opinionsOf(r.id, (indicators.get(r.projectId) ?? []).map((i) => i.id))
-          projects.push({
-            opinion: op.project,
-            itemId: r.id,
-            projectId: r.projectId,
-            unitCode: r.unitCode,
-            unitName: r.unitName,
-            code: r.projectCode,
-            name: r.projectName,
-            budgetFen: r.amountFen,
-            executedFen: r.executedFen,
-            forecastFen: r.forecastFen,
-            deviation: it.deviation,
-            measures: it.measures,
-            indicators: (indicators.get(r.projectId) ?? []).map((i) => {
-              const v = vmap.get(`${r.id}|${i.id}`)
-              return { ...i, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '', opinion: op.indicator(i.id) }
-            }),
+          return { opinion: ops.get(r.id)?.project, itemId: r.id, projectId: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, budgetFen: r.amountFen, executedFen: r.executedFen, forecastFen: r.forecastFen, deviation: it.deviation, measures: it.measures, indicators: [] }
+        })
+        itemText.clear()
+        // Each page's indicators with the values the units filled in.
+        const indicatorPages = pagesOf(projects, (p) => p.projectId, async (page, own) => {
+          const values = new Map<string, Selectable<DB['indicator_values']>>()
+          for (const v of await ctx.db.selectFrom('indicator_values').selectAll().where('item_id', 'in', page.map((p) => p.itemId)).execute()) values.set(`${v.item_id}|${v.indicator_id}`, v)
+          return page.map((p) => {
+            const op = ops.get(p.itemId)
+            return {
+              ...p,
+              indicators: (own.get(p.projectId) ?? []).map((ind) => {
+                const v = values.get(`${p.itemId}|${ind.id}`)
+                return { ...ind, actual: v?.actual ?? '', forecast: v?.forecast ?? '', likelihood: v?.likelihood ?? '', causes: v ? parseJson<string[]>(v.causes, []) : [], measures: v?.measures ?? '', opinion: op?.indicator(ind.id) }
+              }),
+            }
           })
-        }
-        const input = { title: `${round.budgetYear}年度项目支出绩效运行监控表（1-${round.asOfMonth}月）`, asOfMonth: round.asOfMonth ?? 12, deadline: round.deadline, projects }
+        })
+        const input = { title: `${round.budgetYear}年度项目支出绩效运行监控表（1-${round.asOfMonth}月）`, asOfMonth: round.asOfMonth ?? 12, deadline: round.deadline, projects, indicatorPages }
         write = (out) => writeMonitoringWorkbook(input, out)
         kind = `绩效运行监控表（1-${round.asOfMonth}月）`
       }
