@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { openBackend, type Backend } from '../../electron/backend'
 import { headlessPlatform } from '../../electron/platform'
 
@@ -59,9 +60,11 @@ async function main() {
   // BENCH_BLOCKS=1: each block over 50 ms on stderr, with its monotonic start (µs, the clock of
   // --cpu-prof's timestamps), to find it in a CPU profile.
   let last = process.hrtime.bigint()
+  let maxNew = 0
   const blocks = process.env.BENCH_BLOCKS
     ? setInterval(() => {
         const now = process.hrtime.bigint()
+        maxNew = Math.max(maxNew, (getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0) / 1048576)
         if (now - last > 50_000_000n) console.error(`BLOCK ${last / 1000n} ${Number(now - last) / 1e6} ms`)
         last = now
       }, 2)
@@ -70,7 +73,8 @@ async function main() {
   const mem = (label: string) => {
     if (!process.env.BENCH_BLOCKS) return
     const m = process.memoryUsage()
-    console.error(`MEM ${label} rss ${(m.rss / 1048576).toFixed(0)} heap ${(m.heapUsed / 1048576).toFixed(0)} external ${(m.external / 1048576).toFixed(0)} maxrss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`)
+    const space = (name: string) => ((getHeapSpaceStatistics().find((x) => x.space_name === name)?.space_size ?? 0) / 1048576).toFixed(0)
+    console.error(`MEM ${label} new_space ${space('new_space')} (max ${maxNew.toFixed(0)}) old ${space('old_space')} lo ${space('large_object_space')} rss ${(m.rss / 1048576).toFixed(0)} heap ${(m.heapUsed / 1048576).toFixed(0)} external ${(m.external / 1048576).toFixed(0)} maxrss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`)
   }
   mem('before')
   const t = performance.now()

@@ -14,7 +14,8 @@ import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { copyFileSync, cpSync, writeFileSync } from 'node:fs'
+import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { strFromU8, unzipSync } from 'fflate'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { openBackend } from '../../electron/backend'
@@ -74,6 +75,22 @@ function child(script: string, args: string[]): ChildResult {
 export type MonitoringExportFigures = OpFigures & { note: string }
 
 /**
+ * The data rows of each sheet of an exported workbook (rows below the 3-row heading), by sheet
+ * name: that the product's export wrote every row its floor wrote, and no more. Sheets are paired
+ * with their names in the order workbook.xml lists them (the streaming writer's sheetN order).
+ */
+export function dataRowCounts(path: string): Record<string, number> {
+  const files = unzipSync(readFileSync(path))
+  const names = [...strFromU8(files['xl/workbook.xml']!).matchAll(/<sheet [^>]*name="([^"]+)"/g)].map((m) => m[1]!)
+  const out: Record<string, number> = {}
+  names.forEach((name, i) => {
+    const xml = files[`xl/worksheets/sheet${i + 1}.xml`]
+    if (xml) out[name] = Math.max(0, (strFromU8(xml).match(/<row /g)?.length ?? 0) - 3)
+  })
+  return out
+}
+
+/**
  * excel_export_monitoring_round_s: stageExcel/export of a whole 监控表 round (the city's 5,000
  * projects with their monitoring values) to one workbook, in a child process as above (its peak
  * RSS its own); floor: the streaming writer writing the same rows (项目执行: one per item, 11
@@ -108,7 +125,7 @@ export async function benchMonitoringExport(o: { dir: string; dataDir: string; d
   const floorS = (performance.now() - t) / 1000
   return {
     ...opFigures(exp, floorS),
-    note: `export of the 监控表 round: ${(exp.detail as { paths: string[] }).paths.length} file; floor wrote ${projects} project rows and ${indicators} indicator rows; the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check of the city file, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB${exp.peakIsReset ? '; the peak was reset after it' : '; the peak could not be reset'})`,
+    note: `export of the 监控表 round: ${(exp.detail as { paths: string[] }).paths.length} file, data rows ${JSON.stringify(dataRowCounts((exp.detail as { paths: string[] }).paths[0]!))}; floor wrote ${projects} project rows and ${indicators} indicator rows; the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check of the city file, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB${exp.peakIsReset ? '; the peak was reset after it' : '; the peak could not be reset'})`,
   }
 }
 
@@ -235,7 +252,7 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   notes.push(`import floor read ${rows.projects.length} project rows and ${rows.indicators.length} indicator rows`)
 
   const exp = child(script, ['export', dataDir, round.id, name, password])
-  notes.push(`export: ${JSON.stringify((exp.detail as { paths: string[] }).paths.length)} file; the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB; ${exp.peakIsReset ? 'the peak was reset after it, so peak_rss_mb_excel_export is the operation\'s own' : 'the peak could not be reset: peak_rss_mb_excel_export includes start-up'})`)
+  notes.push(`export: ${(exp.detail as { paths: string[] }).paths.length} file, data rows ${JSON.stringify(dataRowCounts((exp.detail as { paths: string[] }).paths[0]!))} (the 申报表's 20 spare rows included); the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB; ${exp.peakIsReset ? 'the peak was reset after it, so peak_rss_mb_excel_export is the operation\'s own' : 'the peak could not be reset: peak_rss_mb_excel_export includes start-up'})`)
 
   // Floor of the export: the same cells from one query each, streamed without styles.
   t = performance.now()
