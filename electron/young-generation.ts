@@ -14,16 +14,17 @@
  * pass). The growth factor is read at every growth, so it is set at run time: 1 (no growth) while
  * an operation runs, V8's default 2 otherwise. Node, and Electron's main process (its
  * JavascriptEnvironment passes `--no-freeze-flags-after-init`), allow `v8.setFlagsFromString`
- * after start. The flag is the process's: worker threads started meanwhile keep their new space.
+ * after start. The flag is the process's: a worker thread started meanwhile cannot grow its own new
+ * space either (the Excel calls start none; the year package's SQL workers do their work in SQLite).
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
 
 /** The new space held, in bytes: two 8 MB semi-spaces. */
-export const YOUNG_GENERATION_TARGET = 16 * 1024 * 1024
+const YOUNG_GENERATION_TARGET = 16 * 1024 * 1024
 /** V8's own growth factor (`--semi-space-growth-factor`), given back when no operation runs. */
 const V8_DEFAULT_FACTOR = 2
 
-export const newSpaceBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0
+const newSpaceBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0
 
 let factor = V8_DEFAULT_FACTOR
 function setFactor(want: number): void {

@@ -590,7 +590,6 @@ function resolveUnit(code: string, name: string, units: { code: string; name: st
   return { code: '', name }
 }
 
-/** A data row read as it is written, with its reviewer's opinion (the opinion column's value). */
 /** The pages given, or the projects' own indicators as one page. */
 export function indicatorSource<P extends { indicators: { opinion?: string | undefined }[] }>(projects: P[], pages: IndicatorPages<P> | undefined): IndicatorPages<P> {
   return (
@@ -604,6 +603,7 @@ export function indicatorSource<P extends { indicators: { opinion?: string | und
   )
 }
 
+/** A data row read as it is written, with its reviewer's opinion (the opinion column's value). */
 export interface TableRowSource {
   values: CellRow
   opinion: string | undefined

@@ -702,19 +702,20 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
      * The indicators of a sheet read a page of 500 items at a time as it is written (申报表, 监控表:
      * a whole round's 60,000 at once held tens of MB for the length of the export). The few items
      * with open opinions have theirs placed first (an opinion on a removed indicator goes on the
-     * project row), so the opinion column is known before any row; `fill` makes a page's rows.
+     * project row), so the opinion column is known before any row is written.
      */
     const opinionPlan = async (group: typeof chosen) => {
       const opinionated = group.filter((r) => opinions.has(r.id))
       const own = await listIndicators(ctx.db, opinionated.map((r) => r.projectId))
       const ops = new Map(opinionated.map((r) => [r.id, opinionsOf(r.id, (own.get(r.projectId) ?? []).map((i) => i.id))]))
-      const pagesOf = <P,>(projects: P[], projectId: (p: P) => string, fill: (page: P[], indicators: Map<string, Indicator[]>) => Promise<P[]>): IndicatorPages<P> => ({
+      // `fill` gets the page's sheet rows, their indicators by project id, and their round items.
+      const pagesOf = <P,>(projects: P[], projectId: (p: P) => string, fill: (page: P[], indicators: Map<string, Indicator[]>, items: typeof group) => Promise<P[]>): IndicatorPages<P> => ({
         count: group.reduce((n, r) => n + r.indicatorCount, 0),
         anyOpinion: opinionated.some((r) => (own.get(r.projectId) ?? []).some((i) => ops.get(r.id)!.indicator(i.id)?.trim())),
         async *pages() {
           for (let i = 0; i < projects.length; i += 500) {
             const page = projects.slice(i, i + 500)
-            yield await fill(page, await listIndicators(ctx.db, page.map(projectId)))
+            yield await fill(page, await listIndicators(ctx.db, page.map(projectId)), group.slice(i, i + 500))
           }
         },
       })
@@ -745,11 +746,10 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         }
         const { ops, pagesOf } = await opinionPlan(group)
         const projects: SheetProject[] = group.map((r) => ({ id: r.projectId, unitCode: r.unitCode, unitName: r.unitName, code: r.projectCode, name: r.projectName, fundSource: r.fundSource, category: r.category, amountFen: r.amountFen, annualGoal: goals.get(r.projectId) ?? '', indicators: [], opinion: ops.get(r.id)?.project }))
-        const itemOf = new Map(group.map((r) => [r.projectId, r.id]))
-        const indicatorPages = pagesOf(projects, (p) => p.id, async (page, own) =>
-          page.map((p) => {
+        const indicatorPages = pagesOf(projects, (p) => p.id, async (page, own, items) =>
+          page.map((p, k) => {
             const list = own.get(p.id) ?? []
-            const op = ops.get(itemOf.get(p.id)!)
+            const op = ops.get(items[k]!.id)
             // Most items have no open opinion: their indicators go in as loaded, not copied.
             return { ...p, indicators: op ? list.map((x) => ({ ...x, opinion: op.indicator(x.id) })) : list }
           }),
