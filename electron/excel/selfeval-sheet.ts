@@ -14,8 +14,10 @@ import { numericValue } from '../../shared/indicators'
 import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shared/money'
 import { DEFAULT_SCORING_RULES, scoreIndicator, type ScoringRules } from '../../shared/scoring'
 import { cellNumber as numOf, cellText, cellTextOrBlank as textOf, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
-import type { ParsedSelfEval, SelfEvalWorkbookInput, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
-import { MONEY_FORMAT, moneyUnitOf, newWorkbook, protect, writeInstructions, writeLists } from './targets-sheet'
+import type { Writable } from 'node:stream'
+import type { ParsedSelfEval, SelfEvalWorkbookInput, SelfEvalWorkbookPages, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
+import { commitLists, instructionsSheet, listRanges, MONEY_FORMAT, moneyUnitOf, newStreamWorkbook, protect, sheetBySheet, toBuffer, writeInstructions, writeLists } from './targets-sheet'
+import { yielder } from './yield'
 
 export const SELFEVAL_SHEETS = { help: '填表说明', lists: '下拉列表' } as const
 
@@ -56,6 +58,8 @@ const FONT: Partial<ExcelJS.Font> = { name: '宋体', size: 10.5 }
 const OPINION_FILL = solid('FFFFC7CE')
 const OPINION_FONT: Partial<ExcelJS.Font> = { ...FONT, color: { argb: 'FF9C0006' } }
 const BOLD: Partial<ExcelJS.Font> = { ...FONT, bold: true }
+const TITLE_FONT: Partial<ExcelJS.Font> = { name: '黑体', size: 16, bold: true }
+const SECTION_FONT: Partial<ExcelJS.Font> = { ...BOLD, size: 12 }
 const SMALL: Partial<ExcelJS.Font> = { name: '宋体', size: 9, color: { argb: 'FF595959' } }
 const ID_FONT: Partial<ExcelJS.Font> = { name: 'Arial', size: 8, color: { argb: 'FF7F7F7F' } }
 
@@ -69,19 +73,45 @@ interface Style {
   input?: boolean
 }
 
+/**
+ * The cell style of a Style, one object per distinct Style: exceljs renders a style object once
+ * and knows it again by identity, where rendering each cell's own (a few hundred cells a sheet,
+ * 5,000 sheets in a city's round) was most of the export's time. Never changed once made: a cell
+ * that needs another look gets a style object of its own.
+ */
+const cellStyles = new Map<string, Partial<ExcelJS.Style>>()
+/** The fonts and fills of the Styles are this module's constants: known by identity, not content. */
+const constants = new WeakMap<object, number>()
+let constantsSeen = 0
+const idOf = (o: object | undefined) => {
+  if (!o) return 0
+  let id = constants.get(o)
+  if (id === undefined) constants.set(o, (id = ++constantsSeen))
+  return id
+}
+function cellStyle(s: Style): Partial<ExcelJS.Style> {
+  const key = `${idOf(s.font)}|${idOf(s.fill)}|${s.align ? JSON.stringify(s.align) : ''}|${s.numFmt ?? ''}|${s.border !== false}|${!!s.input}`
+  let style = cellStyles.get(key)
+  if (!style) {
+    style = {
+      font: s.font ?? FONT,
+      alignment: { vertical: 'middle', wrapText: true, ...s.align },
+      ...(s.fill ? { fill: s.fill } : {}),
+      ...(s.border !== false ? { border: BORDER } : {}),
+      ...(s.numFmt ? { numFmt: s.numFmt } : {}),
+      protection: { locked: !s.input },
+    }
+    cellStyles.set(key, style)
+  }
+  return style
+}
+
 /** Writes a value into a (possibly merged) range and styles every cell of it. */
 function put(ws: ExcelJS.Worksheet, row: number, col: number, value: ExcelJS.CellValue, s: Style, toCol = col, toRow = row): ExcelJS.Cell {
   if (toCol > col || toRow > row) ws.mergeCells(row, col, toRow, toCol)
+  const style = cellStyle(s)
   for (let r = row; r <= toRow; r++) {
-    for (let c = col; c <= toCol; c++) {
-      const cell = ws.getCell(r, c)
-      cell.font = s.font ?? FONT
-      cell.alignment = { vertical: 'middle', wrapText: true, ...s.align }
-      if (s.fill) cell.fill = s.fill
-      if (s.border !== false) cell.border = BORDER
-      if (s.numFmt) cell.numFmt = s.numFmt
-      cell.protection = { locked: !s.input }
-    }
+    for (let c = col; c <= toCol; c++) ws.getCell(r, c).style = style
   }
   const master = ws.getCell(row, col)
   if (value !== null && value !== undefined && value !== '') master.value = value
@@ -133,17 +163,32 @@ const fmtPoints = (n: number) => String(Number(n.toFixed(2)))
 // ——— export ———
 
 export async function buildSelfEvalWorkbook(input: SelfEvalWorkbookInput): Promise<Buffer> {
-  const wb = newWorkbook()
-  const help = wb.addWorksheet(SELFEVAL_SHEETS.help)
+  return toBuffer((out) => writeSelfEvalWorkbook({ ...input, sheets: input.projects, pages: async function* () { yield input.projects } }, out))
+}
+
+/** Committed sheets whose XML may wait for the zip's compressor before the next sheet is written. */
+const SHEETS_AHEAD = 8
+
+/**
+ * Writes the 自评表 with exceljs's streaming writer, one project sheet after another: each is laid
+ * out, protected and committed (sheetBySheet) before the next is begun. A whole round in one workbook (5,000
+ * sheets at city scale) never sits in memory as a workbook model; the whole-workbook writer took
+ * 1.5 GB and held the main process for 19 s with it.
+ */
+export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookPages, out: Writable): Promise<void> {
+  const wb = newStreamWorkbook(out)
+  const sheets = sheetBySheet(wb, SHEETS_AHEAD)
+  const help = instructionsSheet(wb, SELFEVAL_SHEETS.help)
   const levels = DEFAULT_SCORING_RULES.qualitative
-  const names = selfEvalSheetNames(input.projects)
-  const sheets = input.projects.map((_, i) => wb.addWorksheet(names[i]!))
-  const lists = writeLists(wb, SELFEVAL_SHEETS.lists, { 定性完成等级: [...levels.map((l) => l.level), INAPPLICABLE] })
+  const names = selfEvalSheetNames(input.sheets)
+  // The (hidden) lists sheet comes last, after the project sheets that refer to it.
+  const listValues = { 定性完成等级: [...levels.map((l) => l.level), INAPPLICABLE] }
+  const lists = listRanges(SELFEVAL_SHEETS.lists, listValues)
   const pct = (x: number) => `${Math.round(x * 100)}%`
 
   writeInstructions(help, input.title, input.deadline, [
     ['一、本工作簿包括', true],
-    [`本“填表说明”和 ${input.projects.length} 张项目自评表，每个项目一张，工作表名称为项目名称（过长的已截短）。每张表依次为预算执行情况（${EXEC_WEIGHT}分）、绩效指标和评价结论三部分，版式与县级项目支出绩效自评表相同，可直接打印盖章。`, false],
+    [`本“填表说明”和 ${input.sheets.length} 张项目自评表，每个项目一张，工作表名称为项目名称（过长的已截短）。每张表依次为预算执行情况（${EXEC_WEIGHT}分）、绩效指标和评价结论三部分，版式与县级项目支出绩效自评表相同，可直接打印盖章。`, false],
     ['二、预算执行情况', true],
     ['1. 按资金来源（当年财政资金、上年结转资金、其他资金）分别填写年初预算数、全年预算数和全年执行数，单位为万元，最多保留六位小数（即到元角分）。没有该项资金的填 0 或留空；有全年预算数而没有支出的，全年执行数填 0。', false],
     [`2. 执行率（=全年执行数÷全年预算数）、得分和合计行由公式自动计算，请勿改写。得分 = 执行率 × ${EXEC_WEIGHT}，最高 ${EXEC_WEIGHT} 分。`, false],
@@ -165,24 +210,48 @@ export async function buildSelfEvalWorkbook(input: SelfEvalWorkbookInput): Promi
     ['3. 请保持 .xlsx 格式报送，不要另存为 .xls 或 .et。', false],
   ])
 
-  input.projects.forEach((p, i) => writeProjectSheet(sheets[i]!, p, input, lists['定性完成等级']))
-
-  wb.calcProperties.fullCalcOnLoad = true
-  for (const ws of sheets) await protect(ws)
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  help.commit()
+  const breathe = yielder()
+  let i = 0
+  for await (const page of input.pages()) {
+    for (const p of page) {
+      const name = names[i++]
+      if (name === undefined) throw new Error('自评表的项目多于工作表名称')
+      const ws = wb.addWorksheet(name, projectSheetOptions())
+      writeProjectSheet(ws, p, input, lists['定性完成等级'])
+      await protect(ws)
+      await sheets.commit(ws)
+      await breathe()
+    }
+  }
+  writeLists(wb, SELFEVAL_SHEETS.lists, listValues)
+  commitLists(wb)
+  // Every formula is written with its result (what Excel would compute from the amounts filled
+  // in), so the workbook shows right as opened; the streaming writer has no full-calc-on-load flag.
+  await wb.commit()
 }
 
-function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input: SelfEvalWorkbookInput, levelList: string | undefined): void {
+/**
+ * A project sheet's views and page setup (A4 portrait, one page wide), given when it is added: a
+ * streamed sheet writes them at once. The print area follows once the sheet's length is known.
+ */
+function projectSheetOptions(): Partial<ExcelJS.AddWorksheetOptions> {
+  return {
+    views: [{ showGridLines: false }],
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
+  }
+}
+
+function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input: Pick<SelfEvalWorkbookInput, 'title' | 'budgetYear'>, levelList: string | undefined): void {
   WIDTHS.forEach((w, i) => (ws.getColumn(i + 1).width = w))
   const idCol = ws.getColumn(ID_COL)
   idCol.width = 12
   idCol.hidden = true
-  ws.views = [{ showGridLines: false }]
   const label = (row: number, col: number, text: string, toCol = col, toRow = row) =>
     put(ws, row, col, text, { font: BOLD, fill: FILL.label, align: { horizontal: 'center' } }, toCol, toRow)
 
   // Header.
-  put(ws, 1, 1, input.title, { font: { name: '黑体', size: 16, bold: true }, align: { horizontal: 'center' }, border: false }, LAST_COL)
+  put(ws, 1, 1, input.title, { font: TITLE_FONT, align: { horizontal: 'center' }, border: false }, LAST_COL)
   ws.getRow(1).height = 30
   // The year under the title, unless the title already says it.
   const year = input.title.includes(String(input.budgetYear)) ? '' : `（${input.budgetYear}年度）`
@@ -209,7 +278,7 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
 
   // 一、预算执行情况.
   let r = 5
-  put(ws, r, 1, `一、预算执行情况（${EXEC_WEIGHT}分）`, { font: { ...BOLD, size: 12 }, border: false }, 6)
+  put(ws, r, 1, `一、预算执行情况（${EXEC_WEIGHT}分）`, { font: SECTION_FONT, border: false }, 6)
   put(ws, r, 7, '金额单位：万元', { font: SMALL, align: { horizontal: 'right' }, border: false }, LAST_COL)
   ws.getRow(r).height = 24
   r++
@@ -300,7 +369,7 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
   // 二、绩效指标.
   r = total + 1
   const weightSum = p.indicators.reduce((a, i) => a + (Number.isFinite(i.weight) ? i.weight : 0), 0)
-  put(ws, r, 1, `二、绩效指标（${fmtPoints(weightSum)}分）`, { font: { ...BOLD, size: 12 }, border: false }, LAST_COL)
+  put(ws, r, 1, `二、绩效指标（${fmtPoints(weightSum)}分）`, { font: SECTION_FONT, border: false }, LAST_COL)
   ws.getRow(r).height = 26
   r++
   const indHead: [number, string][] = [
@@ -343,7 +412,8 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
     put(ws, row, IND.id, ind.id, { font: ID_FONT, fill: FILL.id, border: false, numFmt: '@' })
     if (opinionCol && ind.opinion?.trim()) {
       put(ws, row, opinionCol, ind.opinion.trim(), { font: OPINION_FONT, fill: OPINION_FILL })
-      ws.getCell(row, IND.name).fill = OPINION_FILL
+      const named = ws.getCell(row, IND.name)
+      named.style = { ...named.style, fill: OPINION_FILL }
     }
     if (ind.operator === '定性' && levelList) {
       actual.dataValidation = {
@@ -403,7 +473,7 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
 
   // 三、评价结论 etc.
   r++
-  put(ws, r, 1, '三、自评结论', { font: { ...BOLD, size: 12 }, border: false }, LAST_COL)
+  put(ws, r, 1, '三、自评结论', { font: SECTION_FONT, border: false }, LAST_COL)
   ws.getRow(r).height = 26
   for (const f of FOOTERS) {
     r++
@@ -433,16 +503,7 @@ function writeProjectSheet(ws: ExcelJS.Worksheet, p: SheetSelfEvalProject, input
   put(ws, r, 1, '项目负责人：                财务负责人：                填报人：                联系电话：', { font: FONT, border: false, align: { vertical: 'bottom' } }, LAST_COL)
   ws.getRow(r).height = 30
 
-  ws.pageSetup = {
-    paperSize: 9,
-    orientation: 'portrait',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    horizontalCentered: true,
-    printArea: `A1:${columnLetter(LAST_COL)}${r}`,
-    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-  }
+  ws.pageSetup.printArea = `A1:${columnLetter(LAST_COL)}${r}`
 }
 
 // ——— import ———

@@ -500,6 +500,93 @@ async function zipCaughtUp(ws: ExcelJS.Worksheet): Promise<void> {
     })
   }
 }
+/**
+ * A streamed workbook of many small sheets written one after another (the 自评表: a sheet per
+ * project, 5,000 in a city's round). `commit(ws)` ends a sheet and lets go of it:
+ *  - exceljs keeps every committed sheet's merges, data validations, columns and stream for the
+ *    life of the workbook (15 KB of heap a sheet, 45 KB of RSS), although finishing the workbook
+ *    needs only each sheet's id, name, state and page setup: those parts are dropped;
+ *  - every sheet is an entry of the zip from the moment it is added, compressed in order ('entry'
+ *    as each is done): the writer waits while more than `ahead` committed sheets are not
+ *    compressed yet, so that they do not pile up in memory as uncompressed XML;
+ *  - the zip's central directory (a record per entry, written by compress-commons in one loop of
+ *    small writes: 170 ms for 5,000 sheets) is written a slice at a time, the event loop turning
+ *    between slices (`slicedDirectory` says whether the zip library is the one this knows).
+ */
+export function sheetBySheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ahead: number): { commit(ws: ExcelJS.Worksheet): Promise<void>; slicedDirectory: boolean } {
+  const internals = wb as unknown as { zip: NodeJS.EventEmitter & { _module?: { engine?: Partial<ZipEngine> } }; _worksheets: (ExcelJS.Worksheet | undefined)[] }
+  const slicedDirectory = centralDirectoryInSlices(internals.zip._module?.engine)
+  // Sheets are numbered from 1 in the order added, and a streamed workbook never removes one.
+  const added = () => internals._worksheets.length - 1
+  let zipped = 0
+  let wake: (() => void) | null = null
+  internals.zip.on('entry', () => {
+    zipped++
+    wake?.()
+  })
+  return {
+    slicedDirectory,
+    async commit(ws) {
+      ws.commit()
+      const kept = ws as unknown as Record<string, unknown>
+      for (const part of ['_merges', 'dataValidations', '_columns', '_sheetRelsWriter', '_sheetCommentsWriter', '_stream']) kept[part] = null
+      while (added() - zipped > ahead) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            clearTimeout(timer)
+            wake = null
+            resolve()
+          }
+          const timer = setTimeout(go, 20)
+          wake = go
+        })
+      }
+    },
+  }
+}
+
+/** What centralDirectoryInSlices uses of compress-commons' ZipArchiveOutputStream. */
+interface ZipEngine {
+  offset: number
+  _entries: unknown[]
+  _archive: { centralOffset: number; centralLength: number; processing: boolean; finish: boolean; finished: boolean }
+  _finish(): void
+  _writeCentralFileHeader(entry: unknown): void
+  _writeCentralDirectoryZip64(): void
+  _writeCentralDirectoryEnd(): void
+  isZip64(): boolean
+  end(): void
+}
+
+const CENTRAL_SLICE = 500
+
+/**
+ * ZipArchiveOutputStream._finish (compress-commons 4–6) with its loop over the entries cut into
+ * slices. A zip library of another shape is left as it is (false): the workbook is the same, only
+ * written in one piece at the end.
+ */
+function centralDirectoryInSlices(engine: Partial<ZipEngine> | undefined): boolean {
+  const needed = ['_finish', '_writeCentralFileHeader', '_writeCentralDirectoryZip64', '_writeCentralDirectoryEnd', 'isZip64', 'end'] as const
+  if (!engine || !Array.isArray(engine._entries) || !engine._archive || needed.some((m) => typeof engine[m] !== 'function')) return false
+  engine._finish = function (this: ZipEngine) {
+    this._archive.centralOffset = this.offset
+    const entries = this._entries
+    const slice = (from: number) => {
+      for (let i = from; i < Math.min(entries.length, from + CENTRAL_SLICE); i++) this._writeCentralFileHeader(entries[i])
+      if (from + CENTRAL_SLICE < entries.length) return void setImmediate(() => slice(from + CENTRAL_SLICE))
+      this._archive.centralLength = this.offset - this._archive.centralOffset
+      if (this.isZip64()) this._writeCentralDirectoryZip64()
+      this._writeCentralDirectoryEnd()
+      this._archive.processing = false
+      this._archive.finish = true
+      this._archive.finished = true
+      this.end()
+    }
+    slice(0)
+  }
+  return true
+}
+
 /** Ends a sheet of a streamed workbook (no-op for a whole-workbook one). */
 export function commitSheet(ws: ExcelJS.Worksheet): void {
   if (isStreamSheet(ws)) ws.commit()
@@ -548,17 +635,22 @@ function formatDeadline(d: string): string {
 export function writeLists(wb: ExcelJS.Workbook, sheetName: string, lists: Record<string, readonly string[]>): Record<string, string | undefined> {
   const ws = wb.addWorksheet(sheetName, { state: 'veryHidden' })
   pendingLists.set(wb, ws)
-  const out: Record<string, string | undefined> = {}
   Object.entries(lists).forEach(([name, values], i) => {
     const col = i + 1
     ws.getCell(1, col).value = name
     values.forEach((v, j) => (ws.getCell(j + 2, col).value = v))
-    if (values.length > 0) {
-      const L = columnLetter(col)
-      out[name] = `'${sheetName}'!$${L}$2:$${L}$${values.length + 1}`
-    }
   })
   ws.state = 'veryHidden'
+  return listRanges(sheetName, lists)
+}
+
+/** Where writeLists puts each list (a column each, values from row 2), for drop-downs that refer to it. */
+export function listRanges(sheetName: string, lists: Record<string, readonly string[]>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  Object.entries(lists).forEach(([name, values], i) => {
+    const L = columnLetter(i + 1)
+    if (values.length > 0) out[name] = `'${sheetName}'!$${L}$2:$${L}$${values.length + 1}`
+  })
   return out
 }
 

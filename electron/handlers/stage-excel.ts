@@ -7,14 +7,14 @@ import { createHash, randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Writable } from 'node:stream'
-import { MATCH_CREATE, type ImportMatchRequest, type ImportProblem, type Indicator, type StageImportPreview } from '../../shared/domain'
+import { MATCH_CREATE, type EvaluationDetail, type ImportMatchRequest, type ImportProblem, type Indicator, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
 import { formatWan } from '../../shared/money'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
-import type { DB } from '../db/schema'
+import type { DB, IndicatorRow } from '../db/schema'
 import { withWriter, type Writer } from '../db/writer'
-import { safeFileName, writeFileAtomic } from '../docs/write-file'
+import { safeFileName } from '../docs/write-file'
 import { parseMonitoringWorkbookAsync, writeMonitoringWorkbook } from '../excel/monitoring-sheet'
 import { KeptFiles } from '../excel/kept-files'
 import { parseLeanWorkbook, readLeanWorkbook } from '../excel/stream-workbook'
@@ -25,7 +25,7 @@ import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { IndicatorPages, SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { PROJECT_COLUMNS, TARGET_SHEETS, parseTargetsSteps, parseTargetsWorkbook, pickSheet, writeTargetsWorkbook } from '../excel/targets-sheet'
-import { buildSelfEvalWorkbook, hasSelfEvalIds, parseSelfEvalWorkbook } from '../excel/selfeval-sheet'
+import { hasSelfEvalIds, parseSelfEvalWorkbook, writeSelfEvalWorkbook } from '../excel/selfeval-sheet'
 import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
 import { selfEvalFromForm, targetsFromForm } from '../excel/form-import'
 import { matchSheet, normalizeName, type MatchCandidate } from '../excel/match-sheets'
@@ -33,10 +33,10 @@ import type { ParsedMonitoring, ParsedSelfEval, ParsedTargets, ParsedTargetsProj
 import type ExcelJS from 'exceljs'
 import { executionScore, totalScore } from '../../shared/scoring'
 import { FUND_ROW_SOURCES } from '../../shared/domain'
-import { computeSelfEval, writeSelfEval, type SelfEvalComputed, type SelfEvalInput } from './evaluation'
+import { computeSelfEval, loadEvaluations, writeSelfEval, type SelfEvalComputed, type SelfEvalInput } from './evaluation'
 import { parseJson, type Ctx, type Handlers } from './context'
 import { writeMonitoring, type MonitorInput } from './monitoring'
-import { listIndicators, replaceIndicators } from './projects'
+import { listIndicators, replaceIndicators, toIndicator } from './projects'
 import { getRound, itemQuery, loadItemDetail, newItemRow, toItem } from './rounds'
 import { loadOpenOpinions, opinionCell } from './review-opinions'
 
@@ -656,20 +656,57 @@ async function plan(ctx: Ctx, roundId: string, fileName: string, file: ParsedFil
 }
 
 /**
+ * Items per page when an export reads a round: its rows, and what each sheet needs of them
+ * (indicators, values, 自评), a page at a time as the workbook is written. Under SQLite's limit of
+ * bound parameters, and small enough that a page's rows are a few MB at most.
+ */
+export const EXPORT_PAGE = 500
+
+type RoundRowItem = ReturnType<typeof toItem>
+type OpinionsOf = (itemId: string, indicatorIds: string[]) => { project: string | undefined; indicator: (id: string) => string | undefined }
+
+/** One project's 自评表 sheet from its item and its 自评 (as the item's own page shows them). */
+function selfEvalSheetProject(r: RoundRowItem, own: { indicators: IndicatorRow[]; evaluation: EvaluationDetail }, opinionsOf: OpinionsOf): SheetSelfEvalProject {
+  const e = own.evaluation
+  const given = new Map(e.funds.map((f) => [f.source, f]))
+  const op = opinionsOf(r.id, own.indicators.map((i) => i.id))
+  return {
+    opinion: op.project,
+    itemId: r.id,
+    projectId: r.projectId,
+    unitCode: r.unitCode,
+    unitName: r.unitName,
+    code: r.projectCode,
+    name: r.projectName,
+    // All three sources pre-filled with what is known, so the unit only adds 全年执行数.
+    funds: FUND_ROW_SOURCES.map((source, k) => given.get(source) ?? { source, initialFen: k === 0 ? r.amountFen : 0, budgetFen: k === 0 ? r.amountFen : 0, executedFen: 0 }),
+    executionNote: e.executionNote,
+    indicators: own.indicators.map((row, k) => {
+      const ind = toIndicator(row)
+      const v = e.values[k]!
+      return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason, opinion: op.indicator(ind.id) }
+    }),
+    conclusion: e.conclusion,
+    problems: e.problems,
+    improvements: e.improvements,
+  }
+}
+
+/**
  * A round's items in the workbook's order (unit code, project name), read a page at a time with the
  * event loop given a turn between pages: the whole of a 5,000-project round in one statement held
  * the main process for 150 ms and more. Keyset paging, so a page never repeats or skips a row.
  */
 async function roundRows(db: Kysely<DB>, roundId: string) {
-  const out: ReturnType<typeof toItem>[] = []
+  const out: RoundRowItem[] = []
   let after: { code: string; name: string; id: string } | null = null
   for (;;) {
     let q = itemQuery(db).where('i.round_id', '=', roundId)
     if (after) q = q.where(sql<boolean>`(u.code, p.name, i.id) > (${after.code}, ${after.name}, ${after.id})`)
-    const page = await q.orderBy('u.code').orderBy('p.name').orderBy('i.id').limit(500).execute()
+    const page = await q.orderBy('u.code').orderBy('p.name').orderBy('i.id').limit(EXPORT_PAGE).execute()
     for (const r of page) out.push(toItem(r))
     const last = page[page.length - 1]
-    if (page.length < 500 || !last) return out
+    if (page.length < EXPORT_PAGE || !last) return out
     after = { code: last.unit_code, name: last.project_name, id: last.id }
     await new Promise<void>((r) => setImmediate(r))
   }
@@ -699,7 +736,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       return { project: opinionCell([...o.project, ...orphans]), indicator: (id: string) => opinionCell(o.indicators.get(id)) }
     }
     /**
-     * The indicators of a sheet read a page of 500 items at a time as it is written (申报表, 监控表:
+     * The indicators of a sheet read a page of EXPORT_PAGE items at a time as it is written (申报表, 监控表:
      * a whole round's 60,000 at once held tens of MB for the length of the export). The few items
      * with open opinions have theirs placed first (an opinion on a removed indicator goes on the
      * project row), so the opinion column is known before any row is written.
@@ -713,9 +750,9 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         count: group.reduce((n, r) => n + r.indicatorCount, 0),
         anyOpinion: opinionated.some((r) => (own.get(r.projectId) ?? []).some((i) => ops.get(r.id)!.indicator(i.id)?.trim())),
         async *pages() {
-          for (let i = 0; i < projects.length; i += 500) {
-            const page = projects.slice(i, i + 500)
-            yield await fill(page, await listIndicators(ctx.db, page.map(projectId)), group.slice(i, i + 500))
+          for (let i = 0; i < projects.length; i += EXPORT_PAGE) {
+            const page = projects.slice(i, i + EXPORT_PAGE)
+            yield await fill(page, await listIndicators(ctx.db, page.map(projectId)), group.slice(i, i + EXPORT_PAGE))
           }
         },
       })
@@ -734,13 +771,12 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
     for (const group of groups) {
       const first = group[0]!
       const label = oneFile ? '全部单位' : `${first.unitCode}${first.unitName}`
-      let buf: Buffer | null = null
-      let write: ((out: Writable) => Promise<void>) | null = null
+      let write: (out: Writable) => Promise<void>
       let kind: string
       if (round.stage === 'targets') {
         const goals = new Map<string, string>()
-        for (let i = 0; i < group.length; i += 500) {
-          const rows = await ctx.db.selectFrom('projects').select(['id', 'annual_goal']).where('id', 'in', group.slice(i, i + 500).map((r) => r.projectId)).execute()
+        for (let i = 0; i < group.length; i += EXPORT_PAGE) {
+          const rows = await ctx.db.selectFrom('projects').select(['id', 'annual_goal']).where('id', 'in', group.slice(i, i + EXPORT_PAGE).map((r) => r.projectId)).execute()
           for (const p of rows) goals.set(p.id, p.annual_goal)
           await breathe()
         }
@@ -759,40 +795,28 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         write = (out) => writeTargetsWorkbook(input, out)
         kind = '绩效目标申报表'
       } else if (round.stage === 'selfeval') {
-        const projects: SheetSelfEvalProject[] = []
-        for (const r of group) {
-          const d = await loadItemDetail(ctx, r.id)
-          const e = d.evaluation!
-          const given = new Map(e.funds.map((f) => [f.source, f]))
-          const op = opinionsOf(r.id, d.indicators.map((i) => i.id))
-          projects.push({
-            opinion: op.project,
-            itemId: r.id,
-            projectId: r.projectId,
-            unitCode: r.unitCode,
-            unitName: r.unitName,
-            code: r.projectCode,
-            name: r.projectName,
-            // All three sources pre-filled with what is known, so the unit only adds 全年执行数.
-            funds: FUND_ROW_SOURCES.map((source, k) => given.get(source) ?? { source, initialFen: k === 0 ? r.amountFen : 0, budgetFen: k === 0 ? r.amountFen : 0, executedFen: 0 }),
-            executionNote: e.executionNote,
-            indicators: d.indicators.map((ind, k) => {
-              const v = e.values[k]!
-              return { id: ind.id, level1: ind.level1, level2: ind.level2, name: ind.name, operator: ind.operator, targetValue: ind.targetValue, unit: ind.unit, weight: v.weight, actual: v.inapplicable ? '不适用' : v.actual, score: v.finalScore, reason: v.reason, opinion: op.indicator(ind.id) }
-            }),
-            conclusion: e.conclusion,
-            problems: e.problems,
-            improvements: e.improvements,
-          })
+        // Each page's items with their indicators and values in three statements (loadEvaluations);
+        // each page's sheets are written before the next page is read.
+        const pages = async function* (): AsyncIterable<SheetSelfEvalProject[]> {
+          for (let i = 0; i < group.length; i += EXPORT_PAGE) {
+            const page = group.slice(i, i + EXPORT_PAGE)
+            const rows = new Map((await ctx.db.selectFrom('round_items').selectAll().where('id', 'in', page.map((r) => r.id)).execute()).map((x) => [x.id, x]))
+            const items = page.map((r) => rows.get(r.id))
+            if (items.some((x) => !x)) throw new AppError('CONFLICT', '导出过程中本任务的项目有变动（可能刚被移出任务），请重新导出')
+            await breathe()
+            const evaluations = await loadEvaluations(ctx, items as NonNullable<(typeof items)[number]>[], breathe)
+            yield page.map((r) => selfEvalSheetProject(r, evaluations.get(r.id)!, opinionsOf))
+          }
         }
-        buf = await buildSelfEvalWorkbook({ title: `${round.budgetYear}年度项目支出绩效自评表`, budgetYear: round.budgetYear, deadline: round.deadline, projects })
+        const input = { title: `${round.budgetYear}年度项目支出绩效自评表`, budgetYear: round.budgetYear, deadline: round.deadline, sheets: group.map((r) => ({ name: r.projectName, code: r.projectCode })), pages }
+        write = (out) => writeSelfEvalWorkbook(input, out)
         kind = '项目支出绩效自评表'
       } else if (round.stage === 'fiscaleval') {
         throw new AppError('VALIDATION', '财政评价任务没有需要单位填写的表格')
       } else {
         const itemText = new Map<string, { deviation: string; measures: string }>()
-        for (let i = 0; i < group.length; i += 500) {
-          for (const it of await ctx.db.selectFrom('round_items').select(['id', 'deviation', 'measures']).where('id', 'in', group.slice(i, i + 500).map((r) => r.id)).execute()) itemText.set(it.id, it)
+        for (let i = 0; i < group.length; i += EXPORT_PAGE) {
+          for (const it of await ctx.db.selectFrom('round_items').select(['id', 'deviation', 'measures']).where('id', 'in', group.slice(i, i + EXPORT_PAGE).map((r) => r.id)).execute()) itemText.set(it.id, it)
           await breathe()
         }
         const { ops, pagesOf } = await opinionPlan(group)
@@ -821,9 +845,7 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         kind = `绩效运行监控表（1-${round.asOfMonth}月）`
       }
       const path = join(folder, safeFileName(`${label}-${round.budgetYear}年度${kind}.xlsx`))
-      // 申报表 and 监控表 stream into the file; the 自评表 (a sheet per project) is built whole.
-      if (write) await writeStreamedFile(path, write)
-      else await writeFileAtomic(path, buf!)
+      await writeStreamedFile(path, write)
       paths.push(path)
     }
     return { paths, folder }
