@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { openBackend, type Backend } from '../electron/backend'
 import { headlessPlatform } from '../electron/platform'
 import { CITY, generateCity } from './bench/city-data'
-import { benchExcel, benchMonitoringExport, type OpFigures } from './bench/excel'
+import { benchExcel, benchMonitoringExport, benchSelfEvalExport, type OpFigures } from './bench/excel'
 import { benchYearData, blocking } from './bench-yeardata'
 import { signInForScript } from './script-session'
 
@@ -267,6 +267,10 @@ async function main() {
     const mx = await benchMonitoringExport({ dir, dataDir, dbPath: b.dbPath, roundId: mon.id, ...exporter })
     outOp('excel_export_monitoring', 'excel_export_monitoring_round_s', mx)
     note(mx.note)
+    // The 自评 round of the year before (5,000 projects, a sheet each) exported whole, likewise.
+    const sx = await benchSelfEvalExport({ dir, dataDir, dbPath: b.dbPath, workYear: currentYear, ...exporter })
+    outOp('excel_export_selfeval', 'excel_export_selfeval_round_s', sx)
+    note(sx.note)
 
     // Excel in and out at city scale (scripts/bench/excel.ts): import and export each timed,
     // with the longest event-loop block and the peak RSS, in a child process of its own; floors beside.
