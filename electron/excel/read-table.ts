@@ -93,7 +93,7 @@ export async function loadWorkbook(data: Buffer, fileName: string): Promise<Exce
     throw new AppError('IMPORT_INVALID', `文件“${fileName}”是旧版 Excel 97-2003（.xls）格式，请在 Excel 或 WPS 中另存为 .xlsx 后再导入`)
   }
   // Bounds before the parser holds anything in memory (guard.ts).
-  guardWorkbookBytes(data, fileName)
+  await guardWorkbookBytes(data, fileName)
   const wb = new ExcelJS.Workbook()
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer)

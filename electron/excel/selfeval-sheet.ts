@@ -16,8 +16,8 @@ import { DEFAULT_SCORING_RULES, scoreIndicator, type ScoringRules } from '../../
 import { cellNumber as numOf, cellText, cellTextOrBlank as textOf, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
 import type { Writable } from 'node:stream'
 import type { ParsedSelfEval, SelfEvalWorkbookInput, SelfEvalWorkbookPages, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
-import { commitLists, instructionsSheet, listRanges, MONEY_FORMAT, moneyUnitOf, newStreamWorkbook, protect, sheetBySheet, toBuffer, writeInstructions, writeLists } from './targets-sheet'
-import { yielder } from './yield'
+import { commitLists, instructionsSheet, listRanges, MONEY_FORMAT, moneyUnitOf, newStreamWorkbook, protect, toBuffer, writeInstructions, writeLists } from './targets-sheet'
+import { runSync, yielder, type Steps } from './yield'
 
 export const SELFEVAL_SHEETS = { help: '填表说明', lists: '下拉列表' } as const
 
@@ -166,18 +166,15 @@ export async function buildSelfEvalWorkbook(input: SelfEvalWorkbookInput): Promi
   return toBuffer((out) => writeSelfEvalWorkbook({ ...input, sheets: input.projects, pages: async function* () { yield input.projects } }, out))
 }
 
-/** Committed sheets whose XML may wait for the zip's compressor before the next sheet is written. */
-const SHEETS_AHEAD = 8
-
 /**
  * Writes the 自评表 with exceljs's streaming writer, one project sheet after another: each is laid
- * out, protected and committed (sheetBySheet) before the next is begun. A whole round in one workbook (5,000
- * sheets at city scale) never sits in memory as a workbook model; the whole-workbook writer took
- * 1.5 GB and held the main process for 19 s with it.
+ * out, protected and committed before the next is begun, the event loop turning between sheets.
+ * The whole-workbook writer held every sheet's model and then wrote them in one stretch (for 5,000
+ * sheets: 1.5 GB and the main process held for 19 s). A file holds at most WORKBOOK_LIMITS.sheets
+ * sheets, what the import takes back (the export refuses more).
  */
 export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookPages, out: Writable): Promise<void> {
   const wb = newStreamWorkbook(out)
-  const sheets = sheetBySheet(wb, SHEETS_AHEAD)
   const help = instructionsSheet(wb, SELFEVAL_SHEETS.help)
   const levels = DEFAULT_SCORING_RULES.qualitative
   const names = selfEvalSheetNames(input.sheets)
@@ -220,7 +217,7 @@ export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookPages, out: W
       const ws = wb.addWorksheet(name, projectSheetOptions())
       writeProjectSheet(ws, p, input, lists['定性完成等级'])
       await protect(ws)
-      await sheets.commit(ws)
+      ws.commit()
       await breathe()
     }
   }
@@ -644,12 +641,18 @@ function showMoney(fen: number, unit: MoneyUnit): string {
 
 /** `rules`: the county's scoring settings (its 定性 synonyms decide which 完成值 can be scored by rule). */
 export function parseSelfEvalWorkbook(wb: ExcelJS.Workbook, rules: ScoringRules = DEFAULT_SCORING_RULES): ParsedSelfEval {
+  return runSync(parseSelfEvalSteps(wb, rules))
+}
+
+/** parseSelfEvalWorkbook a sheet at a time (the import runs it with the event loop turning between sheets). */
+export function* parseSelfEvalSteps(wb: ExcelJS.Workbook, rules: ScoringRules = DEFAULT_SCORING_RULES): Steps<ParsedSelfEval> {
   const problems: ImportProblem[] = []
   const projects: ParsedSelfEval['projects'] = []
   const seen = new Map<string, string>()
   let found = 0
   for (const ws of wb.worksheets) {
     if (ws.state === 'veryHidden' || ws.name === SELFEVAL_SHEETS.help || ws.name === SELFEVAL_SHEETS.lists) continue
+    yield
     const head = readHead(ws)
     if (!head) continue
     found++

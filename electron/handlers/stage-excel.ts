@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream'
 import { MATCH_CREATE, type EvaluationDetail, type ImportMatchRequest, type ImportProblem, type Indicator, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
 import { formatWan } from '../../shared/money'
+import { WORKBOOK_LIMITS } from '../../shared/limits'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB, IndicatorRow } from '../db/schema'
@@ -25,7 +26,7 @@ import { workbookNotices } from '../excel/guard'
 import { loadWorkbook } from '../excel/read-table'
 import type { IndicatorPages, SheetMonitorProject, SheetProject, SheetSelfEvalProject } from '../excel/stage-types'
 import { PROJECT_COLUMNS, TARGET_SHEETS, parseTargetsSteps, parseTargetsWorkbook, pickSheet, writeTargetsWorkbook } from '../excel/targets-sheet'
-import { hasSelfEvalIds, parseSelfEvalWorkbook, writeSelfEvalWorkbook } from '../excel/selfeval-sheet'
+import { hasSelfEvalIds, parseSelfEvalSteps, writeSelfEvalWorkbook } from '../excel/selfeval-sheet'
 import { detectLayout, readFormSheet, type FormSheet } from '../excel/form-reader'
 import { selfEvalFromForm, targetsFromForm } from '../excel/form-import'
 import { matchSheet, normalizeName, type MatchCandidate } from '../excel/match-sheets'
@@ -222,7 +223,7 @@ async function parseStageFile(ctx: Ctx, stage: string, fileName: string, data: B
       const forms = formSheets(wb, 'selfeval')
       if (forms.length) return { stage, forms, parsed: null, notices: workbookNotices(wb) }
     }
-    return { stage, forms: [], parsed: await checked(parseSelfEvalWorkbook(wb, (await ctx.settings()).scoring), selfEvalFieldSteps), notices: workbookNotices(wb) }
+    return { stage, forms: [], parsed: await checked(await runAsync(parseSelfEvalSteps(wb, (await ctx.settings()).scoring)), selfEvalFieldSteps), notices: workbookNotices(wb) }
   }
   throw new AppError('VALIDATION', '财政评价任务不通过 Excel 导入，请在项目详情中录入评价结果')
 }
@@ -426,7 +427,7 @@ async function planMonitoring(ctx: Ctx, roundId: string, fileName: string, file:
   if (round.stage !== 'monitoring') throw new AppError('VALIDATION', '请在运行监控任务中导入监控表')
   const { parsed } = file
   const problems: ImportProblem[] = [...parsed.problems]
-  const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
+  const rows = await roundRows(ctx.db, roundId)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
@@ -520,14 +521,16 @@ async function planSelfEval(ctx: Ctx, roundId: string, fileName: string, file: E
   if (!file.parsed) return planSelfEvalForms(ctx, roundId, fileName, file.forms, matches)
   const { parsed } = file
   const problems: ImportProblem[] = [...parsed.problems]
-  const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
+  const rows = await roundRows(ctx.db, roundId)
   const byItem = new Map(rows.map((r) => [r.id, r]))
   const byProject = new Map(rows.map((r) => [r.projectId, r]))
   const byName = new Map(rows.map((r) => [`${r.unitCode}|${r.projectName}`, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
   const preview: StageImportPreview = { summary: emptySummary(), rows: [], problems, notices: file.notices }
   const steps: Step[] = []
+  const breathe = yielder()
   for (const p of parsed.projects) {
+    await breathe()
     const item = byItem.get(p.itemId) ?? byProject.get(p.projectId) ?? byName.get(`${p.unitCode}|${p.name}`)
     if (!item) {
       problems.push({ sheet: p.sheet, row: 2, column: '自评编号', message: `项目“${p.name}”不在本自评任务中，请使用本任务导出的自评表` })
@@ -578,7 +581,7 @@ function cellAt(address: string, label: string): { row: number; column: string }
 /** 自评 from form sheets (the 财政部 form, provincial variants): matched, converted and scored by rule. */
 async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, forms: FormSheet[], matches: Matches): Promise<Plan> {
   const settings = await ctx.settings()
-  const rows = (await itemQuery(ctx.db).where('i.round_id', '=', roundId).execute()).map(toItem)
+  const rows = await roundRows(ctx.db, roundId)
   const byId = new Map(rows.map((r) => [r.id, r]))
   const indicators = await listIndicators(ctx.db, rows.map((r) => r.projectId))
   const candidates: MatchCandidate[] = rows.map((r) => ({ id: r.id, unitName: r.unitName, projectName: r.projectName, projectCode: r.projectCode }))
@@ -587,7 +590,9 @@ async function planSelfEvalForms(ctx: Ctx, roundId: string, fileName: string, fo
   const warnings = preview.warnings!
   const steps: Step[] = []
   const used = new Map<string, string>()
+  const breathe = yielder()
   for (const form of forms) {
+    await breathe()
     problems.push(...form.problems)
     warnings.push(...form.warnings)
     const hit = resolveSheet(form, candidates, matches, settings.org.county, preview, false)
@@ -766,6 +771,18 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       else byUnit.set(r.unitId, [r])
     }
     const groups = oneFile ? [chosen] : [...byUnit.values()]
+    // The 自评表 has a sheet per project: each file must be one the import takes back
+    // (WORKBOOK_LIMITS.sheets, with the instructions and the lists). Checked before any file is written.
+    const crowded = round.stage === 'selfeval' ? groups.find((g) => g.length + 2 > WORKBOOK_LIMITS.sheets) : undefined
+    if (crowded) {
+      const most = WORKBOOK_LIMITS.sheets - 2
+      throw new AppError(
+        'VALIDATION',
+        oneFile
+          ? `自评表每个项目一张工作表，一个文件最多 ${most} 个项目（再多 Excel、WPS 打开缓慢，导入时也会被拒绝），本任务${unitIds.length ? '所选单位' : ''}有 ${crowded.length} 个项目；请选择“每个单位一个文件”`
+          : `“${crowded[0]!.unitName}”在本任务中有 ${crowded.length} 个项目，超过自评表一个文件 ${most} 个项目的上限（每个项目一张工作表）；请把该单位的项目分到两个自评任务中`,
+      )
+    }
     const paths: string[] = []
     const breathe = yielder()
     for (const group of groups) {

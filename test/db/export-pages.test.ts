@@ -1,13 +1,15 @@
 /**
  * A round's workbook is written a page of EXPORT_PAGE items at a time (申报表 and 监控表: their
- * indicators and values; 自评表: whole project sheets). Rounds of EXPORT_PAGE + 3 projects, so the
- * last page holds three: every project and indicator exactly once, in the workbook's order, each
- * with its own indicators and values on both sides of the page boundary. What each row should hold
- * is read from the database with SQL of its own, not from the export's code.
+ * indicators and values). Rounds of EXPORT_PAGE + 3 projects, so the last page holds three: every
+ * project and indicator exactly once, in the workbook's order, each with its own indicators and
+ * values on both sides of the page boundary. The 自评表 (a sheet per project) goes out a file per
+ * unit at this size. What each row should hold is read from the database with SQL of its own, not
+ * from the export's code.
  */
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EXPORT_PAGE } from '../../electron/handlers/stage-excel'
+import { WORKBOOK_LIMITS } from '../../shared/limits'
 import { generateCity } from '../../scripts/bench/city-data'
 import { cleanup, makeBackend, type TestBackend } from '../helpers/backend'
 
@@ -87,24 +89,28 @@ describe(`a round of ${EXPORT_PAGE} + 3 projects in one workbook`, () => {
     expect(expectedRows.slice((EXPORT_PAGE - 1) * 4, (EXPORT_PAGE + 1) * 4).every(([, a]) => /^m/.test(a!))).toBe(true)
   }, 60_000)
 
-  it('自评表: a sheet per project, in order, each with its own indicators and 完成值', async () => {
+  it('自评表: a file per unit, a sheet per project in order, each with its own indicators and 完成值; one file for the round is refused', async () => {
     const want = expected('selfeval')
-    const wb = await exported(want.round)
-    const sheets = wb.worksheets.filter((w) => !['填表说明', '下拉列表'].includes(w.name))
-    expect(sheets).toHaveLength(PROJECTS)
-    expect(wb.worksheets[0]!.name).toBe('填表说明')
-    expect(wb.worksheets[wb.worksheets.length - 1]!.name).toBe('下拉列表')
-    for (const k of [0, EXPORT_PAGE - 1, EXPORT_PAGE, PROJECTS - 1]) {
-      const ws = sheets[k]!
-      const it = want.items[k]!
-      // Hidden column K: 自评编号 in K2, 项目编号 in K4, then the 指标编号 down the indicator rows.
-      expect([ws.getCell('K2').value, ws.getCell('K4').value]).toEqual([it.item, it.project])
-      const ids: { id: string; actual: unknown }[] = []
-      ws.eachRow((row) => {
-        const id = row.getCell(11).value
-        if (typeof id === 'string' && it.indicators.some((x) => x.id === id)) ids.push({ id, actual: row.getCell(7).value })
-      })
-      expect(ids).toEqual(it.indicators.map((x) => ({ id: x.id, actual: x.actual })))
+    const one = await t.fail('stageExcel/export', { roundId: want.round, unitIds: [], oneFile: true })
+    expect(one.message).toBe(`自评表每个项目一张工作表，一个文件最多 ${WORKBOOK_LIMITS.sheets - 2} 个项目（再多 Excel、WPS 打开缓慢，导入时也会被拒绝），本任务有 ${PROJECTS} 个项目；请选择“每个单位一个文件”`)
+    const out = await t.call('stageExcel/export', { roundId: want.round, unitIds: [], oneFile: false })
+    expect(out.paths).toHaveLength(7)
+    const seen: { item: unknown; project: unknown; indicators: { id: string; actual: unknown }[] }[] = []
+    for (const path of out.paths) {
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.readFile(path)
+      expect(wb.worksheets[0]!.name).toBe('填表说明')
+      expect(wb.worksheets[wb.worksheets.length - 1]!.name).toBe('下拉列表')
+      for (const ws of wb.worksheets.slice(1, -1)) {
+        // Hidden column K: 自评编号 in K2, 项目编号 in K4, then the 指标编号 down the indicator rows.
+        const indicators: { id: string; actual: unknown }[] = []
+        ws.eachRow((row, r) => {
+          const id = row.getCell(11).value
+          if (r > 6 && typeof id === 'string' && id !== '指标编号') indicators.push({ id, actual: row.getCell(7).value })
+        })
+        seen.push({ item: ws.getCell('K2').value, project: ws.getCell('K4').value, indicators })
+      }
     }
+    expect(seen).toEqual(want.items.map((it) => ({ item: it.item, project: it.project, indicators: it.indicators.map((x) => ({ id: x.id, actual: x.actual })) })))
   }, 60_000)
 })

@@ -2,14 +2,18 @@
  * End to end, in Chromium against a real SQLite file: 绩效评价 on the one StagePage — a 单位自评 round
  * (自评表 with suggested scores and a reasoned override), then a 财政评价 round picked with its total,
  * a third-party engagement, score and problems, 整改 overdue until its 整改报告, the 考评表 by both raters, and
- * the 评价结果报告. Screenshots: test-output/screenshots/eval-*.png.
+ * the 评价结果报告; and a 自评 round larger than one 自评表 file holds (a sheet per project,
+ * WORKBOOK_LIMITS.sheets less the instructions and the lists), exported a file per unit, the dialog
+ * saying why. Screenshots: test-output/screenshots/eval-*.png, selfeval-crowded-export.png.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { generateCity } from '../../scripts/bench/city-data'
+import { WORKBOOK_LIMITS } from '../../shared/limits'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type LaunchedBrowser } from './browser'
 import { ensureRendererBuilt } from './build'
-import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, openStageSession, pick, setDate, setUpCounty, shot, signInOnPage } from './stage-helpers'
+import { SHOTS, T, closeDrawer, drawer, expectMessage, field, issueDoc, menu, openItem, openStageSession, pick, setDate, setUpCounty, shot, shotOnFailure, signInOnPage } from './stage-helpers'
 
 let browser: LaunchedBrowser
 
@@ -225,4 +229,34 @@ describe('绩效评价 end to end', () => {
       await s.close()
     }
   }, 120_000)
+})
+
+describe('a 自评 round too large for one 自评表 file', () => {
+  it('exports a file per unit, with one file for the round offered only where it fits', async () => {
+    const s = await openStageSession(browser, 'selfeval-crowded', async () => undefined)
+    const projects = WORKBOOK_LIMITS.sheets
+    const sqlite = s.backend.ctx.sqlite
+    const operator = sqlite.prepare('SELECT id FROM operators LIMIT 1').pluck().get() as string
+    generateCity(sqlite, operator, { years: [2023, 2024], units: 3, projectsPerYear: projects, indicatorsPerProject: 3 })
+    const { page } = s
+    try {
+      await shotOnFailure(page, 'selfeval-crowded-failure', async () => {
+        await page.reload()
+        await expect.poll(() => page.getByTestId('current-operator').isVisible(), { timeout: T }).toBe(true)
+        await pick(page, page.getByTestId('work-year'), '2024年')
+        await menu(page, '单位自评')
+        await page.getByTestId('excel-export').click()
+        const exp = page.getByRole('dialog', { name: '导出绩效自评表' })
+        await expect.poll(() => exp.getByRole('radio', { name: '全部单位一个文件' }).isDisabled()).toBe(true)
+        await expect.poll(() => exp.getByTestId('export-one-file-hint').textContent()).toBe(`自评表每个项目一张工作表，一个文件最多 ${projects - 2} 个项目（再多 Excel、WPS 打开缓慢，也无法导回），本任务有 ${projects} 个项目：请每个单位一个文件，或选择部分单位合为一个文件。`)
+        await shot(page, 'selfeval-crowded-export')
+        await exp.getByTestId('export-run').click()
+        await expect.poll(() => exp.getByTestId('export-path').count(), { timeout: 60_000 }).toBe(3)
+        for (const p of await exp.getByTestId('export-fullpath').allTextContents()) expect(existsSync(p.trim())).toBe(true)
+      })
+      expect(s.errors).toEqual([])
+    } finally {
+      await s.close()
+    }
+  }, 180_000)
 })

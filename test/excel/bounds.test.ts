@@ -62,6 +62,14 @@ describe('bounds checked before parsing', () => {
     await refused(bomb, /“单位名单\.xlsx”解压后超过 160 MB，不像是正常的填报表（可能是“压缩炸弹”），未导入任何数据/)
   })
 
+  it('a workbook of more sheets than one import takes (a 自评表 of a whole city round)', async () => {
+    const n = WORKBOOK_LIMITS.sheets + 1
+    const many = await unitList([['101001', '县教育局', '', '预算股']], (wb) => {
+      for (let i = 2; i <= n; i++) wb.addWorksheet(`项目${i}`).getCell(1, 1).value = i
+    })
+    await refused(many, new RegExp(`有 ${n} 张工作表，超过一次导入 ${WORKBOOK_LIMITS.sheets} 张的上限；自评表等每个项目一张工作表的表格，请按单位分别导出、填写和导入，未导入任何数据`))
+  })
+
   it('a sheet with more rows than the limit', async () => {
     const base = await unitList([['101001', '县教育局', '', '预算股']])
     const n = WORKBOOK_LIMITS.rowsPerSheet + 1
@@ -75,9 +83,9 @@ describe('bounds checked before parsing', () => {
     await refused(await unitList([['101001', '长'.repeat(10_000_000), '', '预算股']]), /有一个单元格长达 10000000 个字符，超过 Excel 单元格 32767 个字符的上限/)
   })
 
-  it('a file over the size limit, and one that is not a zip at all', () => {
-    expect(() => guardWorkbookBytes(Buffer.alloc(WORKBOOK_LIMITS.fileBytes + 1, 0x50), 'big.xlsx')).toThrow(/有 30 MB，超过 30 MB 的上限|超过 30 MB 的上限/)
-    expect(() => guardWorkbookBytes(Buffer.from('这不是表格'), 'x.xlsx')).toThrow(/不是有效的 Excel 工作簿/)
+  it('a file over the size limit, and one that is not a zip at all', async () => {
+    await expect(guardWorkbookBytes(Buffer.alloc(WORKBOOK_LIMITS.fileBytes + 1, 0x50), 'big.xlsx')).rejects.toThrow(/有 30 MB，超过 30 MB 的上限|超过 30 MB 的上限/)
+    await expect(guardWorkbookBytes(Buffer.from('这不是表格'), 'x.xlsx')).rejects.toThrow(/不是有效的 Excel 工作簿/)
   })
 })
 

@@ -8,6 +8,7 @@ import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { JobState, Round, StageImportPreview } from '../../../shared/domain'
 import { defaultDateIn } from '../../../shared/dates'
+import { WORKBOOK_LIMITS } from '../../../shared/limits'
 import { DOC_KINDS } from '../../../shared/documents'
 import { ITEM_STATUSES, type ItemStatus } from '../../../shared/stage'
 import { call } from '../../api'
@@ -207,6 +208,8 @@ export function RoundBar({
 }
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p
+/** Projects in one 自评表 file: the sheets one import takes, less the instructions and the lists. */
+const SHEETS_MOST = WORKBOOK_LIMITS.sheets - 2
 
 /** Export the units' workbooks: all units in one file, or one file per unit (optionally some units). */
 function ExportModal({ open, round, form, onClose }: { open: boolean; round: Round; form: string; onClose: () => void }) {
@@ -215,6 +218,9 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
   const [units, setUnits] = useState<{ value: string; label: string }[]>([])
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<{ paths: string[]; folder: string } | null>(null)
+  // The 自评表 has a sheet per project: a whole city round does not fit one file (the backend says
+  // so for a choice of units too).
+  const crowded = round.stage === 'selfeval' && round.itemCount > SHEETS_MOST
 
   useEffect(() => {
     if (!open) return
@@ -228,7 +234,7 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
 
   const run = async () => {
     setBusy(true)
-    const r = await attempt(() => call('stageExcel/export', { roundId: round.id, unitIds, oneFile }))
+    const r = await attempt(() => call('stageExcel/export', { roundId: round.id, unitIds, oneFile: oneFile && !(crowded && unitIds.length === 0) }))
     setBusy(false)
     if (r) setResult(r)
   }
@@ -259,8 +265,15 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
           <p className="hint">导出的表已填入各单位的项目（和已有数据），锁定了表头和编号，带下拉选项和填表说明，可发给单位填写后导入。</p>
           <Radio.Group value={oneFile} onChange={(e) => setOneFile(e.target.value as boolean)} style={{ marginBottom: 12 }}>
             <Radio value={false}>每个单位一个文件</Radio>
-            <Radio value={true}>全部单位一个文件</Radio>
+            <Radio value={true} disabled={crowded && unitIds.length === 0}>
+              全部单位一个文件
+            </Radio>
           </Radio.Group>
+          {crowded && (
+            <p className="hint" data-testid="export-one-file-hint">
+              自评表每个项目一张工作表，一个文件最多 {SHEETS_MOST} 个项目（再多 Excel、WPS 打开缓慢，也无法导回），本任务有 {round.itemCount} 个项目：请每个单位一个文件，或选择部分单位合为一个文件。
+            </p>
+          )}
           <Select
             mode="multiple"
             allowClear

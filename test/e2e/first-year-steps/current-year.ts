@@ -301,7 +301,11 @@ async function stages(s: StageSession) {
   await expect.poll(() => list('targets').count()).toBe(1)
   await page.getByTestId('bulk-select-all').click()
   await page.getByTestId('bulk-feedback').click()
-  await page.getByRole('dialog', { name: /生成审核意见反馈单/ }).getByTestId('bulk-ok').click()
+  const fb = page.getByRole('dialog', { name: /生成审核意见反馈单/ })
+  // The selection the batch will take (a flake once left this dialog open after 开始生成: if the
+  // selection were lost meanwhile, this says so instead of a timeout on the job dialog).
+  await expect.poll(() => fb.getByTestId('bulk-applicable').textContent()).toContain('所选 1 项中有 1 项退回修改')
+  await fb.getByTestId('bulk-ok').click()
   await expect.poll(() => page.getByTestId('job-close').isVisible(), { timeout: 30_000 }).toBe(true)
   await expect.poll(() => job.getByTestId('job-done-count').textContent()).toBe('完成 1 项')
   const [slip] = await jobFiles(page)
