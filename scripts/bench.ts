@@ -267,7 +267,7 @@ async function main() {
     const mx = await benchMonitoringExport({ dir, dataDir, dbPath: b.dbPath, roundId: mon.id, ...exporter })
     outOp('excel_export_monitoring', 'excel_export_monitoring_round_s', mx)
     note(mx.note)
-    // The 自评 round of the year before (5,000 projects, a sheet each) exported whole, likewise.
+    // The 自评 round of the year before (5,000 projects, a sheet each), a workbook per unit, likewise.
     const sx = await benchSelfEvalExport({ dir, dataDir, dbPath: b.dbPath, workYear: currentYear, ...exporter })
     outOp('excel_export_selfeval', 'excel_export_selfeval_round_s', sx)
     note(sx.note)

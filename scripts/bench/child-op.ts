@@ -3,7 +3,8 @@
  * bench's (scripts/bench/excel.ts bundles it with esbuild and runs it). Prints one line: `CHILD {json}`.
  *   import <dataDir> <roundId> <file.xlsx> <operator> <password>: stageExcel/preview, then apply
  *     with the preview's token and sha256 (the file not sent again), as the import dialog calls them;
- *   export <dataDir> <roundId> <operator> <password>: stageExcel/export of the whole round to one workbook.
+ *   export <dataDir> <roundId> <operator> <password> [per-unit]: stageExcel/export of the whole round
+ *     to one workbook (or, with per-unit, to a workbook per unit as the dialog's default).
  * Besides the wall time: the longest the event loop was blocked (perf_hooks' delay histogram).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -85,7 +86,7 @@ async function main() {
     if (preview.problems.length) throw new Error(`preview: ${preview.problems.length} problems, first: ${JSON.stringify(preview.problems[0])}`)
     detail = await call(b, 'stageExcel/apply', { roundId, fileName: 'bench-import.xlsx', token: preview.token, sha256: preview.sha256 })
   } else {
-    detail = await call(b, 'stageExcel/export', { roundId, unitIds: [], oneFile: true })
+    detail = await call(b, 'stageExcel/export', { roundId, unitIds: [], oneFile: rest[2] !== 'per-unit' })
   }
   const ms = performance.now() - t
   mem('after')

@@ -131,33 +131,47 @@ export async function benchMonitoringExport(o: { dir: string; dataDir: string; d
 
 /**
  * excel_export_selfeval_round_s: stageExcel/export of a whole 自评表 round (the city's 5,000
- * projects of the year before, one sheet each) to one workbook, in a child process as above; floor:
- * the streaming writer writing a sheet per project with the same rows (title, project, unit, the
- * three fund sources and 合计, the indicators, 总分, the three conclusions) from one query, no styles,
- * merges, drop-downs or protection.
+ * projects of the year before, a sheet each) as the export dialog does it for a round this size: a
+ * workbook per unit (one workbook holds at most WORKBOOK_LIMITS.sheets sheets), in a child process
+ * as above; floor: the streaming writer writing the same workbooks (a sheet per project with the
+ * same rows: title, project, unit, the three fund sources and 合计, the indicators, 总分, the three
+ * conclusions) from one query, no styles, merges, drop-downs or protection.
  */
 export async function benchSelfEvalExport(o: { dir: string; dataDir: string; dbPath: string; workYear: number; name: string; password: string }): Promise<MonitoringExportFigures> {
   const script = await bundleChild(o.dir)
   const src = new Database(o.dbPath, { readonly: true })
   const roundId = src.prepare("SELECT id FROM rounds WHERE stage = 'selfeval' AND work_year = ? ORDER BY created_at LIMIT 1").pluck().get(o.workYear) as string
-  const exp = child(script, ['export', o.dataDir, roundId, o.name, o.password])
+  const exp = child(script, ['export', o.dataDir, roundId, o.name, o.password, 'per-unit'])
   const t = performance.now()
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(o.dir, 'export-selfeval-floor.xlsx'), useStyles: false, useSharedStrings: false })
-  wb.addWorksheet('填表说明').commit()
-  const rows = src.prepare(`SELECT i.id AS item, p.id AS pid, p.name, p.code, u.code AS ucode, u.name AS unit, p.amount_fen, x.id, x.level1, x.level2, x.name AS iname, x.operator, x.target_value, x.unit AS iunit, x.weight, v.actual, v.final_score, v.reason, i.eval_conclusion, i.eval_problems, i.eval_improvements FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id LEFT JOIN indicators x ON x.project_id = p.id LEFT JOIN indicator_values v ON v.item_id = i.id AND v.indicator_id = x.id WHERE i.round_id = ? ORDER BY u.code, p.name, i.id, x.sort`)
+  const rows = src.prepare(`SELECT i.id AS item, p.id AS pid, p.name, p.code, u.id AS uid, u.code AS ucode, u.name AS unit, p.amount_fen, x.id, x.level1, x.level2, x.name AS iname, x.operator, x.target_value, x.unit AS iunit, x.weight, v.actual, v.final_score, v.reason, i.eval_conclusion, i.eval_problems, i.eval_improvements FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id LEFT JOIN indicators x ON x.project_id = p.id LEFT JOIN indicator_values v ON v.item_id = i.id AND v.indicator_id = x.id WHERE i.round_id = ? ORDER BY u.code, p.name, i.id, x.sort`)
+  let wb: ExcelJS.stream.xlsx.WorkbookWriter | null = null
   let ws: ExcelJS.Worksheet | null = null
   let last: Record<string, unknown> | null = null
   let sheets = 0
-  const close = () => {
+  let files = 0
+  const closeSheet = () => {
     if (!ws || !last) return
     ws.addRow(['总分', null, null, null, null, null, null, 100]).commit()
     for (const k of ['eval_conclusion', 'eval_problems', 'eval_improvements']) ws.addRow([k, last[k]]).commit()
     ws.commit()
+    ws = null
+  }
+  const closeBook = async () => {
+    closeSheet()
+    if (!wb) return
+    wb.addWorksheet('下拉列表').commit()
+    await wb.commit()
+    wb = null
   }
   for (const r of rows.iterate(roundId) as Iterable<Record<string, unknown>>) {
+    if (!last || last.uid !== r.uid) {
+      await closeBook()
+      wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(o.dir, `export-selfeval-floor-${++files}.xlsx`), useStyles: false, useSharedStrings: false })
+      wb.addWorksheet('填表说明').commit()
+    }
     if (!last || last.item !== r.item) {
-      close()
-      ws = wb.addWorksheet(`p${++sheets}`)
+      closeSheet()
+      ws = wb!.addWorksheet(`p${++sheets}`)
       ws.addRow(['2023年度项目支出绩效自评表']).commit()
       ws.addRow(['项目名称', `${r.code}-${r.name}`, r.item, r.pid]).commit()
       ws.addRow(['实施单位', r.unit, '单位编码', r.ucode]).commit()
@@ -168,16 +182,15 @@ export async function benchSelfEvalExport(o: { dir: string; dataDir: string; dbP
     if (r.id) ws!.addRow([r.level1, r.level2, r.iname, r.operator, r.target_value, r.iunit, r.actual, r.weight, r.final_score, r.reason, r.id]).commit()
     last = r
   }
-  close()
-  wb.addWorksheet('下拉列表').commit()
-  await wb.commit()
+  await closeBook()
   src.close()
   const floorS = (performance.now() - t) / 1000
-  const path = (exp.detail as { paths: string[] }).paths[0]!
-  const exported = [...strFromU8(unzipSync(readFileSync(path), { filter: (f) => f.name === 'xl/workbook.xml' })['xl/workbook.xml']!).matchAll(/<sheet /g)].length
+  const paths = (exp.detail as { paths: string[] }).paths
+  let exported = 0
+  for (const path of paths) exported += [...strFromU8(unzipSync(readFileSync(path), { filter: (f) => f.name === 'xl/workbook.xml' })['xl/workbook.xml']!).matchAll(/<sheet /g)].length - 2
   return {
     ...opFigures(exp, floorS),
-    note: `export of the 自评表 round: ${(exp.detail as { paths: string[] }).paths.length} file with ${exported} sheets (instructions, lists and one per project); floor wrote ${sheets} project sheets; the child held ${exp.baseRssMb.toFixed(0)} MB before it started`,
+    note: `export of the 自评表 round: ${paths.length} files (a file per unit) with ${exported} project sheets; floor wrote ${files} files with ${sheets} project sheets; the child held ${exp.baseRssMb.toFixed(0)} MB before it started`,
   }
 }
 
