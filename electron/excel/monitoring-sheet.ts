@@ -204,7 +204,7 @@ export async function writeMonitoringWorkbook(input: MonitoringWorkbookInput, ou
     idColumnsOpenInSpareRows: false,
     freezeColumns: 3,
     spareRows: 0,
-    opinions: { column: indicatorTable.column, opinions: [], keyColumns: [6] },
+    opinions: { column: indicatorTable.column, keyColumns: [6] },
   })
   await protect(indicatorsWs)
   await wb.commit()

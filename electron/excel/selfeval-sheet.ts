@@ -75,9 +75,9 @@ interface Style {
 
 /**
  * The cell style of a Style, one object per distinct Style: exceljs renders a style object once
- * and knows it again by identity, where rendering each cell's own (a few hundred cells a sheet,
- * 5,000 sheets in a city's round) was most of the export's time. Never changed once made: a cell
- * that needs another look gets a style object of its own.
+ * and knows it again by identity, where rendering each cell's own (a few hundred cells a sheet, a
+ * sheet per project) was half the export's time. Never changed once made: a cell that needs
+ * another look gets a style object of its own.
  */
 const cellStyles = new Map<string, Partial<ExcelJS.Style>>()
 /** The fonts and fills of the Styles are this module's constants: known by identity, not content. */

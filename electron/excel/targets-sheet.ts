@@ -165,7 +165,7 @@ export async function writeTargetsWorkbook(input: TargetsWorkbookInput, out: Wri
     // Pasting a copied indicator row into a spare row must not hit locked cells.
     idColumnsOpenInSpareRows: true,
     freezeColumns: 2,
-    opinions: { column: indicatorTable.column, opinions: [], keyColumns: [6] },
+    opinions: { column: indicatorTable.column, keyColumns: [6] },
   })
   await protect(indicatorsWs)
   await wb.commit()
@@ -622,8 +622,11 @@ export interface TableLayout {
   rows: CellRow[] | { count: number; rows: AsyncIterable<TableRowSource> }
   idColumnsOpenInSpareRows: boolean
   freezeColumns: number
-  /** Reviewers' opinions per data row, in `column`; their rows' `keyColumns` are tinted too. */
-  opinions?: { column: number | null; opinions: (string | undefined)[]; keyColumns: number[] }
+  /**
+   * Reviewers' opinions in `column`; their rows' `keyColumns` are tinted too. `opinions` per data
+   * row where `rows` is an array; rows made as written carry their own (TableRowSource.opinion).
+   */
+  opinions?: { column: number | null; opinions?: (string | undefined)[]; keyColumns: number[] }
   /** Formatted empty rows for additions; SPARE_ROWS unless the sheet takes no new rows. */
   spareRows?: number
 }
@@ -794,7 +797,7 @@ export async function writeTable(ws: ExcelJS.Worksheet, t: TableLayout): Promise
   let r = FIRST_DATA_ROW
   if (Array.isArray(t.rows)) {
     for (const values of t.rows) {
-      await writeRow(r, values, !!(op && op.opinions[r - FIRST_DATA_ROW]?.trim()))
+      await writeRow(r, values, !!op?.opinions?.[r - FIRST_DATA_ROW]?.trim())
       r++
     }
   } else {
