@@ -8,13 +8,15 @@
  */
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
-import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { AppError } from '../../shared/result'
 import { MACHINE_LOCAL_SETTINGS, storedSettingsSchema, withDefaults, type Settings } from '../../shared/settings'
 import { LATEST_VERSION } from '../db/migrations'
 import { APPLICATION_ID, runMigrations } from '../db/open'
 import { dataTables, quoteId, tableShape } from './checksum'
-import { rowProblem } from './row-check'
+import { rowCheckMessage, rowChecks, settingsProblem } from './row-check'
+import { runSqlTask, type SqlStep } from '../db/worker'
+import { syncFile } from '../docs/write-file'
 
 export interface RebuildOptions {
   packagePath: string
@@ -27,24 +29,26 @@ export interface RebuildOptions {
 
 const refused = (why: string) => new AppError('IMPORT_INVALID', `数据包中的数据不符合本软件的规则：${why}，不能使用`)
 
+/** The target's connection settings: a scratch file until it is complete and synced. */
+const SCRATCH_PRAGMAS = ['journal_mode = MEMORY', 'synchronous = OFF', 'foreign_keys = OFF', 'trusted_schema = OFF']
+
 export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
   rmSync(o.targetPath, { force: true })
-  const db = new Database(o.targetPath)
+  let db = new Database(o.targetPath)
   let done = false
   try {
-    db.pragma('journal_mode = MEMORY')
-    db.pragma('synchronous = OFF')
-    db.pragma('foreign_keys = OFF')
-    db.pragma('trusted_schema = OFF')
+    for (const p of SCRATCH_PRAGMAS) db.pragma(p)
     db.pragma(`application_id = ${APPLICATION_ID}`)
-    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) })
+    let kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) })
     await runMigrations(kysely, 0, o.schemaVersion)
     // Sorted index builds once the rows are in, as the export does.
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
     for (const ix of indexes) db.exec(`DROP INDEX ${quoteId(ix.name)}`)
 
+    // The plan from the schemas alone; the rows move, and are checked, in a worker thread
+    // (db/worker.ts), so that the main process stays answerable (a city's year: 1 s of copying).
     db.prepare('ATTACH DATABASE ? AS pkg').run(o.packagePath)
-    db.exec('BEGIN')
+    const copies: SqlStep[] = []
     for (const table of dataTables(db)) {
       const kind = db.prepare('SELECT type FROM pkg.sqlite_master WHERE name = ?').get(table) as { type: string } | undefined
       if (kind?.type !== 'table') throw refused(`数据表“${table}”${kind ? '不是数据表' : '不存在'}`)
@@ -55,16 +59,31 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
       const cols = mine.columns.map(quoteId).join(', ')
       // NOT INDEXED: the rows as the table's own b-tree holds them, which is what the
       // verification hashed (verify.ts reads in rowid order), never an index's copy of them.
-      db.exec(`INSERT INTO main.${quoteId(table)} (${cols}) SELECT ${cols} FROM pkg.${quoteId(table)} NOT INDEXED`)
+      copies.push({ op: 'exec', sql: `INSERT INTO main.${quoteId(table)} (${cols}) SELECT ${cols} FROM pkg.${quoteId(table)} NOT INDEXED` })
     }
-    db.exec('COMMIT')
     db.exec('DETACH DATABASE pkg')
-
-    const problem = rowProblem(db)
-    if (problem) throw refused(problem)
-    const broken = db.prepare('SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 3').all() as { t: string; parent: string }[]
+    const checks = rowChecks(db)
+    db.close()
+    const moved = await runSqlTask({ path: o.targetPath, pragmas: SCRATCH_PRAGMAS, attach: [{ path: o.packagePath, as: 'pkg' }] }, [
+      { op: 'exec', sql: 'BEGIN' },
+      ...copies,
+      { op: 'exec', sql: 'COMMIT' },
+      ...checks.map((c): SqlStep => ({ op: 'all', sql: c.sql })),
+      { op: 'all', sql: 'SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 3' },
+    ])
+    if (moved.status !== 'done') throw refused(`无法写入本软件的数据结构（${moved.status === 'cancelled' ? '已取消' : moved.message}）`)
+    const found = moved.results.slice(copies.length + 2) as unknown[][]
+    checks.forEach((c, i) => {
+      const bad = found[i]![0] as { k: unknown; why: string } | undefined
+      if (bad) throw refused(rowCheckMessage(c, bad))
+    })
+    const broken = found[checks.length] as { t: string; parent: string }[]
     if (broken.length) throw refused(`有引用不到的记录（${broken.map((b) => `${b.t}→${b.parent}`).join('、')}）`)
 
+    db = new Database(o.targetPath, { fileMustExist: true })
+    for (const p of SCRATCH_PRAGMAS) db.pragma(p)
+    const problem = settingsProblem(db)
+    if (problem) throw refused(problem)
     db.exec('BEGIN')
     // Paths of files written on the sending PC mean nothing here, and files/open must never be
     // handed one: the register keeps the document, not where another PC saved it.
@@ -78,7 +97,12 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
     }
     db.exec("DELETE FROM settings WHERE key NOT IN ('settings', 'librarySeeded')")
     db.exec('COMMIT')
-    for (const ix of indexes) db.exec(ix.sql)
+    db.close()
+    const indexed = await runSqlTask({ path: o.targetPath, pragmas: SCRATCH_PRAGMAS }, [{ op: 'exec', sql: 'BEGIN' }, ...indexes.map((ix): SqlStep => ({ op: 'exec', sql: ix.sql })), { op: 'exec', sql: 'COMMIT' }])
+    if (indexed.status !== 'done') throw refused(`无法建立索引（${indexed.status === 'cancelled' ? '已取消' : indexed.message}）`)
+    db = new Database(o.targetPath, { fileMustExist: true })
+    for (const p of SCRATCH_PRAGMAS) db.pragma(p)
+    kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) })
     if (o.schemaVersion < LATEST_VERSION) {
       try {
         await runMigrations(kysely, o.schemaVersion, LATEST_VERSION)
@@ -87,12 +111,8 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
       }
     }
     db.close()
-    const fd = openSync(o.targetPath, 'r+')
-    try {
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
+    // synchronous=OFF skipped the fsyncs; one at the end, off the event loop.
+    await syncFile(o.targetPath)
     done = true
   } finally {
     if (!done) {

@@ -2,7 +2,8 @@
  * Every row of a package is held to the rules of the API before it is used: text lengths as the
  * save channels allow (read from their schemas: shared/column-limits.ts), no NUL characters, the declared type of each column,
  * amounts in range, enumerated values from their lists, and the settings object through the same
- * zod schema as settings/save. One SQL scan per table; the first offence is named in Chinese.
+ * zod schema as settings/save. One SQL scan per table (run in a worker by rebuild.ts); the first
+ * offence is named in Chinese.
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { describeZodError } from '../../shared/api'
@@ -34,17 +35,29 @@ function columnChecks(table: string, column: string, type: string): { sql: strin
   return checks
 }
 
-/** Null if every row passes; else a sentence naming the table, the row and the column. */
-export function rowProblem(sqlite: BetterSqlite3.Database, schema = 'main'): string | null {
-  for (const table of dataTables(sqlite, schema)) {
+/** One table's scan: its first offending row as { k, why }, or none. */
+export interface RowCheck {
+  table: string
+  sql: string
+}
+
+/** The scans rowProblem runs, one per table, built from the schema alone (to run where the rows are: a worker). */
+export function rowChecks(sqlite: BetterSqlite3.Database, schema = 'main'): RowCheck[] {
+  return dataTables(sqlite, schema).flatMap((table) => {
     const shape = tableShape(sqlite, table, schema)
     const checks = shape.columns.flatMap((col, i) => columnChecks(table, col, shape.types[i] ?? '').map((k) => ({ ...k, col })))
-    if (!checks.length) continue
+    if (!checks.length) return []
     const key = shape.pk.length ? shape.pk.map(quoteId).join(" || '/' || ") : 'rowid'
     const why = `CASE ${checks.map((k) => `WHEN ${k.sql} THEN ${lit(`字段“${k.col}”${k.why}`)}`).join(' ')} END`
-    const bad = sqlite.prepare(`SELECT ${key} AS k, ${why} AS why FROM ${schema}.${quoteId(table)} WHERE ${checks.map((k) => `(${k.sql})`).join(' OR ')} LIMIT 1`).get() as { k: unknown; why: string } | undefined
-    if (bad) return `数据表“${table}”中编号为“${String(bad.k).slice(0, 40)}”的记录${bad.why}`
-  }
+    return [{ table, sql: `SELECT ${key} AS k, ${why} AS why FROM ${schema}.${quoteId(table)} WHERE ${checks.map((k) => `(${k.sql})`).join(' OR ')} LIMIT 1` }]
+  })
+}
+
+/** The sentence for a scan's first offending row. */
+export const rowCheckMessage = (check: RowCheck, bad: { k: unknown; why: string }) => `数据表“${check.table}”中编号为“${String(bad.k).slice(0, 40)}”的记录${bad.why}`
+
+/** The settings object through the same zod schema as settings/save; null if it passes (or there is none). */
+export function settingsProblem(sqlite: BetterSqlite3.Database, schema = 'main'): string | null {
   const settings = sqlite.prepare(`SELECT value FROM ${schema}.settings WHERE key = 'settings'`).get() as { value: string } | undefined
   if (settings) {
     let parsed: unknown
