@@ -118,6 +118,14 @@ const fileUpload = z.object({
   base64: z.string().min(1, '文件内容为空'),
 })
 
+/**
+ * A year package sent in parts (yearData/upload): a city's year is 70 MB and more, past what one
+ * call carries (MAX_UPLOAD_BASE64), and the parts keep both processes' memory bounded.
+ */
+export const PACKAGE_PART_BYTES = 8 * 1024 * 1024
+/** The largest package taken in: a city-scale year is about 75 MB; ten years of one would be under this. */
+export const MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024
+
 const indicatorInput = z.object({
   id: z.string().optional(),
   level1: z.string().trim().max(20, '一级指标名称不能超过20字'),
@@ -713,7 +721,24 @@ export const api = {
   'dashboard/get': { input: z.object({ workYear: year, waitingDays: z.number().int().min(1).max(90).default(7) }), output: out<Dashboard>() },
   'dashboard/years': { input: z.object({}), output: out<{ source: string; headline: Headline }[]>() },
   'yearData/export': { input: z.object({ workYear: year }), output: out<JobState>() },
-  'yearData/import': { input: fileUpload, output: out<YearPackage>() },
+  'yearData/upload': {
+    input: z.object({
+      /** null for the first part; then the id the first part returned. */
+      uploadId: z.string().uuid().nullable(),
+      fileName: z.string().min(1),
+      /** Where this part starts: every byte before it already sent, none after. */
+      offset: z.number().int().min(0),
+      /** The whole file's size, as the first part declared it. */
+      total: z.number().int().min(1, '文件内容为空').max(MAX_PACKAGE_BYTES, `数据包超过 ${MAX_PACKAGE_BYTES / 1024 ** 3} GB，不是本软件导出的年度数据包`),
+      base64: z.string().min(1, '文件内容为空').max(Math.ceil(PACKAGE_PART_BYTES / 3) * 4, '数据包分段过大'),
+    }),
+    output: out<{ uploadId: string; received: number }>(),
+  },
+  'yearData/import': {
+    // The file in the call (small packages, scripts), or sent before in parts (yearData/upload).
+    input: z.union([fileUpload, z.object({ fileName: z.string().min(1), uploadId: z.string().uuid() })]),
+    output: out<YearPackage>(),
+  },
   'yearData/packages': { input: z.object({}), output: out<{ packages: YearPackage[]; viewing: string | null; years: YearStatus[] }>() },
   'yearData/open': { input: z.object({ id }), output: out<{ viewing: string; manifest: PackageManifest }>() },
   'yearData/close': { input: z.object({}), output: out<{ viewing: null }>() },

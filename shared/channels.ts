@@ -88,6 +88,7 @@ export const CHANNELS = [
   'dashboard/get',
   'dashboard/years',
   'yearData/export',
+  'yearData/upload',
   'yearData/import',
   'yearData/packages',
   'yearData/open',

@@ -120,6 +120,7 @@ export const CHANNEL_ROLES = {
   'dashboard/get': ALL,
   'dashboard/years': ALL,
   'yearData/export': BUDGET,
+  'yearData/upload': BUDGET,
   'yearData/import': BUDGET,
   'yearData/packages': ['系统管理员', '预算股'],
   'yearData/open': BUDGET,

@@ -5,7 +5,9 @@
  */
 import type BetterSqlite3 from 'better-sqlite3'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { runSqlTask } from './worker'
 
 export const BACKUP_DIR = 'backups'
 /** 2 GiB: seven snapshots of a city-scale (285 MB) database, far more of a county's (~10 MB). */
@@ -40,17 +42,40 @@ export function backupDir(dataDir: string): string {
   return join(dataDir, BACKUP_DIR)
 }
 
-/** Snapshot the open database into the backup folder; returns the new file's path. */
-export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): string {
+/** Where a new backup goes: its final name, and the temp file it is written to first. */
+function newBackup(dataDir: string, reason: keyof typeof BACKUP_REASONS, now: Date): { target: string; tmp: string } {
   const dir = backupDir(dataDir)
   mkdirSync(dir, { recursive: true })
-  const fileName = `backup-${stamp(now)}-${reason}.sqlite`
-  const target = join(dir, fileName)
+  const target = join(dir, `backup-${stamp(now)}-${reason}.sqlite`)
   const tmp = target + '.tmp'
   rmSync(tmp, { force: true })
+  return { target, tmp }
+}
+
+/** Snapshot the open database into the backup folder; returns the new file's path. */
+export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): string {
+  const { target, tmp } = newBackup(dataDir, reason, now)
   sqlite.prepare('VACUUM INTO ?').run(tmp)
   renameSync(tmp, target)
   rotateBackups(dataDir, now)
+  return target
+}
+
+/**
+ * The same VACUUM INTO snapshot of the file at `dbPath`, made on a connection of its own in a
+ * worker thread (db/worker.ts): a city's database takes about a second, which the main process
+ * must not spend (manual, 年度结转 and restore backups). It reads the last committed state, so
+ * the caller keeps writes out meanwhile (the gate) when the backup must be exactly "now".
+ */
+export async function makeBackupInWorker(dbPath: string, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): Promise<string> {
+  const { target, tmp } = newBackup(dataDir, reason, now)
+  const r = await runSqlTask({ path: dbPath, readonly: true }, [{ op: 'run', sql: 'VACUUM INTO ?', params: [tmp] }])
+  if (r.status !== 'done') {
+    rmSync(tmp, { force: true })
+    throw new Error(`备份失败：${r.status === 'cancelled' ? '已取消' : r.message}`)
+  }
+  renameSync(tmp, target)
+  await rotateBackupsAsync(dataDir, now)
   return target
 }
 
@@ -89,12 +114,7 @@ export async function makeStartBackup(sqlite: BetterSqlite3.Database, dataDir: s
  * stays responsive while a large database is copied (the start-up backup of a city-scale file).
  */
 export async function makeBackupAsync(sqlite: BetterSqlite3.Database, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): Promise<string> {
-  const dir = backupDir(dataDir)
-  mkdirSync(dir, { recursive: true })
-  const fileName = `backup-${stamp(now)}-${reason}.sqlite`
-  const target = join(dir, fileName)
-  const tmp = target + '.tmp'
-  rmSync(tmp, { force: true })
+  const { target, tmp } = newBackup(dataDir, reason, now)
   await sqlite.backup(tmp, { progress: () => 2000 })
   renameSync(tmp, target)
   rotateBackups(dataDir, now)
@@ -143,9 +163,19 @@ export function backupsToKeep(backups: BackupInfo[], today: string, perToday = 3
 }
 
 export function rotateBackups(dataDir: string, now = new Date()): void {
+  for (const path of backupsToDrop(dataDir, now)) rmSync(path, { force: true })
+}
+
+/** rotateBackups off the event loop: freeing a city-scale file's blocks takes tens of milliseconds. */
+async function rotateBackupsAsync(dataDir: string, now: Date): Promise<void> {
+  for (const path of backupsToDrop(dataDir, now)) await rm(path, { force: true })
+}
+
+/** The backups the retention policy lets go. */
+function backupsToDrop(dataDir: string, now: Date): string[] {
   const all = listBackups(dataDir)
   const p = (n: number) => String(n).padStart(2, '0')
   const today = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`
   const keep = backupsToKeep(all, today)
-  for (const b of all) if (!keep.has(b.path)) rmSync(b.path, { force: true })
+  return all.filter((b) => !keep.has(b.path)).map((b) => b.path)
 }

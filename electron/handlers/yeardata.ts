@@ -5,18 +5,21 @@
  */
 import Database from 'better-sqlite3'
 import { sql, type Kysely } from 'kysely'
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
+import { copyFile, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { BackupEntry, PackageManifest, YearPackage, YearStatus } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { withDefaults, type Settings } from '../../shared/settings'
-import { BACKUP_REASONS, listBackups, makeBackup, type BackupInfo } from '../db/backup'
+import { BACKUP_REASONS, listBackups, makeBackupInWorker, type BackupInfo } from '../db/backup'
+import { runSqlTask } from '../db/worker'
 import { inspectDatabase } from '../db/open'
 import type { DB } from '../db/schema'
 import { safeFileName } from '../docs/write-file'
 import { buildPackage, stampForFile } from '../yeardata/package'
 import { rebuildFromPackage } from '../yeardata/rebuild'
 import { getPackage, incomingPath, keepPackage, listPackages, removeKept, type KeptPackage } from '../yeardata/store'
+import { receivePart, takeUpload } from '../yeardata/uploads'
 import { workYearsSql } from '../yeardata/tables'
 import { checkSignature, verifyPackageFile } from '../yeardata/verify'
 import { keepLocalAccounts, readLocalAccounts } from '../auth/local-accounts'
@@ -25,6 +28,7 @@ import { parseJson, type Ctx, type Handlers } from './context'
 
 type YearDataChannels =
   | 'yearData/export'
+  | 'yearData/upload'
   | 'yearData/import'
   | 'yearData/packages'
   | 'yearData/open'
@@ -135,7 +139,7 @@ async function swapIn(ctx: Ctx, prepare: (ready: string) => void | Promise<void>
     rmSync(ready, { force: true })
     try {
       await prepare(ready)
-      const backup = basename(makeBackup(ctx.working.sqlite, ctx.dataDir, 'restore', ctx.now()))
+      const backup = basename(await makeBackupInWorker(ctx.dbPath, ctx.dataDir, 'restore', ctx.now()))
       const r = record(backup)
       logInto(ready, ctx, r.entityId, r.after)
       // Read before the swap, put back after it (the restored file is migrated by then).
@@ -188,13 +192,18 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     )
   },
 
-  async 'yearData/import'({ fileName, base64 }, ctx) {
-    // Received under dataDir first: verification reads a file, and nothing else is touched
-    // until it has passed.
-    const tmp = incomingPath(ctx.dataDir)
+  async 'yearData/upload'(part, ctx) {
+    return receivePart(ctx, part)
+  },
+
+  async 'yearData/import'(input, ctx) {
+    const { fileName } = input
+    // Received under dataDir first (in the call, or in parts before it): verification reads a
+    // file, and nothing else is touched until it has passed.
+    const tmp = 'uploadId' in input ? takeUpload(ctx, input.uploadId, fileName) : incomingPath(ctx.dataDir)
     const { packageKey } = await workingSettings(ctx)
     try {
-      writeFileSync(tmp, Buffer.from(base64, 'base64'))
+      if ('base64' in input) await writeFile(tmp, Buffer.from(input.base64, 'base64'))
       const { manifest, schemaVersion } = await verifyPackageFile(tmp, { level: 'full', ...(packageKey ? { key: packageKey } : {}) })
       // Its rows must pass the API's rules now, not first when someone opens it.
       const probe = `${tmp}.rows`
@@ -281,7 +290,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const next = workYear + 1
     const target = freePath(await packageFolder(ctx), `${county}${next}年度结转数据包-${stampForFile(now)}`)
     // 结转 closes a year: a snapshot of the data as it was at that moment is worth keeping.
-    await ctx.gate.exclusive('正在备份工作数据', 'wait', () => makeBackup(ctx.working.sqlite, ctx.dataDir, 'carry-over', now))
+    await ctx.gate.exclusive('正在备份工作数据', 'wait', () => makeBackupInWorker(ctx.dbPath, ctx.dataDir, 'carry-over', now))
     const built = await whileReadingWorking(ctx, () =>
       buildPackage({
         sourcePath: ctx.dbPath,
@@ -305,7 +314,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
   async 'backups/create'(_input, ctx) {
     // Always the working data, also while a package is being viewed; after the writes in flight
     // (VACUUM cannot run inside their transaction), with new ones waiting the moment it takes.
-    const path = await ctx.gate.exclusive('正在备份工作数据', 'wait', () => makeBackup(ctx.working.sqlite, ctx.dataDir, 'manual', ctx.now()))
+    const path = await ctx.gate.exclusive('正在备份工作数据', 'wait', () => makeBackupInWorker(ctx.dbPath, ctx.dataDir, 'manual', ctx.now()))
     const made = listBackups(ctx.dataDir).find((b) => b.path === path)
     if (!made) throw new AppError('IO', '备份文件写入后未找到，请检查磁盘')
     return toEntry(made)
@@ -317,19 +326,23 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     if (!chosen) throw new AppError('NOT_FOUND', '所选备份不存在（可能已被轮换删除），请刷新备份列表')
     const probe = new Database(chosen.path, { readonly: true, fileMustExist: true })
     try {
-      const health = inspectDatabase(probe)
+      // Header and version only here: the integrity check below reads the whole file, in a worker.
+      const health = inspectDatabase(probe, { full: false })
       if (health.state === 'newer') throw new AppError('DB_NEWER', '该备份由更高版本的软件生成，请升级软件后再恢复')
       if (health.state === 'damaged') throw new AppError('DB_DAMAGED', `该备份文件已损坏（${health.reason}），请选择其他备份`)
-      const check = probe.pragma('integrity_check', { simple: true })
-      if (check !== 'ok') throw new AppError('DB_DAMAGED', `该备份文件未通过完整性检查（${String(check)}），请选择其他备份`)
     } finally {
       probe.close()
     }
+    // The whole file read in a worker thread (a city's backup is hundreds of MB).
+    const checked = await runSqlTask({ path: chosen.path, readonly: true }, [{ op: 'all', sql: 'PRAGMA integrity_check(20)' }])
+    if (checked.status !== 'done') throw new AppError('DB_DAMAGED', `该备份文件未通过完整性检查（${checked.status === 'failed' || checked.status === 'unavailable' ? checked.message : '已取消'}），请选择其他备份`)
+    const found = (checked.results[0] as Record<string, unknown>[]).map((x) => String(Object.values(x)[0]))
+    if (found.length !== 1 || found[0] !== 'ok') throw new AppError('DB_DAMAGED', `该备份文件未通过完整性检查（${found.join('；')}），请选择其他备份`)
     // Copied before the 'restore' backup is made: its rotation could otherwise remove the chosen one.
     return ctx.gate.exclusive(RESTORING, 'refuse', async () => {
       const backup = await swapIn(
         ctx,
-        (ready) => copyFileSync(chosen.path, ready),
+        (ready) => copyFile(chosen.path, ready),
         (backup) => ({ entityId: chosen.fileName, after: { from: 'backup', fileName: chosen.fileName, createdAt: chosen.createdAt, backup } }),
       )
       return { restored: true as const, backup }

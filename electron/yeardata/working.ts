@@ -8,6 +8,7 @@ import Database from 'better-sqlite3'
 import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { copyFileSync, existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { AppError } from '../../shared/result'
 import { cachedPrepare } from '../db/statement-cache'
@@ -178,7 +179,8 @@ export async function replaceWorking(ctx: Ctx, readyFile: string, afterOpen?: (s
     const msg = e instanceof AppError ? e.message : (e as Error).message
     throw new AppError('DB_DAMAGED', `恢复后的数据无法打开（${msg}），已退回原来的工作数据，数据未改变`)
   }
-  rmSync(aside, { force: true })
+  // The old file's last name: freeing a city-scale file's blocks is left to the thread pool.
+  await rm(aside, { force: true })
   // The signed-in operator is one of this PC's accounts, which the restore kept (auth/local-accounts.ts);
   // the dispatch re-reads it from the restored data on the next call.
 }

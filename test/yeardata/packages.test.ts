@@ -385,3 +385,47 @@ describe('a package from an older version', () => {
     rmSync(path, { force: true })
   })
 })
+
+describe('a package sent in parts (yearData/upload), as the page sends one', () => {
+  const parts = (n: number) => {
+    const size = Math.ceil(bytes.length / n)
+    return Array.from({ length: n }, (_, i) => bytes.subarray(i * size, (i + 1) * size))
+  }
+  const send = async (chunks: Buffer[]) => {
+    let uploadId: string | null = null
+    let offset = 0
+    for (const c of chunks) {
+      const r: { uploadId: string; received: number } = await t.call('yearData/upload', { uploadId, fileName: 'parts.ysjx.sqlite', offset, total: bytes.length, base64: base64(c) })
+      uploadId = r.uploadId
+      offset += c.length
+      expect(r.received).toBe(offset)
+    }
+    return uploadId!
+  }
+
+  it('is imported once all parts are in, the same package as sent whole', async () => {
+    const uploadId = await send(parts(3))
+    const pkg = await t.call('yearData/import', { fileName: 'parts.ysjx.sqlite', uploadId })
+    const db = new Database(pkgPath, { readonly: true })
+    expect(pkg.manifest.sha256).toBe(manifestOf(db).sha256)
+    db.close()
+    // Taken: the same upload cannot be imported twice.
+    expect((await t.fail('yearData/import', { fileName: 'parts.ysjx.sqlite', uploadId })).message).toMatch(/传送已中断/)
+  })
+
+  it('a part out of order, a file larger than declared, an import before the last part: refused, nothing left behind', async () => {
+    const before = snapshot(t)
+    const [a, b, c] = parts(3) as [Buffer, Buffer, Buffer]
+    const first = await t.call('yearData/upload', { uploadId: null, fileName: 'parts.ysjx.sqlite', offset: 0, total: bytes.length, base64: base64(a) })
+    const skipped = await t.fail('yearData/upload', { uploadId: first.uploadId, fileName: 'parts.ysjx.sqlite', offset: a.length + b.length, total: bytes.length, base64: base64(c) })
+    expect(skipped.message).toBe(`数据包的分段顺序不对（应从第 ${a.length} 字节接着传），未导入任何数据；请重新导入`)
+    expect((await t.fail('yearData/upload', { uploadId: first.uploadId, fileName: 'parts.ysjx.sqlite', offset: a.length, total: bytes.length, base64: base64(b) })).message).toMatch(/传送已中断/)
+
+    const small = await t.call('yearData/upload', { uploadId: null, fileName: 'parts.ysjx.sqlite', offset: 0, total: a.length, base64: base64(a) })
+    expect((await t.fail('yearData/upload', { uploadId: small.uploadId, fileName: 'parts.ysjx.sqlite', offset: a.length, total: a.length, base64: base64(b) })).message).toBe(`数据包比开始时说的 ${a.length} 字节大，未导入任何数据；请重新导入`)
+
+    const half = await send([a, b])
+    expect((await t.fail('yearData/import', { fileName: 'parts.ysjx.sqlite', uploadId: half })).message).toBe(`数据包只收到 ${a.length + b.length} / ${bytes.length} 字节，未导入任何数据；请重新导入`)
+    expect(snapshot(t)).toEqual(before)
+  })
+})

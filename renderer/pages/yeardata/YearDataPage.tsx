@@ -8,6 +8,7 @@ import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, Modal, P
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { BackupEntry, JobState, PackageManifest, YearPackage, YearStatus } from '../../../shared/domain'
 import { zhDateTime } from '../../../shared/dates'
+import { PACKAGE_PART_BYTES } from '../../../shared/api'
 import { call } from '../../api'
 import { PageHeader } from '../../components/PageHeader'
 import { openFile, readAsBase64 } from '../../components/SavedFile'
@@ -265,6 +266,8 @@ export function YearDataPage() {
   const [exporting, setExporting] = useState<number | null>(null)
   const [locking, setLocking] = useState<YearStatus | null>(null)
   const [importing, setImporting] = useState(false)
+  /** How much of the package has reached the backend (0–1) while it is sent; null otherwise. */
+  const [sent, setSent] = useState<number | null>(null)
   const [importError, setImportError] = useState<string | null>(null)
   const [imported, setImported] = useState<YearPackage | null>(null)
   const [restoring, setRestoring] = useState<YearPackage | null>(null)
@@ -290,15 +293,26 @@ export function YearDataPage() {
   const importFile = async (file: File) => {
     setImportError(null)
     setImporting(true)
+    setSent(0)
     try {
-      const base64 = await readAsBase64(file)
-      const pkg = await call('yearData/import', { fileName: file.name, base64 })
+      // Sent in parts (a city's year is 70 MB and more): each part read from the file as it goes.
+      let uploadId: string | null = null
+      for (let offset = 0; offset < file.size; offset += PACKAGE_PART_BYTES) {
+        const base64 = await readAsBase64(file.slice(offset, offset + PACKAGE_PART_BYTES))
+        const r: { uploadId: string; received: number } = await call('yearData/upload', { uploadId, fileName: file.name, offset, total: file.size, base64 })
+        uploadId = r.uploadId
+        setSent(r.received / file.size)
+      }
+      if (!uploadId) throw new Error('所选文件是空的，不是年度数据包')
+      setSent(null)
+      const pkg = await call('yearData/import', { fileName: file.name, uploadId })
       setImported(pkg)
       await reload()
     } catch (e) {
       setImportError(e instanceof Error ? e.message : String(e))
     } finally {
       setImporting(false)
+      setSent(null)
     }
   }
 
@@ -387,7 +401,7 @@ export function YearDataPage() {
             }}
           >
             <Button type="primary" icon={<ImportOutlined />} loading={importing} data-testid="import-package">
-              导入数据包
+              {sent === null ? (importing ? '正在校验数据包……' : '导入数据包') : `正在读入数据包 ${Math.floor(sent * 100)}%`}
             </Button>
           </Upload>
         }
