@@ -113,6 +113,29 @@ async function yearFigures(b: Backend, currentYear: number, dir: string) {
   out('max_event_loop_block_ms_year_rebuild', yd.rebuildBlockMs, 'ms')
   note(`export phases (median): rows copied ${yd.phases.rows.toFixed(3)} s, checksum beside the index build ${yd.phases.checksum.toFixed(3)} s, manifest + fsync + rename ${yd.phases.finish.toFixed(3)} s`)
   note(`package ${(yd.packageBytes / 1e6).toFixed(1)} MB of ${(yd.workingBytes / 1e6).toFixed(1)} MB working file, ${yd.rows} rows`)
+
+  // The handoff as the 年度数据 page does it: the year exported (a job), then sent back in parts
+  // (yearData/upload, PACKAGE_PART_BYTES each) and imported: verified, its rows checked in a
+  // fresh schema, kept. Then a backup on demand (立即备份). Each with its longest event-loop block.
+  const job = await call(b, 'yearData/export', { workYear: currentYear })
+  const end = await b.ctx.jobs.wait(job.id)
+  if (end.status !== 'done') throw new Error(`year export job: ${end.message}`)
+  const bytes = readFileSync(end.paths[0]!)
+  const { PACKAGE_PART_BYTES } = await import('../shared/api')
+  const imported = await blocking(async () => {
+    let uploadId: string | null = null
+    for (let offset = 0; offset < bytes.length; offset += PACKAGE_PART_BYTES) {
+      const part = bytes.subarray(offset, offset + PACKAGE_PART_BYTES).toString('base64')
+      uploadId = (await call(b, 'yearData/upload', { uploadId, fileName: 'bench.ysjx.sqlite', offset, total: bytes.length, base64: part })).uploadId
+    }
+    return call(b, 'yearData/import', { fileName: 'bench.ysjx.sqlite', uploadId })
+  })
+  out('year_import_s', imported.seconds, 's')
+  out('max_event_loop_block_ms_year_import', imported.blockMs, 'ms')
+  note(`year import: ${(bytes.length / 1e6).toFixed(1)} MB in ${Math.ceil(bytes.length / PACKAGE_PART_BYTES)} parts (base64 made by the bench in the same process, inside the timing)`)
+  const backup = await blocking(() => call(b, 'backups/create', {}))
+  out('backup_manual_s', backup.seconds, 's')
+  out('max_event_loop_block_ms_backup_manual', backup.blockMs, 'ms')
 }
 
 /** 139 意见书 as a batch job; returns the 绩效目标 round it used. */
