@@ -52,19 +52,10 @@ function newBackup(dataDir: string, reason: keyof typeof BACKUP_REASONS, now: Da
   return { target, tmp }
 }
 
-/** Snapshot the open database into the backup folder; returns the new file's path. */
-export function makeBackup(sqlite: BetterSqlite3.Database, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): string {
-  const { target, tmp } = newBackup(dataDir, reason, now)
-  sqlite.prepare('VACUUM INTO ?').run(tmp)
-  renameSync(tmp, target)
-  rotateBackups(dataDir, now)
-  return target
-}
-
 /**
- * The same VACUUM INTO snapshot of the file at `dbPath`, made on a connection of its own in a
- * worker thread (db/worker.ts): a city's database takes about a second, which the main process
- * must not spend (manual, 年度结转 and restore backups). It reads the last committed state, so
+ * Snapshot the database file at `dbPath` into the backup folder with VACUUM INTO, on a connection
+ * of its own in a worker thread (db/worker.ts): a city's database takes about a second, which the
+ * main process must not spend (upgrade, manual, 年度结转 and restore backups). Returns the new file's path. It reads the last committed state, so
  * the caller keeps writes out meanwhile (the gate) when the backup must be exactly "now".
  */
 export async function makeBackupInWorker(dbPath: string, dataDir: string, reason: keyof typeof BACKUP_REASONS, now = new Date()): Promise<string> {
@@ -75,7 +66,7 @@ export async function makeBackupInWorker(dbPath: string, dataDir: string, reason
     throw new Error(`备份失败：${r.status === 'cancelled' ? '已取消' : r.message}`)
   }
   renameSync(tmp, target)
-  await rotateBackupsAsync(dataDir, now)
+  await rotateBackups(dataDir, now)
   return target
 }
 
@@ -117,7 +108,7 @@ export async function makeBackupAsync(sqlite: BetterSqlite3.Database, dataDir: s
   const { target, tmp } = newBackup(dataDir, reason, now)
   await sqlite.backup(tmp, { progress: () => 2000 })
   renameSync(tmp, target)
-  rotateBackups(dataDir, now)
+  await rotateBackups(dataDir, now)
   return target
 }
 
@@ -162,12 +153,8 @@ export function backupsToKeep(backups: BackupInfo[], today: string, perToday = 3
   return keep
 }
 
-export function rotateBackups(dataDir: string, now = new Date()): void {
-  for (const path of backupsToDrop(dataDir, now)) rmSync(path, { force: true })
-}
-
-/** rotateBackups off the event loop: freeing a city-scale file's blocks takes tens of milliseconds. */
-async function rotateBackupsAsync(dataDir: string, now: Date): Promise<void> {
+/** Deletes what the retention policy lets go, off the event loop: freeing a city-scale file's blocks takes tens of milliseconds. */
+export async function rotateBackups(dataDir: string, now = new Date()): Promise<void> {
   for (const path of backupsToDrop(dataDir, now)) await rm(path, { force: true })
 }
 

@@ -8,7 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { existsSync, renameSync, statSync } from 'node:fs'
 import { AppError } from '../../shared/result'
-import { listBackups, makeBackup, makeStartBackup } from './backup'
+import { listBackups, makeBackupInWorker, makeStartBackup } from './backup'
 import { fullCheck, probeFile, type FullCheck } from './integrity'
 import { LATEST_VERSION, MIGRATIONS } from './migrations'
 import type { DB } from './schema'
@@ -134,7 +134,8 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
   const target = opts.targetVersion ?? LATEST_VERSION
   if (!health.fresh && health.userVersion > 0) {
     // Before a migration the snapshot must exist first; the routine start-up one may run alongside.
-    if (health.userVersion < target) makeBackup(sqlite, opts.dataDir, 'migrate', now())
+    // In a worker: a city's file takes about a second, and the window is already waiting on us.
+    if (health.userVersion < target) await makeBackupInWorker(opts.path, opts.dataDir, 'migrate', now())
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedPrepare(sqlite) }) })
   try {

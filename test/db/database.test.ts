@@ -3,7 +3,7 @@ import Database from 'better-sqlite3'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { backupsToKeep, listBackups, makeBackup, type BackupInfo } from '../../electron/db/backup'
+import { backupsToKeep, listBackups, makeBackupInWorker, type BackupInfo } from '../../electron/db/backup'
 import { LATEST_VERSION, MIGRATIONS } from '../../electron/db/migrations'
 import { APPLICATION_ID, closeDatabase, DB_FILE_NAME, openDatabase } from '../../electron/db/open'
 import { restoreBackup } from '../../electron/db/recovery'
@@ -155,7 +155,7 @@ describe('backups', () => {
   it('delete old files on disk when rotating', async () => {
     const t = await makeBackend()
     dirs.push(t.dataDir)
-    for (let i = 0; i < 6; i++) makeBackup(t.backend.ctx.sqlite, t.dataDir, 'manual', new Date(2024, 9, 8, 10, i))
+    for (let i = 0; i < 6; i++) await makeBackupInWorker(t.backend.dbPath, t.dataDir, 'manual', new Date(2024, 9, 8, 10, i))
     await t.close()
     expect(readdirSync(join(t.dataDir, 'backups')).filter((f) => f.endsWith('.sqlite'))).toHaveLength(3)
   })
