@@ -19,6 +19,8 @@ interface Upload {
   total: number
   received: number
   operatorId: string | null
+  /** A part is being written: the next must wait for its answer (the page sends them one by one). */
+  writing: boolean
 }
 
 const uploads = new WeakMap<Ctx, Map<string, Upload>>()
@@ -42,11 +44,12 @@ export async function receivePart(ctx: Ctx, part: { uploadId: string | null; fil
   if (part.uploadId === null) {
     if (part.offset !== 0) throw new AppError('VALIDATION', '数据包的第一段应从文件开头开始，请重新导入')
     for (const other of [...of(ctx).values()]) if (other.operatorId === operatorId) drop(ctx, other)
-    u = { id: randomUUID(), path: incomingPath(ctx.dataDir), fileName: part.fileName, total: part.total, received: 0, operatorId }
+    u = { id: randomUUID(), path: incomingPath(ctx.dataDir), fileName: part.fileName, total: part.total, received: 0, operatorId, writing: false }
     of(ctx).set(u.id, u)
   } else {
     const found = of(ctx).get(part.uploadId)
     if (!found || found.operatorId !== operatorId) throw interrupted()
+    if (found.writing) throw new AppError('CONFLICT', '数据包的上一段还没有写完，请等它完成后再传下一段')
     u = found
   }
   const bytes = Buffer.from(part.base64, 'base64')
@@ -54,10 +57,13 @@ export async function receivePart(ctx: Ctx, part: { uploadId: string | null; fil
     if (part.fileName !== u.fileName || part.total !== u.total) throw new AppError('VALIDATION', '数据包的各段不属于同一个文件，未导入任何数据；请重新导入')
     if (part.offset !== u.received) throw new AppError('VALIDATION', `数据包的分段顺序不对（应从第 ${u.received} 字节接着传），未导入任何数据；请重新导入`)
     if (u.received + bytes.length > u.total) throw new AppError('VALIDATION', `数据包比开始时说的 ${u.total} 字节大，未导入任何数据；请重新导入`)
+    u.writing = true
     await appendFile(u.path, bytes)
   } catch (e) {
     drop(ctx, u)
     throw e
+  } finally {
+    u.writing = false
   }
   u.received += bytes.length
   return { uploadId: u.id, received: u.received }
@@ -67,6 +73,7 @@ export async function receivePart(ctx: Ctx, part: { uploadId: string | null; fil
 export function takeUpload(ctx: Ctx, uploadId: string, fileName: string): string {
   const u = of(ctx).get(uploadId)
   if (!u || u.operatorId !== (ctx.session.operatorId ?? null)) throw interrupted()
+  if (u.writing) throw new AppError('CONFLICT', '数据包的最后一段还没有写完，请稍候再导入')
   of(ctx).delete(u.id)
   if (u.received !== u.total || u.fileName !== fileName) {
     rmSync(u.path, { force: true })
