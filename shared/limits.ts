@@ -59,3 +59,6 @@ export const WORKBOOK_LIMITS = {
   /** Characters in one cell: Excel's own limit (Microsoft, "Excel specifications and limits"). */
   cellChars: 32_767,
 } as const
+
+/** Projects in one 自评表 file (a sheet each): the sheets one import reads, less the instructions and the lists. */
+export const SELFEVAL_FILE_PROJECTS = WORKBOOK_LIMITS.sheets - 2

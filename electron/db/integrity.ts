@@ -41,11 +41,12 @@ export function probeFile(path: string): string | null {
 export type FullCheck = { ok: true } | { ok: false; reason: string } | { ok: null; reason: string }
 
 /**
- * PRAGMA quick_check over the whole file in a worker thread (db/worker.ts). Settles when the worker
+ * PRAGMA quick_check (or, asked for, the slower integrity_check, which also compares every index
+ * with its table) over the whole file in a worker thread (db/worker.ts). Settles when the worker
  * has exited: only then is its handle on the file closed (a restore renames the file).
  */
-export async function fullCheck(path: string): Promise<FullCheck> {
-  const r = await runSqlTask({ path, readonly: true }, [{ op: 'all', sql: 'PRAGMA quick_check(20)' }])
+export async function fullCheck(path: string, pragma: 'quick_check' | 'integrity_check' = 'quick_check'): Promise<FullCheck> {
+  const r = await runSqlTask({ path, readonly: true }, [{ op: 'all', sql: `PRAGMA ${pragma}(20)` }])
   if (r.status === 'done') {
     const rows = (r.results[0] as Record<string, unknown>[]).map((x) => String(Object.values(x)[0]))
     return rows.length === 1 && rows[0] === 'ok' ? { ok: true } : { ok: false, reason: `完整性检查未通过（${rows.join('；')}）` }

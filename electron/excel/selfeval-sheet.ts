@@ -15,7 +15,7 @@ import { formatMoney, parseMoney, ratePercent, type MoneyUnit } from '../../shar
 import { DEFAULT_SCORING_RULES, scoreIndicator, type ScoringRules } from '../../shared/scoring'
 import { cellNumber as numOf, cellText, cellTextOrBlank as textOf, columnLetter, normalizeHeader, type ColumnSpec } from './read-table'
 import type { Writable } from 'node:stream'
-import type { ParsedSelfEval, SelfEvalWorkbookInput, SelfEvalWorkbookPages, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
+import type { ParsedSelfEval, SelfEvalWorkbookInput, SheetSelfEvalIndicator, SheetSelfEvalProject } from './stage-types'
 import { commitLists, instructionsSheet, listRanges, MONEY_FORMAT, moneyUnitOf, newStreamWorkbook, protect, toBuffer, writeInstructions, writeLists } from './targets-sheet'
 import { runSync, yielder, type Steps } from './yield'
 
@@ -163,21 +163,21 @@ const fmtPoints = (n: number) => String(Number(n.toFixed(2)))
 // ——— export ———
 
 export async function buildSelfEvalWorkbook(input: SelfEvalWorkbookInput): Promise<Buffer> {
-  return toBuffer((out) => writeSelfEvalWorkbook({ ...input, sheets: input.projects, pages: async function* () { yield input.projects } }, out))
+  return toBuffer((out) => writeSelfEvalWorkbook(input, out))
 }
 
 /**
  * Writes the 自评表 with exceljs's streaming writer, one project sheet after another: each is laid
  * out, protected and committed before the next is begun, the event loop turning between sheets.
  * The whole-workbook writer held every sheet's model and then wrote them in one stretch (for 5,000
- * sheets: 1.5 GB and the main process held for 19 s). A file holds at most WORKBOOK_LIMITS.sheets
- * sheets, what the import takes back (the export refuses more).
+ * sheets: 1.5 GB and the main process held for 19 s). A file holds at most SELFEVAL_FILE_PROJECTS
+ * projects, what the import takes back (the export refuses more).
  */
-export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookPages, out: Writable): Promise<void> {
+export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookInput, out: Writable): Promise<void> {
   const wb = newStreamWorkbook(out)
   const help = instructionsSheet(wb, SELFEVAL_SHEETS.help)
   const levels = DEFAULT_SCORING_RULES.qualitative
-  const names = selfEvalSheetNames(input.sheets)
+  const names = selfEvalSheetNames(input.projects)
   // The (hidden) lists sheet comes last, after the project sheets that refer to it.
   const listValues = { 定性完成等级: [...levels.map((l) => l.level), INAPPLICABLE] }
   const lists = listRanges(SELFEVAL_SHEETS.lists, listValues)
@@ -185,7 +185,7 @@ export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookPages, out: W
 
   writeInstructions(help, input.title, input.deadline, [
     ['一、本工作簿包括', true],
-    [`本“填表说明”和 ${input.sheets.length} 张项目自评表，每个项目一张，工作表名称为项目名称（过长的已截短）。每张表依次为预算执行情况（${EXEC_WEIGHT}分）、绩效指标和评价结论三部分，版式与县级项目支出绩效自评表相同，可直接打印盖章。`, false],
+    [`本“填表说明”和 ${input.projects.length} 张项目自评表，每个项目一张，工作表名称为项目名称（过长的已截短）。每张表依次为预算执行情况（${EXEC_WEIGHT}分）、绩效指标和评价结论三部分，版式与县级项目支出绩效自评表相同，可直接打印盖章。`, false],
     ['二、预算执行情况', true],
     ['1. 按资金来源（当年财政资金、上年结转资金、其他资金）分别填写年初预算数、全年预算数和全年执行数，单位为万元，最多保留六位小数（即到元角分）。没有该项资金的填 0 或留空；有全年预算数而没有支出的，全年执行数填 0。', false],
     [`2. 执行率（=全年执行数÷全年预算数）、得分和合计行由公式自动计算，请勿改写。得分 = 执行率 × ${EXEC_WEIGHT}，最高 ${EXEC_WEIGHT} 分。`, false],
@@ -209,17 +209,12 @@ export async function writeSelfEvalWorkbook(input: SelfEvalWorkbookPages, out: W
 
   help.commit()
   const breathe = yielder()
-  let i = 0
-  for await (const page of input.pages()) {
-    for (const p of page) {
-      const name = names[i++]
-      if (name === undefined) throw new Error('自评表的项目多于工作表名称')
-      const ws = wb.addWorksheet(name, projectSheetOptions())
-      writeProjectSheet(ws, p, input, lists['定性完成等级'])
-      await protect(ws)
-      ws.commit()
-      await breathe()
-    }
+  for (const [i, p] of input.projects.entries()) {
+    const ws = wb.addWorksheet(names[i]!, projectSheetOptions())
+    writeProjectSheet(ws, p, input, lists['定性完成等级'])
+    await protect(ws)
+    ws.commit()
+    await breathe()
   }
   writeLists(wb, SELFEVAL_SHEETS.lists, listValues)
   commitLists(wb)

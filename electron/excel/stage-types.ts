@@ -148,15 +148,6 @@ export interface SelfEvalWorkbookInput {
   projects: SheetSelfEvalProject[]
 }
 
-/**
- * The 自评表 as the export streams it: every project's name and code up front (the sheet names
- * are made unique over all of them), the projects themselves a page at a time, in that order.
- */
-export interface SelfEvalWorkbookPages extends Omit<SelfEvalWorkbookInput, 'projects'> {
-  sheets: { name: string; code: string }[]
-  pages(): AsyncIterable<SheetSelfEvalProject[]>
-}
-
 export interface ParsedSelfEval {
   projects: (SheetSelfEvalProject & { sheet: string })[]
   problems: ImportProblem[]

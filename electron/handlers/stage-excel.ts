@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream'
 import { MATCH_CREATE, type EvaluationDetail, type ImportMatchRequest, type ImportProblem, type Indicator, type StageImportPreview } from '../../shared/domain'
 import { checkIndicators } from '../../shared/indicators'
 import { formatWan } from '../../shared/money'
-import { WORKBOOK_LIMITS } from '../../shared/limits'
+import { SELFEVAL_FILE_PROJECTS } from '../../shared/limits'
 import { AppError } from '../../shared/result'
 import { canEdit, nextStatus, type ItemStatus } from '../../shared/stage'
 import type { DB, IndicatorRow } from '../db/schema'
@@ -661,8 +661,8 @@ async function plan(ctx: Ctx, roundId: string, fileName: string, file: ParsedFil
 }
 
 /**
- * Items per page when an export reads a round: its rows, and what each sheet needs of them
- * (indicators, values, 自评), a page at a time as the workbook is written. Under SQLite's limit of
+ * Items per page when an export reads a round: its rows, and what the 申报表's and 监控表's
+ * sheets need of them (indicators, values), a page at a time as the workbook is written. Under SQLite's limit of
  * bound parameters, and small enough that a page's rows are a few MB at most.
  */
 export const EXPORT_PAGE = 500
@@ -771,16 +771,15 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
       else byUnit.set(r.unitId, [r])
     }
     const groups = oneFile ? [chosen] : [...byUnit.values()]
-    // The 自评表 has a sheet per project: each file must be one the import takes back
-    // (WORKBOOK_LIMITS.sheets, with the instructions and the lists). Checked before any file is written.
-    const crowded = round.stage === 'selfeval' ? groups.find((g) => g.length + 2 > WORKBOOK_LIMITS.sheets) : undefined
+    // The 自评表 has a sheet per project: each file must be one the import takes back. Checked
+    // before any file is written.
+    const crowded = round.stage === 'selfeval' ? groups.find((g) => g.length > SELFEVAL_FILE_PROJECTS) : undefined
     if (crowded) {
-      const most = WORKBOOK_LIMITS.sheets - 2
       throw new AppError(
         'VALIDATION',
         oneFile
-          ? `自评表每个项目一张工作表，一个文件最多 ${most} 个项目（再多 Excel、WPS 打开缓慢，导入时也会被拒绝），本任务${unitIds.length ? '所选单位' : ''}有 ${crowded.length} 个项目；请选择“每个单位一个文件”`
-          : `“${crowded[0]!.unitName}”在本任务中有 ${crowded.length} 个项目，超过自评表一个文件 ${most} 个项目的上限（每个项目一张工作表）；请把该单位的项目分到两个自评任务中`,
+          ? `自评表每个项目一张工作表，一个文件最多 ${SELFEVAL_FILE_PROJECTS} 个项目（再多 Excel、WPS 打开缓慢，导入时也会被拒绝），本任务${unitIds.length ? '所选单位' : ''}有 ${crowded.length} 个项目；请选择“每个单位一个文件”`
+          : `“${crowded[0]!.unitName}”在本任务中有 ${crowded.length} 个项目，超过自评表一个文件 ${SELFEVAL_FILE_PROJECTS} 个项目的上限（每个项目一张工作表）；请把该单位的项目分到两个自评任务中`,
       )
     }
     const paths: string[] = []
@@ -812,20 +811,15 @@ export const stageExcelHandlers: Pick<Handlers, 'stageExcel/export' | 'stageExce
         write = (out) => writeTargetsWorkbook(input, out)
         kind = '绩效目标申报表'
       } else if (round.stage === 'selfeval') {
-        // Each page's items with their indicators and values in three statements (loadEvaluations);
-        // each page's sheets are written before the next page is read.
-        const pages = async function* (): AsyncIterable<SheetSelfEvalProject[]> {
-          for (let i = 0; i < group.length; i += EXPORT_PAGE) {
-            const page = group.slice(i, i + EXPORT_PAGE)
-            const rows = new Map((await ctx.db.selectFrom('round_items').selectAll().where('id', 'in', page.map((r) => r.id)).execute()).map((x) => [x.id, x]))
-            const items = page.map((r) => rows.get(r.id))
-            if (items.some((x) => !x)) throw new AppError('CONFLICT', '导出过程中本任务的项目有变动（可能刚被移出任务），请重新导出')
-            await breathe()
-            const evaluations = await loadEvaluations(ctx, items as NonNullable<(typeof items)[number]>[], breathe)
-            yield page.map((r) => selfEvalSheetProject(r, evaluations.get(r.id)!, opinionsOf))
-          }
-        }
-        const input = { title: `${round.budgetYear}年度项目支出绩效自评表`, budgetYear: round.budgetYear, deadline: round.deadline, sheets: group.map((r) => ({ name: r.projectName, code: r.projectCode })), pages }
+        // A file holds at most SELFEVAL_FILE_PROJECTS (checked above): its items, their indicators
+        // and values in three statements (loadEvaluations).
+        const rows = new Map((await ctx.db.selectFrom('round_items').selectAll().where('id', 'in', group.map((r) => r.id)).execute()).map((x) => [x.id, x]))
+        const items = group.map((r) => rows.get(r.id))
+        if (items.some((x) => !x)) throw new AppError('CONFLICT', '导出过程中本任务的项目有变动（可能刚被移出任务），请重新导出')
+        await breathe()
+        const evaluations = await loadEvaluations(ctx, items as NonNullable<(typeof items)[number]>[], breathe)
+        const projects = group.map((r) => selfEvalSheetProject(r, evaluations.get(r.id)!, opinionsOf))
+        const input = { title: `${round.budgetYear}年度项目支出绩效自评表`, budgetYear: round.budgetYear, deadline: round.deadline, projects }
         write = (out) => writeSelfEvalWorkbook(input, out)
         kind = '项目支出绩效自评表'
       } else if (round.stage === 'fiscaleval') {

@@ -12,7 +12,7 @@ import type { BackupEntry, PackageManifest, YearPackage, YearStatus } from '../.
 import { AppError } from '../../shared/result'
 import { withDefaults, type Settings } from '../../shared/settings'
 import { BACKUP_REASONS, listBackups, makeBackupInWorker, type BackupInfo } from '../db/backup'
-import { runSqlTask } from '../db/worker'
+import { fullCheck } from '../db/integrity'
 import { inspectDatabase } from '../db/open'
 import type { DB } from '../db/schema'
 import { safeFileName } from '../docs/write-file'
@@ -334,10 +334,8 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
       probe.close()
     }
     // The whole file read in a worker thread (a city's backup is hundreds of MB).
-    const checked = await runSqlTask({ path: chosen.path, readonly: true }, [{ op: 'all', sql: 'PRAGMA integrity_check(20)' }])
-    if (checked.status !== 'done') throw new AppError('DB_DAMAGED', `该备份文件未通过完整性检查（${checked.status === 'failed' || checked.status === 'unavailable' ? checked.message : '已取消'}），请选择其他备份`)
-    const found = (checked.results[0] as Record<string, unknown>[]).map((x) => String(Object.values(x)[0]))
-    if (found.length !== 1 || found[0] !== 'ok') throw new AppError('DB_DAMAGED', `该备份文件未通过完整性检查（${found.join('；')}），请选择其他备份`)
+    const checked = await fullCheck(chosen.path, 'integrity_check')
+    if (!checked.ok) throw new AppError('DB_DAMAGED', `该备份文件${checked.reason}，请选择其他备份`)
     // Copied before the 'restore' backup is made: its rotation could otherwise remove the chosen one.
     return ctx.gate.exclusive(RESTORING, 'refuse', async () => {
       const backup = await swapIn(

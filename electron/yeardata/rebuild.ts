@@ -39,8 +39,7 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
   try {
     for (const p of SCRATCH_PRAGMAS) db.pragma(p)
     db.pragma(`application_id = ${APPLICATION_ID}`)
-    let kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) })
-    await runMigrations(kysely, 0, o.schemaVersion)
+    await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: db }) }), 0, o.schemaVersion)
     // Sorted index builds once the rows are in, as the export does.
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
     for (const ix of indexes) db.exec(`DROP INDEX ${quoteId(ix.name)}`)
@@ -100,17 +99,16 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
     db.close()
     const indexed = await runSqlTask({ path: o.targetPath, pragmas: SCRATCH_PRAGMAS }, [{ op: 'exec', sql: 'BEGIN' }, ...indexes.map((ix): SqlStep => ({ op: 'exec', sql: ix.sql })), { op: 'exec', sql: 'COMMIT' }])
     if (indexed.status !== 'done') throw refused(`无法建立索引（${indexed.status === 'cancelled' ? '已取消' : indexed.message}）`)
-    db = new Database(o.targetPath, { fileMustExist: true })
-    for (const p of SCRATCH_PRAGMAS) db.pragma(p)
-    kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: db }) })
     if (o.schemaVersion < LATEST_VERSION) {
+      db = new Database(o.targetPath, { fileMustExist: true })
+      for (const p of SCRATCH_PRAGMAS) db.pragma(p)
       try {
-        await runMigrations(kysely, o.schemaVersion, LATEST_VERSION)
+        await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: db }) }), o.schemaVersion, LATEST_VERSION)
       } catch (e) {
         throw new AppError('IMPORT_INVALID', `该数据包的数据结构较旧（版本 ${o.schemaVersion}），升级到当前版本时失败：${(e as Error).message}`)
       }
+      db.close()
     }
-    db.close()
     // synchronous=OFF skipped the fsyncs; one at the end, off the event loop.
     await syncFile(o.targetPath)
     done = true

@@ -8,7 +8,7 @@ import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { JobState, Round, StageImportPreview } from '../../../shared/domain'
 import { defaultDateIn } from '../../../shared/dates'
-import { WORKBOOK_LIMITS } from '../../../shared/limits'
+import { SELFEVAL_FILE_PROJECTS } from '../../../shared/limits'
 import { DOC_KINDS } from '../../../shared/documents'
 import { ITEM_STATUSES, type ItemStatus } from '../../../shared/stage'
 import { call } from '../../api'
@@ -208,8 +208,6 @@ export function RoundBar({
 }
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p
-/** Projects in one 自评表 file: the sheets one import takes, less the instructions and the lists. */
-const SHEETS_MOST = WORKBOOK_LIMITS.sheets - 2
 
 /** Export the units' workbooks: all units in one file, or one file per unit (optionally some units). */
 function ExportModal({ open, round, form, onClose }: { open: boolean; round: Round; form: string; onClose: () => void }) {
@@ -220,7 +218,7 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
   const [result, setResult] = useState<{ paths: string[]; folder: string } | null>(null)
   // The 自评表 has a sheet per project: a whole city round does not fit one file (the backend says
   // so for a choice of units too).
-  const crowded = round.stage === 'selfeval' && round.itemCount > SHEETS_MOST
+  const crowded = round.stage === 'selfeval' && round.itemCount > SELFEVAL_FILE_PROJECTS
 
   useEffect(() => {
     if (!open) return
@@ -271,7 +269,7 @@ function ExportModal({ open, round, form, onClose }: { open: boolean; round: Rou
           </Radio.Group>
           {crowded && (
             <p className="hint" data-testid="export-one-file-hint">
-              自评表每个项目一张工作表，一个文件最多 {SHEETS_MOST} 个项目（再多 Excel、WPS 打开缓慢，也无法导回），本任务有 {round.itemCount} 个项目：请每个单位一个文件，或选择部分单位合为一个文件。
+              自评表每个项目一张工作表，一个文件最多 {SELFEVAL_FILE_PROJECTS} 个项目（再多 Excel、WPS 打开缓慢，也无法导回），本任务有 {round.itemCount} 个项目：请每个单位一个文件，或选择部分单位合为一个文件。
             </p>
           )}
           <Select
