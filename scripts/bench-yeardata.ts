@@ -5,6 +5,12 @@
  *                                     beside the index build and FK check, fsync)
  *   BENCH year_export_vacuum_floor_s  VACUUM INTO of the same content (the built package, vacuumed again)
  *   BENCH year_export_vs_vacuum <r> x the first over the second
+ *   BENCH year_export_row_copy_floor_s  the same rows by bare INSERT…SELECT under the package's row
+ *                                     rules (copyStatements unordered) into its tables: no index
+ *                                     but the keys', no checksum, FK check or fsync; what any
+ *                                     row-filtered copy pays at the least
+ *   BENCH year_export_vs_row_copy <r> x year_export_s over it
+ *   BENCH year_row_copy_floor_vs_vacuum <r> x the row-copy floor over VACUUM INTO
  *   BENCH year_verify_s <v> s         the import verification of that package (quick_check beside
  *                                     the content checksum read in rowid order, manifest, row counts)
  *   BENCH year_verify_sha256_floor_s  `sha256sum` of the package file (reading every byte once)
@@ -26,7 +32,7 @@ import { join } from 'node:path'
 import { openBackend } from '../electron/backend'
 import { signInForScript } from './script-session'
 import { headlessPlatform } from '../electron/platform'
-import { buildPackage } from '../electron/yeardata/package'
+import { buildPackage, copyStatements } from '../electron/yeardata/package'
 import { rebuildFromPackage } from '../electron/yeardata/rebuild'
 import { verifyPackageFile } from '../electron/yeardata/verify'
 
@@ -35,6 +41,8 @@ export interface YearDataBench {
   copyS: number
   ratio: number
   vacuumS: number
+  /** The bare INSERT…SELECT of the same rows (see rowCopyFloor). */
+  rowCopyS: number
   verifyS: number
   sha256S: number
   exportBlockMs: number
@@ -74,6 +82,33 @@ export async function blocking<T>(fn: () => Promise<T>): Promise<{ value: T; blo
   }
 }
 
+/**
+ * The rows of a year by bare INSERT…SELECT under the export's own rules, unordered, into a file
+ * holding only the package's tables (their key indexes, no secondary ones), one transaction, no
+ * fsync: seconds for the rows alone.
+ */
+function rowCopyFloor(sourcePath: string, packagePath: string, workYear: number, target: string): number {
+  const built = new Database(packagePath, { readonly: true })
+  const tables = built.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'package_manifest'").pluck().all() as string[]
+  built.close()
+  rmSync(target, { force: true })
+  const db = new Database(target)
+  try {
+    for (const p of ['journal_mode = MEMORY', 'synchronous = OFF', 'foreign_keys = OFF', 'cache_size = -65536']) db.pragma(p)
+    for (const sql of tables) db.exec(sql)
+    db.prepare('ATTACH DATABASE ? AS src').run(sourcePath)
+    const steps = copyStatements(db, 'year', workYear, { ordered: false })
+    const t = performance.now()
+    db.exec('BEGIN')
+    for (const s of steps) if (s.op === 'run') db.prepare(s.sql).run(s.params ?? {})
+    db.exec('COMMIT')
+    return (performance.now() - t) / 1000
+  } finally {
+    db.close()
+    rmSync(target, { force: true })
+  }
+}
+
 /** Peak RSS (MB) of one year export in a process of its own (scripts/bench/year-export-child.ts). */
 function exportPeakRss(dbPath: string, workYear: number, target: string): number {
   const child = join(__dirname, 'bench', 'year-export-child.ts') // tsx runs the scripts as CommonJS
@@ -102,6 +137,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
   const rebuilds: number[] = []
   const rebuildBlocks: number[] = []
   const vacuums: number[] = []
+  const rowCopies: number[] = []
   const shas: number[] = []
   const exportBlocks: number[] = []
   const verifyBlocks: number[] = []
@@ -152,6 +188,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     vacuums.push((performance.now() - t) / 1000)
     again.close()
     rmSync(`${target}.vacuumed`, { force: true })
+    rowCopies.push(rowCopyFloor(opts.dbPath, target, opts.workYear, `${target}.rowcopy`))
 
     const { value: verified, blockMs: verifyBlock, seconds: verifySeconds } = await blocking(() => verifyPackageFile(target, { level: 'full' }))
     verifies.push(verifySeconds)
@@ -175,6 +212,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     copyS,
     ratio: exportS / copyS,
     vacuumS: median(vacuums),
+    rowCopyS: median(rowCopies),
     verifyS: median(verifies),
     sha256S: shas.length ? median(shas) : NaN,
     exportBlockMs: Math.max(...exportBlocks),
@@ -197,6 +235,9 @@ export function printYearDataBench(r: YearDataBench): void {
   console.log(`BENCH year_export_s ${r.exportS.toFixed(3)} s`)
   console.log(`BENCH year_export_vacuum_floor_s ${r.vacuumS.toFixed(3)} s`)
   console.log(`BENCH year_export_vs_vacuum ${(r.exportS / r.vacuumS).toFixed(1)} x`)
+  console.log(`BENCH year_export_row_copy_floor_s ${r.rowCopyS.toFixed(3)} s`)
+  console.log(`BENCH year_export_vs_row_copy ${(r.exportS / r.rowCopyS).toFixed(1)} x`)
+  console.log(`BENCH year_row_copy_floor_vs_vacuum ${(r.rowCopyS / r.vacuumS).toFixed(1)} x`)
   console.log(`# (a plain copy of the whole working file: ${r.copyS.toFixed(3)} s, ${r.ratio.toFixed(1)}x)`)
   console.log(`BENCH year_verify_s ${r.verifyS.toFixed(3)} s`)
   console.log(`BENCH year_verify_sha256_floor_s ${r.sha256S.toFixed(3)} s`)

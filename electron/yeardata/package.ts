@@ -1,24 +1,23 @@
 /**
- * Builds a year package (年度数据包) or a 年度结转 starter database: a fresh SQLite file created by
- * the app's own migrations (same application_id and user_version as the app), filled by
+ * Builds a year package (年度数据包) or a 年度结转 starter database: a fresh SQLite file holding
+ * the schema the app's own migrations write (same application_id and user_version as the app), filled by
  * ATTACH + INSERT … SELECT from the working file under one read snapshot, with the manifest in a
  * table of its own. Never a file copy of the live database. Written to `<target>.tmp`, synced,
  * then renamed, so a crash or a cancel never leaves a half package under the final name.
  */
 import Database from 'better-sqlite3'
 import type BetterSqlite3 from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
 import { mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { PackageManifest } from '../../shared/domain'
 import { AppError } from '../../shared/result'
 import { CREDENTIAL_SQL } from '../auth/local-accounts'
-import { APPLICATION_ID, runMigrations } from '../db/open'
+import { APPLICATION_ID } from '../db/open'
 import { registerWrittenFile, syncFile } from '../docs/write-file'
 import { MACHINE_LOCAL_SETTINGS } from '../../shared/settings'
 import { runSqlTask, type SqlStep } from '../db/worker'
 import { dataTables, digestPlan, quoteId, runDigest, sealedDigest, signDigest, tableShape } from './checksum'
-import { MANIFEST_SQL, MANIFEST_TABLE } from './schema-check'
+import { MANIFEST_SQL, MANIFEST_TABLE, schemaStatements } from './schema-check'
 import { auditCondition, TABLE_RULES, type Rule } from './tables'
 
 export const PRODUCT = '预算绩效管理' as const
@@ -70,6 +69,40 @@ export function stampForFile(d: Date): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`
 }
 
+/**
+ * The INSERT … SELECT of every table a package of `kind` carries, in TABLE_RULES order, from the
+ * source attached as `src` into `main` (whose tables must have the app's columns). `ordered`:
+ * rows in key order, so that a package's rowid order is its key order (checksum.ts reads it so);
+ * the bench's row-copy floor leaves it out.
+ */
+export function copyStatements(db: BetterSqlite3.Database, kind: PackageManifest['kind'], workYear: number, { ordered = true } = {}): SqlStep[] {
+  const sourceTables = new Set(dataTables(db, 'src'))
+  const params = { year: workYear, next: workYear + 1, yearText: String(workYear) }
+  const steps: SqlStep[] = []
+  const carried: { table: string; pk: string }[] = []
+  for (const r of TABLE_RULES) {
+    if (!sourceTables.has(r.table)) continue
+    const rule = kind === 'year' ? r.year : r.carryOver
+    if (rule === 'none') continue
+    if (typeof rule === 'object' && 'where' in rule && rule.requires?.some((t) => !sourceTables.has(t))) continue
+    const mine = tableShape(db, r.table, 'main')
+    const theirs = tableShape(db, r.table, 'src')
+    if (mine.columns.length !== theirs.columns.length || mine.columns.some((c) => !theirs.columns.includes(c))) {
+      throw new AppError('INTERNAL', `数据表“${r.table}”的结构与本软件不一致，无法导出；请先用本软件正常打开一次工作数据库`)
+    }
+    const cols = mine.columns.map(quoteId).join(', ')
+    const order = ordered ? ` ORDER BY ${(mine.pk.length ? mine.pk : mine.columns).map((c) => `s.${quoteId(c)}`).join(', ')}` : ''
+    steps.push({
+      op: 'run',
+      label: `正在导出${r.label}……`,
+      sql: `INSERT INTO main.${quoteId(r.table)} (${cols}) SELECT ${mine.columns.map((c) => `s.${quoteId(c)}`).join(', ')} FROM src.${quoteId(r.table)} AS s WHERE ${condition(rule, carried)}${order}`,
+      params,
+    })
+    if (mine.pk.length === 1 && r.table !== 'audit_log') carried.push({ table: r.table, pk: mine.pk[0]! })
+  }
+  return steps
+}
+
 /** Returns null if cancelled (nothing left behind). */
 export async function buildPackage(o: BuildOptions): Promise<BuildResult | null> {
   const tmp = `${o.targetPath}.tmp`
@@ -87,21 +120,23 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     // What is removed below (this PC's key and folder) must not linger in freed page space.
     pkg.pragma('secure_delete = ON')
 
-    // Schema version: the source's (the app's, once it has opened the file). Migrations run
-    // before ATTACH so that their unqualified names can only mean the new file.
+    // Schema version: the source's (the app's, once it has opened the file). The schema is
+    // built before ATTACH so that its unqualified names can only mean the new file.
     const probe = new Database(o.sourcePath, { readonly: true, fileMustExist: true })
     const sourceVersion = probe.pragma('user_version', { simple: true }) as number
     const sourceAppId = probe.pragma('application_id', { simple: true }) as number
     probe.close()
     if (sourceAppId !== APPLICATION_ID) throw new AppError('INTERNAL', '工作数据库不是本软件的文件，无法导出')
     pkg.pragma(`application_id = ${APPLICATION_ID}`)
-    // Kysely is only the migrations' vehicle here; it is not destroyed (that would close pkg).
-    await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: pkg }) }), 0, sourceVersion)
+    // The migrations' own schema at that version (schema-check.ts), without running them again
+    // on the event loop. Secondary indexes are built once after the rows are in (a sorted build),
+    // not row by row, from the migrations' own CREATE statements.
+    const { tables: schema, indexes } = await schemaStatements(sourceVersion)
+    pkg.exec('BEGIN')
+    for (const sql of schema) pkg.exec(sql)
     pkg.exec(MANIFEST_SQL)
-    // Secondary indexes are built once after the rows are in (a sorted build), not row by row;
-    // recreated from their own CREATE statements, so the schema ends up exactly the migrations'.
-    const indexes = pkg.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
-    for (const ix of indexes) pkg.exec(`DROP INDEX ${quoteId(ix.name)}`)
+    pkg.pragma(`user_version = ${sourceVersion}`)
+    pkg.exec('COMMIT')
 
     pkg.prepare('ATTACH DATABASE ? AS src').run(o.sourcePath)
     checkCoverage(pkg)
@@ -109,31 +144,10 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
     const rules = TABLE_RULES.filter((r) => sourceTables.has(r.table))
     const tablesInPackage = dataTables(pkg)
     const total = rules.length + tablesInPackage.length + 2
-    const params = { year: o.workYear, next: o.workYear + 1, yearText: String(o.workYear) }
 
     // The plan is made here from the schemas alone; the rows move in a worker thread (db/worker.ts)
     // so that the main process stays answerable, on a connection of its own.
-    const steps: SqlStep[] = [{ op: 'exec', sql: 'BEGIN' }]
-    const carried: { table: string; pk: string }[] = []
-    for (const r of rules) {
-      const rule = o.kind === 'year' ? r.year : r.carryOver
-      if (rule === 'none') continue
-      if (typeof rule === 'object' && 'where' in rule && rule.requires?.some((t) => !sourceTables.has(t))) continue
-      const mine = tableShape(pkg, r.table, 'main')
-      const theirs = tableShape(pkg, r.table, 'src')
-      if (mine.columns.length !== theirs.columns.length || mine.columns.some((c) => !theirs.columns.includes(c))) {
-        throw new AppError('INTERNAL', `数据表“${r.table}”的结构与本软件不一致，无法导出；请先用本软件正常打开一次工作数据库`)
-      }
-      const cols = mine.columns.map(quoteId).join(', ')
-      const order = (mine.pk.length ? mine.pk : mine.columns).map((c) => `s.${quoteId(c)}`).join(', ')
-      steps.push({
-        op: 'run',
-        label: `正在导出${r.label}……`,
-        sql: `INSERT INTO main.${quoteId(r.table)} (${cols}) SELECT ${mine.columns.map((c) => `s.${quoteId(c)}`).join(', ')} FROM src.${quoteId(r.table)} AS s WHERE ${condition(rule, carried)} ORDER BY ${order}`,
-        params,
-      })
-      if (mine.pk.length === 1 && r.table !== 'audit_log') carried.push({ table: r.table, pk: mine.pk[0]! })
-    }
+    const steps: SqlStep[] = [{ op: 'exec', sql: 'BEGIN' }, ...copyStatements(pkg, o.kind, o.workYear)]
     // This PC's accounts (password hashes, failed sign-ins), folder and key are not the bureau's
     // data: they never leave in a package.
     if (hasCredentials(pkg)) steps.push({ op: 'exec', sql: CREDENTIAL_SQL })

@@ -1,6 +1,6 @@
 /**
  * A package is data, never schema: viewing and restoring never use the received file itself.
- * Its rows are copied into a fresh file whose schema the product's own migrations build (at the
+ * Its rows are copied into a fresh file holding the schema the product's own migrations write (at the
  * package's version, then migrated to today's like any older database), each row held to the API's
  * rules (row-check.ts), and what describes another PC is dropped: documents' file paths, and the
  * settings this PC keeps for itself (output folder, bureau key). Triggers, views, indexes and
@@ -17,6 +17,7 @@ import { dataTables, quoteId, tableShape } from './checksum'
 import { rowCheckMessage, rowChecks, settingsProblem } from './row-check'
 import { runSqlTask, type SqlStep } from '../db/worker'
 import { syncFile } from '../docs/write-file'
+import { schemaStatements } from './schema-check'
 
 export interface RebuildOptions {
   packagePath: string
@@ -39,10 +40,13 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
   try {
     for (const p of SCRATCH_PRAGMAS) db.pragma(p)
     db.pragma(`application_id = ${APPLICATION_ID}`)
-    await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: db }) }), 0, o.schemaVersion)
-    // Sorted index builds once the rows are in, as the export does.
-    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as { name: string; sql: string }[]
-    for (const ix of indexes) db.exec(`DROP INDEX ${quoteId(ix.name)}`)
+    // The migrations' own schema at the package's version (schema-check.ts), not run again on the
+    // event loop; sorted index builds once the rows are in, as the export does.
+    const { tables: schema, indexes } = await schemaStatements(o.schemaVersion)
+    db.exec('BEGIN')
+    for (const sql of schema) db.exec(sql)
+    db.pragma(`user_version = ${o.schemaVersion}`)
+    db.exec('COMMIT')
 
     // The plan from the schemas alone; the rows move, and are checked, in a worker thread
     // (db/worker.ts), so that the main process stays answerable (a city's year: 1 s of copying).

@@ -27,21 +27,63 @@ function objects(sqlite: BetterSqlite3.Database, schema = 'main'): Map<string, S
   return new Map(rows.map((r) => [r.name, r]))
 }
 
-const references = new Map<number, Map<string, SchemaObject>>()
+/** What the migrations write at a version: its objects by name, and its statements in their order. */
+interface Reference {
+  objects: Map<string, SchemaObject>
+  /** Every CREATE the migrations left in sqlite_master, in creation order, the manifest's not among them. */
+  statements: { type: string; name: string; sql: string }[]
+}
 
-/** What the migrations write at `version`, built once per version in memory. */
+const references = new Map<number, Promise<Reference>>()
+
+/**
+ * Built once per version in memory by the migrations themselves (30–60 ms of the main thread on
+ * a 2-core PC), then reused: a package's schema is checked against it, and a package or a rebuilt
+ * file is created from its statements, so neither runs the migrations again.
+ */
+function reference(version: number): Promise<Reference> {
+  let known = references.get(version)
+  if (!known) {
+    known = (async () => {
+      const mem = new Database(':memory:')
+      try {
+        await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: mem }) }), 0, version)
+        const statements = mem.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid").all() as Reference['statements']
+        mem.exec(MANIFEST_SQL)
+        return { objects: objects(mem), statements }
+      } finally {
+        mem.close()
+      }
+    })()
+    known.catch(() => references.delete(version))
+    references.set(version, known)
+  }
+  return known
+}
+
+/** What the migrations write at `version` (plus the manifest table), by name. */
 export async function referenceSchema(version: number): Promise<Map<string, SchemaObject>> {
-  const known = references.get(version)
-  if (known) return known
-  const mem = new Database(':memory:')
-  try {
-    await runMigrations(new Kysely<any>({ dialect: new SqliteDialect({ database: mem }) }), 0, version)
-    mem.exec(MANIFEST_SQL)
-    const ref = objects(mem)
-    references.set(version, ref)
-    return ref
-  } finally {
-    mem.close()
+  return (await reference(version)).objects
+}
+
+export interface SchemaStatements {
+  /** The tables (and anything else but indexes), in the order the migrations created them. */
+  tables: string[]
+  /** The secondary indexes: built once the rows are in (a sorted build, not row by row). */
+  indexes: { name: string; sql: string }[]
+}
+
+/**
+ * The statements that build in an empty file exactly the schema the migrations write at
+ * `version`: the CREATE texts SQLite keeps in sqlite_master are the schema (ALTER TABLE rewrites
+ * them), so running them again gives the same sqlite_master, which schemaDifference compares.
+ * The caller sets user_version (test/yeardata/schema-statements.test.ts holds them equal).
+ */
+export async function schemaStatements(version: number): Promise<SchemaStatements> {
+  const { statements } = await reference(version)
+  return {
+    tables: statements.filter((s) => s.type !== 'index').map((s) => s.sql),
+    indexes: statements.filter((s) => s.type === 'index').map((s) => ({ name: s.name, sql: s.sql })),
   }
 }
 
