@@ -171,9 +171,15 @@ describe('绩效目标与运行监控 end to end', () => {
 
       // 批量生成意见书 with progress.
       await page.getByTestId('batch-open').click()
+      await expect.poll(() => page.getByRole('dialog', { name: /批量生成/ }).isVisible(), { timeout: T }).toBe(true)
       await page.getByTestId('batch-start').click()
       const job = page.getByTestId('job-progress')
-      await expect.poll(() => page.getByTestId('job-message').textContent(), { timeout: 30_000 }).toContain('已生成 1 份')
+      // The job's message, or (should it not start) the message saying why, so a failure names it.
+      const outcome = async () =>
+        (await page.getByTestId('job-message').count())
+          ? await page.getByTestId('job-message').textContent()
+          : `未开始：${(await page.locator('.ant-message-notice, .ant-modal-confirm').allTextContents()).join(' ')}`
+      await expect.poll(outcome, { timeout: 30_000 }).toContain('已生成 1 份')
       await expect.poll(() => job.locator('.ant-list-item').count()).toBe(1)
       await shot(page, 'stage-targets-12-batch')
       await page.getByTestId('job-close').click()
