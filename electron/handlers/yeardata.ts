@@ -200,7 +200,7 @@ export const yearDataHandlers: Pick<Handlers, YearDataChannels> = {
     const { fileName } = input
     // Received under dataDir first (in the call, or in parts before it): verification reads a
     // file, and nothing else is touched until it has passed.
-    const tmp = 'uploadId' in input ? takeUpload(ctx, input.uploadId, fileName) : incomingPath(ctx.dataDir)
+    const tmp = 'uploadId' in input ? await takeUpload(ctx, input.uploadId, fileName) : incomingPath(ctx.dataDir)
     const { packageKey } = await workingSettings(ctx)
     try {
       if ('base64' in input) await writeFile(tmp, Buffer.from(input.base64, 'base64'))
