@@ -35,6 +35,7 @@ import { headlessPlatform } from '../electron/platform'
 import { buildPackage, copyStatements } from '../electron/yeardata/package'
 import { rebuildFromPackage } from '../electron/yeardata/rebuild'
 import { verifyPackageFile } from '../electron/yeardata/verify'
+import { bundleChild, runChild } from './bench/child-run'
 
 export interface YearDataBench {
   exportS: number
@@ -53,8 +54,9 @@ export interface YearDataBench {
   packageBytes: number
   workingBytes: number
   rows: number
-  /** Peak RSS of one export alone, in a child process (MB). */
+  /** Peak RSS of one export alone, in a child process (MB), and what that child held before it. */
   exportPeakRssMb: number
+  exportBaseRssMb: number
   /** Median seconds of the export's phases: schema + rows copied, checksum, the rest (FK check, commit, fsync, rename). */
   phases: { rows: number; checksum: number; finish: number }
 }
@@ -109,13 +111,19 @@ function rowCopyFloor(sourcePath: string, packagePath: string, workYear: number,
   }
 }
 
-/** Peak RSS (MB) of one year export in a process of its own (scripts/bench/year-export-child.ts). */
-function exportPeakRss(dbPath: string, workYear: number, target: string): number {
-  const child = join(__dirname, 'bench', 'year-export-child.ts') // tsx runs the scripts as CommonJS
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, dbPath, String(workYear), target], { encoding: 'utf8' })
-  rmSync(target, { force: true })
-  if (r.status !== 0) throw new Error(`year export child failed: ${r.stderr}`)
-  return (JSON.parse(r.stdout.trim().split('\n').pop()!) as { maxRssMb: number }).maxRssMb
+/**
+ * One year export in a process of its own (child-op.ts year-export, bundled as the app's main
+ * process is): its peak RSS with the worker threads counted, the start-up's peak reset before it,
+ * and what the process held just before.
+ */
+async function exportInChild(dbPath: string, workYear: number, scratchDir: string): Promise<{ peakRssMb: number; baseRssMb: number }> {
+  const target = join(scratchDir, 'package-rss.ysjx.sqlite')
+  try {
+    const c = runChild(await bundleChild(scratchDir), ['year-export', dbPath, String(workYear), target])
+    return { peakRssMb: c.rssMb, baseRssMb: c.baseRssMb }
+  } finally {
+    rmSync(target, { force: true })
+  }
 }
 
 /**
@@ -204,7 +212,7 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     rmSync(`${target}.rebuilt`, { force: true })
     rmSync(target, { force: true })
   }
-  const exportPeakRssMb = exportPeakRss(opts.dbPath, opts.workYear, join(opts.scratchDir, 'package-rss.ysjx.sqlite'))
+  const inChild = await exportInChild(opts.dbPath, opts.workYear, opts.scratchDir)
   const exportS = median(exports)
   const copyS = median(copies)
   return {
@@ -222,7 +230,8 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     packageBytes,
     workingBytes: statSync(opts.dbPath).size,
     rows,
-    exportPeakRssMb,
+    exportPeakRssMb: inChild.peakRssMb,
+    exportBaseRssMb: inChild.baseRssMb,
     phases: { rows: median(phases.rows), checksum: median(phases.checksum), finish: median(phases.finish) },
   }
 }
@@ -245,6 +254,7 @@ export function printYearDataBench(r: YearDataBench): void {
   console.log(`BENCH max_event_loop_block_ms_year_export ${r.exportBlockMs.toFixed(0)} ms`)
   console.log(`BENCH max_event_loop_block_ms_year_verify ${r.verifyBlockMs.toFixed(0)} ms`)
   console.log(`BENCH peak_rss_mb_year_export ${r.exportPeakRssMb.toFixed(0)} MB`)
+  console.log(`BENCH rss_mb_year_export_child_before_op ${r.exportBaseRssMb.toFixed(0)} MB`)
   console.log(`BENCH year_rebuild_s ${r.rebuildS.toFixed(3)} s`)
   console.log(`BENCH max_event_loop_block_ms_year_rebuild ${r.rebuildBlockMs.toFixed(0)} ms`)
 }

@@ -111,6 +111,7 @@ async function yearFigures(b: Backend, currentYear: number, dir: string) {
   out('max_event_loop_block_ms_year_export', yd.exportBlockMs, 'ms')
   out('max_event_loop_block_ms_year_verify', yd.verifyBlockMs, 'ms')
   out('peak_rss_mb_year_export', yd.exportPeakRssMb, 'MB')
+  out('rss_mb_year_export_child_before_op', yd.exportBaseRssMb, 'MB')
   note(`a plain copy of the whole ${(yd.workingBytes / 1e6).toFixed(1)} MB working file: ${yd.copyS.toFixed(3)} s`)
   out('year_rebuild_s', yd.rebuildS, 's')
   out('max_event_loop_block_ms_year_rebuild', yd.rebuildBlockMs, 'ms')

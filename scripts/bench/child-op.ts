@@ -1,10 +1,12 @@
 /**
- * One Excel operation in a process of its own, so that its peak RSS is the operation's and not the
- * bench's (scripts/bench/excel.ts bundles it with esbuild and runs it). Prints one line: `CHILD {json}`.
+ * One Excel operation or year export in a process of its own, so that its peak RSS is the
+ * operation's and not the bench's (child-run.ts bundles it with esbuild and runs it). Prints one
+ * line: `CHILD {json}`.
  *   import <dataDir> <roundId> <file.xlsx> <operator> <password>: stageExcel/preview, then apply
  *     with the preview's token and sha256 (the file not sent again), as the import dialog calls them;
  *   export <dataDir> <roundId> <operator> <password> [per-unit]: stageExcel/export of the whole round
- *     to one workbook (or, with per-unit, to a workbook per unit as the dialog's default).
+ *     to one workbook (or, with per-unit, to a workbook per unit as the dialog's default);
+ *   year-export <working.sqlite> <workYear> <target>: one year package (buildPackage).
  * Besides the wall time: the longest the event loop was blocked (perf_hooks' delay histogram).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -12,6 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { getHeapSpaceStatistics } from 'node:v8'
 import { openBackend, type Backend } from '../../electron/backend'
 import { headlessPlatform } from '../../electron/platform'
+import { buildPackage } from '../../electron/yeardata/package'
 
 async function call(b: Backend, channel: string, input: unknown): Promise<any> {
   const r = await b.dispatch(channel, input)
@@ -42,15 +45,11 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024
 }
 
-async function main() {
-  const [op, dataDir, roundId, ...rest] = process.argv.slice(2)
-  const b = await openBackend({ dataDir: dataDir!, appVersion: 'bench', platform: headlessPlatform })
-  const [name, password] = op === 'import' ? rest.slice(1) : rest
-  await call(b, 'session/signIn', { name, password })
-  const base64 = op === 'import' ? readFileSync(rest[0]!).toString('base64') : ''
-  // The start-up backup and quick_check (due here: the bench just wrote the file) are start-up's
-  // cost, not the operation's: they end before the operation starts; their peak is reported apart.
-  await b.idle()
+/**
+ * Starts measuring an operation: the peak RSS reset (what start-up held is reported apart), the
+ * event-loop delay histogram on. The returned function ends it and prints the CHILD line.
+ */
+async function measure(): Promise<{ mem: (label: string) => void; done: (ms: number, detail: unknown) => void }> {
   const startupPeakRssMb = process.resourceUsage().maxRSS / 1024
   const peakIsReset = resetPeakRss()
   await new Promise((r) => setTimeout(r, 50))
@@ -78,6 +77,38 @@ async function main() {
     console.error(`MEM ${label} new_space ${space('new_space')} (max ${maxNew.toFixed(0)}) old ${space('old_space')} lo ${space('large_object_space')} rss ${(m.rss / 1048576).toFixed(0)} heap ${(m.heapUsed / 1048576).toFixed(0)} external ${(m.external / 1048576).toFixed(0)} maxrss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`)
   }
   mem('before')
+  return {
+    mem,
+    done: (ms, detail) => {
+      mem('after')
+      loop.disable()
+      clearInterval(blocks)
+      console.log(`CHILD ${JSON.stringify({ ms, blockMs: loop.max / 1e6, rssMb: peakRssMb(), peakIsReset, baseRssMb, startupPeakRssMb, detail })}`)
+    },
+  }
+}
+
+/** year-export: one year package of the working file, as yearData/export builds it (no backend around it). */
+async function yearExport([dbPath, year, target]: string[]) {
+  if (!dbPath || !year || !target) throw new Error('usage: year-export <working.sqlite> <workYear> <target.ysjx.sqlite>')
+  const m = await measure()
+  const t = performance.now()
+  const built = await buildPackage({ sourcePath: dbPath, targetPath: target, kind: 'year', workYear: Number(year), org: { county: 'bench', bureau: 'bench' }, appVersion: 'bench', createdAt: new Date().toISOString() })
+  if (!built) throw new Error('export cancelled')
+  m.done(performance.now() - t, built.manifest.rowCounts)
+}
+
+async function main() {
+  const [op, dataDir, roundId, ...rest] = process.argv.slice(2)
+  if (op === 'year-export') return yearExport(process.argv.slice(3))
+  const b = await openBackend({ dataDir: dataDir!, appVersion: 'bench', platform: headlessPlatform })
+  const [name, password] = op === 'import' ? rest.slice(1) : rest
+  await call(b, 'session/signIn', { name, password })
+  const base64 = op === 'import' ? readFileSync(rest[0]!).toString('base64') : ''
+  // The start-up backup and quick_check (due here: the bench just wrote the file) are start-up's
+  // cost, not the operation's: they end before the operation starts; their peak is reported apart.
+  await b.idle()
+  const { mem, done } = await measure()
   const t = performance.now()
   let detail: unknown
   if (op === 'import') {
@@ -88,12 +119,8 @@ async function main() {
   } else {
     detail = await call(b, 'stageExcel/export', { roundId, unitIds: [], oneFile: rest[2] !== 'per-unit' })
   }
-  const ms = performance.now() - t
-  mem('after')
-  loop.disable()
-  clearInterval(blocks)
+  done(performance.now() - t, detail)
   await b.close()
-  console.log(`CHILD ${JSON.stringify({ ms, blockMs: loop.max / 1e6, rssMb: peakRssMb(), peakIsReset, baseRssMb, startupPeakRssMb, detail })}`)
 }
 
 main().catch((e) => {

@@ -12,17 +12,16 @@
  */
 import Database from 'better-sqlite3'
 import ExcelJS from 'exceljs'
-import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { strFromU8, unzipSync } from 'fflate'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { openBackend } from '../../electron/backend'
 import { streamReader } from '../../electron/excel/stream-workbook'
 import type { SheetProject } from '../../electron/excel/stage-types'
 import { buildTargetsWorkbook } from '../../electron/excel/targets-sheet'
 import { headlessPlatform } from '../../electron/platform'
+import { bundleChild, runChild, type ChildResult } from './child-run'
 
 const L2 = ['数量指标', '数量指标', '质量指标', '质量指标', '时效指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标', '服务对象满意度指标']
 const L1 = ['产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '产出指标', '效益指标', '效益指标', '效益指标', '效益指标', '满意度指标']
@@ -44,33 +43,7 @@ export interface ExcelFigures {
   notes: string[]
 }
 
-/**
- * child-op.ts bundled as the app's main process is (esbuild, scripts/bundle-config.mjs), so the
- * child loads only the code the operation reaches, compiled once, and not tsx with every source
- * compiled in memory: what it holds before the operation is what the app would hold.
- */
-async function bundleChild(dir: string): Promise<string> {
-  const { build } = await import('esbuild')
-  const { COMMON, MAIN_EXTERNAL } = (await import(pathToFileURL(join(__dirname, '..', 'bundle-config.mjs')).href)) as { COMMON: Record<string, unknown>; MAIN_EXTERNAL: string[] }
-  const outfile = join(dir, 'child-op.cjs')
-  await build({ ...COMMON, sourcemap: false, metafile: false, entryPoints: [join(__dirname, 'child-op.ts')], outfile, external: MAIN_EXTERNAL })
-  return outfile
-}
-
-type ChildResult = { ms: number; blockMs: number; rssMb: number; baseRssMb: number; startupPeakRssMb: number; peakIsReset: boolean; detail: unknown }
-
 const opFigures = (c: ChildResult, floorS: number): OpFigures => ({ s: c.ms / 1000, floorS, blockMs: c.blockMs, rssMb: c.rssMb, baseRssMb: c.baseRssMb })
-
-function child(script: string, args: string[]): ChildResult {
-  // BENCH_CHILD_FLAGS: extra node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-  const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean)
-  // The bundle lives in the bench's temp folder: better-sqlite3 (external) resolves by NODE_PATH.
-  const r = spawnSync(process.execPath, [...flags, script, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_PATH: join(__dirname, '..', '..', 'node_modules') } })
-  const line = r.stdout.split('\n').find((l) => l.startsWith('CHILD '))
-  if (r.status !== 0 || !line) throw new Error(`child-op ${args[0]} failed: ${r.stderr.slice(-2000)}`)
-  if (process.env.BENCH_BLOCKS) process.stderr.write(r.stderr)
-  return JSON.parse(line.slice('CHILD '.length))
-}
 
 export type MonitoringExportFigures = OpFigures & { note: string }
 
@@ -98,7 +71,7 @@ export function dataRowCounts(path: string): Record<string, number> {
  */
 export async function benchMonitoringExport(o: { dir: string; dataDir: string; dbPath: string; roundId: string; name: string; password: string }): Promise<MonitoringExportFigures> {
   const script = await bundleChild(o.dir)
-  const exp = child(script, ['export', o.dataDir, o.roundId, o.name, o.password])
+  const exp = runChild(script, ['export', o.dataDir, o.roundId, o.name, o.password])
   const t = performance.now()
   const src = new Database(o.dbPath, { readonly: true })
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: join(o.dir, 'export-monitoring-floor.xlsx'), useStyles: false, useSharedStrings: false })
@@ -141,7 +114,7 @@ export async function benchSelfEvalExport(o: { dir: string; dataDir: string; dbP
   const script = await bundleChild(o.dir)
   const src = new Database(o.dbPath, { readonly: true })
   const roundId = src.prepare("SELECT id FROM rounds WHERE stage = 'selfeval' AND work_year = ? ORDER BY created_at LIMIT 1").pluck().get(o.workYear) as string
-  const exp = child(script, ['export', o.dataDir, roundId, o.name, o.password, 'per-unit'])
+  const exp = runChild(script, ['export', o.dataDir, roundId, o.name, o.password, 'per-unit'])
   const t = performance.now()
   const rows = src.prepare(`SELECT i.id AS item, p.id AS pid, p.name, p.code, u.id AS uid, u.code AS ucode, u.name AS unit, p.amount_fen, x.id, x.level1, x.level2, x.name AS iname, x.operator, x.target_value, x.unit AS iunit, x.weight, v.actual, v.final_score, v.reason, i.eval_conclusion, i.eval_problems, i.eval_improvements FROM round_items i JOIN projects p ON p.id = i.project_id JOIN units u ON u.id = p.unit_id LEFT JOIN indicators x ON x.project_id = p.id LEFT JOIN indicator_values v ON v.item_id = i.id AND v.indicator_id = x.id WHERE i.round_id = ? ORDER BY u.code, p.name, i.id, x.sort`)
   let wb: ExcelJS.stream.xlsx.WorkbookWriter | null = null
@@ -266,7 +239,7 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
     writeFileSync(join(opts.dir, 'child-args.json'), JSON.stringify({ import: ['import', dataDir, round.id, file, name, password], export: ['export', dataDir, round.id, name, password] }))
   }
   const script = await bundleChild(opts.dir)
-  const imp = child(script, ['import', dataDir, round.id, file, name, password])
+  const imp = runChild(script, ['import', dataDir, round.id, file, name, password])
   notes.push(`import: ${JSON.stringify(imp.detail)}; the child held ${imp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check, peaked at ${imp.startupPeakRssMb.toFixed(0)} MB; ${imp.peakIsReset ? 'the peak was reset after it, so peak_rss_mb_excel_import is the operation\'s own' : 'the peak could not be reset: peak_rss_mb_excel_import includes start-up'})`)
 
   // Floor of the import: the streaming reader and prepared statements, on the database as it was.
@@ -316,7 +289,7 @@ export async function benchExcel(opts: { dir: string; budgetYear: number; projec
   const importFloorS = (performance.now() - t) / 1000
   notes.push(`import floor read ${rows.projects.length} project rows and ${rows.indicators.length} indicator rows`)
 
-  const exp = child(script, ['export', dataDir, round.id, name, password])
+  const exp = runChild(script, ['export', dataDir, round.id, name, password])
   notes.push(`export: ${(exp.detail as { paths: string[] }).paths.length} file, data rows ${JSON.stringify(dataRowCounts((exp.detail as { paths: string[] }).paths[0]!))} (the 申报表's 20 spare rows included); the child held ${exp.baseRssMb.toFixed(0)} MB before it started (start-up, with its backup and quick_check, peaked at ${exp.startupPeakRssMb.toFixed(0)} MB; ${exp.peakIsReset ? 'the peak was reset after it, so peak_rss_mb_excel_export is the operation\'s own' : 'the peak could not be reset: peak_rss_mb_excel_export includes start-up'})`)
 
   // Floor of the export: the same cells from one query each, streamed without styles.
