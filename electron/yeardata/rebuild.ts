@@ -67,15 +67,15 @@ export async function rebuildFromPackage(o: RebuildOptions): Promise<void> {
     db.exec('DETACH DATABASE pkg')
     const checks = rowChecks(db)
     db.close()
-    const copy: SqlStep[] = [{ op: 'exec', sql: 'BEGIN' }, ...copies, { op: 'exec', sql: 'COMMIT' }]
+    const copyInTransaction: SqlStep[] = [{ op: 'exec', sql: 'BEGIN' }, ...copies, { op: 'exec', sql: 'COMMIT' }]
     const moved = await runSqlTask({ path: o.targetPath, pragmas: SCRATCH_PRAGMAS, attach: [{ path: o.packagePath, as: 'pkg' }] }, [
-      ...copy,
+      ...copyInTransaction,
       ...checks.map((c): SqlStep => ({ op: 'all', sql: c.sql })),
       { op: 'all', sql: 'SELECT DISTINCT "table" AS t, parent FROM pragma_foreign_key_check LIMIT 3' },
     ])
     if (moved.status !== 'done') throw refused(`无法写入本软件的数据结构（${moved.status === 'cancelled' ? '已取消' : moved.message}）`)
     // The answers of the checks, then of the FK check, after those of the copy.
-    const found = moved.results.slice(copy.length) as unknown[][]
+    const found = moved.results.slice(copyInTransaction.length) as unknown[][]
     checks.forEach((c, i) => {
       const bad = found[i]![0] as { k: unknown; why: string } | undefined
       if (bad) throw refused(rowCheckMessage(c, bad))

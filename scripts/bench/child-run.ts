@@ -4,7 +4,6 @@
  * (bench-yeardata.ts) both measure through it.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -12,15 +11,22 @@ import { pathToFileURL } from 'node:url'
  * child-op.ts bundled as the app's main process is (esbuild, scripts/bundle-config.mjs), so the
  * child loads only the code the operation reaches, compiled once, and not tsx with every source
  * compiled in memory: what it holds before the operation is what the app would hold. Built once
- * per folder.
+ * per folder per run (the same promise for every caller), never taken from a file left there.
  */
-export async function bundleChild(dir: string): Promise<string> {
-  const outfile = join(dir, 'child-op.cjs')
-  if (existsSync(outfile)) return outfile
-  const { build } = await import('esbuild')
-  const { COMMON, MAIN_EXTERNAL } = (await import(pathToFileURL(join(__dirname, '..', 'bundle-config.mjs')).href)) as { COMMON: Record<string, unknown>; MAIN_EXTERNAL: string[] }
-  await build({ ...COMMON, sourcemap: false, metafile: false, entryPoints: [join(__dirname, 'child-op.ts')], outfile, external: MAIN_EXTERNAL })
-  return outfile
+const bundles = new Map<string, Promise<string>>()
+export function bundleChild(dir: string): Promise<string> {
+  let bundle = bundles.get(dir)
+  if (!bundle) {
+    bundle = (async () => {
+      const outfile = join(dir, 'child-op.cjs')
+      const { build } = await import('esbuild')
+      const { COMMON, MAIN_EXTERNAL } = (await import(pathToFileURL(join(__dirname, '..', 'bundle-config.mjs')).href)) as { COMMON: Record<string, unknown>; MAIN_EXTERNAL: string[] }
+      await build({ ...COMMON, sourcemap: false, metafile: false, entryPoints: [join(__dirname, 'child-op.ts')], outfile, external: MAIN_EXTERNAL })
+      return outfile
+    })()
+    bundles.set(dir, bundle)
+  }
+  return bundle
 }
 
 /** What child-op.ts prints for its operation (see there). */
