@@ -20,6 +20,10 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 240_000,
+    // A browser test's expect.poll waits for what the page shows next. Vitest's 1 s default is less
+    // than a modal's close motion plus one stall of the 2-core CI machine (a GC, a LibreOffice
+    // start in the same run); 5 s still fails a page that never gets there, only later.
+    expect: { poll: { timeout: 5_000 } },
     projects: [
       { extends: true, test: { name: 'shared', include: ['test/**/*.test.ts'], exclude: NEEDS_ISOLATION, isolate: false } },
       { extends: true, test: { name: 'isolated', include: NEEDS_ISOLATION, isolate: true } },
