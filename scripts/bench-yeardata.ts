@@ -36,6 +36,7 @@ import { buildPackage, copyStatements } from '../electron/yeardata/package'
 import { rebuildFromPackage } from '../electron/yeardata/rebuild'
 import { verifyPackageFile } from '../electron/yeardata/verify'
 import { bundleChild, runChild } from './bench/child-run'
+import { benchExportOptions } from './bench/year-export-options'
 
 export interface YearDataBench {
   exportS: number
@@ -164,20 +165,13 @@ export async function benchYearData(opts: { dbPath: string; workYear: number; sc
     let hashTo = 0
     const { value: built, blockMs: exportBlock, seconds: exportSeconds } = await blocking(() => {
       t = performance.now()
-      return buildPackage({
-      onProgress: (_done, _total, message) => {
-        const now = performance.now()
-        if (message.startsWith('正在计算校验码') && !hashFrom) hashFrom = now
-        if (!message.startsWith('导出完成')) hashTo = now
-      },
-      sourcePath: opts.dbPath,
-      targetPath: target,
-      kind: 'year',
-      workYear: opts.workYear,
-      org: { county: 'bench', bureau: 'bench' },
-      appVersion: 'bench',
-      createdAt: new Date().toISOString(),
-    })
+      return buildPackage(
+        benchExportOptions(opts.dbPath, opts.workYear, target, (_done, _total, message) => {
+          const now = performance.now()
+          if (message.startsWith('正在计算校验码') && !hashFrom) hashFrom = now
+          if (!message.startsWith('导出完成')) hashTo = now
+        }),
+      )
     })
     const end = t + exportSeconds * 1000
     exportBlocks.push(exportBlock)

@@ -112,7 +112,7 @@ export async function buildPackage(o: BuildOptions): Promise<BuildResult | null>
   let done = false
   try {
     // This connection writes the schema and plans the copy; the rows go in through a worker
-    // below, with pragmas of its own. A scratch file until renamed: no journal on disk, no fsync.
+    // below, with the scratch-file pragmas explained there.
     pkg.pragma('journal_mode = MEMORY')
     pkg.pragma('synchronous = OFF')
 

@@ -15,6 +15,7 @@ import { getHeapSpaceStatistics } from 'node:v8'
 import { openBackend, type Backend } from '../../electron/backend'
 import { headlessPlatform } from '../../electron/platform'
 import { buildPackage } from '../../electron/yeardata/package'
+import { benchExportOptions } from './year-export-options'
 
 async function call(b: Backend, channel: string, input: unknown): Promise<any> {
   const r = await b.dispatch(channel, input)
@@ -93,14 +94,13 @@ async function yearExport([dbPath, year, target]: string[]) {
   if (!dbPath || !year || !target) throw new Error('usage: year-export <working.sqlite> <workYear> <target.ysjx.sqlite>')
   const m = await measure()
   const t = performance.now()
-  const built = await buildPackage({ sourcePath: dbPath, targetPath: target, kind: 'year', workYear: Number(year), org: { county: 'bench', bureau: 'bench' }, appVersion: 'bench', createdAt: new Date().toISOString() })
+  const built = await buildPackage(benchExportOptions(dbPath, Number(year), target))
   if (!built) throw new Error('export cancelled')
   m.done(performance.now() - t, built.manifest.rowCounts)
 }
 
-async function main() {
-  const [op, dataDir, roundId, ...rest] = process.argv.slice(2)
-  if (op === 'year-export') return yearExport(process.argv.slice(3))
+/** import / export: one stageExcel operation through a backend opened on the bench's data folder. */
+async function stageExcel(op: 'import' | 'export', [dataDir, roundId, ...rest]: string[]) {
   const b = await openBackend({ dataDir: dataDir!, appVersion: 'bench', platform: headlessPlatform })
   const [name, password] = op === 'import' ? rest.slice(1) : rest
   await call(b, 'session/signIn', { name, password })
@@ -121,6 +121,13 @@ async function main() {
   }
   done(performance.now() - t, detail)
   await b.close()
+}
+
+async function main() {
+  const [op, ...args] = process.argv.slice(2)
+  if (op === 'year-export') return yearExport(args)
+  if (op !== 'import' && op !== 'export') throw new Error(`unknown operation ${op ?? '(none)'}: import, export or year-export`)
+  return stageExcel(op, args)
 }
 
 main().catch((e) => {
